@@ -1,0 +1,89 @@
+# partc: one Makefile.  `make` builds ./partc; see README.md for the rest.
+CC      ?= cc
+PKGS    := yaml-0.1 libpcre2-8
+CFLAGS  ?= -O2 -g
+WARN    := -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -Wshadow \
+           -Wstrict-prototypes -Wmissing-prototypes -Wvla -Wformat=2
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lyaml -lpcre2-8)
+
+# The date partitions are planned for when examples are compiled into out/.
+AS_OF   := 2026-11-22
+
+BUILD   ?= build
+SRCS    := $(filter-out compiler/embed_templates.c compiler/main.c,$(wildcard compiler/*.c))
+OBJS    := $(SRCS:compiler/%.c=$(BUILD)/%.o) $(BUILD)/templates_embedded.o
+TEMPLATES := $(sort $(wildcard templates/*.sql))
+UNIT_SRCS := $(wildcard tests/unit/*.c)
+
+# Debian packages: what the build needs, and what the tests need on top.
+BUILD_DEBS := gcc make pkg-config libyaml-dev libpcre2-dev
+TEST_DEBS  := postgresql-15 postgresql-client-15 postgresql-15-cron python3 diffutils
+
+.PHONY: all run test san bench install clean deps test-deps unit out fuzz
+all: partc
+
+partc: $(BUILD)/main.o $(OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/%.o: compiler/%.c $(wildcard compiler/*.h) | $(BUILD)
+	$(CC) $(WARN) $(CFLAGS) $(PKG_CFLAGS) -Icompiler -c $< -o $@
+
+$(BUILD)/embed_templates: compiler/embed_templates.c | $(BUILD)
+	$(CC) $(WARN) $(CFLAGS) -o $@ $<
+
+$(BUILD)/templates_embedded.c: $(BUILD)/embed_templates $(TEMPLATES)
+	$(BUILD)/embed_templates $(TEMPLATES) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/templates_embedded.o: $(BUILD)/templates_embedded.c
+	$(CC) $(WARN) $(CFLAGS) -Icompiler -c $< -o $@
+
+$(BUILD)/unit: $(UNIT_SRCS) $(OBJS) $(wildcard tests/unit/*.h)
+	$(CC) $(WARN) $(CFLAGS) $(PKG_CFLAGS) -Icompiler -Itests/unit -o $@ $(UNIT_SRCS) $(OBJS) $(PKG_LIBS)
+
+$(BUILD):
+	mkdir -p $(BUILD)
+
+# Install what the build needs when it is missing (Debian; needs root or sudo).
+deps:
+	@sh tests/install-debs.sh $(BUILD_DEBS)
+
+test-deps: deps
+	@sh tests/install-debs.sh $(TEST_DEBS)
+
+run: deps
+	$(MAKE) partc
+	./partc compile specs --out out --as-of $(AS_OF)
+	./partc lint specs
+
+# Regenerate out/ from scratch after a change to specs/ or templates/.
+out: partc
+	rm -rf out && ./partc compile specs --out out --as-of $(AS_OF)
+
+unit: $(BUILD)/unit
+	$(BUILD)/unit
+
+test: test-deps
+	$(MAKE) partc $(BUILD)/unit
+	AS_OF=$(AS_OF) PARTC=$(CURDIR)/partc UNIT=$(CURDIR)/$(BUILD)/unit sh tests/run.sh
+
+# The whole suite with AddressSanitizer and UndefinedBehaviorSanitizer.
+san: test-deps
+	$(MAKE) BUILD=build-san CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	    LDFLAGS="-fsanitize=address,undefined" partc-san build-san/unit
+	AS_OF=$(AS_OF) PARTC=$(CURDIR)/partc-san UNIT=$(CURDIR)/build-san/unit \
+	    ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 sh tests/run.sh
+
+partc-san: $(BUILD)/main.o $(OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+bench: test-deps
+	$(MAKE) partc
+	PARTC=$(CURDIR)/partc sh tests/bench/run.sh
+
+PREFIX ?= /usr/local
+install: partc
+	install -D -m 0755 partc $(DESTDIR)$(PREFIX)/bin/partc
+
+clean:
+	rm -rf build build-san partc partc-san

@@ -1,0 +1,148 @@
+#include "diag.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+void diags_init(diags *d, arena *a)
+{
+    memset(d, 0, sizeof *d);
+    d->a = a;
+}
+
+diag *diag_add(diags *d, severity sev, const char *code, srcloc at,
+               const char *hint, const char *fmt, ...)
+{
+    if (d->n == d->cap) {
+        size_t cap = d->cap ? d->cap * 2 : 32;
+        d->v = arena_grow(d->a, d->v, d->n, cap, sizeof *d->v);
+        d->cap = cap;
+    }
+    diag *dg = &d->v[d->n];
+    dg->sev = sev;
+    dg->code = arena_strdup(d->a, code);
+    dg->at.file = arena_strdup(d->a, at.file);
+    dg->at.line = at.line;
+    dg->at.col = at.col;
+    va_list ap;
+    va_start(ap, fmt);
+    dg->message = arena_vprintf(d->a, fmt, ap);
+    va_end(ap);
+    dg->hint = hint ? arena_strdup(d->a, hint) : NULL;
+    dg->suppressed = false;
+    dg->reason = NULL;
+    dg->seq = (unsigned)d->n;
+    d->n++;
+    return dg;
+}
+
+static int strcmp_null(const char *a, const char *b)
+{
+    if (!a || !b)
+        return (a != NULL) - (b != NULL);
+    return strcmp(a, b);
+}
+
+static int cmp(const void *pa, const void *pb)
+{
+    const diag *a = pa, *b = pb;
+    int c = strcmp_null(a->at.file, b->at.file);
+    if (c)
+        return c;
+    if (a->at.line != b->at.line)
+        return a->at.line < b->at.line ? -1 : 1;
+    if (a->at.col != b->at.col)
+        return a->at.col < b->at.col ? -1 : 1;
+    c = strcmp_null(a->code, b->code);
+    if (c)
+        return c;
+    return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+void diags_sort(diags *d)
+{
+    if (d->n > 1)
+        qsort(d->v, d->n, sizeof *d->v, cmp);
+}
+
+size_t diags_count(const diags *d, severity min)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < d->n; i++)
+        if (!d->v[i].suppressed && d->v[i].sev >= min)
+            n++;
+    return n;
+}
+
+const char *severity_name(severity s)
+{
+    switch (s) {
+    case SEV_ERROR: return "error";
+    case SEV_WARNING: return "warning";
+    default: return "note";
+    }
+}
+
+/* Print a source line, replacing control bytes so that a hostile file cannot
+ * drive the terminal; returns the display width of the first `upto` bytes. */
+static void put_excerpt(FILE *out, const char *s, size_t len, int col)
+{
+    fputs("    ", out);
+    size_t shown = len > 200 ? 200 : len;
+    for (size_t i = 0; i < shown; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '\t')
+            fputc(' ', out);
+        else if (c < 0x20 || c == 0x7f)
+            fputc('?', out);
+        else
+            fputc(c, out);
+    }
+    if (shown < len)
+        fputs("...", out);
+    fputc('\n', out);
+    if (col < 1)
+        return;
+    fputs("    ", out);
+    /* columns are counted in characters by libyaml: advance over UTF-8 */
+    int chars = 1;
+    for (size_t i = 0; i < shown && chars < col; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if ((c & 0xC0) == 0x80)
+            continue;
+        fputc(' ', out);
+        chars++;
+    }
+    fputs("^\n", out);
+}
+
+void diag_print(FILE *out, const diag *dg, const srcset *ss)
+{
+    if (dg->at.file && dg->at.line > 0)
+        fprintf(out, "%s:%d:%d: ", dg->at.file, dg->at.line, dg->at.col > 0 ? dg->at.col : 1);
+    else if (dg->at.file)
+        fprintf(out, "%s: ", dg->at.file);
+    else
+        fputs("partc: ", out);
+    fprintf(out, "%s: %s", severity_name(dg->sev), dg->message);
+    if (dg->code)
+        fprintf(out, " [%s]", dg->code);
+    fputc('\n', out);
+    if (ss && dg->at.line > 0) {
+        srcfile *sf = srcset_find(ss, dg->at.file);
+        size_t len;
+        const char *line = sf ? srcfile_line(sf, dg->at.line, &len) : NULL;
+        if (line)
+            put_excerpt(out, line, len, dg->at.col);
+    }
+    if (dg->hint)
+        fprintf(out, "  hint: %s\n", dg->hint);
+    if (dg->suppressed)
+        fprintf(out, "  allowed: %s\n", dg->reason ? dg->reason : "");
+}
+
+void diags_print(FILE *out, const diags *d, const srcset *ss)
+{
+    for (size_t i = 0; i < d->n; i++)
+        diag_print(out, &d->v[i], ss);
+}

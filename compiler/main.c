@@ -1,0 +1,340 @@
+/* main: argv -> options -> command.  The only place that exits.
+ *
+ * Commands are one table; each takes the parsed options and returns an exit
+ * code.  Diagnostics are collected by the pipeline stages and printed here
+ * once, sorted. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "emit.h"
+#include "lint.h"
+#include "model.h"
+#include "names.h"
+#include "plan.h"
+#include "render.h"
+#include "report.h"
+#include "spec_load.h"
+#include "template.h"
+#include "validate.h"
+
+#define PARTC_VERSION "0.1.0"
+
+enum exit_code { EXIT_OK = 0, EXIT_FINDINGS = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
+
+typedef struct options {
+    const char **paths;
+    size_t npaths;
+    const char *target;
+    const char *out;
+    const char *as_of_text;
+    const char *templates;
+    bool help;
+} options;
+
+typedef struct command {
+    const char *name;
+    const char *summary;
+    const char *usage;
+    const char *allowed; /* options it takes, space separated */
+    int (*run)(const options *o);
+} command;
+
+static int cmd_compile(const options *o);
+static int cmd_plan(const options *o);
+static int cmd_lint(const options *o);
+
+static const command commands[] = {
+    {"compile", "write forward and rollback migrations for the specs",
+     "partc compile [PATH...] [--target plain|supabase] [--out DIR] [--as-of YYYY-MM-DD] [--templates DIR]",
+     "--target --out --as-of --templates", cmd_compile},
+    {"plan", "show what the migrations will do: steps, locks, transactions, partitions",
+     "partc plan [PATH...] [--as-of YYYY-MM-DD]", "--as-of", cmd_plan},
+    {"lint", "check the specs: validation errors and partition-safety rules",
+     "partc lint [PATH...] [--as-of YYYY-MM-DD] [--target plain|supabase]", "--as-of --target", cmd_lint},
+};
+static const size_t ncommands = sizeof commands / sizeof commands[0];
+
+static void usage_all(FILE *out)
+{
+    fputs("partc " PARTC_VERSION ": compile declarative table specs into PostgreSQL migrations\n\n"
+          "usage: partc COMMAND [PATH...] [OPTIONS]\n\ncommands:\n",
+          out);
+    for (size_t i = 0; i < ncommands; i++)
+        fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+    fputs("\nPATH is a spec file or a folder of *.yaml/*.yml files (default: specs).\n"
+          "Run 'partc COMMAND --help' for the options of a command.\n"
+          "Exit codes: 0 ok, 1 spec errors or findings, 2 usage, 3 input/output.\n",
+          out);
+}
+
+static void usage_command(FILE *out, const command *c)
+{
+    fprintf(out, "usage: %s\n\n%s.\n\n", c->usage, c->summary);
+    if (strstr(c->allowed, "--target"))
+        fputs("  --target T        runner layout: plain (default) or supabase\n", out);
+    if (strstr(c->allowed, "--out"))
+        fputs("  --out DIR         output folder (default: out for plain, supabase/migrations for supabase)\n", out);
+    if (strstr(c->allowed, "--as-of"))
+        fputs("  --as-of DATE      plan partitions through the range of DATE plus premake\n"
+              "                    (default: $SOURCE_DATE_EPOCH, else the latest partition start)\n",
+              out);
+    if (strstr(c->allowed, "--templates"))
+        fputs("  --templates DIR   use the *.sql templates of DIR instead of the built-in ones\n", out);
+    fputs("  --help            this text\n", out);
+}
+
+/* ---- shared pipeline ----------------------------------------------------- */
+
+typedef struct run {
+    arena *a;
+    specset ss;
+    diags d;
+    int64_t as_of;
+    int io_failed;
+} run;
+
+static int64_t default_as_of(const specset *ss)
+{
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    if (sde && *sde) {
+        char *end;
+        long long v = strtoll(sde, &end, 10);
+        if (*end == '\0' && v >= 0)
+            return (int64_t)v;
+    }
+    int64_t best = 0;
+    bool any = false;
+    for (size_t i = 0; i < ss->ntables; i++) {
+        const table *t = ss->tables[i];
+        if (t->part.present && (!any || t->part.start > best)) {
+            best = t->part.start;
+            any = true;
+        }
+    }
+    return best;
+}
+
+/* Loads and validates; returns an exit code (EXIT_OK to go on). */
+static int load(run *r, const options *o, bool lint)
+{
+    r->a = arena_new();
+    specset_init(&r->ss, r->a);
+    diags_init(&r->d, r->a);
+    static const char *def[] = {"specs"};
+    const char *const *paths = o->npaths ? o->paths : def;
+    size_t npaths = o->npaths ? o->npaths : 1;
+    spec_load_paths(&r->ss, paths, npaths, &r->d, &r->io_failed);
+    if (r->io_failed)
+        return EXIT_IO;
+    if (o->as_of_text) {
+        if (cal_parse_instant(o->as_of_text, &r->as_of) != CAL_OK) {
+            fprintf(stderr, "partc: error: --as-of '%s' is not a date\n  hint: write YYYY-MM-DD\n",
+                    o->as_of_text);
+            return EXIT_USAGE;
+        }
+    } else
+        r->as_of = default_as_of(&r->ss);
+    if (diags_count(&r->d, SEV_ERROR) == 0)
+        validate_specset(&r->ss, r->as_of, &r->d);
+    if (lint && diags_count(&r->d, SEV_ERROR) == 0) {
+        lint_ctx cx = {&r->ss, &r->d, r->as_of, o->target ? o->target : "plain", 0};
+        lint_run(&cx);
+    }
+    diags_sort(&r->d);
+    return EXIT_OK;
+}
+
+static void finish(run *r)
+{
+    arena_free(r->a);
+}
+
+static int print_and_code(run *r, int code)
+{
+    diags_print(stderr, &r->d, &r->ss.files);
+    finish(r);
+    return code;
+}
+
+/* ---- commands ------------------------------------------------------------ */
+
+static int cmd_compile(const options *o)
+{
+    const target *tg = emit_find_target(o->target ? o->target : "plain");
+    if (!tg) {
+        fprintf(stderr, "partc: error: unknown target '%s'\n  hint: use one of:", o->target);
+        for (size_t i = 0; i < emit_ntargets; i++)
+            fprintf(stderr, " %s", emit_targets[i].name);
+        fputc('\n', stderr);
+        return EXIT_USAGE;
+    }
+    run r = {0};
+    int code = load(&r, o, true);
+    if (code != EXIT_OK)
+        return print_and_code(&r, code);
+    if (diags_count(&r.d, SEV_ERROR))
+        return print_and_code(&r, EXIT_FINDINGS);
+
+    template_set ts;
+    if (template_set_load(&ts, r.a, o->templates, &r.d) != 0)
+        return print_and_code(&r, EXIT_IO);
+    plan p;
+    if (plan_build(&p, &r.ss, r.as_of, r.a, &r.d) != 0) {
+        diags_sort(&r.d);
+        return print_and_code(&r, EXIT_FINDINGS);
+    }
+    const char *out = o->out ? o->out : tg->default_out;
+    render_opts ro = {tg->wrap_tx, &r.ss};
+    emit_set es;
+    emit_set_init(&es, r.a);
+    bool failed = false;
+    for (size_t i = 0; i < p.n; i++) {
+        strbuf up = STRBUF_INIT, down = STRBUF_INIT;
+        if (render_migration(&p.v[i], &ts, &ro, r.a, &up, &down, &r.d) != 0)
+            failed = true;
+        tg->files(&es, out, r.as_of, i, &p.v[i], arena_strdup(r.a, sb_str(&up)),
+                  arena_strdup(r.a, sb_str(&down)));
+        sb_free(&up);
+        sb_free(&down);
+    }
+    if (failed) {
+        diags_sort(&r.d);
+        return print_and_code(&r, EXIT_FINDINGS);
+    }
+    emit_result res;
+    bool io_error = false;
+    if (emit_write(&es, &res, &r.d, &io_error) != 0) {
+        diags_sort(&r.d);
+        return print_and_code(&r, io_error ? EXIT_IO : EXIT_FINDINGS);
+    }
+    diags_print(stderr, &r.d, &r.ss.files);
+    printf("%zu migration%s for %s: %zu file%s written, %zu unchanged in %s\n", p.n,
+           p.n == 1 ? "" : "s", tg->name, res.written, res.written == 1 ? "" : "s", res.unchanged, out);
+    finish(&r);
+    return EXIT_OK;
+}
+
+static int cmd_plan(const options *o)
+{
+    run r = {0};
+    int code = load(&r, o, false);
+    if (code != EXIT_OK)
+        return print_and_code(&r, code);
+    if (diags_count(&r.d, SEV_ERROR))
+        return print_and_code(&r, EXIT_FINDINGS);
+    plan p;
+    if (plan_build(&p, &r.ss, r.as_of, r.a, &r.d) != 0) {
+        diags_sort(&r.d);
+        return print_and_code(&r, EXIT_FINDINGS);
+    }
+    report_plan(stdout, &p, &r.ss);
+    finish(&r);
+    return EXIT_OK;
+}
+
+static int cmd_lint(const options *o)
+{
+    run r = {0};
+    int code = load(&r, o, true);
+    if (code != EXIT_OK)
+        return print_and_code(&r, code);
+    report_lint(stdout, &r.d, &r.ss.files);
+    code = diags_count(&r.d, SEV_ERROR) ? EXIT_FINDINGS : EXIT_OK;
+    finish(&r);
+    return code;
+}
+
+/* ---- argv ---------------------------------------------------------------- */
+
+static int parse(const command *c, int argc, char **argv, options *o)
+{
+    o->paths = calloc((size_t)argc + 1, sizeof *o->paths);
+    if (!o->paths)
+        return EXIT_IO;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            o->help = true;
+            continue;
+        }
+        if (strcmp(a, "--") == 0) {
+            for (i++; i < argc; i++)
+                o->paths[o->npaths++] = argv[i];
+            break;
+        }
+        if (strncmp(a, "--", 2) != 0) {
+            o->paths[o->npaths++] = a;
+            continue;
+        }
+        const char *eq = strchr(a, '=');
+        size_t nlen = eq ? (size_t)(eq - a) : strlen(a);
+        const char *val = eq ? eq + 1 : NULL;
+        static const char *valued[] = {"--target", "--out", "--as-of", "--templates"};
+        const char **slot[] = {&o->target, &o->out, &o->as_of_text, &o->templates};
+        size_t k;
+        for (k = 0; k < 4; k++)
+            if (strlen(valued[k]) == nlen && strncmp(a, valued[k], nlen) == 0)
+                break;
+        bool allowed = false;
+        if (k < 4) {
+            const char *p = strstr(c->allowed, valued[k]);
+            allowed = p && (p[nlen] == '\0' || p[nlen] == ' ');
+        }
+        if (!allowed) {
+            fprintf(stderr, "partc %s: error: unknown option '%.*s'\n  hint: see 'partc %s --help'\n",
+                    c->name, (int)nlen, a, c->name);
+            return EXIT_USAGE;
+        }
+        if (!val) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "partc %s: error: option '%s' needs a value\n", c->name, a);
+                return EXIT_USAGE;
+            }
+            val = argv[++i];
+        }
+        *slot[k] = val;
+    }
+    return EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage_all(stderr);
+        return EXIT_USAGE;
+    }
+    const char *name = argv[1];
+    if (!strcmp(name, "--help") || !strcmp(name, "-h") || !strcmp(name, "help")) {
+        usage_all(stdout);
+        return EXIT_OK;
+    }
+    if (!strcmp(name, "--version") || !strcmp(name, "version")) {
+        puts("partc " PARTC_VERSION);
+        return EXIT_OK;
+    }
+    const command *c = NULL;
+    for (size_t i = 0; i < ncommands; i++)
+        if (!strcmp(commands[i].name, name))
+            c = &commands[i];
+    if (!c) {
+        fprintf(stderr, "partc: error: unknown command '%s'\n  hint: run 'partc --help'\n", name);
+        return EXIT_USAGE;
+    }
+    options o = {0};
+    int code = parse(c, argc - 2, argv + 2, &o);
+    if (code == EXIT_OK && o.help) {
+        usage_command(stdout, c);
+    } else if (code == EXIT_OK) {
+        if (names_init() != 0) {
+            fputs("partc: error: cannot compile the built-in patterns\n", stderr);
+            code = EXIT_IO;
+        } else {
+            code = c->run(&o);
+            names_fini();
+        }
+    }
+    free(o.paths);
+    return code;
+}

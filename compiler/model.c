@@ -1,0 +1,191 @@
+#include "model.h"
+
+#include <string.h>
+
+void specset_init(specset *ss, arena *a)
+{
+    memset(ss, 0, sizeof *ss);
+    ss->a = a;
+    ss->files.a = a;
+    ss->settings.postgres = 15;
+    ss->settings.lock_timeout_ms = 2000;
+    ss->settings.statement_timeout_ms = 0;
+}
+
+table *table_new(arena *a)
+{
+    table *t = arena_alloc(a, sizeof *t);
+    t->part.premake = -1;
+    t->retention.protect = -1;
+    t->migrate.lock_timeout_ms = -1;
+    return t;
+}
+
+void specset_add_table(specset *ss, table *t)
+{
+    if (ss->ntables == ss->cap) {
+        size_t cap = ss->cap ? ss->cap * 2 : 16;
+        ss->tables = arena_grow(ss->a, ss->tables, ss->ntables, cap, sizeof *ss->tables);
+        ss->cap = cap;
+    }
+    ss->tables[ss->ntables++] = t;
+}
+
+table *specset_find(const specset *ss, const char *schema, const char *name)
+{
+    if (!schema)
+        schema = "public";
+    for (size_t i = 0; i < ss->ntables; i++) {
+        table *t = ss->tables[i];
+        if (t->name.s && strcmp(t->name.s, name) == 0 &&
+            strcmp(t->schema.s ? t->schema.s : "public", schema) == 0)
+            return t;
+    }
+    return NULL;
+}
+
+const column *table_column(const table *t, const char *name)
+{
+    if (!name)
+        return NULL;
+    for (size_t i = 0; i < t->ncolumns; i++)
+        if (t->columns[i].name.s && strcmp(t->columns[i].name.s, name) == 0)
+            return &t->columns[i];
+    return NULL;
+}
+
+static const char *default_naming(cal_interval iv)
+{
+    switch (iv) {
+    case IV_HOURLY: return "{table}_{YYYY}{MM}{DD}_{HH}";
+    case IV_DAILY: return "{table}_{YYYY}{MM}{DD}";
+    case IV_WEEKLY: return "{table}_{IYYY}w{IW}";
+    case IV_MONTHLY: return "{table}_{YYYY}_{MM}";
+    case IV_QUARTERLY: return "{table}_{YYYY}q{Q}";
+    case IV_YEARLY: return "{table}_{YYYY}";
+    }
+    return "{table}_{YYYY}_{MM}";
+}
+
+static int default_premake(cal_interval iv)
+{
+    switch (iv) {
+    case IV_HOURLY: return 24;
+    case IV_DAILY: return 7;
+    case IV_WEEKLY: return 4;
+    default: return 3;
+    }
+}
+
+/* An interval expressed as a duration, n times. */
+static duration interval_as_duration(cal_interval iv, int64_t n)
+{
+    duration d = {n, DU_DAYS};
+    switch (iv) {
+    case IV_HOURLY: d.unit = DU_HOURS; break;
+    case IV_DAILY: d.unit = DU_DAYS; break;
+    case IV_WEEKLY: d.unit = DU_WEEKS; break;
+    case IV_MONTHLY: d.unit = DU_MONTHS; break;
+    case IV_QUARTERLY: d.unit = DU_MONTHS; d.n = 3 * n; break;
+    case IV_YEARLY: d.unit = DU_YEARS; break;
+    }
+    return d;
+}
+
+void model_defaults(table *t)
+{
+    if (!t->schema.s)
+        t->schema.s = "public";
+    partition_spec *p = &t->part;
+    if (p->present) {
+        if (p->premake < 0)
+            p->premake = default_premake(p->interval);
+        if (!p->naming.s) {
+            p->naming.s = default_naming(p->interval);
+            p->naming.at = p->at;
+            p->naming_defaulted = true;
+        }
+    }
+    maintenance_spec *m = &t->maintenance;
+    if (!m->warn_ahead_set)
+        m->warn_ahead = interval_as_duration(p->present ? p->interval : IV_DAILY, 2);
+    if (!m->critical_ahead_set)
+        m->critical_ahead = interval_as_duration(p->present ? p->interval : IV_DAILY, 1);
+    retention_spec *r = &t->retention;
+    if (r->present && !r->column.s) {
+        r->column.s = p->key.s;
+        r->column.at = r->at;
+    }
+    if (!r->archive_schema.s)
+        r->archive_schema.s = "archive";
+    if (r->batch_size <= 0)
+        r->batch_size = 10000;
+    if (r->protect < 0)
+        r->protect = 2;
+    migrate_spec *g = &t->migrate;
+    if (g->batch_size <= 0)
+        g->batch_size = 10000;
+    if (!g->shadow_suffix.s)
+        g->shadow_suffix.s = "_partitioned";
+    if (!g->old_suffix.s)
+        g->old_suffix.s = "_old";
+    if (g->keep_old.n <= 0) {
+        g->keep_old.n = 7;
+        g->keep_old.unit = DU_DAYS;
+    }
+}
+
+const char *mode_name(table_mode m)
+{
+    switch (m) {
+    case MODE_CREATE: return "create";
+    case MODE_CONVERT: return "convert";
+    case MODE_REFERENCE: return "reference";
+    }
+    return "?";
+}
+
+const char *strategy_name(table_strategy s)
+{
+    switch (s) {
+    case STRATEGY_PARTITION: return "partition";
+    case STRATEGY_BRIN: return "brin";
+    case STRATEGY_NONE: return "none";
+    }
+    return "?";
+}
+
+const char *retention_action_name(retention_action a)
+{
+    switch (a) {
+    case RET_DROP: return "drop";
+    case RET_DETACH: return "detach";
+    case RET_ARCHIVE: return "archive";
+    case RET_DELETE: return "delete";
+    }
+    return "?";
+}
+
+const char *fk_action_sql(fk_action a)
+{
+    switch (a) {
+    case FK_NO_ACTION: return "NO ACTION";
+    case FK_RESTRICT: return "RESTRICT";
+    case FK_CASCADE: return "CASCADE";
+    case FK_SET_NULL: return "SET NULL";
+    case FK_SET_DEFAULT: return "SET DEFAULT";
+    }
+    return "NO ACTION";
+}
+
+const char *policy_command_sql(policy_command c)
+{
+    switch (c) {
+    case POLICY_ALL: return "ALL";
+    case POLICY_SELECT: return "SELECT";
+    case POLICY_INSERT: return "INSERT";
+    case POLICY_UPDATE: return "UPDATE";
+    case POLICY_DELETE: return "DELETE";
+    }
+    return "ALL";
+}

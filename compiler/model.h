@@ -1,0 +1,243 @@
+/* model: the spec set as plain structs.
+ *
+ * spec_load fills it from YAML, validate checks it and fills the derived
+ * fields marked "validate:" (resolved references, generated names, dependency
+ * order); every later stage only reads it.  All memory belongs to the spec
+ * set's arena.  Every value that a diagnostic may point at carries the srcloc
+ * of its YAML node.  No behaviour lives here beyond the defaults. */
+#ifndef PARTC_MODEL_H
+#define PARTC_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "calendar.h"
+#include "diag.h"
+#include "srcfile.h"
+
+/* A scalar string with where it came from; s == NULL when absent. */
+typedef struct sval {
+    const char *s;
+    srcloc at;
+} sval;
+
+/* A list of strings; at is the list node (or the key when absent). */
+typedef struct slist {
+    sval *v;
+    size_t n;
+    srcloc at;
+    bool present;
+} slist;
+
+typedef enum { MODE_CREATE, MODE_CONVERT, MODE_REFERENCE } table_mode;
+typedef enum { STRATEGY_PARTITION, STRATEGY_BRIN, STRATEGY_NONE } table_strategy;
+typedef enum { IDENTITY_NONE, IDENTITY_ALWAYS, IDENTITY_BY_DEFAULT } identity_kind;
+typedef enum { RET_DROP, RET_DETACH, RET_ARCHIVE, RET_DELETE } retention_action;
+typedef enum {
+    FK_NO_ACTION, FK_RESTRICT, FK_CASCADE, FK_SET_NULL, FK_SET_DEFAULT
+} fk_action;
+typedef enum {
+    POLICY_ALL, POLICY_SELECT, POLICY_INSERT, POLICY_UPDATE, POLICY_DELETE
+} policy_command;
+
+typedef struct column {
+    sval name;      /* at = the key */
+    sval type;      /* SQL type, checked against a type grammar */
+    bool nullable;  /* default true */
+    srcloc nullable_at;
+    sval default_expr; /* SQL expression or s == NULL */
+    identity_kind identity;
+    srcloc identity_at;
+} column;
+
+typedef struct check {
+    sval name;
+    sval expr; /* SQL boolean expression */
+} check;
+
+typedef struct index {
+    sval name;      /* s == NULL when the spec gives none */
+    slist columns;  /* column names or expressions */
+    sval using;     /* btree | brin | hash | gin | gist; default btree */
+    bool unique;
+    srcloc unique_at;
+    sval where;     /* partial index predicate or s == NULL */
+    slist include;
+    srcloc at;      /* the list item */
+    const char *gen_name; /* validate: name.s or a generated name */
+} index;
+
+typedef struct table table;
+
+typedef struct foreign_key {
+    slist columns;
+    sval ref_schema;  /* s == NULL: the referenced table's own schema */
+    sval ref_table;   /* unqualified */
+    slist ref_columns;
+    fk_action on_delete;
+    srcloc on_delete_at;
+    srcloc at;
+    const table *ref;      /* validate: the referenced table of the spec set */
+    const char *gen_name;  /* validate: constraint name */
+} foreign_key;
+
+typedef struct partition_spec {
+    bool present;
+    srcloc at;
+    sval key;
+    cal_interval interval;
+    srcloc interval_at;
+    int64_t start; /* instant, aligned to interval (validate checks) */
+    srcloc start_at;
+    int premake;   /* default by interval, see model_defaults */
+    srcloc premake_at;
+    sval naming;   /* pattern; defaulted by interval */
+    bool naming_defaulted;
+    bool default_partition;
+    srcloc default_partition_at;
+} partition_spec;
+
+typedef struct retention_spec {
+    bool present;
+    srcloc at;
+    duration keep;
+    srcloc keep_at;
+    retention_action action;
+    srcloc action_at;
+    sval column;        /* for delete; default partition key */
+    int64_t batch_size; /* default 10000 */
+    srcloc batch_size_at;
+    int protect;        /* default 2 */
+    srcloc protect_at;
+    sval archive_schema; /* default "archive" */
+} retention_spec;
+
+typedef struct maintenance_spec {
+    bool present;
+    srcloc at;
+    sval schedule;     /* cron text or s == NULL */
+    duration warn_ahead;     /* default: 2 intervals worth, see model_defaults */
+    srcloc warn_ahead_at;
+    bool warn_ahead_set;
+    duration critical_ahead;
+    srcloc critical_ahead_at;
+    bool critical_ahead_set;
+} maintenance_spec;
+
+typedef struct policy {
+    sval name;
+    policy_command command; /* default all */
+    srcloc command_at;
+    slist roles;            /* default PUBLIC when absent */
+    sval using;             /* SQL expression or s == NULL */
+    sval check;             /* SQL expression or s == NULL */
+    srcloc at;
+} policy;
+
+typedef struct grant {
+    sval role;
+    slist privileges; /* lowercase: select insert update delete truncate references trigger all */
+} grant;
+
+typedef struct security_spec {
+    bool present;
+    srcloc at;
+    bool rls;
+    srcloc rls_at;
+    policy *policies;
+    size_t npolicies;
+    grant *grants;
+    size_t ngrants;
+} security_spec;
+
+typedef struct migrate_spec {
+    bool present;
+    srcloc at;
+    int64_t batch_size;      /* default 10000 */
+    srcloc batch_size_at;
+    int64_t lock_timeout_ms; /* -1: settings.lock_timeout */
+    srcloc lock_timeout_at;
+    sval shadow_suffix;      /* default "_partitioned" */
+    sval old_suffix;         /* default "_old" */
+    duration keep_old;       /* default 7 days */
+    srcloc keep_old_at;
+} migrate_spec;
+
+typedef struct lint_allow {
+    sval rule;
+    sval reason;
+} lint_allow;
+
+struct table {
+    sval name;          /* at = the key under tables: */
+    sval schema;        /* default "public" */
+    const char *file;   /* spec file path */
+    table_mode mode;    /* default create */
+    srcloc mode_at;
+    table_strategy strategy; /* default partition */
+    srcloc strategy_at;
+    column *columns;
+    size_t ncolumns;
+    slist primary_key;  /* present == false when absent */
+    slist *unique;
+    size_t nunique;
+    srcloc unique_at;
+    check *checks;
+    size_t nchecks;
+    partition_spec part;
+    index *indexes;
+    size_t nindexes;
+    foreign_key *fks;
+    size_t nfks;
+    retention_spec retention;
+    maintenance_spec maintenance;
+    security_spec security;
+    migrate_spec migrate;
+    lint_allow *allows;
+    size_t nallows;
+    int order;          /* validate: position in dependency order (referenced first) */
+};
+
+typedef struct settings_spec {
+    bool present;
+    srcloc at;
+    int postgres;              /* 13..17, default 15 */
+    srcloc postgres_at;
+    int64_t lock_timeout_ms;   /* default 2000 */
+    srcloc lock_timeout_at;
+    int64_t statement_timeout_ms; /* default 0 */
+    srcloc statement_timeout_at;
+} settings_spec;
+
+typedef struct specset {
+    arena *a;
+    srcset files;      /* every file read, for excerpts */
+    settings_spec settings;
+    table **tables;    /* in load order: file path order, then spec order */
+    size_t ntables;
+    size_t cap;
+    table **ordered;   /* validate: dependency order, ties by schema.name */
+} specset;
+
+void specset_init(specset *ss, arena *a);
+/* A zeroed table whose "unset" sentinels are in place (premake, protect,
+ * migrate.lock_timeout_ms are -1) so that model_defaults can fill them. */
+table *table_new(arena *a);
+void specset_add_table(specset *ss, table *t);
+/* Lookup by schema and name; schema NULL means "public". */
+table *specset_find(const specset *ss, const char *schema, const char *name);
+const column *table_column(const table *t, const char *name);
+
+/* Fill every default that depends on nothing but the table itself:
+ * premake, naming, warn/critical ahead, retention column, suffixes. */
+void model_defaults(table *t);
+
+const char *mode_name(table_mode m);
+const char *strategy_name(table_strategy s);
+const char *retention_action_name(retention_action a);
+const char *fk_action_sql(fk_action a);
+const char *policy_command_sql(policy_command c);
+
+#endif

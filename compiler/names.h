@@ -1,0 +1,60 @@
+/* names: every name that partc generates, and the checks on names.
+ *
+ * PCRE2 patterns are compiled once (names_init) and freed once
+ * (names_fini).  Generated names are built here and nowhere else so that the
+ * 63-byte limit and collisions can be checked in one place; a name is never
+ * truncated.  Returned strings are owned by the arena passed in.  This module
+ * does not quote: sqlquote does. */
+#ifndef PARTC_NAMES_H
+#define PARTC_NAMES_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "calendar.h"
+#include "model.h"
+
+#define NAME_MAX_BYTES 63
+
+int names_init(void);
+void names_fini(void);
+
+/* The naming pattern: tokens {table} {YYYY} {MM} {DD} {HH} {IYYY} {IW} {Q}.
+ * Returns 0 when every token is known and braces balance; else -1 with *why
+ * and *offset (byte offset of the problem in the pattern). */
+int names_pattern_check(const char *pattern, const char **why, size_t *offset);
+/* 0 when the pattern gives a distinct name to every range of iv; else -1 and
+ * *why says which tokens the interval needs, e.g. "weekly ranges need {IYYY}
+ * and {IW} (or {YYYY}{MM}{DD}) to be distinct". */
+int names_pattern_distinct(const char *pattern, cal_interval iv, const char **why);
+/* The partition name for the range starting at t. */
+const char *names_partition(arena *a, const table *t, int64_t range_start);
+/* The pattern as a PostgreSQL to_char() format for the maintenance function:
+ * literal text double-quoted, tokens as YYYY MM DD HH24 IYYY IW Q; {table}
+ * is replaced by the table name.  E.g. {table}_{YYYY}_{MM} on jobs gives
+ * "jobs_"YYYY"_"MM  */
+const char *names_pattern_to_char(arena *a, const table *t);
+
+const char *names_default_partition(arena *a, const table *t); /* <table>_default */
+const char *names_pkey(arena *a, const table *t);              /* <table>_pkey */
+const char *names_unique(arena *a, const table *t, const slist *cols); /* <table>_<c1>_<c2>_key */
+const char *names_index(arena *a, const table *t, const index *ix);    /* <table>_<c..>_idx, expressions as "expr" */
+const char *names_brin_index(arena *a, const table *t);        /* <table>_<key>_brin */
+const char *names_fkey(arena *a, const table *t, const foreign_key *fk); /* <table>_<c..>_fkey */
+const char *names_fn_create_partitions(arena *a, const table *t); /* <table>_create_partitions */
+const char *names_fn_apply_retention(arena *a, const table *t);   /* <table>_apply_retention */
+const char *names_fn_secure_partition(arena *a, const table *t);  /* <table>_secure_partition */
+const char *names_fn_health(arena *a, const table *t);            /* <table>_partition_health */
+const char *names_view_health(arena *a, const table *t);          /* <table>_partition_health_now */
+const char *names_cron_job(arena *a, const table *t, const char *what); /* partc:<schema>.<table>:<what> */
+
+/* true when the text of a column type matches the type grammar:
+ * words, an optional (n[,m]) modifier, optional [] suffixes, e.g.
+ * "timestamp(3) with time zone", "numeric(12,2)", "text[]", "public.mytype" */
+bool names_type_ok(const char *type);
+/* true when s is a valid cron schedule for pg_cron: 5 fields of [0-9*,/-],
+ * or "N seconds", or @hourly-style macros */
+bool names_cron_ok(const char *s);
+
+#endif

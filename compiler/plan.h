@@ -1,0 +1,58 @@
+/* plan: model -> ordered migrations of ordered steps.
+ *
+ * A migration is one file pair (up and down) for one table and phase; a step
+ * is one kind of SQL (a template name) with what it needs to know: the table,
+ * the item (partition range, index, foreign key) and the lock it takes and
+ * whether it can run inside a transaction block.  The plan decides order and
+ * content; it produces no SQL text (render does) and writes nothing (emit
+ * does).  Everything lives in the arena passed to plan_build.
+ *
+ * Partitions planned statically: from partition.start through the range that
+ * contains as_of plus premake ranges (start plus premake ranges when as_of is
+ * earlier).  The maintenance function creates the rest at run time. */
+#ifndef PARTC_PLAN_H
+#define PARTC_PLAN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "diag.h"
+#include "model.h"
+
+typedef struct step {
+    const char *kind;    /* template name */
+    const char *summary; /* one line for `partc plan` */
+    const char *lock;    /* lock taken, for `partc plan` */
+    bool in_tx;          /* false: must be the only statement of its file */
+    const table *t;
+    int64_t lo, hi;      /* partition range steps */
+    size_t item;         /* index / foreign key / check number */
+} step;
+
+typedef struct migration {
+    const char *name;    /* file name part, e.g. "create_jobs" */
+    const char *phase;   /* "create" */
+    const table *t;
+    step *up, *down;
+    size_t nup, ndown, capup, capdown;
+    bool in_tx;          /* every step can run in one transaction */
+} migration;
+
+typedef struct plan {
+    migration *v;
+    size_t n, cap;
+    int64_t as_of;
+    arena *a;
+} plan;
+
+/* The static partition ranges of t: *first and *count (count 0 when t has
+ * no partitions). */
+void plan_ranges(const table *t, int64_t as_of, int64_t *first, int64_t *count);
+
+/* Builds the migrations of every table of ss->ordered.  Tables in mode
+ * reference give none; mode convert gives an error diag for now.  Returns
+ * the number of errors added. */
+int plan_build(plan *p, const specset *ss, int64_t as_of, arena *a, diags *d);
+
+#endif

@@ -1,0 +1,548 @@
+#include "render.h"
+
+#include <string.h>
+
+#include "names.h"
+#include "sqlquote.h"
+
+/* Marks where the relation goes when security statements are rendered for
+ * the partition function: spec text cannot hold this byte. */
+#define REL_MARK "\x01"
+
+typedef struct rctx {
+    arena *a;
+    const template_set *ts;
+    const render_opts *o;
+    diags *d;
+    const table *t;
+    tvars base; /* values every template of this table may use */
+    int rc;
+} rctx;
+
+/* ---- small text helpers ------------------------------------------------ */
+
+static const char *ident(rctx *c, const char *s)
+{
+    return sql_ident(c->a, s);
+}
+
+static const char *lit(rctx *c, const char *s)
+{
+    return sql_literal(c->a, s);
+}
+
+static const char *qual(rctx *c, const char *name)
+{
+    return sql_qualified(c->a, c->t->schema.s, name);
+}
+
+static const char *ident_list(rctx *c, const slist *l)
+{
+    strbuf sb = STRBUF_INIT;
+    for (size_t i = 0; i < l->n; i++) {
+        if (i)
+            sb_puts(&sb, ", ");
+        sb_puts(&sb, ident(c, l->v[i].s));
+    }
+    const char *r = arena_strdup(c->a, sb_str(&sb));
+    sb_free(&sb);
+    return r;
+}
+
+static bool plain_name(const char *s)
+{
+    if (!*s)
+        return false;
+    for (const char *p = s; *p; p++) {
+        char ch = *p;
+        bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '_' ||
+                  (p != s && ch >= '0' && ch <= '9');
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
+/* Index columns: names are identifiers, anything else an expression. */
+static const char *index_columns(rctx *c, const slist *l)
+{
+    strbuf sb = STRBUF_INIT;
+    for (size_t i = 0; i < l->n; i++) {
+        if (i)
+            sb_puts(&sb, ", ");
+        if (plain_name(l->v[i].s) && table_column(c->t, l->v[i].s))
+            sb_puts(&sb, ident(c, l->v[i].s));
+        else if (plain_name(l->v[i].s) && c->t->ncolumns == 0)
+            sb_puts(&sb, ident(c, l->v[i].s));
+        else
+            sb_addf(&sb, "(%s)", l->v[i].s);
+    }
+    const char *r = arena_strdup(c->a, sb_str(&sb));
+    sb_free(&sb);
+    return r;
+}
+
+static const char *dur_lit(rctx *c, duration du)
+{
+    return lit(c, arena_printf(c->a, "%lld %s", (long long)du.n, cal_duration_unit_sql(du.unit)));
+}
+
+/* How bounds of the partition key are written, by the key's type. */
+typedef enum { KEY_TIMESTAMPTZ, KEY_TIMESTAMP, KEY_DATE } key_kind;
+
+static key_kind key_type(const table *t)
+{
+    const column *col = table_column(t, t->part.key.s);
+    if (!col || !col->type.s)
+        return KEY_TIMESTAMPTZ;
+    const char *ty = col->type.s;
+    if (strcmp(ty, "date") == 0)
+        return KEY_DATE;
+    if (strstr(ty, "tz") || strstr(ty, "with time zone"))
+        return KEY_TIMESTAMPTZ;
+    if (strncmp(ty, "timestamp", 9) == 0)
+        return KEY_TIMESTAMP;
+    return KEY_TIMESTAMPTZ;
+}
+
+static const char *bound_lit(rctx *c, int64_t t)
+{
+    char date[11], ts[23];
+    switch (key_type(c->t)) {
+    case KEY_DATE:
+        cal_format_date(t, date);
+        return lit(c, date);
+    case KEY_TIMESTAMP:
+        cal_format_ts(t, ts);
+        ts[19] = '\0'; /* drop "+00" */
+        return lit(c, ts);
+    default:
+        cal_format_ts(t, ts);
+        return lit(c, ts);
+    }
+}
+
+static const char *bound_format(rctx *c)
+{
+    switch (key_type(c->t)) {
+    case KEY_DATE: return lit(c, "YYYY-MM-DD");
+    case KEY_TIMESTAMP: return lit(c, "YYYY-MM-DD HH24:MI:SS");
+    default: return lit(c, "YYYY-MM-DD HH24:MI:SS\"+00\"");
+    }
+}
+
+/* A dollar-quote tag that occurs in none of the values nor the template. */
+static const char *pick_tag(rctx *c, const tvars *tv, const char *kind)
+{
+    const template_src *src = template_find(c->ts, kind);
+    for (int n = 0;; n++) {
+        const char *tag = n ? arena_printf(c->a, "$partc%d$", n) : "$partc$";
+        bool clash = src && strstr(src->text, tag) && !strstr(src->text, "{{tag}}");
+        for (size_t i = 0; !clash && i < tv->n; i++)
+            if (tv->values[i] && strstr(tv->values[i], tag))
+                clash = true;
+        if (!clash) {
+            size_t len = strlen(tag);
+            return arena_strndup(c->a, tag + 1, len - 2);
+        }
+    }
+}
+
+/* Expands template kind with base values plus tv into a fresh string. */
+static const char *expand(rctx *c, const char *kind, tvars *tv)
+{
+    for (size_t i = 0; i < c->base.n; i++)
+        if (!tvars_get(tv, c->base.names[i]))
+            tvars_set(tv, c->base.names[i], c->base.values[i]);
+    if (!tvars_get(tv, "tag"))
+        tvars_set(tv, "tag", pick_tag(c, tv, kind));
+    strbuf sb = STRBUF_INIT;
+    if (template_expand(c->ts, kind, tv, &sb, c->d) != 0)
+        c->rc = -1;
+    const char *r = arena_strdup(c->a, sb_str(&sb));
+    sb_free(&sb);
+    return r;
+}
+
+static tvars *vars(rctx *c)
+{
+    tvars *tv = arena_alloc(c->a, sizeof *tv);
+    tvars_init(tv, c->a);
+    return tv;
+}
+
+/* The partition-bounds query, inline (without its final newline). */
+static const char *bounds_query(rctx *c)
+{
+    const char *q = expand(c, "partition_bounds", vars(c));
+    size_t len = strlen(q);
+    while (len && q[len - 1] == '\n')
+        len--;
+    return arena_strndup(c->a, q, len);
+}
+
+/* ---- table definition --------------------------------------------------- */
+
+static const char *definition(rctx *c)
+{
+    const table *t = c->t;
+    strbuf sb = STRBUF_INIT;
+    const char *sep = "";
+    for (size_t i = 0; i < t->ncolumns; i++) {
+        const column *col = &t->columns[i];
+        sb_addf(&sb, "%s    %s %s", sep, ident(c, col->name.s), col->type.s);
+        if (col->identity == IDENTITY_ALWAYS)
+            sb_puts(&sb, " GENERATED ALWAYS AS IDENTITY");
+        else if (col->identity == IDENTITY_BY_DEFAULT)
+            sb_puts(&sb, " GENERATED BY DEFAULT AS IDENTITY");
+        if (!col->nullable)
+            sb_puts(&sb, " NOT NULL");
+        if (col->default_expr.s)
+            sb_addf(&sb, " DEFAULT %s", col->default_expr.s);
+        sep = ",\n";
+    }
+    if (t->primary_key.present && t->primary_key.n) {
+        sb_addf(&sb, "%s    CONSTRAINT %s PRIMARY KEY (%s)", sep, ident(c, names_pkey(c->a, t)),
+                ident_list(c, &t->primary_key));
+        sep = ",\n";
+    }
+    for (size_t i = 0; i < t->nunique; i++) {
+        sb_addf(&sb, "%s    CONSTRAINT %s UNIQUE (%s)", sep,
+                ident(c, names_unique(c->a, t, &t->unique[i])), ident_list(c, &t->unique[i]));
+        sep = ",\n";
+    }
+    for (size_t i = 0; i < t->nchecks; i++) {
+        sb_addf(&sb, "%s    CONSTRAINT %s CHECK (%s)", sep, ident(c, t->checks[i].name.s),
+                t->checks[i].expr.s);
+        sep = ",\n";
+    }
+    const char *r = arena_strdup(c->a, sb_str(&sb));
+    sb_free(&sb);
+    return r;
+}
+
+/* ---- security ------------------------------------------------------------ */
+
+static const char *role_list(rctx *c, const slist *roles)
+{
+    if (!roles->present || roles->n == 0)
+        return "PUBLIC";
+    strbuf sb = STRBUF_INIT;
+    for (size_t i = 0; i < roles->n; i++) {
+        if (i)
+            sb_puts(&sb, ", ");
+        const char *r = roles->v[i].s;
+        sb_puts(&sb, strcmp(r, "public") == 0 ? "PUBLIC" : ident(c, r));
+    }
+    const char *out = arena_strdup(c->a, sb_str(&sb));
+    sb_free(&sb);
+    return out;
+}
+
+static const char *privilege_list(rctx *c, const slist *privs)
+{
+    strbuf sb = STRBUF_INIT;
+    for (size_t i = 0; i < privs->n; i++) {
+        if (i)
+            sb_puts(&sb, ", ");
+        for (const char *p = privs->v[i].s; *p; p++)
+            sb_addc(&sb, (*p >= 'a' && *p <= 'z') ? (char)(*p - 'a' + 'A') : *p);
+    }
+    const char *out = arena_strdup(c->a, sb_str(&sb));
+    sb_free(&sb);
+    return out;
+}
+
+/* The security statements for relation text rel, one string each. */
+static const char **security_statements(rctx *c, const char *rel, size_t *n)
+{
+    const security_spec *s = &c->t->security;
+    size_t cap = 2 + s->npolicies + s->ngrants;
+    const char **v = arena_calloc(c->a, cap, sizeof *v);
+    size_t k = 0;
+    if (s->rls) {
+        tvars *tv = vars(c);
+        tvars_set(tv, "rel", rel);
+        v[k++] = expand(c, "sec_rls_enable", tv);
+        tv = vars(c);
+        tvars_set(tv, "rel", rel);
+        v[k++] = expand(c, "sec_rls_force", tv);
+    }
+    for (size_t i = 0; i < s->npolicies; i++) {
+        const policy *p = &s->policies[i];
+        tvars *tv = vars(c);
+        tvars_set(tv, "rel", rel);
+        tvars_set(tv, "policy", ident(c, p->name.s));
+        tvars_set(tv, "command", policy_command_sql(p->command));
+        tvars_set(tv, "roles", role_list(c, &p->roles));
+        const char *clauses = "";
+        if (p->using.s)
+            clauses = arena_printf(c->a, " USING (%s)", p->using.s);
+        if (p->check.s)
+            clauses = arena_printf(c->a, "%s WITH CHECK (%s)", clauses, p->check.s);
+        tvars_set(tv, "clauses", clauses);
+        v[k++] = expand(c, "sec_policy", tv);
+    }
+    for (size_t i = 0; i < s->ngrants; i++) {
+        const grant *g = &s->grants[i];
+        tvars *tv = vars(c);
+        tvars_set(tv, "rel", rel);
+        tvars_set(tv, "privileges", privilege_list(c, &g->privileges));
+        const char *role = g->role.s;
+        tvars_set(tv, "role", strcmp(role, "public") == 0 ? "PUBLIC" : ident(c, role));
+        v[k++] = expand(c, "sec_grant", tv);
+    }
+    *n = k;
+    return v;
+}
+
+/* One EXECUTE per statement, the relation spliced in as p_rel::text. */
+static const char *secure_body(rctx *c)
+{
+    size_t n;
+    const char **stmts = security_statements(c, REL_MARK, &n);
+    strbuf sb = STRBUF_INIT;
+    for (size_t i = 0; i < n; i++) {
+        const char *s = stmts[i];
+        size_t len = strlen(s);
+        while (len && (s[len - 1] == '\n' || s[len - 1] == ';'))
+            len--;
+        sb_puts(&sb, "    EXECUTE ");
+        const char *p = s, *end = s + len;
+        const char *sep = "";
+        while (p < end) {
+            const char *m = memchr(p, REL_MARK[0], (size_t)(end - p));
+            const char *stop = m ? m : end;
+            if (stop > p) {
+                sb_puts(&sb, sep);
+                sb_puts(&sb, lit(c, arena_strndup(c->a, p, (size_t)(stop - p))));
+                sep = " || ";
+            }
+            if (m) {
+                sb_puts(&sb, sep);
+                sb_puts(&sb, "p_rel::text");
+                sep = " || ";
+                p = m + 1;
+            } else
+                p = end;
+        }
+        sb_puts(&sb, ";\n");
+    }
+    const char *r = arena_strdup(c->a, sb_str(&sb));
+    sb_free(&sb);
+    return r;
+}
+
+static bool has_security(const table *t)
+{
+    return t->security.rls || t->security.npolicies || t->security.ngrants;
+}
+
+/* ---- per-table values ---------------------------------------------------- */
+
+static const char *search_path(rctx *c)
+{
+    const char *schema = c->t->schema.s;
+    if (strcmp(schema, "public") == 0)
+        return "pg_catalog, public, pg_temp";
+    return arena_printf(c->a, "pg_catalog, %s, public, pg_temp", ident(c, schema));
+}
+
+static const char *job_command(rctx *c)
+{
+    const table *t = c->t;
+    strbuf sb = STRBUF_INIT;
+    if (t->strategy == STRATEGY_PARTITION)
+        sb_addf(&sb, "SELECT %s();", qual(c, names_fn_create_partitions(c->a, t)));
+    if (t->retention.present)
+        sb_addf(&sb, "%sSELECT %s();", sb.len ? " " : "", qual(c, names_fn_apply_retention(c->a, t)));
+    const char *r = arena_strdup(c->a, sb_str(&sb));
+    sb_free(&sb);
+    return r;
+}
+
+static void base_vars(rctx *c)
+{
+    const table *t = c->t;
+    arena *a = c->a;
+    tvars *b = &c->base;
+    tvars_init(b, a);
+    const char *table_q = qual(c, t->name.s);
+    tvars_set(b, "table", table_q);
+    tvars_set(b, "table_lit", lit(c, table_q));
+    tvars_set(b, "schema", ident(c, t->schema.s));
+    tvars_set(b, "schema_lit", lit(c, t->schema.s));
+    tvars_set(b, "search_path", search_path(c));
+    tvars_set(b, "lock_timeout",
+              lit(c, arena_printf(a, "%lldms", (long long)c->o->ss->settings.lock_timeout_ms)));
+    tvars_set(b, "fn_secure", qual(c, names_fn_secure_partition(a, t)));
+    tvars_set(b, "fn_create", qual(c, names_fn_create_partitions(a, t)));
+    tvars_set(b, "fn_retention", qual(c, names_fn_apply_retention(a, t)));
+    tvars_set(b, "fn_health", qual(c, names_fn_health(a, t)));
+    tvars_set(b, "view_health", qual(c, names_view_health(a, t)));
+    tvars_set(b, "archive_schema", ident(c, t->retention.archive_schema.s));
+    tvars_set(b, "archive_schema_lit", lit(c, t->retention.archive_schema.s));
+    tvars_set(b, "job_lit", lit(c, names_cron_job(a, t, "maintain")));
+    if (t->part.present) {
+        tvars_set(b, "key", ident(c, t->part.key.s));
+        tvars_set(b, "key_lit", lit(c, t->part.key.s));
+    }
+}
+
+/* ---- steps --------------------------------------------------------------- */
+
+static const char *render_step(rctx *c, const step *s)
+{
+    const table *t = c->t;
+    arena *a = c->a;
+    tvars *tv = vars(c);
+    const char *k = s->kind;
+
+    if (!strcmp(k, "create_parent") || !strcmp(k, "create_table")) {
+        tvars_set(tv, "definition", definition(c));
+    } else if (!strcmp(k, "create_partition")) {
+        tvars_set(tv, "partition", qual(c, names_partition(a, t, s->lo)));
+        tvars_set(tv, "from", bound_lit(c, s->lo));
+        tvars_set(tv, "to", bound_lit(c, s->hi));
+    } else if (!strcmp(k, "create_default_partition")) {
+        tvars_set(tv, "partition", qual(c, names_default_partition(a, t)));
+    } else if (!strcmp(k, "secure_partition")) {
+        const char *name = s->lo || s->hi ? names_partition(a, t, s->lo) : names_default_partition(a, t);
+        tvars_set(tv, "partition_lit", lit(c, qual(c, name)));
+    } else if (!strcmp(k, "secure_table")) {
+        size_t n;
+        const char **stmts = security_statements(c, qual(c, t->name.s), &n);
+        strbuf sb = STRBUF_INIT;
+        for (size_t i = 0; i < n; i++)
+            sb_puts(&sb, stmts[i]);
+        /* the template adds its own final newline */
+        if (sb.len && sb.buf[sb.len - 1] == '\n')
+            sb.buf[--sb.len] = '\0';
+        tvars_set(tv, "statements", arena_strdup(a, sb_str(&sb)));
+        sb_free(&sb);
+    } else if (!strcmp(k, "secure_function")) {
+        tvars_set(tv, "body", secure_body(c));
+    } else if (!strcmp(k, "create_index")) {
+        const index *ix = &t->indexes[s->item];
+        tvars_set(tv, "unique", ix->unique ? "UNIQUE " : "");
+        tvars_set(tv, "index", ident(c, ix->gen_name));
+        tvars_set(tv, "method", ix->using.s ? ix->using.s : "btree");
+        tvars_set(tv, "columns", index_columns(c, &ix->columns));
+        tvars_set(tv, "include", ix->include.n ? arena_printf(a, " INCLUDE (%s)", ident_list(c, &ix->include)) : "");
+        tvars_set(tv, "where", ix->where.s ? arena_printf(a, " WHERE (%s)", ix->where.s) : "");
+    } else if (!strcmp(k, "create_brin_index")) {
+        tvars_set(tv, "index", ident(c, names_brin_index(a, t)));
+    } else if (!strcmp(k, "add_foreign_key")) {
+        const foreign_key *fk = &t->fks[s->item];
+        const char *ref_schema = fk->ref ? fk->ref->schema.s : (fk->ref_schema.s ? fk->ref_schema.s : t->schema.s);
+        tvars_set(tv, "constraint", ident(c, fk->gen_name));
+        tvars_set(tv, "columns", ident_list(c, &fk->columns));
+        tvars_set(tv, "ref_table", sql_qualified(a, ref_schema, fk->ref_table.s));
+        tvars_set(tv, "ref_columns", ident_list(c, &fk->ref_columns));
+        tvars_set(tv, "on_delete", fk_action_sql(fk->on_delete));
+    } else if (!strcmp(k, "fn_create_partitions")) {
+        cal_interval iv = t->part.interval;
+        char start[23];
+        cal_format_ts(t->part.start, start);
+        tvars_set(tv, "trunc", lit(c, cal_interval_trunc(iv)));
+        tvars_set(tv, "interval", lit(c, cal_interval_sql(iv)));
+        tvars_set(tv, "start", lit(c, start));
+        tvars_set(tv, "premake", arena_printf(a, "%d", t->part.premake));
+        tvars_set(tv, "to_char", lit(c, names_pattern_to_char(a, t)));
+        tvars_set(tv, "bound_format", bound_format(c));
+        tvars_set(tv, "bounds", bounds_query(c));
+        const char *take = "", *ret = "", *sec = "";
+        if (t->part.default_partition) {
+            tvars *dv = vars(c);
+            tvars_set(dv, "default_lit", lit(c, qual(c, names_default_partition(a, t))));
+            take = expand(c, "default_take", dv);
+            ret = expand(c, "default_return", vars(c));
+        }
+        if (has_security(t))
+            sec = expand(c, "secure_stmt", vars(c));
+        tvars_set(tv, "default_take", take);
+        tvars_set(tv, "default_return", ret);
+        tvars_set(tv, "secure_stmt", sec);
+    } else if (!strcmp(k, "fn_partition_health")) {
+        tvars_set(tv, "bounds", bounds_query(c));
+        tvars_set(tv, "warn", dur_lit(c, t->maintenance.warn_ahead));
+        tvars_set(tv, "critical", dur_lit(c, t->maintenance.critical_ahead));
+    } else if (!strcmp(k, "fn_retention_partitions")) {
+        const retention_spec *r = &t->retention;
+        tvars_set(tv, "keep", dur_lit(c, r->keep));
+        tvars_set(tv, "protect", arena_printf(a, "%d", r->protect));
+        tvars_set(tv, "bounds", bounds_query(c));
+        tvars_set(tv, "action", retention_action_name(r->action));
+        const char *retire = r->action == RET_DROP ? "retire_drop"
+                             : r->action == RET_DETACH ? "retire_detach" : "retire_archive";
+        tvars_set(tv, "retire", expand(c, retire, vars(c)));
+    } else if (!strcmp(k, "fn_retention_delete")) {
+        const retention_spec *r = &t->retention;
+        tvars_set(tv, "keep", dur_lit(c, r->keep));
+        tvars_set(tv, "column", ident(c, r->column.s));
+        tvars_set(tv, "batch_size", arena_printf(a, "%lld", (long long)r->batch_size));
+        const char *cutoff = arena_printf(a, "p_now - %s::interval", dur_lit(c, r->keep));
+        if (t->part.present && r->protect > 0)
+            /* never the current range nor the protect-1 before it */
+            cutoff = arena_printf(a, "least(%s, date_trunc(%s, p_now) - %d * %s::interval)", cutoff,
+                                  lit(c, cal_interval_trunc(t->part.interval)), r->protect - 1,
+                                  lit(c, cal_interval_sql(t->part.interval)));
+        tvars_set(tv, "cutoff", cutoff);
+    } else if (!strcmp(k, "schedule")) {
+        tvars_set(tv, "schedule_lit", lit(c, t->maintenance.schedule.s));
+        tvars_set(tv, "command_lit", lit(c, job_command(c)));
+    } else if (!strcmp(k, "drop_fn_retention")) {
+        tvars_set(tv, "retention_args",
+                  t->retention.action == RET_DELETE ? "timestamptz, integer" : "timestamptz");
+    }
+    return expand(c, k, tv);
+}
+
+static void render_steps(rctx *c, const migration *m, const step *steps, size_t n,
+                         const char *direction, strbuf *out)
+{
+    tvars *hv = vars(c);
+    tvars_set(hv, "title", arena_printf(c->a, "%s %s.%s", m->phase, c->t->schema.s, c->t->name.s));
+    tvars_set(hv, "source", c->t->file ? c->t->file : "(memory)");
+    tvars_set(hv, "direction", direction);
+    sb_puts(out, expand(c, "file_header", hv));
+    bool tx = c->o->wrap_tx && m->in_tx;
+    if (tx)
+        sb_puts(out, "\nBEGIN;\n");
+    if (strcmp(direction, "up") == 0 && m->in_tx)
+        sb_addf(out, "\nSET LOCAL lock_timeout = %s;\n",
+                lit(c, arena_printf(c->a, "%lldms", (long long)c->o->ss->settings.lock_timeout_ms)));
+    const char *prev = NULL;
+    for (size_t i = 0; i < n; i++) {
+        const step *s = &steps[i];
+        /* one heading per run of steps of a kind; a partition and its
+         * security are one run */
+        const char *group = strcmp(s->kind, "secure_partition") == 0 && prev ? prev : s->kind;
+        if (!prev || strcmp(prev, group) != 0) {
+            bool run = i + 1 < n && strcmp(steps[i + 1].kind, s->kind) == 0;
+            if (strcmp(group, "create_partition") == 0)
+                sb_puts(out, "\n-- partitions planned through the --as-of range plus premake;\n"
+                             "-- the maintenance function creates the others\n");
+            else if (run && strcmp(group, "create_index") == 0)
+                sb_puts(out, "\n-- indexes (PostgreSQL builds each on every partition too)\n");
+            else if (run && strcmp(group, "add_foreign_key") == 0)
+                sb_puts(out, "\n-- foreign keys\n");
+            else
+                sb_addf(out, "\n-- %s\n", s->summary);
+        }
+        sb_puts(out, render_step(c, s));
+        prev = group;
+    }
+    if (tx)
+        sb_puts(out, "\nCOMMIT;\n");
+}
+
+int render_migration(const migration *m, const template_set *ts, const render_opts *o,
+                     arena *a, strbuf *up, strbuf *down, diags *d)
+{
+    rctx c = {.a = a, .ts = ts, .o = o, .d = d, .t = m->t, .rc = 0};
+    base_vars(&c);
+    render_steps(&c, m, m->up, m->nup, "up", up);
+    render_steps(&c, m, m->down, m->ndown, "down", down);
+    return c.rc;
+}

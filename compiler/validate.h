@@ -1,0 +1,24 @@
+/* validate: hard errors, the ones that make a spec set impossible to compile.
+ *
+ * Runs after spec_load on the whole spec set and adds error diags (never
+ * prints).  Also fills the derived fields of the model marked "validate:"
+ * (resolved foreign keys, generated names, dependency order) so that lint,
+ * plan and render only read.  Checks: columns named by keys, indexes,
+ * foreign keys, partition key and retention column exist; referenced tables
+ * and columns exist in the spec set; partition start aligned to its interval;
+ * naming tokens valid and distinct per range; generated names at most 63
+ * bytes and not colliding; SQL expressions and types well-formed; durations
+ * sensible; foreign-key cycles.  Policy decisions (is this safe?) are lint's. */
+#ifndef PARTC_VALIDATE_H
+#define PARTC_VALIDATE_H
+
+#include <stdint.h>
+
+#include "diag.h"
+#include "model.h"
+
+/* as_of: the instant up to which partitions are generated (see plan.h),
+ * used to check every generated partition name.  Returns errors added. */
+int validate_specset(specset *ss, int64_t as_of, diags *d);
+
+#endif

@@ -1,0 +1,2 @@
+--! placeholders: archive_schema
+CREATE SCHEMA IF NOT EXISTS {{archive_schema}};

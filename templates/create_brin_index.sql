@@ -1,0 +1,2 @@
+--! placeholders: index, table, key
+CREATE INDEX {{index}} ON {{table}} USING brin ({{key}});

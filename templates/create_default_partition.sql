@@ -1,0 +1,2 @@
+--! placeholders: table, partition
+CREATE TABLE {{partition}} PARTITION OF {{table}} DEFAULT;

@@ -1,0 +1,4 @@
+--! placeholders: table, definition, key
+CREATE TABLE {{table}} (
+{{definition}}
+) PARTITION BY RANGE ({{key}});

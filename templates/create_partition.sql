@@ -1,0 +1,3 @@
+--! placeholders: table, partition, from, to
+CREATE TABLE {{partition}} PARTITION OF {{table}}
+    FOR VALUES FROM ({{from}}) TO ({{to}});

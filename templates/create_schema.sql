@@ -1,0 +1,2 @@
+--! placeholders: schema
+CREATE SCHEMA IF NOT EXISTS {{schema}};

@@ -1,0 +1,4 @@
+--! placeholders: table, definition
+CREATE TABLE {{table}} (
+{{definition}}
+);

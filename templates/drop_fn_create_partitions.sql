@@ -1,0 +1,2 @@
+--! placeholders: fn_create
+DROP FUNCTION {{fn_create}}(timestamptz);

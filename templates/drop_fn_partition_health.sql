@@ -1,0 +1,3 @@
+--! placeholders: fn_health, view_health
+DROP VIEW {{view_health}};
+DROP FUNCTION {{fn_health}}(timestamptz);

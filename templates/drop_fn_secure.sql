@@ -1,0 +1,2 @@
+--! placeholders: fn_secure
+DROP FUNCTION {{fn_secure}}(regclass);

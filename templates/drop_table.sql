@@ -1,0 +1,2 @@
+--! placeholders: table
+DROP TABLE {{table}};

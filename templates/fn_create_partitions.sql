@@ -1,0 +1,43 @@
+--! placeholders: fn_create, table, table_lit, schema_lit, search_path, lock_timeout,
+--! tag, trunc, interval, start, premake, to_char, bound_format, default_take,
+--! default_return, secure_stmt, bounds
+-- Creates the missing partitions of {{table}} through {{premake}} ranges ahead
+-- of the range that holds p_now, starting after the newest partition so that
+-- no gap is left, each with the table's security.  Idempotent and
+-- safe to run concurrently (callers queue on an advisory lock).  Pass p_now to
+-- plan for another day.  Returns the number of partitions created.
+CREATE FUNCTION {{fn_create}}(p_now timestamptz DEFAULT now())
+RETURNS integer
+LANGUAGE plpgsql
+SET search_path = {{search_path}}
+SET timezone = 'UTC'
+SET lock_timeout = {{lock_timeout}}
+AS ${{tag}}$
+DECLARE
+    v_now  timestamptz := date_trunc({{trunc}}, p_now);
+    v_last timestamptz := v_now + {{premake}} * {{interval}}::interval;
+    v_lo   timestamptz;
+    v_hi   timestamptz;
+    v_name text;
+    v_rel  regclass;
+    v_made integer := 0;
+BEGIN
+    PERFORM pg_advisory_xact_lock(hashtextextended({{table_lit}}, 0));
+    SELECT greatest({{start}}::timestamptz, least(v_now, coalesce(max(b.upper_bound), v_now)))
+      INTO v_lo
+      FROM ({{bounds}}) b;
+    WHILE v_lo <= v_last LOOP
+        v_hi := v_lo + {{interval}}::interval;
+        v_name := to_char(v_lo, {{to_char}});
+        IF to_regclass(format('%I.%I', {{schema_lit}}, v_name)) IS NULL THEN
+{{default_take}}            EXECUTE format('CREATE TABLE %I.%I PARTITION OF %s FOR VALUES FROM (%L) TO (%L)',
+                           {{schema_lit}}, v_name, {{table_lit}}::regclass,
+                           to_char(v_lo, {{bound_format}}), to_char(v_hi, {{bound_format}}));
+            v_rel := format('%I.%I', {{schema_lit}}, v_name)::regclass;
+{{default_return}}{{secure_stmt}}            v_made := v_made + 1;
+        END IF;
+        v_lo := v_hi;
+    END LOOP;
+    RETURN v_made;
+END
+${{tag}}$;

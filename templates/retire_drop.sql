@@ -1,0 +1,2 @@
+--! placeholders: none.  Inside fn_retention_partitions.
+        EXECUTE format('DROP TABLE %s', r.part);

@@ -1,0 +1,2 @@
+--! placeholders: fn_create
+SELECT {{fn_create}}();

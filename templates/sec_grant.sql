@@ -1,0 +1,2 @@
+--! placeholders: rel, privileges, role
+GRANT {{privileges}} ON {{rel}} TO {{role}};

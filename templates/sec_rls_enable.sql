@@ -1,0 +1,2 @@
+--! placeholders: rel
+ALTER TABLE {{rel}} ENABLE ROW LEVEL SECURITY;

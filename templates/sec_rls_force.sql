@@ -1,0 +1,2 @@
+--! placeholders: rel
+ALTER TABLE {{rel}} FORCE ROW LEVEL SECURITY;
