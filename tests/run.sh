@@ -1,0 +1,38 @@
+#!/bin/sh
+# Every test of partc, in order: unit, command line, golden cases, out/ drift,
+# then PostgreSQL.  The last line counts suites: "N passed, N failed".
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(dirname "$here")
+export PARTC=${PARTC:-$root/partc}
+export AS_OF=${AS_OF:-2026-11-22}
+UNIT=${UNIT:-$root/build/unit}
+passed=0
+failed=0
+suite() {
+    name=$1; shift
+    echo "== $name"
+    if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED suite: $name"; fi
+}
+
+drift() {
+    tmp=$(mktemp -d)
+    "$PARTC" compile "$root/specs" --out "$tmp/out" --as-of "$AS_OF" >/dev/null || { rm -rf "$tmp"; return 1; }
+    if diff -r "$root/out" "$tmp/out"; then
+        echo "out/ matches specs/"
+        rm -rf "$tmp"
+        return 0
+    fi
+    echo "out/ is stale: run 'make out' and commit the result"
+    rm -rf "$tmp"
+    return 1
+}
+
+cd "$root"
+suite unit "$UNIT"
+suite cli sh "$here/cli.sh"
+suite cases sh "$here/cases/run.sh"
+suite drift drift
+suite postgres sh "$here/pg/run-all.sh"
+echo "suites: $passed passed, $failed failed"
+[ "$failed" = 0 ]
