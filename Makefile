@@ -20,7 +20,7 @@ UNIT_SRCS := $(wildcard tests/unit/*.c)
 BUILD_DEBS := gcc make pkg-config libyaml-dev libpcre2-dev
 TEST_DEBS  := postgresql-15 postgresql-client-15 postgresql-15-cron python3 diffutils
 
-.PHONY: all run test san bench install clean deps test-deps unit out fuzz
+.PHONY: all run test san install clean deps test-deps unit out
 all: partc
 
 partc: $(BUILD)/main.o $(OBJS)
@@ -76,10 +76,6 @@ san: test-deps
 
 partc-san: $(BUILD)/main.o $(OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
-
-bench: test-deps
-	$(MAKE) partc
-	PARTC=$(CURDIR)/partc sh tests/bench/run.sh
 
 PREFIX ?= /usr/local
 install: partc

@@ -1,0 +1,405 @@
+#include "names.h"
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <string.h>
+
+#include "strbuf.h"
+
+/* ---- PCRE2 patterns, compiled once ---- */
+
+/* Column types: words (the first may be schema-qualified), at most one
+ * (n) or (n,m) modifier after any word, then [] or [n] suffixes.  The
+ * lookahead refuses a second '('.  Only spaces separate words. */
+#define RE_TYPE                                                              \
+    "^(?!.*\\(.*\\()"                                                        \
+    "[A-Za-z_][A-Za-z0-9_$]*(?:\\.[A-Za-z_][A-Za-z0-9_$]*)?"                 \
+    "(?: *\\( *[0-9]+ *(?:, *-?[0-9]+ *)?\\))?"                              \
+    "(?: +[A-Za-z_][A-Za-z0-9_$]*(?: *\\( *[0-9]+ *(?:, *-?[0-9]+ *)?\\))?)*" \
+    "(?: *\\[ *[0-9]* *\\])*\\z"
+
+/* pg_cron schedules: five fields, "N second(s)" (1..59), or a macro. */
+#define RE_CRON_NAME                                                         \
+    "(?i:sun|mon|tue|wed|thu|fri|sat|jan|feb|mar|apr|may|jun|jul|aug|sep|"   \
+    "oct|nov|dec)"
+#define RE_CRON_FIELD "(?:[0-9*,/-]|" RE_CRON_NAME ")+"
+#define RE_CRON                                                              \
+    "^(?:" RE_CRON_FIELD "(?: +" RE_CRON_FIELD "){4}"                        \
+    "|(?:[1-9]|[1-5][0-9]) +seconds?"                                        \
+    "|@(?:yearly|annually|monthly|weekly|daily|hourly|reboot))\\z"
+
+/* A plain column name, as opposed to an index expression. */
+#define RE_PLAIN "^[a-z0-9_]+\\z"
+
+enum { RX_TYPE, RX_CRON, RX_PLAIN, RX_COUNT };
+
+static const char *const rx_src[RX_COUNT] = {RE_TYPE, RE_CRON, RE_PLAIN};
+static pcre2_code *rx[RX_COUNT];
+static pcre2_match_data *rx_md;
+
+int names_init(void)
+{
+    if (rx_md)
+        return 0;
+    for (int i = 0; i < RX_COUNT; i++) {
+        int err;
+        PCRE2_SIZE erroff;
+        rx[i] = pcre2_compile((PCRE2_SPTR)rx_src[i], PCRE2_ZERO_TERMINATED,
+                              PCRE2_DOTALL, &err, &erroff, NULL);
+        if (!rx[i]) {
+            names_fini();
+            return -1;
+        }
+    }
+    rx_md = pcre2_match_data_create(4, NULL);
+    if (!rx_md) {
+        names_fini();
+        return -1;
+    }
+    return 0;
+}
+
+void names_fini(void)
+{
+    for (int i = 0; i < RX_COUNT; i++) {
+        pcre2_code_free(rx[i]);
+        rx[i] = NULL;
+    }
+    pcre2_match_data_free(rx_md);
+    rx_md = NULL;
+}
+
+static bool rx_match(int which, const char *s)
+{
+    if (!s || (!rx_md && names_init() != 0))
+        return false;
+    int rc = pcre2_match(rx[which], (PCRE2_SPTR)s, strlen(s), 0, 0, rx_md, NULL);
+    return rc >= 0;
+}
+
+/* ---- naming patterns ---- */
+
+typedef enum { TK_TABLE, TK_YYYY, TK_MM, TK_DD, TK_HH, TK_IYYY, TK_IW, TK_Q, TK_NONE } token;
+
+static const struct {
+    const char *text; /* between the braces */
+    const char *to_char;
+} tokens[TK_NONE] = {
+    [TK_TABLE] = {"table", NULL}, [TK_YYYY] = {"YYYY", "YYYY"},
+    [TK_MM] = {"MM", "MM"},       [TK_DD] = {"DD", "DD"},
+    [TK_HH] = {"HH", "HH24"},     [TK_IYYY] = {"IYYY", "IYYY"},
+    [TK_IW] = {"IW", "IW"},       [TK_Q] = {"Q", "Q"},
+};
+
+/* The token whose text is s[0..n), or TK_NONE. */
+static token token_lookup(const char *s, size_t n)
+{
+    for (int i = 0; i < TK_NONE; i++)
+        if (strlen(tokens[i].text) == n && memcmp(tokens[i].text, s, n) == 0)
+            return (token)i;
+    return TK_NONE;
+}
+
+/* A '{' at p: the token it opens and the length through '}' in *len;
+ * TK_NONE with *len 0 when there is no closing brace before the next '{'. */
+static token token_at(const char *p, size_t *len)
+{
+    size_t i = 1;
+    while (p[i] && p[i] != '}' && p[i] != '{')
+        i++;
+    if (p[i] != '}') {
+        *len = 0;
+        return TK_NONE;
+    }
+    *len = i + 1;
+    return token_lookup(p + 1, i - 1);
+}
+
+int names_pattern_check(const char *pattern, const char **why, size_t *offset)
+{
+    *why = NULL;
+    *offset = 0;
+    if (!pattern || !*pattern) {
+        *why = "naming pattern is empty";
+        return -1;
+    }
+    for (size_t i = 0; pattern[i];) {
+        if (pattern[i] == '}') {
+            *why = "'}' without a matching '{'";
+            *offset = i;
+            return -1;
+        }
+        if (pattern[i] != '{') {
+            i++;
+            continue;
+        }
+        size_t len;
+        token tk = token_at(pattern + i, &len);
+        if (len == 0) {
+            *why = "'{' is not closed by '}'";
+            *offset = i;
+            return -1;
+        }
+        if (tk == TK_NONE) {
+            *why = "unknown token; the tokens are {table} {YYYY} {MM} {DD} {HH} "
+                   "{IYYY} {IW} {Q}";
+            *offset = i;
+            return -1;
+        }
+        i += len;
+    }
+    return 0;
+}
+
+/* Bit set of the tokens that occur in pattern. */
+static unsigned pattern_tokens(const char *pattern)
+{
+    unsigned set = 0;
+    for (size_t i = 0; pattern && pattern[i];) {
+        size_t len;
+        if (pattern[i] == '{') {
+            token tk = token_at(pattern + i, &len);
+            if (len) {
+                if (tk != TK_NONE)
+                    set |= 1u << tk;
+                i += len;
+                continue;
+            }
+        }
+        i++;
+    }
+    return set;
+}
+
+#define HAS(set, tk) (((set) >> (tk)) & 1u)
+
+int names_pattern_distinct(const char *pattern, cal_interval iv, const char **why)
+{
+    unsigned s = pattern_tokens(pattern);
+    bool ymd = HAS(s, TK_YYYY) && HAS(s, TK_MM) && HAS(s, TK_DD);
+    *why = NULL;
+    switch (iv) {
+    case IV_HOURLY:
+        if (ymd && HAS(s, TK_HH))
+            return 0;
+        *why = "hourly ranges need {YYYY}, {MM}, {DD} and {HH} to be distinct";
+        return -1;
+    case IV_DAILY:
+        if (ymd)
+            return 0;
+        *why = "daily ranges need {YYYY}, {MM} and {DD} to be distinct";
+        return -1;
+    case IV_WEEKLY:
+        /* not {YYYY}{IW}: 2024-12-30 is 2025-W01 but calendar year 2024 */
+        if ((HAS(s, TK_IYYY) && HAS(s, TK_IW)) || ymd)
+            return 0;
+        *why = "weekly ranges need {IYYY} and {IW} (or {YYYY}{MM}{DD}) to be distinct";
+        return -1;
+    case IV_MONTHLY:
+        if (HAS(s, TK_YYYY) && HAS(s, TK_MM))
+            return 0;
+        *why = "monthly ranges need {YYYY} and {MM} to be distinct";
+        return -1;
+    case IV_QUARTERLY:
+        if (HAS(s, TK_YYYY) && (HAS(s, TK_Q) || HAS(s, TK_MM)))
+            return 0;
+        *why = "quarterly ranges need {YYYY} and {Q} (or {YYYY}{MM}) to be distinct";
+        return -1;
+    case IV_YEARLY:
+        if (HAS(s, TK_YYYY))
+            return 0;
+        *why = "yearly ranges need {YYYY} to be distinct";
+        return -1;
+    }
+    *why = "unknown interval";
+    return -1;
+}
+
+static const char *or_empty(const char *s)
+{
+    return s ? s : "";
+}
+
+const char *names_partition(arena *a, const table *t, int64_t range_start)
+{
+    const char *p = t->part.naming.s;
+    cal_tm tm;
+    int iy, iw;
+    cal_split(range_start, &tm);
+    cal_iso_week(cal_days_from_civil(tm.year, tm.month, tm.day), &iy, &iw);
+    strbuf sb = STRBUF_INIT;
+    for (size_t i = 0; p && p[i];) {
+        size_t len = 0;
+        token tk = p[i] == '{' ? token_at(p + i, &len) : TK_NONE;
+        if (tk == TK_NONE) {
+            sb_addc(&sb, p[i]);
+            i++;
+            continue;
+        }
+        switch (tk) {
+        case TK_TABLE: sb_puts(&sb, or_empty(t->name.s)); break;
+        case TK_YYYY: sb_addf(&sb, "%04d", tm.year); break;
+        case TK_MM: sb_addf(&sb, "%02d", tm.month); break;
+        case TK_DD: sb_addf(&sb, "%02d", tm.day); break;
+        case TK_HH: sb_addf(&sb, "%02d", tm.hour); break;
+        case TK_IYYY: sb_addf(&sb, "%04d", iy); break;
+        case TK_IW: sb_addf(&sb, "%02d", iw); break;
+        case TK_Q: sb_addf(&sb, "%d", (tm.month - 1) / 3 + 1); break;
+        case TK_NONE: break;
+        }
+        i += len;
+    }
+    const char *r = arena_strdup(a, sb_str(&sb));
+    sb_free(&sb);
+    return r;
+}
+
+/* Literal text inside a to_char double-quoted run: '"' and '\' are taken
+ * literally only after a backslash. */
+static void to_char_literal(strbuf *sb, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '"' || s[i] == '\\')
+            sb_addc(sb, '\\');
+        sb_addc(sb, s[i]);
+    }
+}
+
+const char *names_pattern_to_char(arena *a, const table *t)
+{
+    const char *p = t->part.naming.s;
+    strbuf sb = STRBUF_INIT;
+    bool in_lit = false;
+    token prev = TK_NONE; /* the format token just written, if any */
+    for (size_t i = 0; p && p[i];) {
+        size_t len = 0;
+        token tk = p[i] == '{' ? token_at(p + i, &len) : TK_NONE;
+        if (tk == TK_NONE || tk == TK_TABLE) {
+            if (!in_lit) {
+                sb_addc(&sb, '"');
+                in_lit = true;
+            }
+            if (tk == TK_TABLE) {
+                const char *name = or_empty(t->name.s);
+                to_char_literal(&sb, name, strlen(name));
+                i += len;
+            } else {
+                to_char_literal(&sb, p + i, 1);
+                i++;
+            }
+            prev = TK_NONE;
+            continue;
+        }
+        if (in_lit) {
+            sb_addc(&sb, '"');
+            in_lit = false;
+        }
+        /* DD then DD would read as DDD (day of year) then D: separate */
+        if (prev == TK_DD && tk == TK_DD)
+            sb_puts(&sb, "\"\"");
+        sb_puts(&sb, tokens[tk].to_char);
+        prev = tk;
+        i += len;
+    }
+    if (in_lit)
+        sb_addc(&sb, '"');
+    const char *r = arena_strdup(a, sb_str(&sb));
+    sb_free(&sb);
+    return r;
+}
+
+/* ---- other generated names ---- */
+
+const char *names_default_partition(arena *a, const table *t)
+{
+    return arena_printf(a, "%s_default", or_empty(t->name.s));
+}
+
+const char *names_pkey(arena *a, const table *t)
+{
+    return arena_printf(a, "%s_pkey", or_empty(t->name.s));
+}
+
+/* <table>_<c1>_<c2>..._<suffix>; expressions (when exprs) become "expr" */
+static const char *join_cols(arena *a, const table *t, const slist *cols,
+                             bool exprs, const char *suffix)
+{
+    strbuf sb = STRBUF_INIT;
+    sb_puts(&sb, or_empty(t->name.s));
+    for (size_t i = 0; cols && i < cols->n; i++) {
+        const char *c = or_empty(cols->v[i].s);
+        sb_addc(&sb, '_');
+        if (exprs && !rx_match(RX_PLAIN, c) && !table_column(t, c))
+            sb_puts(&sb, "expr");
+        else
+            sb_puts(&sb, c);
+    }
+    sb_addc(&sb, '_');
+    sb_puts(&sb, suffix);
+    const char *r = arena_strdup(a, sb_str(&sb));
+    sb_free(&sb);
+    return r;
+}
+
+const char *names_unique(arena *a, const table *t, const slist *cols)
+{
+    return join_cols(a, t, cols, false, "key");
+}
+
+const char *names_index(arena *a, const table *t, const index *ix)
+{
+    return join_cols(a, t, &ix->columns, true, "idx");
+}
+
+const char *names_brin_index(arena *a, const table *t)
+{
+    return arena_printf(a, "%s_%s_brin", or_empty(t->name.s), or_empty(t->part.key.s));
+}
+
+const char *names_fkey(arena *a, const table *t, const foreign_key *fk)
+{
+    return join_cols(a, t, &fk->columns, false, "fkey");
+}
+
+const char *names_fn_create_partitions(arena *a, const table *t)
+{
+    return arena_printf(a, "%s_create_partitions", or_empty(t->name.s));
+}
+
+const char *names_fn_apply_retention(arena *a, const table *t)
+{
+    return arena_printf(a, "%s_apply_retention", or_empty(t->name.s));
+}
+
+const char *names_fn_secure_partition(arena *a, const table *t)
+{
+    return arena_printf(a, "%s_secure_partition", or_empty(t->name.s));
+}
+
+const char *names_fn_health(arena *a, const table *t)
+{
+    return arena_printf(a, "%s_partition_health", or_empty(t->name.s));
+}
+
+const char *names_view_health(arena *a, const table *t)
+{
+    return arena_printf(a, "%s_partition_health_now", or_empty(t->name.s));
+}
+
+const char *names_cron_job(arena *a, const table *t, const char *what)
+{
+    return arena_printf(a, "partc:%s.%s:%s", t->schema.s ? t->schema.s : "public",
+                        or_empty(t->name.s), or_empty(what));
+}
+
+/* ---- grammar checks ---- */
+
+bool names_type_ok(const char *type)
+{
+    return type && *type && rx_match(RX_TYPE, type);
+}
+
+bool names_cron_ok(const char *s)
+{
+    return s && *s && rx_match(RX_CRON, s);
+}
