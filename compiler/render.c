@@ -503,7 +503,10 @@ static void render_steps(rctx *c, const migration *m, const step *steps, size_t 
 {
     tvars *hv = vars(c);
     tvars_set(hv, "title", arena_printf(c->a, "%s %s.%s", m->phase, c->t->schema.s, c->t->name.s));
-    tvars_set(hv, "source", c->t->file ? c->t->file : "(memory)");
+    /* the file name only: the output must not depend on where partc ran */
+    const char *src = c->t->file ? c->t->file : "(memory)";
+    const char *slash = strrchr(src, '/');
+    tvars_set(hv, "source", slash ? slash + 1 : src);
     tvars_set(hv, "direction", direction);
     sb_puts(out, expand(c, "file_header", hv));
     bool tx = c->o->wrap_tx && m->in_tx;

@@ -18,7 +18,7 @@ check examples "$root/out" "$here/examples/setup.sql" "$here/examples/assert.sql
 for dir in "$root"/tests/cases/*/; do
     name=$(basename "$dir")
     ls "$dir/expected/"*.up.sql >/dev/null 2>&1 || continue
-    check "case_$name" "$dir/expected" $(opt "$dir/setup.sql") $(opt "$dir/assert.sql")
+    check "case_$name" "$dir/expected" "$(opt "$dir/setup.sql")" "$(opt "$dir/assert.sql")"
 done
 for t in "$here"/test_*.sh; do
     [ -f "$t" ] || continue

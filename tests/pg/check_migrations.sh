@@ -1,0 +1,180 @@
+#!/bin/sh
+# tests/pg/check_migrations.sh NAME DIR [SETUP_SQL] [ASSERT_SQL]
+#
+# Proves one migration folder on the cluster that tests/pg/lib.sh's pg_start
+# started in the calling shell (it refuses any other server). DIR holds
+# NNNN_<name>.up.sql and NNNN_<name>.down.sql pairs. Steps, in a fresh
+# database named after NAME:
+#   setup     roles anon, authenticated, service_role, api_user (idempotent),
+#             then SETUP_SQL
+#   baseline  pg_dump --schema-only --no-owner
+#   up        every *.up.sql in name order, one psql run per file
+#   invariants  tests/pg/invariants.sql
+#   assert    ASSERT_SQL (raises on failure)
+#   down      every *.down.sql in reverse name order
+#   rollback  dump again; must equal the baseline
+#   reup, reinvariants  the ups again, the invariants again
+# Prints exactly one line: `ok NAME`, or `FAIL NAME: <step>: <detail>` with
+# the tool output indented below it; exits 0 / 1. The database is dropped on
+# success and kept (for a look) on failure; the cluster goes with pg_stop.
+#
+# PARTC_PG_APPLY=simple sends each migration file as ONE simple query (as
+# dbmate, sqlx, golang-migrate and Prisma do, which runs it as one implicit
+# transaction) instead of `psql -f` (one statement at a time).
+
+set -u
+LC_ALL=C
+export LC_ALL
+
+here=$(cd "$(dirname "$0")" && pwd)
+
+name=${1:-}
+dir=${2:-}
+setup_sql=${3:-}
+assert_sql=${4:-}
+
+work=""
+cleanup() {
+    [ -z "$work" ] || rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'cleanup; trap - EXIT; exit 130' INT
+trap 'cleanup; trap - EXIT; exit 143' TERM
+
+# fail STEP DETAIL [OUTPUT_FILE]: the one FAIL line, the output indented.
+fail() {
+    echo "FAIL ${name:-?}: $1: $2"
+    if [ -n "${3:-}" ] && [ -s "$3" ]; then
+        sed 's/^/    /' "$3"
+    fi
+    exit 1
+}
+
+[ -n "$name" ] && [ -n "$dir" ] ||
+    fail usage "usage: check_migrations.sh NAME DIR [SETUP_SQL] [ASSERT_SQL]"
+[ -d "$dir" ] || fail usage "no migration folder '$dir'"
+[ -z "$setup_sql" ] || [ -f "$setup_sql" ] || fail usage "no setup file '$setup_sql'"
+[ -z "$assert_sql" ] || [ -f "$assert_sql" ] || fail usage "no assert file '$assert_sql'"
+[ -f "$here/invariants.sql" ] || fail usage "missing $here/invariants.sql"
+
+# Only the cluster that lib.sh started for our caller.
+if [ -z "${PARTC_PG_TMP:-}" ] || [ "${PGHOST:-}" != "$PARTC_PG_TMP/sock" ] ||
+        [ ! -S "$PGHOST/.s.PGSQL.${PGPORT:-}" ]; then
+    fail cluster "no test cluster: source tests/pg/lib.sh and call pg_start first"
+fi
+bin=${PARTC_PG_BIN:-}
+if [ -n "$bin" ] && [ -x "$bin/psql" ] && [ -x "$bin/pg_dump" ]; then
+    psql="$bin/psql"
+    pg_dump="$bin/pg_dump"
+else
+    psql=psql
+    pg_dump=pg_dump
+fi
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/partc-check.XXXXXX") || fail setup "cannot create a temp dir"
+out="$work/out"
+
+# The files, in name order; every up needs its down and the other way round.
+nup=0
+for f in "$dir"/*.up.sql; do
+    [ -f "$f" ] || continue
+    [ -f "${f%.up.sql}.down.sql" ] || fail layout "$(basename "$f") has no $(basename "${f%.up.sql}").down.sql"
+    nup=$((nup + 1))
+done
+[ "$nup" -gt 0 ] || fail layout "no *.up.sql file in '$dir'"
+for f in "$dir"/*.down.sql; do
+    [ -f "$f" ] || continue
+    [ -f "${f%.down.sql}.up.sql" ] || fail layout "$(basename "$f") has no $(basename "${f%.down.sql}").up.sql"
+done
+
+# Database name: partc_t_ + NAME lowercased, anything else becomes '_'.
+db="partc_t_$(printf '%s' "$name" | tr '[:upper:]' '[:lower:]' | tr -c 'a-z0-9_' '_' | cut -c1-50)"
+
+# first_error FILE: the first server/psql error message, prefixes removed.
+first_error() {
+    sed -n -E 's/^(psql:.*:[0-9]+: )?(ERROR|FATAL|PANIC): +//p; s/^psql: error: //p' "$1" | head -n 1
+}
+
+# run_psql STEP DATABASE psql-args...: run, or FAIL with the output.
+run_psql() {
+    _step=$1
+    _db=$2
+    shift 2
+    if ! "$psql" -X -q -v ON_ERROR_STOP=1 -d "$_db" "$@" >"$out" 2>&1; then
+        _msg=$(first_error "$out")
+        fail "$_step" "${_msg:-psql failed}" "$out"
+    fi
+}
+
+# apply STEP FILE: one migration file, as a runner would send it.
+apply() {
+    case "${PARTC_PG_APPLY:-file}" in
+        simple)
+            # One simple query holding the whole file (argv limit: 128 KiB).
+            [ "$(wc -c <"$2")" -lt 120000 ] ||
+                fail "$1" "$(basename "$2") is too large for PARTC_PG_APPLY=simple"
+            run_psql "$1" "$db" -c "$(cat "$2")"
+            ;;
+        file) run_psql "$1" "$db" -f "$2" ;;
+        *) fail usage "PARTC_PG_APPLY must be 'file' or 'simple'" ;;
+    esac
+}
+
+# dump FILE: the schema, without pg_dump's per-run random \restrict key.
+dump() {
+    if ! "$pg_dump" --schema-only --no-owner -d "$db" >"$1.raw" 2>"$out"; then
+        fail "$2" "pg_dump failed: $(head -n 1 "$out")" "$out"
+    fi
+    grep -v '^\\\(un\)\{0,1\}restrict ' "$1.raw" >"$1" || true
+}
+
+ups_in_order() {
+    for f in "$dir"/*.up.sql; do
+        apply "$1 $(basename "$f")" "$f"
+    done
+}
+
+# setup
+run_psql setup postgres -c "DROP DATABASE IF EXISTS \"$db\"" -c "CREATE DATABASE \"$db\" TEMPLATE template0"
+run_psql setup "$db" <<'EOF'
+DO $$
+DECLARE r text;
+BEGIN
+    FOREACH r IN ARRAY ARRAY['anon', 'authenticated', 'service_role', 'api_user'] LOOP
+        BEGIN
+            EXECUTE format('CREATE ROLE %I NOLOGIN', r);
+        EXCEPTION WHEN duplicate_object OR unique_violation THEN
+            NULL;
+        END;
+    END LOOP;
+END $$;
+EOF
+[ -z "$setup_sql" ] || run_psql setup "$db" -f "$setup_sql"
+
+dump "$work/baseline.sql" baseline
+
+ups_in_order up
+run_psql invariants "$db" -f "$here/invariants.sql"
+[ -z "$assert_sql" ] || run_psql assert "$db" -f "$assert_sql"
+
+# downs in reverse name order
+set --
+for f in "$dir"/*.down.sql; do
+    set -- "$f" "$@"
+done
+for f in "$@"; do
+    apply "down $(basename "$f")" "$f"
+done
+
+dump "$work/after.sql" rollback
+if ! diff -u "$work/baseline.sql" "$work/after.sql" >"$out.diff" 2>&1; then
+    sed "1,2s|$work/||" "$out.diff" >"$out"
+    fail rollback "schema after the downs differs from the baseline (diff -u baseline after)" "$out"
+fi
+
+ups_in_order reup
+run_psql reinvariants "$db" -f "$here/invariants.sql"
+
+run_psql cleanup postgres -c "DROP DATABASE \"$db\""
+echo "ok $name"
+exit 0
