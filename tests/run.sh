@@ -34,5 +34,6 @@ suite cli sh "$here/cli.sh"
 suite cases sh "$here/cases/run.sh"
 suite drift drift
 suite postgres sh "$here/pg/run-all.sh"
+suite pg-selftest sh "$here/pg/selftest.sh"
 echo "suites: $passed passed, $failed failed"
 [ "$failed" = 0 ]
