@@ -18,7 +18,7 @@ UNIT_SRCS := $(wildcard tests/unit/*.c)
 
 # Debian packages: what the build needs, and what the tests need on top.
 BUILD_DEBS := gcc make pkg-config libyaml-dev libpcre2-dev
-TEST_DEBS  := postgresql-15 postgresql-client-15 postgresql-15-cron python3 diffutils
+TEST_DEBS  := postgresql-15 postgresql-client-15 postgresql-15-cron diffutils
 
 .PHONY: all run test san install clean deps test-deps unit out
 all: partc
