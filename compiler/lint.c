@@ -1,0 +1,537 @@
+/* lint: the rule table and its runner.
+ *
+ * Each rule is one row of lint_rules (kept in id order) and one static check
+ * that calls lint_report for every finding.  lint_report applies the
+ * table's lint.allow at once: a finding of a rule that the table allows
+ * with a reason is kept, marked suppressed, with the reason.  Tables with
+ * mode reference are not changed by partc, so only incoming-foreign-keys
+ * looks at them (as referrers). */
+#include "lint.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+#include "strbuf.h"
+
+#define DEFAULT_MAX_PARTITIONS 500
+
+static srcloc pick(srcloc a, srcloc b)
+{
+    return a.line > 0 ? a : b;
+}
+
+static const char *tname(const lint_ctx *cx, const table *t)
+{
+    const char *n = t->name.s ? t->name.s : "?";
+    if (t->schema.s && strcmp(t->schema.s, "public") != 0)
+        return arena_printf(cx->out->a, "%s.%s", t->schema.s, n);
+    return n;
+}
+
+static const char *join_list(const lint_ctx *cx, const slist *l)
+{
+    strbuf sb = STRBUF_INIT;
+    for (size_t i = 0; i < l->n; i++) {
+        if (i)
+            sb_puts(&sb, ", ");
+        sb_puts(&sb, l->v[i].s ? l->v[i].s : "?");
+    }
+    const char *r = arena_strdup(cx->out->a, sb_str(&sb));
+    sb_free(&sb);
+    return r;
+}
+
+static bool list_has(const slist *l, const char *s)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (s && l->v[i].s && strcmp(l->v[i].s, s) == 0)
+            return true;
+    return false;
+}
+
+static const char *duration_text(const lint_ctx *cx, duration du)
+{
+    static const char *const units[] = {"hour", "day", "week", "month", "year"};
+    const char *u = (unsigned)du.unit < 5 ? units[du.unit] : "?";
+    return arena_printf(cx->out->a, "%lld %s%s", (long long)du.n, u, du.n == 1 ? "" : "s");
+}
+
+/* A table that partc changes and partitions by range. */
+static bool partitioned(const table *t)
+{
+    return t->mode != MODE_REFERENCE && t->strategy == STRATEGY_PARTITION &&
+           t->part.present && t->part.key.s;
+}
+
+static bool drops_partitions(const table *t)
+{
+    return t->retention.present && t->retention.action != RET_DELETE;
+}
+
+/* Replace the finding's hint with a more specific one. */
+static void set_hint(const lint_ctx *cx, diag *dg, const char *hint)
+{
+    if (dg)
+        dg->hint = arena_strdup(cx->out->a, hint);
+}
+
+/* true for "timestamp" and "timestamp(3) without time zone", any case */
+static bool timestamp_without_tz(const char *type)
+{
+    strbuf sb = STRBUF_INIT;
+    int depth = 0;
+    bool space = false;
+    for (const char *p = type; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c == '(' || c == ')') {
+            depth += c == '(' ? 1 : (depth > 0 ? -1 : 0);
+            continue;
+        }
+        if (depth > 0)
+            continue;
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            space = sb.len > 0;
+            continue;
+        }
+        if (space)
+            sb_addc(&sb, ' ');
+        space = false;
+        sb_addc(&sb, (char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c));
+    }
+    const char *s = sb_str(&sb);
+    if (strncmp(s, "pg_catalog.", 11) == 0)
+        s += 11;
+    bool r = strcmp(s, "timestamp") == 0 || strcmp(s, "timestamp without time zone") == 0;
+    sb_free(&sb);
+    return r;
+}
+
+/* Whole ranges of iv from a to b (both aligned, a <= b). */
+static int64_t ranges_between(cal_interval iv, int64_t a, int64_t b)
+{
+    cal_tm x, y;
+    switch (iv) {
+    case IV_HOURLY: return (b - a) / 3600;
+    case IV_DAILY: return (b - a) / 86400;
+    case IV_WEEKLY: return (b - a) / (7 * 86400);
+    default: break;
+    }
+    cal_split(a, &x);
+    cal_split(b, &y);
+    int64_t months = ((int64_t)y.year * 12 + y.month) - ((int64_t)x.year * 12 + x.month);
+    return iv == IV_QUARTERLY ? months / 3 : iv == IV_YEARLY ? months / 12 : months;
+}
+
+/* ---------------------------------------------------------------- rules */
+
+static void check_default_detach(const lint_ctx *cx, const lint_rule *r, const table *t)
+{
+    if (!partitioned(t) || !t->part.default_partition || !t->retention.present)
+        return;
+    retention_action a = t->retention.action;
+    if (a != RET_DETACH && a != RET_ARCHIVE)
+        return;
+    lint_report(cx, r, t, pick(t->part.default_partition_at, t->part.at),
+                "'%s' has a default partition and retention action '%s': "
+                "DETACH PARTITION CONCURRENTLY fails while a default partition exists",
+                tname(cx, t), retention_action_name(a));
+}
+
+/* true when the first cols->n entries of l are the columns of cols */
+static bool leads_with(const slist *l, const slist *cols)
+{
+    if (l->n < cols->n)
+        return false;
+    for (size_t i = 0; i < cols->n; i++) {
+        bool found = false;
+        for (size_t j = 0; j < cols->n && !found; j++)
+            found = l->v[j].s && cols->v[i].s && strcmp(l->v[j].s, cols->v[i].s) == 0;
+        if (!found)
+            return false;
+    }
+    return true;
+}
+
+static void check_fk_index(const lint_ctx *cx, const lint_rule *r, const table *t)
+{
+    if (t->mode == MODE_REFERENCE)
+        return;
+    for (size_t k = 0; k < t->nfks; k++) {
+        const foreign_key *fk = &t->fks[k];
+        if (fk->columns.n == 0)
+            continue;
+        bool ok = t->primary_key.present && leads_with(&t->primary_key, &fk->columns);
+        for (size_t i = 0; i < t->nunique && !ok; i++)
+            ok = leads_with(&t->unique[i], &fk->columns);
+        for (size_t i = 0; i < t->nindexes && !ok; i++) {
+            const index *ix = &t->indexes[i];
+            ok = !(ix->using.s && strcmp(ix->using.s, "brin") == 0) && !ix->where.s &&
+                 leads_with(&ix->columns, &fk->columns);
+        }
+        if (ok)
+            continue;
+        const char *cols = join_list(cx, &fk->columns);
+        diag *dg = lint_report(cx, r, t, fk->at,
+                               "foreign key (%s) of '%s' has no index that starts with its columns",
+                               cols, tname(cx, t));
+        set_hint(cx, dg, arena_printf(cx->out->a, "add an index with columns: [%s]", cols));
+    }
+}
+
+/* Checked on the referrer, reported for the converted table (its allows). */
+static void check_incoming_fks(const lint_ctx *cx, const lint_rule *r, const table *t)
+{
+    for (size_t k = 0; k < t->nfks; k++) {
+        const foreign_key *fk = &t->fks[k];
+        const table *c = fk->ref;
+        if (!c || c == t || c->mode != MODE_CONVERT)
+            continue;
+        lint_report(cx, r, c, fk->at,
+                    "foreign key '%s' of '%s' references '%s', which mode convert replaces: "
+                    "after the swap it would still point at the old table '%s%s'",
+                    fk->gen_name ? fk->gen_name : "?", tname(cx, t), tname(cx, c),
+                    c->name.s ? c->name.s : "?",
+                    c->migrate.old_suffix.s ? c->migrate.old_suffix.s : "_old");
+    }
+}
+
+static void check_unscheduled(const lint_ctx *cx, const lint_rule *r, const table *t)
+{
+    if (!partitioned(t) || t->maintenance.schedule.s)
+        return;
+    lint_report(cx, r, t, pick(t->maintenance.at, t->part.at),
+                "'%s' has no maintenance.schedule: its partitions run out %d %s range%s "
+                "after the migration unless something else calls its maintenance function",
+                tname(cx, t), t->part.premake, cal_interval_name(t->part.interval),
+                t->part.premake == 1 ? "" : "s");
+}
+
+static void check_key_nullable(const lint_ctx *cx, const lint_rule *r, const table *t)
+{
+    if (!partitioned(t))
+        return;
+    const column *c = table_column(t, t->part.key.s);
+    if (!c || !c->nullable)
+        return;
+    lint_report(cx, r, t, pick(c->nullable_at, c->name.at),
+                "partition key '%s' of '%s' is nullable", c->name.s, tname(cx, t));
+}
+
+static void check_key_type(const lint_ctx *cx, const lint_rule *r, const table *t)
+{
+    if (!partitioned(t))
+        return;
+    const column *c = table_column(t, t->part.key.s);
+    if (!c || !c->type.s || !timestamp_without_tz(c->type.s))
+        return;
+    lint_report(cx, r, t, pick(c->type.at, c->name.at),
+                "partition key '%s' of '%s' has type '%s': range bounds are server-local "
+                "wall time, not UTC",
+                c->name.s, tname(cx, t), c->type.s);
+}
+
+static void check_premake(const lint_ctx *cx, const lint_rule *r, const table *t)
+{
+    if (!partitioned(t))
+        return;
+    const partition_spec *p = &t->part;
+    srcloc at = pick(p->premake_at, p->at);
+    int64_t ahead = cal_interval_seconds(p->interval) * (p->premake > 0 ? p->premake : 0);
+    duration warn = t->maintenance.warn_ahead;
+    if (p->premake < 2)
+        lint_report(cx, r, t, at,
+                    "premake %d of '%s' keeps fewer than 2 %s ranges ready ahead of the current one",
+                    p->premake, tname(cx, t), cal_interval_name(p->interval));
+    else if (ahead < cal_duration_seconds(warn))
+        lint_report(cx, r, t, at,
+                    "premake %d of '%s' (%d %s ranges) is shorter than warn_ahead '%s': "
+                    "the health view warns right after every maintenance run",
+                    p->premake, tname(cx, t), p->premake, cal_interval_name(p->interval),
+                    duration_text(cx, warn));
+}
+
+static void check_retention_interval(const lint_ctx *cx, const lint_rule *r, const table *t)
+{
+    if (!partitioned(t) || !drops_partitions(t))
+        return;
+    const retention_spec *re = &t->retention;
+    if (cal_duration_seconds(re->keep) >= cal_interval_seconds(t->part.interval))
+        return;
+    lint_report(cx, r, t, pick(re->keep_at, re->at),
+                "retention keep '%s' of '%s' is shorter than one %s partition",
+                duration_text(cx, re->keep), tname(cx, t), cal_interval_name(t->part.interval));
+}
+
+static void check_retention_protect(const lint_ctx *cx, const lint_rule *r, const table *t)
+{
+    if (!partitioned(t) || !drops_partitions(t) || t->retention.protect >= 2)
+        return;
+    const retention_spec *re = &t->retention;
+    lint_report(cx, r, t, pick(re->protect_at, re->at),
+                "retention protect %d of '%s' lets action '%s' remove the current or previous partition",
+                re->protect, tname(cx, t), retention_action_name(re->action));
+}
+
+static void check_too_many(const lint_ctx *cx, const lint_rule *r, const table *t)
+{
+    if (!partitioned(t))
+        return;
+    const partition_spec *p = &t->part;
+    int64_t ivs = cal_interval_seconds(p->interval);
+    int64_t premake = p->premake > 0 ? p->premake : 0, live;
+    srcloc at;
+    if (drops_partitions(t)) {
+        int64_t keep = cal_duration_seconds(t->retention.keep);
+        live = (keep + ivs - 1) / ivs + premake + 1;
+        at = pick(t->retention.keep_at, t->retention.at);
+    } else {
+        int64_t first = cal_floor(p->interval, p->start);
+        int64_t now = cal_floor(p->interval, cx->as_of);
+        live = (now >= first ? ranges_between(p->interval, first, now) + 1 : 1) + premake;
+        at = pick(p->start_at, p->at);
+    }
+    int64_t max = cx->max_partitions > 0 ? cx->max_partitions : DEFAULT_MAX_PARTITIONS;
+    if (live <= max)
+        return;
+    lint_report(cx, r, t, at, "'%s' would keep about %lld %s partitions, more than %lld",
+                tname(cx, t), (long long)live, cal_interval_name(p->interval), (long long)max);
+}
+
+/* The key lists that must contain the partition key; report those that do not. */
+static void report_missing_key(const lint_ctx *cx, const lint_rule *r, const table *t,
+                               const slist *l, srcloc at, const char *what)
+{
+    const char *key = t->part.key.s;
+    if (list_has(l, key))
+        return;
+    diag *dg = lint_report(cx, r, t, at,
+                           "%s (%s) of '%s' does not contain the partition key '%s'", what,
+                           join_list(cx, l), tname(cx, t), key);
+    set_hint(cx, dg, arena_printf(cx->out->a,
+                                  "add '%s' to the %s: PostgreSQL requires every unique "
+                                  "constraint on a partitioned table to include the partition key",
+                                  key, what));
+}
+
+static void check_unique_key(const lint_ctx *cx, const lint_rule *r, const table *t)
+{
+    if (!partitioned(t))
+        return;
+    /* mode convert extends the primary key and unique lists (uniqueness-weakened);
+     * unique indexes are created as declared in both modes */
+    if (t->mode == MODE_CREATE) {
+        if (t->primary_key.present)
+            report_missing_key(cx, r, t, &t->primary_key, t->primary_key.at, "primary key");
+        for (size_t i = 0; i < t->nunique; i++)
+            report_missing_key(cx, r, t, &t->unique[i], pick(t->unique[i].at, t->unique_at),
+                               "unique constraint");
+    }
+    for (size_t i = 0; i < t->nindexes; i++)
+        if (t->indexes[i].unique)
+            report_missing_key(cx, r, t, &t->indexes[i].columns, t->indexes[i].at,
+                               "unique index");
+}
+
+static void report_weakened(const lint_ctx *cx, const lint_rule *r, const table *t,
+                            const slist *l, srcloc at, const char *what)
+{
+    const char *key = t->part.key.s;
+    if (list_has(l, key))
+        return;
+    const char *cols = join_list(cx, l);
+    lint_report(cx, r, t, at,
+                "%s (%s) of '%s' is extended with the partition key '%s': (%s) is then "
+                "unique only within one partition, so the same (%s) can be stored again in another range",
+                what, cols, tname(cx, t), key, cols, cols);
+}
+
+static void check_weakened(const lint_ctx *cx, const lint_rule *r, const table *t)
+{
+    if (!partitioned(t) || t->mode != MODE_CONVERT)
+        return;
+    if (t->primary_key.present)
+        report_weakened(cx, r, t, &t->primary_key, t->primary_key.at, "primary key");
+    for (size_t i = 0; i < t->nunique; i++)
+        report_weakened(cx, r, t, &t->unique[i], pick(t->unique[i].at, t->unique_at),
+                        "unique constraint");
+}
+
+/* -------------------------------------------------------------- the table */
+
+const lint_rule lint_rules[] = {
+    {"default-partition-blocks-concurrent-detach", SEV_WARNING,
+     "a default partition together with retention by detach or archive",
+     "PostgreSQL refuses DETACH PARTITION ... CONCURRENTLY while the table has a default "
+     "partition, so retention must take an ACCESS EXCLUSIVE lock on the parent instead.",
+     "set default_partition: false, or use retention action drop",
+     check_default_detach},
+    {"fk-without-index", SEV_WARNING,
+     "a foreign key whose columns do not lead any index of the table",
+     "every delete or key update on the referenced table scans the referencing table "
+     "(every partition of it) to find matching rows.",
+     "add an index (or key) whose leading columns are the foreign-key columns",
+     check_fk_index},
+    {"incoming-foreign-keys", SEV_ERROR,
+     "a table with mode convert is referenced by a foreign key of another table",
+     "foreign keys are bound to a table's OID, not its name, so after the swap the foreign "
+     "key still points at the renamed old table, which no longer gets the new rows and cannot "
+     "be dropped while the key exists.",
+     "drop the foreign key before the swap and re-create it against the partitioned table "
+     "(its referenced key must then contain the partition key), then allow the rule with the plan as reason",
+     check_incoming_fks},
+    {"maintenance-unscheduled", SEV_WARNING,
+     "a partitioned table without maintenance.schedule",
+     "only premake ranges exist after the migration, and inserts fail once time passes the "
+     "last range unless the maintenance function runs regularly.",
+     "set maintenance.schedule (pg_cron), or allow the rule with the name of the scheduler "
+     "that calls the maintenance function",
+     check_unscheduled},
+    {"partition-key-nullable", SEV_ERROR,
+     "the partition key column is nullable",
+     "a row with a NULL partition key fits no range and its insert fails (or lands in the "
+     "default partition, out of reach of retention).",
+     "declare the partition key column nullable: false",
+     check_key_nullable},
+    {"partition-key-type", SEV_WARNING,
+     "the partition key is a timestamp without time zone",
+     "range bounds of a timestamp without time zone are wall-clock values read in the "
+     "session time zone, so maintenance and retention shift with server settings instead of UTC.",
+     "use timestamptz for the partition key column",
+     check_key_type},
+    {"premake-too-short", SEV_WARNING,
+     "premake covers less than maintenance.warn_ahead, or fewer than 2 ranges",
+     "with too few ranges ready ahead, one missed maintenance run lets inserts fail, and the "
+     "health view warns permanently when premake is below warn_ahead.",
+     "raise partition.premake (at least 2, and at least warn_ahead worth of ranges)",
+     check_premake},
+    {"retention-shorter-than-interval", SEV_ERROR,
+     "retention keeps less than one partition interval",
+     "retention removes whole partitions, so rows stay up to keep plus a whole interval "
+     "(more with protect) and a keep shorter than one interval cannot be met.",
+     "make retention.keep at least one partition interval, or use a shorter interval",
+     check_retention_interval},
+    {"retention-unprotected", SEV_ERROR,
+     "retention may remove the current or previous partition",
+     "with protect below 2, retention can drop or detach the partition that is receiving "
+     "writes, or the previous one that late rows still reach.",
+     "set retention.protect to 2 or more",
+     check_retention_protect},
+    {"too-many-partitions", SEV_WARNING,
+     "more live partitions than the threshold",
+     "planning time, lock counts and memory grow with the number of partitions that a "
+     "query or statement touches.",
+     "use a longer partition interval or a shorter retention, or raise the threshold",
+     check_too_many},
+    {"unique-missing-partition-key", SEV_ERROR,
+     "a primary key, unique constraint or unique index without the partition key",
+     "PostgreSQL refuses a unique constraint on a partitioned table that does not include "
+     "every partition-key column.",
+     "add the partition key column to the key, or drop the uniqueness requirement",
+     check_unique_key},
+    {"uniqueness-weakened", SEV_ERROR,
+     "a converted table's primary key or unique list lacks the partition key",
+     "the key is extended with the partition key on the partitioned table, so the original "
+     "columns are no longer unique: for an idempotency key a retried request can be stored "
+     "twice in different ranges.",
+     "enforce the uniqueness elsewhere (e.g. a separate non-partitioned key table), or allow "
+     "the rule with the reason the weaker key is acceptable",
+     check_weakened},
+};
+
+const size_t lint_nrules = sizeof lint_rules / sizeof lint_rules[0];
+
+const lint_rule *lint_find(const char *id)
+{
+    if (!id)
+        return NULL;
+    for (size_t i = 0; i < lint_nrules; i++)
+        if (strcmp(lint_rules[i].id, id) == 0)
+            return &lint_rules[i];
+    return NULL;
+}
+
+diag *lint_report(const lint_ctx *cx, const lint_rule *r, const table *t, srcloc at,
+                  const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    const char *msg = arena_vprintf(cx->out->a, fmt, ap);
+    va_end(ap);
+    diag *dg = diag_add(cx->out, r->sev, r->id, at, r->fix, "%s", msg);
+    for (size_t i = 0; t && i < t->nallows; i++) {
+        const lint_allow *al = &t->allows[i];
+        if (al->rule.s && strcmp(al->rule.s, r->id) == 0 && al->reason.s && al->reason.s[0]) {
+            dg->suppressed = true;
+            dg->reason = arena_strdup(cx->out->a, al->reason.s);
+            break;
+        }
+    }
+    return dg;
+}
+
+/* Edit distance of two short strings (rule ids), for suggestions. */
+static size_t distance(const lint_ctx *cx, const char *x, const char *y)
+{
+    size_t m = strlen(x), n = strlen(y);
+    size_t *prev = arena_calloc(cx->out->a, n + 1, sizeof *prev);
+    size_t *cur = arena_calloc(cx->out->a, n + 1, sizeof *cur);
+    for (size_t j = 0; j <= n; j++)
+        prev[j] = j;
+    for (size_t i = 1; i <= m; i++) {
+        cur[0] = i;
+        for (size_t j = 1; j <= n; j++) {
+            size_t b = prev[j - 1] + (x[i - 1] != y[j - 1]);
+            if (prev[j] + 1 < b)
+                b = prev[j] + 1;
+            if (cur[j - 1] + 1 < b)
+                b = cur[j - 1] + 1;
+            cur[j] = b;
+        }
+        size_t *s = prev;
+        prev = cur;
+        cur = s;
+    }
+    return prev[n];
+}
+
+static void check_allows(const lint_ctx *cx, const table *t)
+{
+    for (size_t i = 0; i < t->nallows; i++) {
+        const sval *id = &t->allows[i].rule;
+        if (!id->s || lint_find(id->s))
+            continue;
+        const char *best = NULL;
+        size_t bd = 0;
+        for (size_t k = 0; k < lint_nrules; k++) {
+            size_t dd = distance(cx, id->s, lint_rules[k].id);
+            if (dd <= 3 && (!best || dd < bd)) {
+                best = lint_rules[k].id;
+                bd = dd;
+            }
+        }
+        const char *hint;
+        if (best) {
+            hint = arena_printf(cx->out->a, "did you mean '%s'?", best);
+        } else {
+            strbuf sb = STRBUF_INIT;
+            sb_puts(&sb, "the rules are:");
+            for (size_t k = 0; k < lint_nrules; k++)
+                sb_addf(&sb, " %s", lint_rules[k].id);
+            hint = arena_strdup(cx->out->a, sb_str(&sb));
+            sb_free(&sb);
+        }
+        diag_add(cx->out, SEV_ERROR, "unknown-rule", id->at, hint,
+                 "lint.allow of '%s' names unknown rule '%s'", tname(cx, t), id->s);
+    }
+}
+
+void lint_run(const lint_ctx *cx)
+{
+    const specset *ss = cx->ss;
+    table *const *tables = ss->ordered ? ss->ordered : ss->tables;
+    for (size_t i = 0; i < ss->ntables; i++)
+        for (size_t k = 0; k < lint_nrules; k++)
+            lint_rules[k].check(cx, &lint_rules[k], tables[i]);
+    for (size_t i = 0; i < ss->ntables; i++)
+        check_allows(cx, tables[i]);
+}
