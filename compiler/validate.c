@@ -468,6 +468,10 @@ static void check_columns(vctx *v, const table *t)
                 "type '%s' of column '%s' is not a valid SQL type", c->type.s,
                 c->name.s ? c->name.s : "?");
         check_expr(v, &c->default_expr, "default");
+        if (c->identity != IDENTITY_NONE && c->default_expr.s)
+            err(v, "identity-with-default", c->default_expr.at,
+                "an identity column takes its values from its sequence: drop the default or the identity",
+                "column '%s' has both identity and a default", c->name.s ? c->name.s : "?");
     }
 }
 
@@ -662,6 +666,11 @@ static bool check_partition(vctx *v, const table *t)
                 "partition by a timestamptz or date column",
                 "partition key '%s' of '%s' has type '%s', which cannot hold time ranges",
                 p->key.s, tname(v, t), c->type.s);
+        else if (c->type.s && strcmp(type_base(v, c->type.s), "date") == 0 &&
+                 p->interval == IV_HOURLY)
+            err(v, "partition-key-type", p->interval_at,
+                "use daily or longer ranges, or a timestamptz key",
+                "hourly ranges need a time of day, but partition key '%s' is a date", p->key.s);
     }
 
     if (!cal_aligned(p->interval, p->start)) {
@@ -979,6 +988,18 @@ static void check_security(vctx *v, const table *t)
             check_len(v, po->roles.v[j].s, false, po->roles.v[j].at, "shorten the role name");
         check_expr(v, &po->using, "policy using");
         check_expr(v, &po->check, "policy check");
+        /* PostgreSQL: INSERT policies take only WITH CHECK, SELECT and
+         * DELETE policies only USING */
+        if (po->command == POLICY_INSERT && po->using.s)
+            err(v, "bad-policy", po->using.at, "an insert policy has only 'check'",
+                "policy '%s' is for insert, which takes no 'using' expression", po->name.s);
+        if ((po->command == POLICY_SELECT || po->command == POLICY_DELETE) && po->check.s)
+            err(v, "bad-policy", po->check.at, "select and delete policies have only 'using'",
+                "policy '%s' is for %s, which takes no 'check' expression", po->name.s,
+                po->command == POLICY_SELECT ? "select" : "delete");
+        if (!po->using.s && !po->check.s)
+            err(v, "bad-policy", po->name.at, "give 'using' (rows visible) and/or 'check' (rows written)",
+                "policy '%s' has neither 'using' nor 'check'", po->name.s);
     }
     for (size_t i = 0; i < s->ngrants; i++)
         check_len(v, s->grants[i].role.s, false, s->grants[i].role.at, "shorten the role name");
