@@ -84,7 +84,9 @@ static const char *index_columns(rctx *c, const slist *l)
 
 static const char *dur_lit(rctx *c, duration du)
 {
-    return lit(c, arena_printf(c->a, "%lld %s", (long long)du.n, cal_duration_unit_sql(du.unit)));
+    const char *unit = cal_duration_unit_sql(du.unit);
+    size_t len = strlen(unit) - (du.n == 1); /* "1 day", "2 days" */
+    return lit(c, arena_printf(c->a, "%lld %.*s", (long long)du.n, (int)len, unit));
 }
 
 /* How bounds of the partition key are written, by the key's type. */

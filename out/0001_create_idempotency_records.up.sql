@@ -27,7 +27,7 @@ CREATE INDEX idx_idempotency_operation ON public.idempotency_records USING btree
 
 -- create function idempotency_records_apply_retention
 -- Retention for the table: deletes rows whose expires_at is older than
--- p_now - '1 hours', in batches of 10000 rows, at most p_max_batches
+-- p_now - '1 hour', in batches of 10000 rows, at most p_max_batches
 -- batches per call (run it on a schedule).  Rows locked by others are skipped
 -- and taken on a later run.  Returns the number of rows deleted.
 CREATE FUNCTION public.idempotency_records_apply_retention(p_now timestamptz DEFAULT now(), p_max_batches integer DEFAULT 10)
@@ -38,7 +38,7 @@ SET timezone = 'UTC'
 SET lock_timeout = '2000ms'
 AS $partc$
 DECLARE
-    v_cutoff timestamptz := p_now - '1 hours'::interval;
+    v_cutoff timestamptz := p_now - '1 hour'::interval;
     v_rows   bigint;
     v_total  bigint := 0;
 BEGIN

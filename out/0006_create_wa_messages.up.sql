@@ -165,7 +165,7 @@ CREATE VIEW public.wa_messages_partition_health_now AS SELECT * FROM public.wa_m
 
 -- create function wa_messages_apply_retention
 -- Retention for the table: drop every partition whose whole range is older
--- than p_now - '1 years', never one of the newest 2 partitions that have
+-- than p_now - '1 year', never one of the newest 2 partitions that have
 -- begun, never a future one.  Returns the number of partitions retired.
 CREATE FUNCTION public.wa_messages_apply_retention(p_now timestamptz DEFAULT now())
 RETURNS integer
@@ -175,7 +175,7 @@ SET timezone = 'UTC'
 SET lock_timeout = '2000ms'
 AS $partc$
 DECLARE
-    v_cutoff timestamptz := p_now - '1 years'::interval;
+    v_cutoff timestamptz := p_now - '1 year'::interval;
     v_seen   integer := 0;
     v_done   integer := 0;
     r        record;
