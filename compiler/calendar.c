@@ -466,3 +466,23 @@ void cal_format_ts(int64_t t, char out[23])
     put_digits(out + 17, 2, tm.second);
     memcpy(out + 19, "+00", 4);
 }
+
+/* Whole ranges of iv from a to b (both aligned, a <= b). */
+int64_t cal_ranges_between(cal_interval iv, int64_t a, int64_t b)
+{
+    cal_tm x, y;
+    switch (iv) {
+    case IV_HOURLY: return (b - a) / 3600;
+    case IV_DAILY: return (b - a) / 86400;
+    case IV_WEEKLY: return (b - a) / (7 * 86400);
+    default: break;
+    }
+    cal_split(a, &x);
+    cal_split(b, &y);
+    int64_t months = ((int64_t)y.year * 12 + y.month) - ((int64_t)x.year * 12 + x.month);
+    if (iv == IV_QUARTERLY)
+        return months / 3;
+    if (iv == IV_YEARLY)
+        return months / 12;
+    return months;
+}

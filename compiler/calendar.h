@@ -61,6 +61,8 @@ int64_t cal_add(cal_interval iv, int64_t t, int64_t n);
 bool cal_aligned(cal_interval iv, int64_t t);
 /* t moved by k durations (k = +1 or -1 usually); months clamp the day. */
 int64_t cal_add_duration(int64_t t, duration d, int64_t k);
+/* Whole ranges of iv from a to b (both aligned, a <= b). */
+int64_t cal_ranges_between(cal_interval iv, int64_t a, int64_t b);
 /* Rough length in seconds (months = 30 days, years = 365), for comparisons. */
 int64_t cal_interval_seconds(cal_interval iv);
 int64_t cal_duration_seconds(duration d);

@@ -7,6 +7,7 @@
  * mode reference are not changed by partc, so only incoming-foreign-keys
  * looks at them (as referrers). */
 #include "lint.h"
+#include "names.h"
 
 #include <stdarg.h>
 #include <string.h>
@@ -106,21 +107,6 @@ static bool timestamp_without_tz(const char *type)
     return r;
 }
 
-/* Whole ranges of iv from a to b (both aligned, a <= b). */
-static int64_t ranges_between(cal_interval iv, int64_t a, int64_t b)
-{
-    cal_tm x, y;
-    switch (iv) {
-    case IV_HOURLY: return (b - a) / 3600;
-    case IV_DAILY: return (b - a) / 86400;
-    case IV_WEEKLY: return (b - a) / (7 * 86400);
-    default: break;
-    }
-    cal_split(a, &x);
-    cal_split(b, &y);
-    int64_t months = ((int64_t)y.year * 12 + y.month) - ((int64_t)x.year * 12 + x.month);
-    return iv == IV_QUARTERLY ? months / 3 : iv == IV_YEARLY ? months / 12 : months;
-}
 
 /* ---------------------------------------------------------------- rules */
 
@@ -287,7 +273,7 @@ static void check_too_many(const lint_ctx *cx, const lint_rule *r, const table *
     } else {
         int64_t first = cal_floor(p->interval, p->start);
         int64_t now = cal_floor(p->interval, cx->as_of);
-        live = (now >= first ? ranges_between(p->interval, first, now) + 1 : 1) + premake;
+        live = (now >= first ? cal_ranges_between(p->interval, first, now) + 1 : 1) + premake;
         at = pick(p->start_at, p->at);
     }
     int64_t max = cx->max_partitions > 0 ? cx->max_partitions : DEFAULT_MAX_PARTITIONS;
@@ -469,30 +455,6 @@ diag *lint_report(const lint_ctx *cx, const lint_rule *r, const table *t, srcloc
     return dg;
 }
 
-/* Edit distance of two short strings (rule ids), for suggestions. */
-static size_t distance(const lint_ctx *cx, const char *x, const char *y)
-{
-    size_t m = strlen(x), n = strlen(y);
-    size_t *prev = arena_calloc(cx->out->a, n + 1, sizeof *prev);
-    size_t *cur = arena_calloc(cx->out->a, n + 1, sizeof *cur);
-    for (size_t j = 0; j <= n; j++)
-        prev[j] = j;
-    for (size_t i = 1; i <= m; i++) {
-        cur[0] = i;
-        for (size_t j = 1; j <= n; j++) {
-            size_t b = prev[j - 1] + (x[i - 1] != y[j - 1]);
-            if (prev[j] + 1 < b)
-                b = prev[j] + 1;
-            if (cur[j - 1] + 1 < b)
-                b = cur[j - 1] + 1;
-            cur[j] = b;
-        }
-        size_t *s = prev;
-        prev = cur;
-        cur = s;
-    }
-    return prev[n];
-}
 
 static void check_allows(const lint_ctx *cx, const table *t)
 {
@@ -503,7 +465,7 @@ static void check_allows(const lint_ctx *cx, const table *t)
         const char *best = NULL;
         size_t bd = 0;
         for (size_t k = 0; k < lint_nrules; k++) {
-            size_t dd = distance(cx, id->s, lint_rules[k].id);
+            size_t dd = names_edit_distance(cx->out->a, id->s, lint_rules[k].id);
             if (dd <= 3 && (!best || dd < bd)) {
                 best = lint_rules[k].id;
                 bd = dd;

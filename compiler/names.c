@@ -403,3 +403,28 @@ bool names_cron_ok(const char *s)
 {
     return s && *s && rx_match(RX_CRON, s);
 }
+
+/* Levenshtein distance; only called on error paths. */
+size_t names_edit_distance(arena *a, const char *x, const char *y)
+{
+    size_t m = strlen(x), n = strlen(y);
+    size_t *prev = arena_calloc(a, n + 1, sizeof *prev);
+    size_t *cur = arena_calloc(a, n + 1, sizeof *cur);
+    for (size_t j = 0; j <= n; j++)
+        prev[j] = j;
+    for (size_t i = 1; i <= m; i++) {
+        cur[0] = i;
+        for (size_t j = 1; j <= n; j++) {
+            size_t best = prev[j - 1] + (x[i - 1] != y[j - 1]);
+            if (prev[j] + 1 < best)
+                best = prev[j] + 1;
+            if (cur[j - 1] + 1 < best)
+                best = cur[j - 1] + 1;
+            cur[j] = best;
+        }
+        size_t *sw = prev;
+        prev = cur;
+        cur = sw;
+    }
+    return prev[n];
+}

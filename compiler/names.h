@@ -57,4 +57,7 @@ bool names_type_ok(const char *type);
  * or "N seconds", or @hourly-style macros */
 bool names_cron_ok(const char *s);
 
+/* Levenshtein distance, for "did you mean" hints; scratch memory from a. */
+size_t names_edit_distance(arena *a, const char *x, const char *y);
+
 #endif

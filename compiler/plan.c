@@ -16,12 +16,8 @@ void plan_ranges(const table *t, int64_t as_of, int64_t *first, int64_t *count)
     int64_t cur = cal_floor(iv, as_of);
     if (cur < start)
         cur = start;
-    int64_t last = cal_add(iv, cur, t->part.premake);
-    int64_t n = 0;
-    for (int64_t r = start; r <= last; r = cal_add(iv, r, 1))
-        n++;
     *first = start;
-    *count = n;
+    *count = cal_ranges_between(iv, start, cur) + 1 + t->part.premake;
 }
 
 static step *push(arena *a, step **v, size_t *n, size_t *cap)

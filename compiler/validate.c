@@ -111,30 +111,6 @@ static bool is_plain_ident(const char *s)
     return true;
 }
 
-/* Levenshtein distance; only called on the error path. */
-static size_t edit_distance(arena *a, const char *x, const char *y)
-{
-    size_t m = strlen(x), n = strlen(y);
-    size_t *prev = arena_calloc(a, n + 1, sizeof *prev);
-    size_t *cur = arena_calloc(a, n + 1, sizeof *cur);
-    for (size_t j = 0; j <= n; j++)
-        prev[j] = j;
-    for (size_t i = 1; i <= m; i++) {
-        cur[0] = i;
-        for (size_t j = 1; j <= n; j++) {
-            size_t best = prev[j - 1] + (x[i - 1] != y[j - 1]);
-            if (prev[j] + 1 < best)
-                best = prev[j] + 1;
-            if (cur[j - 1] + 1 < best)
-                best = cur[j - 1] + 1;
-            cur[j] = best;
-        }
-        size_t *sw = prev;
-        prev = cur;
-        cur = sw;
-    }
-    return prev[n];
-}
 
 /* A candidate at edit distance <= 2 (and closer than the name's length). */
 typedef struct near {
@@ -151,7 +127,7 @@ static void near_try(near *nr, const char *cand)
     size_t lw = strlen(nr->want), lc = strlen(cand);
     if ((lw > lc ? lw - lc : lc - lw) > 2)
         return;
-    size_t dd = edit_distance(nr->a, nr->want, cand);
+    size_t dd = names_edit_distance(nr->a, nr->want, cand);
     if (dd <= 2 && dd < lw && (!nr->best || dd < nr->dist)) {
         nr->best = cand;
         nr->dist = dd;
@@ -733,25 +709,6 @@ static bool check_partition(vctx *v, const table *t)
     return true;
 }
 
-/* Whole ranges of iv from a to b (both aligned, a <= b). */
-static int64_t ranges_between(cal_interval iv, int64_t a, int64_t b)
-{
-    cal_tm x, y;
-    switch (iv) {
-    case IV_HOURLY: return (b - a) / 3600;
-    case IV_DAILY: return (b - a) / 86400;
-    case IV_WEEKLY: return (b - a) / (7 * 86400);
-    default: break;
-    }
-    cal_split(a, &x);
-    cal_split(b, &y);
-    int64_t months = ((int64_t)y.year * 12 + y.month) - ((int64_t)x.year * 12 + x.month);
-    if (iv == IV_QUARTERLY)
-        return months / 3;
-    if (iv == IV_YEARLY)
-        return months / 12;
-    return months;
-}
 
 /* Registers the partition names of table ti over the planned range; one
  * report at most. */
@@ -763,7 +720,7 @@ static void enumerate_partitions(vctx *v, size_t ti)
     int64_t first = cal_floor(iv, p->start);
     int64_t base = v->as_of < first ? first : cal_floor(iv, v->as_of);
     int64_t last = cal_add(iv, base, p->premake > 0 ? p->premake : 0);
-    int64_t n = ranges_between(iv, first, last) + 1;
+    int64_t n = cal_ranges_between(iv, first, last) + 1;
     bool reported = false;
     int64_t cur = first;
     for (int64_t k = 0; k < n; k++) {
