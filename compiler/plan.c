@@ -106,8 +106,9 @@ static void plan_create(builder *b, const table *t, int64_t as_of)
         up(b, "create_schema", "none",
            arena_printf(a, "create schema %s if it does not exist", t->schema.s));
     if (archives(t))
-        up(b, "create_archive_schema", "none",
-           arena_printf(a, "create schema %s if it does not exist", t->retention.archive_schema.s));
+        up(b, "create_schema", "none",
+           arena_printf(a, "create schema %s if it does not exist", t->retention.archive_schema.s))
+            ->item = 1;
     up(b, partitioned ? "create_parent" : "create_table", "none",
        arena_printf(a, "create %s table %s", partitioned ? "partitioned" : "plain", q));
     if (has_security(t)) {
@@ -194,11 +195,13 @@ static void plan_create(builder *b, const table *t, int64_t as_of)
         down(b, "drop_fn_secure", "none",
              arena_printf(a, "drop function %s", names_fn_secure_partition(a, t)));
     if (archives(t))
-        down(b, "drop_archive_schema", "none",
-             arena_printf(a, "drop schema %s if it is empty", t->retention.archive_schema.s));
+        down(b, "drop_schema", "none",
+             arena_printf(a, "drop schema %s if partc created it and it is empty",
+                          t->retention.archive_schema.s))
+            ->item = 1;
     if (strcmp(t->schema.s, "public") != 0)
         down(b, "drop_schema", "none",
-             arena_printf(a, "drop schema %s if it is empty", t->schema.s));
+             arena_printf(a, "drop schema %s if partc created it and it is empty", t->schema.s));
 }
 
 int plan_build(plan *p, const specset *ss, int64_t as_of, arena *a, diags *d)

@@ -27,7 +27,7 @@ typedef struct step {
     bool in_tx;          /* false: must be the only statement of its file */
     const table *t;
     int64_t lo, hi;      /* partition range steps */
-    size_t item;         /* index / foreign key / check number */
+    size_t item;         /* index / foreign key number; 1 for the archive schema */
 } step;
 
 typedef struct migration {

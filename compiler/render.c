@@ -400,7 +400,11 @@ static const char *render_step(rctx *c, const step *s)
     tvars *tv = vars(c);
     const char *k = s->kind;
 
-    if (!strcmp(k, "create_parent") || !strcmp(k, "create_table")) {
+    if (!strcmp(k, "create_schema") || !strcmp(k, "drop_schema")) {
+        const char *schema = s->item == 1 ? t->retention.archive_schema.s : t->schema.s;
+        tvars_set(tv, "target_schema", ident(c, schema));
+        tvars_set(tv, "target_schema_lit", lit(c, schema));
+    } else if (!strcmp(k, "create_parent") || !strcmp(k, "create_table")) {
         tvars_set(tv, "definition", definition(c));
     } else if (!strcmp(k, "create_partition")) {
         tvars_set(tv, "partition", qual(c, names_partition(a, t, s->lo)));
@@ -457,8 +461,12 @@ static const char *render_step(rctx *c, const step *s)
         if (t->part.default_partition) {
             tvars *dv = vars(c);
             tvars_set(dv, "default_lit", lit(c, qual(c, names_default_partition(a, t))));
+            tvars *rv = vars(c);
+            tvars_set(rv, "default_lit", tvars_get(dv, "default_lit"));
+            tvars_set(dv, "unforce", t->security.rls ? expand(c, "default_unforce", dv) : "");
+            tvars_set(rv, "reforce", t->security.rls ? expand(c, "default_reforce", rv) : "");
             take = expand(c, "default_take", dv);
-            ret = expand(c, "default_return", vars(c));
+            ret = expand(c, "default_return", rv);
         }
         if (has_security(t))
             sec = expand(c, "secure_stmt", vars(c));

@@ -29,10 +29,14 @@ DROP TABLE public.audit_logs;
 -- drop function audit_logs_secure_partition
 DROP FUNCTION public.audit_logs_secure_partition(regclass);
 
--- drop schema audit_archive if it is empty
+-- drop schema audit_archive if partc created it and it is empty
 DO $partc$
 BEGIN
-    DROP SCHEMA IF EXISTS audit_archive;
+    IF EXISTS (SELECT 1 FROM pg_catalog.pg_namespace
+                WHERE nspname = 'audit_archive'
+                  AND pg_catalog.obj_description(oid, 'pg_namespace') = 'created by partc') THEN
+        DROP SCHEMA audit_archive;
+    END IF;
 EXCEPTION WHEN dependent_objects_still_exist THEN
     RAISE NOTICE 'schema % still holds objects and is kept', 'audit_archive';
 END

@@ -7,7 +7,14 @@ BEGIN;
 SET LOCAL lock_timeout = '2000ms';
 
 -- create schema audit_archive if it does not exist
-CREATE SCHEMA IF NOT EXISTS audit_archive;
+DO $partc$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = 'audit_archive') THEN
+        CREATE SCHEMA audit_archive;
+        COMMENT ON SCHEMA audit_archive IS 'created by partc';
+    END IF;
+END
+$partc$;
 
 -- create partitioned table public.audit_logs
 CREATE TABLE public.audit_logs (
@@ -123,8 +130,8 @@ AS $partc$
            count(*)::integer,
            max(b.upper_bound),
            max(b.upper_bound) - p_now,
-           CASE WHEN max(b.upper_bound) IS NULL OR max(b.upper_bound) - p_now < '3 days'::interval THEN 'CRITICAL'
-                WHEN max(b.upper_bound) - p_now < '7 days'::interval THEN 'WARNING'
+           CASE WHEN max(b.upper_bound) IS NULL OR max(b.upper_bound) < p_now + '3 days'::interval THEN 'CRITICAL'
+                WHEN max(b.upper_bound) < p_now + '7 days'::interval THEN 'WARNING'
                 ELSE 'OK' END
       FROM (SELECT c.oid::regclass AS part,
                (regexp_match(pg_get_expr(c.relpartbound, c.oid), 'FROM \(''([^'']*)''\)'))[1]::timestamptz AS lower_bound,

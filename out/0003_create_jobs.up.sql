@@ -126,8 +126,8 @@ AS $partc$
            count(*)::integer,
            max(b.upper_bound),
            max(b.upper_bound) - p_now,
-           CASE WHEN max(b.upper_bound) IS NULL OR max(b.upper_bound) - p_now < '3 days'::interval THEN 'CRITICAL'
-                WHEN max(b.upper_bound) - p_now < '7 days'::interval THEN 'WARNING'
+           CASE WHEN max(b.upper_bound) IS NULL OR max(b.upper_bound) < p_now + '3 days'::interval THEN 'CRITICAL'
+                WHEN max(b.upper_bound) < p_now + '7 days'::interval THEN 'WARNING'
                 ELSE 'OK' END
       FROM (SELECT c.oid::regclass AS part,
                (regexp_match(pg_get_expr(c.relpartbound, c.oid), 'FROM \(''([^'']*)''\)'))[1]::timestamptz AS lower_bound,

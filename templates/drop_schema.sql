@@ -1,8 +1,13 @@
---! placeholders: tag, schema, schema_lit
+--! placeholders: tag, target_schema, target_schema_lit.  Drops the schema only
+--! when a partc migration created it and it is empty.
 DO ${{tag}}$
 BEGIN
-    DROP SCHEMA IF EXISTS {{schema}};
+    IF EXISTS (SELECT 1 FROM pg_catalog.pg_namespace
+                WHERE nspname = {{target_schema_lit}}
+                  AND pg_catalog.obj_description(oid, 'pg_namespace') = 'created by partc') THEN
+        DROP SCHEMA {{target_schema}};
+    END IF;
 EXCEPTION WHEN dependent_objects_still_exist THEN
-    RAISE NOTICE 'schema % still holds objects and is kept', {{schema_lit}};
+    RAISE NOTICE 'schema % still holds objects and is kept', {{target_schema_lit}};
 END
 ${{tag}}$;

@@ -12,8 +12,8 @@ AS ${{tag}}$
            count(*)::integer,
            max(b.upper_bound),
            max(b.upper_bound) - p_now,
-           CASE WHEN max(b.upper_bound) IS NULL OR max(b.upper_bound) - p_now < {{critical}}::interval THEN 'CRITICAL'
-                WHEN max(b.upper_bound) - p_now < {{warn}}::interval THEN 'WARNING'
+           CASE WHEN max(b.upper_bound) IS NULL OR max(b.upper_bound) < p_now + {{critical}}::interval THEN 'CRITICAL'
+                WHEN max(b.upper_bound) < p_now + {{warn}}::interval THEN 'WARNING'
                 ELSE 'OK' END
       FROM ({{bounds}}) b
 ${{tag}}$;

@@ -1,2 +1,0 @@
---! placeholders: archive_schema
-CREATE SCHEMA IF NOT EXISTS {{archive_schema}};

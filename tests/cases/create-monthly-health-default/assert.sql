@@ -1,0 +1,18 @@
+-- Monthly ranges, premake 2, default warn_ahead (two ranges) and
+-- critical_ahead (one range).  Right after maintenance the partitions reach
+-- two whole months past the current one, which is what premake 2 promises,
+-- yet the health function says WARNING on Dec 31 and Jan 31: it compares
+-- (newest bound - p_now), a number of days, with '2 months'::interval, which
+-- PostgreSQL compares as 60 days; Jan + Feb and Feb + Mar are 59 days.
+\set ON_ERROR_STOP 1
+DO $$
+DECLARE h record;
+BEGIN
+    PERFORM public.invoices_create_partitions('2026-12-31 12:00+00');
+    SELECT * INTO h FROM public.invoices_partition_health('2026-12-31 12:00+00');
+    ASSERT h.newest_bound = '2027-03-01+00', 'maintained through February: ' || h.newest_bound;
+    ASSERT h.status = 'OK', 'health on 2026-12-31 after maintenance: ' || h.status || ' (' || h.ahead || ' ahead)';
+    PERFORM public.invoices_create_partitions('2027-01-31 12:00+00');
+    SELECT * INTO h FROM public.invoices_partition_health('2027-01-31 12:00+00');
+    ASSERT h.status = 'OK', 'health on 2027-01-31 after maintenance: ' || h.status || ' (' || h.ahead || ' ahead)';
+END $$;
