@@ -537,7 +537,9 @@ static void render_steps(rctx *c, const migration *m, const step *steps, size_t 
                 sb_puts(out, "\n-- partitions planned through the --as-of range plus premake;\n"
                              "-- the maintenance function creates the others\n");
             else if (run && strcmp(group, "create_index") == 0)
-                sb_puts(out, "\n-- indexes (PostgreSQL builds each on every partition too)\n");
+                sb_puts(out, c->t->strategy == STRATEGY_PARTITION
+                                 ? "\n-- indexes (PostgreSQL builds each on every partition too)\n"
+                                 : "\n-- indexes\n");
             else if (run && strcmp(group, "add_foreign_key") == 0)
                 sb_puts(out, "\n-- foreign keys\n");
             else

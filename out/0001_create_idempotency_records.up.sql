@@ -21,7 +21,7 @@ CREATE TABLE public.idempotency_records (
 -- secure public.idempotency_records: grants to 1 role
 GRANT SELECT, INSERT, DELETE ON public.idempotency_records TO jive_api_user;
 
--- indexes (PostgreSQL builds each on every partition too)
+-- indexes
 CREATE INDEX idx_idempotency_expires ON public.idempotency_records USING btree (expires_at);
 CREATE INDEX idx_idempotency_operation ON public.idempotency_records USING btree (operation);
 
