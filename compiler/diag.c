@@ -116,6 +116,13 @@ static void put_excerpt(FILE *out, const char *s, size_t len, int col)
     fputs("^\n", out);
 }
 
+/* Message text on one line: control bytes from hostile specs become '?'. */
+static void put_text(FILE *out, const char *s)
+{
+    for (; *s; s++)
+        fputc(((unsigned char)*s < 0x20 || *s == 0x7f) ? '?' : *s, out);
+}
+
 void diag_print(FILE *out, const diag *dg, const srcset *ss)
 {
     if (dg->at.file && dg->at.line > 0)
@@ -124,7 +131,8 @@ void diag_print(FILE *out, const diag *dg, const srcset *ss)
         fprintf(out, "%s: ", dg->at.file);
     else
         fputs("partc: ", out);
-    fprintf(out, "%s: %s", severity_name(dg->sev), dg->message);
+    fprintf(out, "%s: ", severity_name(dg->sev));
+    put_text(out, dg->message);
     if (dg->code)
         fprintf(out, " [%s]", dg->code);
     fputc('\n', out);
@@ -135,8 +143,11 @@ void diag_print(FILE *out, const diag *dg, const srcset *ss)
         if (line)
             put_excerpt(out, line, len, dg->at.col);
     }
-    if (dg->hint)
-        fprintf(out, "  hint: %s\n", dg->hint);
+    if (dg->hint) {
+        fputs("  hint: ", out);
+        put_text(out, dg->hint);
+        fputc('\n', out);
+    }
     if (dg->suppressed)
         fprintf(out, "  allowed: %s\n", dg->reason ? dg->reason : "");
 }

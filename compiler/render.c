@@ -70,7 +70,7 @@ static const char *index_columns(rctx *c, const slist *l)
     for (size_t i = 0; i < l->n; i++) {
         if (i)
             sb_puts(&sb, ", ");
-        if (plain_name(l->v[i].s) && table_column(c->t, l->v[i].s))
+        if (table_column(c->t, l->v[i].s))
             sb_puts(&sb, ident(c, l->v[i].s));
         else if (plain_name(l->v[i].s) && c->t->ncolumns == 0)
             sb_puts(&sb, ident(c, l->v[i].s));
@@ -97,14 +97,19 @@ static key_kind key_type(const table *t)
     const column *col = table_column(t, t->part.key.s);
     if (!col || !col->type.s)
         return KEY_TIMESTAMPTZ;
-    const char *ty = col->type.s;
-    if (strcmp(ty, "date") == 0)
-        return KEY_DATE;
-    if (strstr(ty, "tz") || strstr(ty, "with time zone"))
-        return KEY_TIMESTAMPTZ;
-    if (strncmp(ty, "timestamp", 9) == 0)
-        return KEY_TIMESTAMP;
-    return KEY_TIMESTAMPTZ;
+    strbuf sb = STRBUF_INIT;
+    for (const char *p = col->type.s; *p; p++)
+        sb_addc(&sb, (*p >= 'A' && *p <= 'Z') ? (char)(*p - 'A' + 'a') : *p);
+    const char *ty = sb_str(&sb);
+    key_kind k = KEY_TIMESTAMPTZ;
+    if (strcmp(ty, "date") == 0 || strcmp(ty, "pg_catalog.date") == 0)
+        k = KEY_DATE;
+    else if (strstr(ty, "tz") || strstr(ty, "with time zone"))
+        k = KEY_TIMESTAMPTZ;
+    else if (strstr(ty, "timestamp"))
+        k = KEY_TIMESTAMP;
+    sb_free(&sb);
+    return k;
 }
 
 static const char *bound_lit(rctx *c, int64_t t)
@@ -374,7 +379,12 @@ static void base_vars(rctx *c)
     tvars_set(b, "table_lit", lit(c, table_q));
     tvars_set(b, "schema", ident(c, t->schema.s));
     tvars_set(b, "schema_lit", lit(c, t->schema.s));
-    tvars_set(b, "search_path", search_path(c));
+    /* maintenance functions reference everything schema-qualified: only
+     * pg_catalog is searched, so nothing can be planted in their path */
+    tvars_set(b, "search_path", "pg_catalog, pg_temp");
+    /* policy expressions of the spec may name objects of the table's schema
+     * or public, as they do on the parent */
+    tvars_set(b, "policy_search_path", search_path(c));
     tvars_set(b, "lock_timeout",
               lit(c, arena_printf(a, "%lldms", (long long)c->o->ss->settings.lock_timeout_ms)));
     tvars_set(b, "fn_secure", qual(c, names_fn_secure_partition(a, t)));
@@ -389,6 +399,16 @@ static void base_vars(rctx *c)
         tvars_set(b, "key", ident(c, t->part.key.s));
         tvars_set(b, "key_lit", lit(c, t->part.key.s));
     }
+}
+
+/* Text for an SQL comment: control characters become '?'. */
+static const char *one_line(rctx *c, const char *s)
+{
+    char *r = arena_strdup(c->a, s);
+    for (char *p = r; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+            *p = '?';
+    return r;
 }
 
 /* ---- steps --------------------------------------------------------------- */
@@ -512,17 +532,17 @@ static void render_steps(rctx *c, const migration *m, const step *steps, size_t 
                          const char *direction, strbuf *out)
 {
     tvars *hv = vars(c);
-    tvars_set(hv, "title", arena_printf(c->a, "%s %s.%s", m->phase, c->t->schema.s, c->t->name.s));
+    tvars_set(hv, "title", one_line(c, arena_printf(c->a, "%s %s.%s", m->phase, c->t->schema.s, c->t->name.s)));
     /* the file name only: the output must not depend on where partc ran */
     const char *src = c->t->file ? c->t->file : "(memory)";
     const char *slash = strrchr(src, '/');
-    tvars_set(hv, "source", slash ? slash + 1 : src);
+    tvars_set(hv, "source", one_line(c, slash ? slash + 1 : src));
     tvars_set(hv, "direction", direction);
     sb_puts(out, expand(c, "file_header", hv));
     bool tx = c->o->wrap_tx && m->in_tx;
     if (tx)
         sb_puts(out, "\nBEGIN;\n");
-    if (strcmp(direction, "up") == 0 && m->in_tx)
+    if (m->in_tx)
         sb_addf(out, "\nSET LOCAL lock_timeout = %s;\n",
                 lit(c, arena_printf(c->a, "%lldms", (long long)c->o->ss->settings.lock_timeout_ms)));
     const char *prev = NULL;
@@ -543,7 +563,7 @@ static void render_steps(rctx *c, const migration *m, const step *steps, size_t 
             else if (run && strcmp(group, "add_foreign_key") == 0)
                 sb_puts(out, "\n-- foreign keys\n");
             else
-                sb_addf(out, "\n-- %s\n", s->summary);
+                sb_addf(out, "\n-- %s\n", one_line(c, s->summary));
         }
         sb_puts(out, render_step(c, s));
         prev = group;

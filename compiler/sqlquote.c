@@ -132,6 +132,13 @@ static bool ident_cont(unsigned char c)
 
 int sql_expr_check(const char *expr, const char **why)
 {
+    for (const char *p = expr; p && *p; p++) {
+        unsigned char ch = (unsigned char)*p;
+        if ((ch < 0x20 && ch != '\t' && ch != '\n' && ch != '\r') || ch == 0x7f) {
+            *why = "control characters are not allowed in an expression";
+            return -1;
+        }
+    }
     const unsigned char *p = (const unsigned char *)(expr ? expr : "");
     long depth = 0;
     bool any = false;

@@ -377,6 +377,12 @@ static bool check_len(vctx *v, const char *name, bool generated, srcloc at,
 {
     if (!name)
         return true;
+    for (const char *p = name; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f) {
+            err(v, "bad-name", at, "names may hold any printable text, but no line breaks or control characters",
+                "name '%s' contains a control character", name);
+            return false;
+        }
     size_t n = strlen(name);
     if (n <= NAME_MAX_BYTES)
         return true;

@@ -33,7 +33,7 @@ CREATE INDEX idx_idempotency_operation ON public.idempotency_records USING btree
 CREATE FUNCTION public.idempotency_records_apply_retention(p_now timestamptz DEFAULT now(), p_max_batches integer DEFAULT 10)
 RETURNS bigint
 LANGUAGE plpgsql
-SET search_path = pg_catalog, public, pg_temp
+SET search_path = pg_catalog, pg_temp
 SET timezone = 'UTC'
 SET lock_timeout = '2000ms'
 AS $partc$

@@ -4,6 +4,8 @@
 
 BEGIN;
 
+SET LOCAL lock_timeout = '2000ms';
+
 -- remove the pg_cron job if there is one
 DO $partc$
 BEGIN

@@ -3,8 +3,8 @@
 --! default_return, secure_stmt, bounds
 -- Creates the missing partitions of {{table}} through {{premake}} ranges ahead
 -- of the range that holds p_now, starting after the newest partition so that
--- no gap is left, each with the table's security.  Idempotent and
--- safe to run concurrently (callers queue on an advisory lock).  Pass p_now to
+-- no gap is left, each with the table's security.  Idempotent; a
+-- call made while another runs returns 0 at once (advisory lock).  Pass p_now to
 -- plan for another day.  Returns the number of partitions created.
 CREATE FUNCTION {{fn_create}}(p_now timestamptz DEFAULT now())
 RETURNS integer
@@ -21,8 +21,13 @@ DECLARE
     v_name text;
     v_rel  regclass;
     v_made integer := 0;
+    v_busy boolean;
 BEGIN
-    PERFORM pg_advisory_xact_lock(hashtextextended({{table_lit}}, 0));
+    -- one maintainer at a time: a second caller returns at once
+    IF NOT pg_catalog.pg_try_advisory_xact_lock(pg_catalog.hashtextextended({{table_lit}}, 0::bigint)) THEN
+        RAISE NOTICE '% is being maintained by another session', {{table_lit}};
+        RETURN 0;
+    END IF;
     SELECT greatest({{start}}::timestamptz, least(v_now, coalesce(max(b.upper_bound), v_now)))
       INTO v_lo
       FROM ({{bounds}}) b;

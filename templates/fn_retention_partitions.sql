@@ -15,7 +15,11 @@ DECLARE
     v_done   integer := 0;
     r        record;
 BEGIN
-    PERFORM pg_advisory_xact_lock(hashtextextended({{table_lit}}, 0));
+    -- one maintainer at a time: a second caller returns at once
+    IF NOT pg_catalog.pg_try_advisory_xact_lock(pg_catalog.hashtextextended({{table_lit}}, 0::bigint)) THEN
+        RAISE NOTICE '% is being maintained by another session', {{table_lit}};
+        RETURN 0;
+    END IF;
     FOR r IN
         SELECT b.part, b.upper_bound
           FROM ({{bounds}}) b

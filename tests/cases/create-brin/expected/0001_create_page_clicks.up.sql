@@ -25,7 +25,7 @@ CREATE INDEX page_clicks_clicked_at_brin ON public.page_clicks USING brin (click
 CREATE FUNCTION public.page_clicks_apply_retention(p_now timestamptz DEFAULT now(), p_max_batches integer DEFAULT 10)
 RETURNS bigint
 LANGUAGE plpgsql
-SET search_path = pg_catalog, public, pg_temp
+SET search_path = pg_catalog, pg_temp
 SET timezone = 'UTC'
 SET lock_timeout = '2000ms'
 AS $partc$

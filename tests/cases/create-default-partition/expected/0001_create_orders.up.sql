@@ -32,13 +32,13 @@ CREATE INDEX orders_customer_idx ON public.orders USING btree (customer);
 -- create function orders_create_partitions
 -- Creates the missing partitions of public.orders through 2 ranges ahead
 -- of the range that holds p_now, starting after the newest partition so that
--- no gap is left, each with the table's security.  Idempotent and
--- safe to run concurrently (callers queue on an advisory lock).  Pass p_now to
+-- no gap is left, each with the table's security.  Idempotent; a
+-- call made while another runs returns 0 at once (advisory lock).  Pass p_now to
 -- plan for another day.  Returns the number of partitions created.
 CREATE FUNCTION public.orders_create_partitions(p_now timestamptz DEFAULT now())
 RETURNS integer
 LANGUAGE plpgsql
-SET search_path = pg_catalog, public, pg_temp
+SET search_path = pg_catalog, pg_temp
 SET timezone = 'UTC'
 SET lock_timeout = '2000ms'
 AS $partc$
@@ -50,8 +50,13 @@ DECLARE
     v_name text;
     v_rel  regclass;
     v_made integer := 0;
+    v_busy boolean;
 BEGIN
-    PERFORM pg_advisory_xact_lock(hashtextextended('public.orders', 0));
+    -- one maintainer at a time: a second caller returns at once
+    IF NOT pg_catalog.pg_try_advisory_xact_lock(pg_catalog.hashtextextended('public.orders', 0::bigint)) THEN
+        RAISE NOTICE '% is being maintained by another session', 'public.orders';
+        RETURN 0;
+    END IF;
     SELECT greatest('2026-11-01 00:00:00+00'::timestamptz, least(v_now, coalesce(max(b.upper_bound), v_now)))
       INTO v_lo
       FROM (SELECT c.oid::regclass AS part,
@@ -65,6 +70,16 @@ BEGIN
         v_hi := v_lo + '1 month'::interval;
         v_name := to_char(v_lo, '"orders_"YYYY"_"MM');
         IF to_regclass(format('%I.%I', 'public', v_name)) IS NULL THEN
+            -- rows referenced by foreign keys cannot be moved without firing the
+            -- keys' ON DELETE actions: stop and let a person decide
+            IF EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE contype = 'f' AND confrelid = 'public.orders'::regclass) THEN
+                EXECUTE format('SELECT EXISTS (SELECT 1 FROM %s WHERE %I >= %L AND %I < %L)',
+                               'public.orders_default'::regclass, 'placed_at', v_lo, 'placed_at', v_hi) INTO v_busy;
+                IF v_busy THEN
+                    RAISE EXCEPTION 'the default partition of % holds rows from % to %, and foreign keys reference the table', 'public.orders', v_lo, v_hi
+                        USING HINT = 'move those rows by hand (they would fire ON DELETE actions), then run the function again';
+                END IF;
+            END IF;
             EXECUTE format('CREATE TEMP TABLE partc_moved (LIKE %s)', 'public.orders'::regclass);
             EXECUTE format('WITH m AS (DELETE FROM %s WHERE %I >= %L AND %I < %L RETURNING *) INSERT INTO pg_temp.partc_moved SELECT * FROM m',
                            'public.orders_default'::regclass, 'placed_at', v_lo, 'placed_at', v_hi);
@@ -89,7 +104,7 @@ CREATE FUNCTION public.orders_partition_health(p_now timestamptz DEFAULT now())
 RETURNS TABLE (table_name text, partitions integer, newest_bound timestamptz, ahead interval, status text)
 LANGUAGE sql
 STABLE
-SET search_path = pg_catalog, public, pg_temp
+SET search_path = pg_catalog, pg_temp
 SET timezone = 'UTC'
 AS $partc$
     SELECT 'public.orders'::text,

@@ -4,6 +4,8 @@
 
 BEGIN;
 
+SET LOCAL lock_timeout = '2000ms';
+
 -- drop table public.tenants
 DROP TABLE public.tenants;
 

@@ -33,13 +33,13 @@ ALTER TABLE public.shipments ADD CONSTRAINT shipments_tenant_id_fkey
 -- create function shipments_create_partitions
 -- Creates the missing partitions of public.shipments through 2 ranges ahead
 -- of the range that holds p_now, starting after the newest partition so that
--- no gap is left, each with the table's security.  Idempotent and
--- safe to run concurrently (callers queue on an advisory lock).  Pass p_now to
+-- no gap is left, each with the table's security.  Idempotent; a
+-- call made while another runs returns 0 at once (advisory lock).  Pass p_now to
 -- plan for another day.  Returns the number of partitions created.
 CREATE FUNCTION public.shipments_create_partitions(p_now timestamptz DEFAULT now())
 RETURNS integer
 LANGUAGE plpgsql
-SET search_path = pg_catalog, public, pg_temp
+SET search_path = pg_catalog, pg_temp
 SET timezone = 'UTC'
 SET lock_timeout = '2000ms'
 AS $partc$
@@ -51,8 +51,13 @@ DECLARE
     v_name text;
     v_rel  regclass;
     v_made integer := 0;
+    v_busy boolean;
 BEGIN
-    PERFORM pg_advisory_xact_lock(hashtextextended('public.shipments', 0));
+    -- one maintainer at a time: a second caller returns at once
+    IF NOT pg_catalog.pg_try_advisory_xact_lock(pg_catalog.hashtextextended('public.shipments', 0::bigint)) THEN
+        RAISE NOTICE '% is being maintained by another session', 'public.shipments';
+        RETURN 0;
+    END IF;
     SELECT greatest('2026-11-01 00:00:00+00'::timestamptz, least(v_now, coalesce(max(b.upper_bound), v_now)))
       INTO v_lo
       FROM (SELECT c.oid::regclass AS part,
@@ -85,7 +90,7 @@ CREATE FUNCTION public.shipments_partition_health(p_now timestamptz DEFAULT now(
 RETURNS TABLE (table_name text, partitions integer, newest_bound timestamptz, ahead interval, status text)
 LANGUAGE sql
 STABLE
-SET search_path = pg_catalog, public, pg_temp
+SET search_path = pg_catalog, pg_temp
 SET timezone = 'UTC'
 AS $partc$
     SELECT 'public.shipments'::text,

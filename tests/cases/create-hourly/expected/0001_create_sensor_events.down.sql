@@ -4,6 +4,8 @@
 
 BEGIN;
 
+SET LOCAL lock_timeout = '2000ms';
+
 -- drop view sensor_events_partition_health_now and function sensor_events_partition_health
 DROP VIEW public.sensor_events_partition_health_now;
 DROP FUNCTION public.sensor_events_partition_health(timestamptz);

@@ -35,13 +35,13 @@ CREATE TABLE public.sensor_events_20261122_06 PARTITION OF public.sensor_events
 -- create function sensor_events_create_partitions
 -- Creates the missing partitions of public.sensor_events through 6 ranges ahead
 -- of the range that holds p_now, starting after the newest partition so that
--- no gap is left, each with the table's security.  Idempotent and
--- safe to run concurrently (callers queue on an advisory lock).  Pass p_now to
+-- no gap is left, each with the table's security.  Idempotent; a
+-- call made while another runs returns 0 at once (advisory lock).  Pass p_now to
 -- plan for another day.  Returns the number of partitions created.
 CREATE FUNCTION public.sensor_events_create_partitions(p_now timestamptz DEFAULT now())
 RETURNS integer
 LANGUAGE plpgsql
-SET search_path = pg_catalog, public, pg_temp
+SET search_path = pg_catalog, pg_temp
 SET timezone = 'UTC'
 SET lock_timeout = '2000ms'
 AS $partc$
@@ -53,8 +53,13 @@ DECLARE
     v_name text;
     v_rel  regclass;
     v_made integer := 0;
+    v_busy boolean;
 BEGIN
-    PERFORM pg_advisory_xact_lock(hashtextextended('public.sensor_events', 0));
+    -- one maintainer at a time: a second caller returns at once
+    IF NOT pg_catalog.pg_try_advisory_xact_lock(pg_catalog.hashtextextended('public.sensor_events', 0::bigint)) THEN
+        RAISE NOTICE '% is being maintained by another session', 'public.sensor_events';
+        RETURN 0;
+    END IF;
     SELECT greatest('2026-11-22 00:00:00+00'::timestamptz, least(v_now, coalesce(max(b.upper_bound), v_now)))
       INTO v_lo
       FROM (SELECT c.oid::regclass AS part,
@@ -87,7 +92,7 @@ CREATE FUNCTION public.sensor_events_partition_health(p_now timestamptz DEFAULT 
 RETURNS TABLE (table_name text, partitions integer, newest_bound timestamptz, ahead interval, status text)
 LANGUAGE sql
 STABLE
-SET search_path = pg_catalog, public, pg_temp
+SET search_path = pg_catalog, pg_temp
 SET timezone = 'UTC'
 AS $partc$
     SELECT 'public.sensor_events'::text,

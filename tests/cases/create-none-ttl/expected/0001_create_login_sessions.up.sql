@@ -30,7 +30,7 @@ CREATE INDEX login_sessions_expires_at_idx ON public.login_sessions USING btree 
 CREATE FUNCTION public.login_sessions_apply_retention(p_now timestamptz DEFAULT now(), p_max_batches integer DEFAULT 10)
 RETURNS bigint
 LANGUAGE plpgsql
-SET search_path = pg_catalog, public, pg_temp
+SET search_path = pg_catalog, pg_temp
 SET timezone = 'UTC'
 SET lock_timeout = '2000ms'
 AS $partc$

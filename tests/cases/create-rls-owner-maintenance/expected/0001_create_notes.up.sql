@@ -58,13 +58,13 @@ SELECT public.notes_secure_partition('public.notes_default'::regclass);
 -- create function notes_create_partitions
 -- Creates the missing partitions of public.notes through 3 ranges ahead
 -- of the range that holds p_now, starting after the newest partition so that
--- no gap is left, each with the table's security.  Idempotent and
--- safe to run concurrently (callers queue on an advisory lock).  Pass p_now to
+-- no gap is left, each with the table's security.  Idempotent; a
+-- call made while another runs returns 0 at once (advisory lock).  Pass p_now to
 -- plan for another day.  Returns the number of partitions created.
 CREATE FUNCTION public.notes_create_partitions(p_now timestamptz DEFAULT now())
 RETURNS integer
 LANGUAGE plpgsql
-SET search_path = pg_catalog, public, pg_temp
+SET search_path = pg_catalog, pg_temp
 SET timezone = 'UTC'
 SET lock_timeout = '2000ms'
 AS $partc$
@@ -76,8 +76,13 @@ DECLARE
     v_name text;
     v_rel  regclass;
     v_made integer := 0;
+    v_busy boolean;
 BEGIN
-    PERFORM pg_advisory_xact_lock(hashtextextended('public.notes', 0));
+    -- one maintainer at a time: a second caller returns at once
+    IF NOT pg_catalog.pg_try_advisory_xact_lock(pg_catalog.hashtextextended('public.notes', 0::bigint)) THEN
+        RAISE NOTICE '% is being maintained by another session', 'public.notes';
+        RETURN 0;
+    END IF;
     SELECT greatest('2026-11-01 00:00:00+00'::timestamptz, least(v_now, coalesce(max(b.upper_bound), v_now)))
       INTO v_lo
       FROM (SELECT c.oid::regclass AS part,
@@ -92,6 +97,16 @@ BEGIN
         v_name := to_char(v_lo, '"notes_"YYYY"_"MM');
         IF to_regclass(format('%I.%I', 'public', v_name)) IS NULL THEN
             EXECUTE format('ALTER TABLE %s NO FORCE ROW LEVEL SECURITY', 'public.notes_default'::regclass);
+            -- rows referenced by foreign keys cannot be moved without firing the
+            -- keys' ON DELETE actions: stop and let a person decide
+            IF EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE contype = 'f' AND confrelid = 'public.notes'::regclass) THEN
+                EXECUTE format('SELECT EXISTS (SELECT 1 FROM %s WHERE %I >= %L AND %I < %L)',
+                               'public.notes_default'::regclass, 'created_at', v_lo, 'created_at', v_hi) INTO v_busy;
+                IF v_busy THEN
+                    RAISE EXCEPTION 'the default partition of % holds rows from % to %, and foreign keys reference the table', 'public.notes', v_lo, v_hi
+                        USING HINT = 'move those rows by hand (they would fire ON DELETE actions), then run the function again';
+                END IF;
+            END IF;
             EXECUTE format('CREATE TEMP TABLE partc_moved (LIKE %s)', 'public.notes'::regclass);
             EXECUTE format('WITH m AS (DELETE FROM %s WHERE %I >= %L AND %I < %L RETURNING *) INSERT INTO pg_temp.partc_moved SELECT * FROM m',
                            'public.notes_default'::regclass, 'created_at', v_lo, 'created_at', v_hi);
@@ -118,7 +133,7 @@ CREATE FUNCTION public.notes_partition_health(p_now timestamptz DEFAULT now())
 RETURNS TABLE (table_name text, partitions integer, newest_bound timestamptz, ahead interval, status text)
 LANGUAGE sql
 STABLE
-SET search_path = pg_catalog, public, pg_temp
+SET search_path = pg_catalog, pg_temp
 SET timezone = 'UTC'
 AS $partc$
     SELECT 'public.notes'::text,

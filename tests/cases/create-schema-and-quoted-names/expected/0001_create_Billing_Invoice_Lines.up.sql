@@ -67,13 +67,13 @@ CREATE INDEX "Invoice Lines_user_order_idx" ON "Billing"."Invoice Lines" USING b
 -- create function Invoice Lines_create_partitions
 -- Creates the missing partitions of "Billing"."Invoice Lines" through 2 ranges ahead
 -- of the range that holds p_now, starting after the newest partition so that
--- no gap is left, each with the table's security.  Idempotent and
--- safe to run concurrently (callers queue on an advisory lock).  Pass p_now to
+-- no gap is left, each with the table's security.  Idempotent; a
+-- call made while another runs returns 0 at once (advisory lock).  Pass p_now to
 -- plan for another day.  Returns the number of partitions created.
 CREATE FUNCTION "Billing"."Invoice Lines_create_partitions"(p_now timestamptz DEFAULT now())
 RETURNS integer
 LANGUAGE plpgsql
-SET search_path = pg_catalog, "Billing", public, pg_temp
+SET search_path = pg_catalog, pg_temp
 SET timezone = 'UTC'
 SET lock_timeout = '2000ms'
 AS $partc$
@@ -85,8 +85,13 @@ DECLARE
     v_name text;
     v_rel  regclass;
     v_made integer := 0;
+    v_busy boolean;
 BEGIN
-    PERFORM pg_advisory_xact_lock(hashtextextended('"Billing"."Invoice Lines"', 0));
+    -- one maintainer at a time: a second caller returns at once
+    IF NOT pg_catalog.pg_try_advisory_xact_lock(pg_catalog.hashtextextended('"Billing"."Invoice Lines"', 0::bigint)) THEN
+        RAISE NOTICE '% is being maintained by another session', '"Billing"."Invoice Lines"';
+        RETURN 0;
+    END IF;
     SELECT greatest('2026-11-01 00:00:00+00'::timestamptz, least(v_now, coalesce(max(b.upper_bound), v_now)))
       INTO v_lo
       FROM (SELECT c.oid::regclass AS part,
@@ -120,7 +125,7 @@ CREATE FUNCTION "Billing"."Invoice Lines_partition_health"(p_now timestamptz DEF
 RETURNS TABLE (table_name text, partitions integer, newest_bound timestamptz, ahead interval, status text)
 LANGUAGE sql
 STABLE
-SET search_path = pg_catalog, "Billing", public, pg_temp
+SET search_path = pg_catalog, pg_temp
 SET timezone = 'UTC'
 AS $partc$
     SELECT '"Billing"."Invoice Lines"'::text,
@@ -148,7 +153,7 @@ CREATE VIEW "Billing"."Invoice Lines_partition_health_now" AS SELECT * FROM "Bil
 CREATE FUNCTION "Billing"."Invoice Lines_apply_retention"(p_now timestamptz DEFAULT now())
 RETURNS integer
 LANGUAGE plpgsql
-SET search_path = pg_catalog, "Billing", public, pg_temp
+SET search_path = pg_catalog, pg_temp
 SET timezone = 'UTC'
 SET lock_timeout = '2000ms'
 AS $partc$
@@ -158,7 +163,11 @@ DECLARE
     v_done   integer := 0;
     r        record;
 BEGIN
-    PERFORM pg_advisory_xact_lock(hashtextextended('"Billing"."Invoice Lines"', 0));
+    -- one maintainer at a time: a second caller returns at once
+    IF NOT pg_catalog.pg_try_advisory_xact_lock(pg_catalog.hashtextextended('"Billing"."Invoice Lines"', 0::bigint)) THEN
+        RAISE NOTICE '% is being maintained by another session', '"Billing"."Invoice Lines"';
+        RETURN 0;
+    END IF;
     FOR r IN
         SELECT b.part, b.upper_bound
           FROM (SELECT c.oid::regclass AS part,
