@@ -77,38 +77,15 @@ static void set_hint(const lint_ctx *cx, diag *dg, const char *hint)
 }
 
 /* true for "timestamp" and "timestamp(3) without time zone", any case */
-static bool timestamp_without_tz(const char *type)
-{
-    strbuf sb = STRBUF_INIT;
-    int depth = 0;
-    bool space = false;
-    for (const char *p = type; *p; p++) {
-        unsigned char c = (unsigned char)*p;
-        if (c == '(' || c == ')') {
-            depth += c == '(' ? 1 : (depth > 0 ? -1 : 0);
-            continue;
-        }
-        if (depth > 0)
-            continue;
-        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            space = sb.len > 0;
-            continue;
-        }
-        if (space)
-            sb_addc(&sb, ' ');
-        space = false;
-        sb_addc(&sb, (char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c));
-    }
-    const char *s = sb_str(&sb);
-    if (strncmp(s, "pg_catalog.", 11) == 0)
-        s += 11;
-    bool r = strcmp(s, "timestamp") == 0 || strcmp(s, "timestamp without time zone") == 0;
-    sb_free(&sb);
-    return r;
-}
 
 
 /* ---------------------------------------------------------------- rules */
+
+static bool timestamp_without_tz(arena *a, const char *type)
+{
+    const char *base = names_type_base(a, type);
+    return strcmp(base, "timestamp") == 0 || strcmp(base, "timestamp without time zone") == 0;
+}
 
 static void check_default_detach(const lint_ctx *cx, const lint_rule *r, const table *t)
 {
@@ -208,7 +185,7 @@ static void check_key_type(const lint_ctx *cx, const lint_rule *r, const table *
     if (!partitioned(t))
         return;
     const column *c = table_column(t, t->part.key.s);
-    if (!c || !c->type.s || !timestamp_without_tz(c->type.s))
+    if (!c || !c->type.s || !timestamp_without_tz(cx->out->a, c->type.s))
         return;
     lint_report(cx, r, t, pick(c->type.at, c->name.at),
                 "partition key '%s' of '%s' has type '%s': range bounds are server-local "

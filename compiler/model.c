@@ -44,6 +44,11 @@ table *specset_find(const specset *ss, const char *schema, const char *name)
     return NULL;
 }
 
+bool table_has_security(const table *t)
+{
+    return t->security.rls || t->security.npolicies || t->security.ngrants;
+}
+
 const column *table_column(const table *t, const char *name)
 {
     if (!name)

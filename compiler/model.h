@@ -229,6 +229,8 @@ void specset_add_table(specset *ss, table *t);
 /* Lookup by schema and name; schema NULL means "public". */
 table *specset_find(const specset *ss, const char *schema, const char *name);
 const column *table_column(const table *t, const char *name);
+/* RLS, a policy or a grant to apply to the table (and every partition). */
+bool table_has_security(const table *t);
 
 /* Fill every default that depends on nothing but the table itself:
  * premake, naming, warn/critical ahead, retention column, suffixes. */

@@ -428,3 +428,53 @@ size_t names_edit_distance(arena *a, const char *x, const char *y)
     }
     return prev[n];
 }
+
+/* Type text lowercased, without (n) modifiers, "pg_catalog." or extra blanks. */
+const char *names_type_base(arena *a, const char *type)
+{
+    strbuf sb = STRBUF_INIT;
+    int depth = 0;
+    bool space = false;
+    for (const char *p = type; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c == '(') {
+            depth++;
+            continue;
+        }
+        if (c == ')') {
+            if (depth > 0)
+                depth--;
+            continue;
+        }
+        if (depth > 0)
+            continue;
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            space = sb.len > 0;
+            continue;
+        }
+        if (space)
+            sb_addc(&sb, ' ');
+        space = false;
+        sb_addc(&sb, (char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c));
+    }
+    const char *r = sb_str(&sb);
+    if (strncmp(r, "pg_catalog.", 11) == 0)
+        r += 11;
+    r = arena_strdup(a, r);
+    sb_free(&sb);
+    return r;
+}
+
+/* [A-Za-z_][A-Za-z0-9_]*: a column name, not an expression (ASCII, no locale) */
+bool names_plain_ident(const char *s)
+{
+    if (!s || !*s || (*s >= '0' && *s <= '9'))
+        return false;
+    for (const char *p = s; *p; p++) {
+        char c = *p;
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_'))
+            return false;
+    }
+    return true;
+}

@@ -57,6 +57,11 @@ bool names_type_ok(const char *type);
  * or "N seconds", or @hourly-style macros */
 bool names_cron_ok(const char *s);
 
+/* The type text lowercased, without (n) modifiers, "pg_catalog." or extra
+ * blanks: "TIMESTAMP(3)  With Time Zone" -> "timestamp with time zone". */
+const char *names_type_base(arena *a, const char *type);
+/* [A-Za-z_][A-Za-z0-9_]*: a column name rather than an expression. */
+bool names_plain_ident(const char *s);
 /* Levenshtein distance, for "did you mean" hints; scratch memory from a. */
 size_t names_edit_distance(arena *a, const char *x, const char *y);
 

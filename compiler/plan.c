@@ -59,10 +59,6 @@ static step *down(builder *b, const char *kind, const char *lock, const char *su
     return s;
 }
 
-static bool has_security(const table *t)
-{
-    return t->security.rls || t->security.npolicies || t->security.ngrants;
-}
 
 static const char *security_summary(arena *a, const table *t)
 {
@@ -111,7 +107,7 @@ static void plan_create(builder *b, const table *t, int64_t as_of)
             ->item = 1;
     up(b, partitioned ? "create_parent" : "create_table", "none",
        arena_printf(a, "create %s table %s", partitioned ? "partitioned" : "plain", q));
-    if (has_security(t)) {
+    if (table_has_security(t)) {
         if (partitioned)
             up(b, "secure_function", "none",
                arena_printf(a, "create function %s (security for each partition)",
@@ -129,7 +125,7 @@ static void plan_create(builder *b, const table *t, int64_t as_of)
                          arena_printf(a, "create partition %s", names_partition(a, t, lo)));
             s->lo = lo;
             s->hi = hi;
-            if (has_security(t)) {
+            if (table_has_security(t)) {
                 step *sec = up(b, "secure_partition", "none",
                                arena_printf(a, "secure partition %s", names_partition(a, t, lo)));
                 sec->lo = lo;
@@ -140,7 +136,7 @@ static void plan_create(builder *b, const table *t, int64_t as_of)
         if (t->part.default_partition) {
             up(b, "create_default_partition", newlock,
                arena_printf(a, "create default partition %s", names_default_partition(a, t)));
-            if (has_security(t))
+            if (table_has_security(t))
                 up(b, "secure_partition", "none",
                    arena_printf(a, "secure partition %s", names_default_partition(a, t)));
         }
@@ -191,7 +187,7 @@ static void plan_create(builder *b, const table *t, int64_t as_of)
     }
     down(b, "drop_table", arena_printf(a, "ACCESS EXCLUSIVE on %s", q),
          arena_printf(a, "drop table %s%s", q, partitioned ? " and all its partitions" : ""));
-    if (partitioned && has_security(t))
+    if (partitioned && table_has_security(t))
         down(b, "drop_fn_secure", "none",
              arena_printf(a, "drop function %s", names_fn_secure_partition(a, t)));
     if (archives(t))

@@ -49,19 +49,6 @@ static const char *ident_list(rctx *c, const slist *l)
     return r;
 }
 
-static bool plain_name(const char *s)
-{
-    if (!*s)
-        return false;
-    for (const char *p = s; *p; p++) {
-        char ch = *p;
-        bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '_' ||
-                  (p != s && ch >= '0' && ch <= '9');
-        if (!ok)
-            return false;
-    }
-    return true;
-}
 
 /* Index columns: names are identifiers, anything else an expression. */
 static const char *index_columns(rctx *c, const slist *l)
@@ -72,7 +59,7 @@ static const char *index_columns(rctx *c, const slist *l)
             sb_puts(&sb, ", ");
         if (table_column(c->t, l->v[i].s))
             sb_puts(&sb, ident(c, l->v[i].s));
-        else if (plain_name(l->v[i].s) && c->t->ncolumns == 0)
+        else if (names_plain_ident(l->v[i].s) && c->t->ncolumns == 0)
             sb_puts(&sb, ident(c, l->v[i].s));
         else
             sb_addf(&sb, "(%s)", l->v[i].s);
@@ -92,30 +79,23 @@ static const char *dur_lit(rctx *c, duration du)
 /* How bounds of the partition key are written, by the key's type. */
 typedef enum { KEY_TIMESTAMPTZ, KEY_TIMESTAMP, KEY_DATE } key_kind;
 
-static key_kind key_type(const table *t)
+static key_kind key_type(arena *a, const table *t)
 {
     const column *col = table_column(t, t->part.key.s);
     if (!col || !col->type.s)
         return KEY_TIMESTAMPTZ;
-    strbuf sb = STRBUF_INIT;
-    for (const char *p = col->type.s; *p; p++)
-        sb_addc(&sb, (*p >= 'A' && *p <= 'Z') ? (char)(*p - 'A' + 'a') : *p);
-    const char *ty = sb_str(&sb);
-    key_kind k = KEY_TIMESTAMPTZ;
-    if (strcmp(ty, "date") == 0 || strcmp(ty, "pg_catalog.date") == 0)
-        k = KEY_DATE;
-    else if (strstr(ty, "tz") || strstr(ty, "with time zone"))
-        k = KEY_TIMESTAMPTZ;
-    else if (strstr(ty, "timestamp"))
-        k = KEY_TIMESTAMP;
-    sb_free(&sb);
-    return k;
+    const char *base = names_type_base(a, col->type.s);
+    if (strcmp(base, "date") == 0)
+        return KEY_DATE;
+    if (strcmp(base, "timestamp") == 0 || strcmp(base, "timestamp without time zone") == 0)
+        return KEY_TIMESTAMP;
+    return KEY_TIMESTAMPTZ;
 }
 
 static const char *bound_lit(rctx *c, int64_t t)
 {
     char date[11], ts[23];
-    switch (key_type(c->t)) {
+    switch (key_type(c->a, c->t)) {
     case KEY_DATE:
         cal_format_date(t, date);
         return lit(c, date);
@@ -131,7 +111,7 @@ static const char *bound_lit(rctx *c, int64_t t)
 
 static const char *bound_format(rctx *c)
 {
-    switch (key_type(c->t)) {
+    switch (key_type(c->a, c->t)) {
     case KEY_DATE: return lit(c, "YYYY-MM-DD");
     case KEY_TIMESTAMP: return lit(c, "YYYY-MM-DD HH24:MI:SS");
     default: return lit(c, "YYYY-MM-DD HH24:MI:SS\"+00\"");
@@ -340,10 +320,6 @@ static const char *secure_body(rctx *c)
     return r;
 }
 
-static bool has_security(const table *t)
-{
-    return t->security.rls || t->security.npolicies || t->security.ngrants;
-}
 
 /* ---- per-table values ---------------------------------------------------- */
 
@@ -488,7 +464,7 @@ static const char *render_step(rctx *c, const step *s)
             take = expand(c, "default_take", dv);
             ret = expand(c, "default_return", rv);
         }
-        if (has_security(t))
+        if (table_has_security(t))
             sec = expand(c, "secure_stmt", vars(c));
         tvars_set(tv, "default_take", take);
         tvars_set(tv, "default_return", ret);

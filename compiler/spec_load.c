@@ -16,6 +16,7 @@
 #include <yaml.h>
 
 #include "calendar.h"
+#include "names.h"
 #include "strbuf.h"
 
 #define MAX_DEPTH 64
@@ -190,29 +191,6 @@ static const char *kind_desc(ld *L, const ynode *n)
 
 /* ------------------------------------------------------- edit distance */
 
-static size_t edit_distance(arena *a, const char *s, const char *t)
-{
-    size_t m = strlen(s), n = strlen(t);
-    size_t *prev = arena_calloc(a, n + 1, sizeof *prev);
-    size_t *cur = arena_calloc(a, n + 1, sizeof *cur);
-    for (size_t j = 0; j <= n; j++)
-        prev[j] = j;
-    for (size_t i = 1; i <= m; i++) {
-        cur[0] = i;
-        for (size_t j = 1; j <= n; j++) {
-            size_t c = prev[j - 1] + (s[i - 1] != t[j - 1]);
-            if (prev[j] + 1 < c)
-                c = prev[j] + 1;
-            if (cur[j - 1] + 1 < c)
-                c = cur[j - 1] + 1;
-            cur[j] = c;
-        }
-        size_t *tmp = prev;
-        prev = cur;
-        cur = tmp;
-    }
-    return prev[n];
-}
 
 /* The closest of names within distance 2, or NULL. */
 static const char *closest(ld *L, const char *s, const char *const *names)
@@ -222,7 +200,7 @@ static const char *closest(ld *L, const char *s, const char *const *names)
     const char *best = NULL;
     size_t bestd = 3;
     for (size_t i = 0; names[i]; i++) {
-        size_t dd = edit_distance(L->a, s, names[i]);
+        size_t dd = names_edit_distance(L->a, s, names[i]);
         if (dd < bestd) {
             bestd = dd;
             best = names[i];

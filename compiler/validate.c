@@ -97,19 +97,6 @@ static const char *schema_of(const table *t)
     return t->schema.s ? t->schema.s : "public";
 }
 
-/* [A-Za-z_][A-Za-z0-9_]*: a column name, not an expression (ASCII, no locale) */
-static bool is_plain_ident(const char *s)
-{
-    if (!s || !*s || (*s >= '0' && *s <= '9'))
-        return false;
-    for (const char *p = s; *p; p++) {
-        char c = *p;
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '_'))
-            return false;
-    }
-    return true;
-}
 
 
 /* A candidate at edit distance <= 2 (and closer than the name's length). */
@@ -210,40 +197,6 @@ static const char *fmt_duration(vctx *v, duration du)
 
 /* Lowercase type text without precision modifiers and extra blanks:
  * "TIMESTAMP(3)  With Time Zone" -> "timestamp with time zone". */
-static const char *type_base(vctx *v, const char *type)
-{
-    strbuf sb = STRBUF_INIT;
-    int depth = 0;
-    bool space = false;
-    for (const char *p = type; *p; p++) {
-        unsigned char c = (unsigned char)*p;
-        if (c == '(') {
-            depth++;
-            continue;
-        }
-        if (c == ')') {
-            if (depth > 0)
-                depth--;
-            continue;
-        }
-        if (depth > 0)
-            continue;
-        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            space = sb.len > 0;
-            continue;
-        }
-        if (space)
-            sb_addc(&sb, ' ');
-        space = false;
-        sb_addc(&sb, (char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c));
-    }
-    const char *r = sb_str(&sb);
-    if (strncmp(r, "pg_catalog.", 11) == 0)
-        r += 11;
-    r = arena_strdup(v->tmp, r);
-    sb_free(&sb);
-    return r;
-}
 
 static bool time_type(const char *base)
 {
@@ -428,7 +381,7 @@ static void check_col_list(vctx *v, const table *t, const slist *l, const char *
                 "column '%s' is listed twice in %s of '%s'", c->s, listname, tname(v, t));
             continue;
         }
-        if (exprs && !is_plain_ident(c->s))
+        if (exprs && !names_plain_ident(c->s))
             check_expr(v, c, "index expression");
         else
             need_column(v, t, c, what);
@@ -643,12 +596,12 @@ static bool check_partition(vctx *v, const table *t)
         const column *c = table_column(t, p->key.s);
         if (!c)
             need_column(v, t, &p->key, "partition key");
-        else if (c->type.s && !time_type(type_base(v, c->type.s)))
+        else if (c->type.s && !time_type(names_type_base(v->tmp, c->type.s)))
             err(v, "partition-key-type", p->key.at,
                 "partition by a timestamptz or date column",
                 "partition key '%s' of '%s' has type '%s', which cannot hold time ranges",
                 p->key.s, tname(v, t), c->type.s);
-        else if (c->type.s && strcmp(type_base(v, c->type.s), "date") == 0 &&
+        else if (c->type.s && strcmp(names_type_base(v->tmp, c->type.s), "date") == 0 &&
                  p->interval == IV_HOURLY)
             err(v, "partition-key-type", p->interval_at,
                 "use daily or longer ranges, or a timestamptz key",
