@@ -209,9 +209,20 @@ static int cmd_compile(const options *o)
         diags_sort(&r.d);
         return print_and_code(&r, io_error ? EXIT_IO : EXIT_FINDINGS);
     }
-    diags_print(stderr, &r.d, &r.ss.files);
-    printf("%zu migration%s for %s: %zu file%s written, %zu unchanged in %s\n", p.n,
+    /* findings that lint.allow accepts are counted, not repeated: `partc
+     * lint` shows them */
+    size_t allowed = 0;
+    for (size_t i = 0; i < r.d.n; i++) {
+        if (r.d.v[i].suppressed)
+            allowed++;
+        else
+            diag_print(stderr, &r.d.v[i], &r.ss.files);
+    }
+    printf("%zu migration%s for %s: %zu file%s written, %zu unchanged in %s", p.n,
            p.n == 1 ? "" : "s", tg->name, res.written, res.written == 1 ? "" : "s", res.unchanged, out);
+    if (allowed)
+        printf(" (%zu finding%s allowed by lint.allow)", allowed, allowed == 1 ? "" : "s");
+    putchar('\n');
     finish(&r);
     return EXIT_OK;
 }

@@ -163,6 +163,8 @@ typedef struct migrate_spec {
     sval old_suffix;         /* default "_old" */
     duration keep_old;       /* default 7 days */
     srcloc keep_old_at;
+    int64_t batch_pause_ms;  /* pause after each backfill batch; default 0 */
+    srcloc batch_pause_at;
 } migrate_spec;
 
 typedef struct lint_allow {

@@ -392,6 +392,31 @@ const char *names_cron_job(arena *a, const table *t, const char *what)
                         or_empty(t->name.s), or_empty(what));
 }
 
+const char *names_shadow(arena *a, const table *t)
+{
+    return arena_printf(a, "%s%s", or_empty(t->name.s), or_empty(t->migrate.shadow_suffix.s));
+}
+
+const char *names_old(arena *a, const table *t)
+{
+    return arena_printf(a, "%s%s", or_empty(t->name.s), or_empty(t->migrate.old_suffix.s));
+}
+
+const char *names_conv(arena *a, const table *t, const char *what)
+{
+    return arena_printf(a, "%s_%s", or_empty(t->name.s), what);
+}
+
+const char *names_shadow_of(arena *a, const table *t, const char *name)
+{
+    return arena_printf(a, "%s%s", or_empty(name), or_empty(t->migrate.shadow_suffix.s));
+}
+
+const char *names_old_of(arena *a, const table *t, const char *name)
+{
+    return arena_printf(a, "%s%s", or_empty(name), or_empty(t->migrate.old_suffix.s));
+}
+
 /* ---- grammar checks ---- */
 
 bool names_type_ok(const char *type)

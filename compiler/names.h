@@ -49,6 +49,16 @@ const char *names_fn_health(arena *a, const table *t);            /* <table>_par
 const char *names_view_health(arena *a, const table *t);          /* <table>_partition_health_now */
 const char *names_cron_job(arena *a, const table *t, const char *what); /* partc:<schema>.<table>:<what> */
 
+/* mode convert */
+const char *names_shadow(arena *a, const table *t); /* <table><shadow_suffix> */
+const char *names_old(arena *a, const table *t);    /* <table><old_suffix> */
+/* <table>_<what>: the conversion's own objects (sync_log, backfill, ...) */
+const char *names_conv(arena *a, const table *t, const char *what);
+/* A key or index name while it belongs to the shadow (name<shadow_suffix>)
+ * and once the old table gives it up at the swap (name<old_suffix>). */
+const char *names_shadow_of(arena *a, const table *t, const char *name);
+const char *names_old_of(arena *a, const table *t, const char *name);
+
 /* true when the text of a column type matches the type grammar:
  * words, an optional (n[,m]) modifier, optional [] suffixes, e.g.
  * "timestamp(3) with time zone", "numeric(12,2)", "text[]", "public.mytype" */

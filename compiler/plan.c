@@ -62,7 +62,7 @@ static step *down(builder *b, const char *kind, const char *lock, const char *su
 
 static const char *security_summary(arena *a, const table *t)
 {
-    const char *parts[3];
+    const char *parts[3] = {"no security", "", ""};
     size_t n = 0;
     if (t->security.rls)
         parts[n++] = "row-level security enabled and forced";
@@ -91,6 +91,188 @@ static const char *fk_lock(arena *a, const foreign_key *fk)
                         fk->ref_table.s);
 }
 
+/* The partitions of the static range, each with its security, and the
+ * default partition; on the shadow when rel says so. */
+static void plan_partitions(builder *b, const table *t, int64_t as_of, step_rel rel, const char *lock)
+{
+    arena *a = b->a;
+    int64_t first, count;
+    plan_ranges(t, as_of, &first, &count);
+    int64_t lo = first;
+    for (int64_t i = 0; i < count; i++) {
+        int64_t hi = cal_add(t->part.interval, lo, 1);
+        step *s = up(b, "create_partition", lock,
+                     arena_printf(a, "create partition %s", names_partition(a, t, lo)));
+        s->lo = lo;
+        s->hi = hi;
+        s->rel = rel;
+        if (table_has_security(t)) {
+            step *sec = up(b, "secure_partition", "none",
+                           arena_printf(a, "secure partition %s", names_partition(a, t, lo)));
+            sec->lo = lo;
+            sec->hi = hi;
+        }
+        lo = hi;
+    }
+    if (t->part.default_partition) {
+        up(b, "create_default_partition", lock,
+           arena_printf(a, "create default partition %s", names_default_partition(a, t)))->rel = rel;
+        if (table_has_security(t))
+            up(b, "secure_partition", "none",
+               arena_printf(a, "secure partition %s", names_default_partition(a, t)));
+    }
+}
+
+static const char *conv_job(arena *a, const table *t, bool create_only)
+{
+    return arena_printf(a, "schedule maintenance with pg_cron '%s'%s (NOTICE when pg_cron is absent)",
+                        t->maintenance.schedule.s, create_only ? ", partition creation only until the swap" : "");
+}
+
+/* mode convert: prepare, backfill, swap and cleanup, each with its rollback. */
+static void plan_prepare(builder *b, const table *t, int64_t as_of)
+{
+    arena *a = b->a;
+    const char *q = b->qname;
+    const char *sh = arena_printf(a, "%s.%s", t->schema.s, names_shadow(a, t));
+    const char *newlock = arena_printf(a, "ACCESS EXCLUSIVE on %s (new, empty)", sh);
+    bool sched = t->maintenance.schedule.s != NULL;
+
+    up(b, "conv_preflight", arena_printf(a, "ACCESS SHARE on %s", q),
+       arena_printf(a, "preflight: %s matches its spec (columns, keys, indexes, foreign keys in and out, "
+                       "views, triggers, security, key range)", q));
+    if (archives(t))
+        up(b, "create_schema", "none",
+           arena_printf(a, "create schema %s if it does not exist", t->retention.archive_schema.s))
+            ->item = 1;
+    up(b, "conv_shadow", arena_printf(a, "ACCESS SHARE on %s", q),
+       arena_printf(a, "create partitioned table %s like %s, with its keys", sh, q));
+    if (table_has_security(t)) {
+        up(b, "secure_function", "none",
+           arena_printf(a, "create function %s (security for each partition)", names_fn_secure_partition(a, t)));
+        up(b, "secure_table", newlock, arena_printf(a, "secure %s: %s", sh, security_summary(a, t)))->rel =
+            REL_SHADOW;
+    }
+    plan_partitions(b, t, as_of, REL_SHADOW, newlock);
+    for (size_t i = 0; i < t->nindexes; i++) {
+        step *s = up(b, "create_index", arena_printf(a, "SHARE on %s and every partition (new, empty)", sh),
+                     arena_printf(a, "create index %s", names_shadow_of(a, t, t->indexes[i].gen_name)));
+        s->item = i;
+        s->rel = REL_SHADOW;
+    }
+    for (size_t i = 0; i < t->nfks; i++) {
+        step *s = up(b, "add_foreign_key", fk_lock(a, &t->fks[i]),
+                     arena_printf(a, "add foreign key %s", t->fks[i].gen_name));
+        s->item = i;
+        s->rel = REL_SHADOW;
+    }
+    up(b, "fn_create_partitions", "none",
+       arena_printf(a, "create function %s (for %s until the swap)", names_fn_create_partitions(a, t), sh))
+        ->rel = REL_SHADOW;
+    up(b, "fn_partition_health", "none",
+       arena_printf(a, "create function %s and view %s", names_fn_health(a, t), names_view_health(a, t)))
+        ->rel = REL_SHADOW;
+    up(b, "run_create_partitions", arena_printf(a, "ACCESS EXCLUSIVE on %s, only if a partition is missing", sh),
+       "create the partitions that are missing on the day this runs");
+    up(b, "conv_range_check", "none", arena_printf(a, "check that every row of %s has a partition", q));
+    up(b, "conv_sync", "none",
+       arena_printf(a, "create the sync log %s, the state table %s and the sync functions",
+                    names_conv(a, t, "sync_log"), names_conv(a, t, "backfill_state")));
+    up(b, "conv_backfill", "none",
+       arena_printf(a, "create procedure %s", names_conv(a, t, "backfill")));
+    up(b, "conv_capture_on", arena_printf(a, "SHARE ROW EXCLUSIVE on %s (waits for writes in flight)", q),
+       arena_printf(a, "sync triggers on %s: the key of every row written goes to the sync log", q));
+    if (sched)
+        up(b, "schedule", "none", conv_job(a, t, true))->item = 1;
+
+    if (sched)
+        down(b, "unschedule", "none", "remove the pg_cron job if there is one");
+    down(b, "conv_guard_unswapped", "none", arena_printf(a, "refuse while %s is swapped", q));
+    down(b, "conv_drop_objects", arena_printf(a, "SHARE ROW EXCLUSIVE on %s (dropping the sync triggers)", q),
+         "drop the sync triggers, functions, procedure, log and state");
+    down(b, "drop_fn_partition_health", "none",
+         arena_printf(a, "drop view %s and function %s", names_view_health(a, t), names_fn_health(a, t)));
+    down(b, "drop_fn_create_partitions", "none",
+         arena_printf(a, "drop function %s", names_fn_create_partitions(a, t)));
+    down(b, "drop_table", arena_printf(a, "ACCESS EXCLUSIVE on %s", sh),
+         arena_printf(a, "drop table %s and all its partitions", sh))
+        ->rel = REL_SHADOW;
+    if (table_has_security(t))
+        down(b, "drop_fn_secure", "none", arena_printf(a, "drop function %s", names_fn_secure_partition(a, t)));
+    if (archives(t))
+        down(b, "drop_schema", "none",
+             arena_printf(a, "drop schema %s if partc created it and it is empty", t->retention.archive_schema.s))
+            ->item = 1;
+}
+
+static void plan_backfill(builder *b, const table *t)
+{
+    arena *a = b->a;
+    const char *q = b->qname;
+    const char *sh = arena_printf(a, "%s.%s", t->schema.s, names_shadow(a, t));
+    step *s = up(b, "conv_backfill_call",
+                 arena_printf(a, "ROW EXCLUSIVE on %s per batch; SHARE ROW EXCLUSIVE on %s for the switch to mirroring", sh, q),
+                 arena_printf(a, "copy %s into %s in batches of %lld rows, one transaction each (resumable), "
+                                 "build keys and indexes, apply the sync log, mirror writes from then on, verify the counts",
+                              q, sh, (long long)t->migrate.batch_size));
+    s->in_tx = false;
+    down(b, "conv_backfill_undo", arena_printf(a, "SHARE ROW EXCLUSIVE on %s", q),
+         arena_printf(a, "empty %s and record keys again", sh));
+}
+
+static void plan_swap(builder *b, const table *t)
+{
+    arena *a = b->a;
+    const char *q = b->qname;
+    const char *sh = arena_printf(a, "%s.%s", t->schema.s, names_shadow(a, t));
+    const char *ol = arena_printf(a, "%s.%s", t->schema.s, names_old(a, t));
+    bool sched = t->maintenance.schedule.s != NULL;
+
+    up(b, "conv_swap", arena_printf(a, "ACCESS EXCLUSIVE on %s and %s (catalog changes only)", q, sh),
+       arena_printf(a, "swap: %s becomes %s and %s becomes %s; ids continue; writes are mirrored back to %s",
+                    q, ol, sh, q, ol));
+    up(b, "drop_fn_partition_health", "none", "drop the health function and view of the shadow");
+    up(b, "drop_fn_create_partitions", "none", "drop the partition function of the shadow");
+    up(b, "fn_create_partitions", "none", arena_printf(a, "create function %s", names_fn_create_partitions(a, t)));
+    up(b, "fn_partition_health", "none",
+       arena_printf(a, "create function %s and view %s", names_fn_health(a, t), names_view_health(a, t)));
+    if (t->retention.present)
+        up(b, t->retention.action == RET_DELETE ? "fn_retention_delete" : "fn_retention_partitions", "none",
+           arena_printf(a, "create function %s", names_fn_apply_retention(a, t)));
+    if (sched)
+        up(b, "schedule", "none", conv_job(a, t, false));
+
+    if (sched)
+        down(b, "schedule", "none", conv_job(a, t, true))->item = 1;
+    if (t->retention.present)
+        down(b, "drop_fn_retention", "none", arena_printf(a, "drop function %s", names_fn_apply_retention(a, t)));
+    down(b, "drop_fn_partition_health", "none", "drop the health function and view");
+    down(b, "drop_fn_create_partitions", "none", "drop the partition function");
+    down(b, "conv_unswap", arena_printf(a, "ACCESS EXCLUSIVE on %s and %s (catalog changes only)", q, ol),
+         arena_printf(a, "swap back: %s becomes %s again and %s becomes %s; writes are mirrored forward again",
+                      ol, q, q, sh));
+    down(b, "fn_create_partitions", "none",
+         arena_printf(a, "create function %s (for %s)", names_fn_create_partitions(a, t), sh))
+        ->rel = REL_SHADOW;
+    down(b, "fn_partition_health", "none",
+         arena_printf(a, "create function %s and view %s", names_fn_health(a, t), names_view_health(a, t)))
+        ->rel = REL_SHADOW;
+}
+
+static void plan_cleanup(builder *b, const table *t)
+{
+    arena *a = b->a;
+    const char *ol = arena_printf(a, "%s.%s", t->schema.s, names_old(a, t));
+    up(b, "conv_cleanup", "none",
+       arena_printf(a, "refuse before migrate.keep_old has passed since the swap"));
+    up(b, "conv_drop_objects", arena_printf(a, "SHARE ROW EXCLUSIVE on %s (dropping the sync triggers)", b->qname),
+       "drop the sync triggers, functions, procedure, log and state");
+    up(b, "drop_table", arena_printf(a, "ACCESS EXCLUSIVE on %s", ol), arena_printf(a, "drop table %s", ol))->rel =
+        REL_OLD;
+    down(b, "conv_cleanup_down", "none",
+         arena_printf(a, "fail: the rows of %s are gone and cannot be restored by a migration", ol));
+}
+
 static void plan_create(builder *b, const table *t, int64_t as_of)
 {
     arena *a = b->a;
@@ -115,32 +297,8 @@ static void plan_create(builder *b, const table *t, int64_t as_of)
         up(b, "secure_table", newlock,
            arena_printf(a, "secure %s: %s", q, security_summary(a, t)));
     }
-    if (partitioned) {
-        int64_t first, count;
-        plan_ranges(t, as_of, &first, &count);
-        int64_t lo = first;
-        for (int64_t i = 0; i < count; i++) {
-            int64_t hi = cal_add(t->part.interval, lo, 1);
-            step *s = up(b, "create_partition", newlock,
-                         arena_printf(a, "create partition %s", names_partition(a, t, lo)));
-            s->lo = lo;
-            s->hi = hi;
-            if (table_has_security(t)) {
-                step *sec = up(b, "secure_partition", "none",
-                               arena_printf(a, "secure partition %s", names_partition(a, t, lo)));
-                sec->lo = lo;
-                sec->hi = hi;
-            }
-            lo = hi;
-        }
-        if (t->part.default_partition) {
-            up(b, "create_default_partition", newlock,
-               arena_printf(a, "create default partition %s", names_default_partition(a, t)));
-            if (table_has_security(t))
-                up(b, "secure_partition", "none",
-                   arena_printf(a, "secure partition %s", names_default_partition(a, t)));
-        }
-    }
+    if (partitioned)
+        plan_partitions(b, t, as_of, REL_TABLE, newlock);
     for (size_t i = 0; i < t->nindexes; i++) {
         step *s = up(b, "create_index", partitioned ? arena_printf(a, "SHARE on %s and every partition (new, empty)", q)
                                                     : arena_printf(a, "SHARE on %s (new, empty)", q),
@@ -200,42 +358,85 @@ static void plan_create(builder *b, const table *t, int64_t as_of)
              arena_printf(a, "drop schema %s if partc created it and it is empty", t->schema.s));
 }
 
+static migration *add_migration(plan *p, const table *t, const char *phase)
+{
+    arena *a = p->a;
+    if (p->n == p->cap) {
+        size_t nc = p->cap ? p->cap * 2 : 16;
+        p->v = arena_grow(a, p->v, p->n, nc, sizeof *p->v);
+        p->cap = nc;
+    }
+    migration *m = &p->v[p->n++];
+    memset(m, 0, sizeof *m);
+    m->t = t;
+    m->phase = phase;
+    const char *what = strcmp(phase, "create") == 0 ? "create_" : "";
+    const char *tail = strcmp(phase, "create") == 0 ? "" : arena_printf(a, "_%s", phase);
+    m->name = strcmp(t->schema.s, "public") == 0
+                  ? arena_printf(a, "%s%s%s", what, t->name.s, tail)
+                  : arena_printf(a, "%s%s_%s%s", what, t->schema.s, t->name.s, tail);
+    m->lock_timeout_ms = t->mode == MODE_CONVERT && t->migrate.lock_timeout_ms >= 0 ? t->migrate.lock_timeout_ms
+                                                                                   : -1;
+    return m;
+}
+
+static void finish(migration *m)
+{
+    m->in_tx = true;
+    for (size_t k = 0; k < m->nup; k++)
+        m->in_tx = m->in_tx && m->up[k].in_tx;
+    m->down_in_tx = true;
+    for (size_t k = 0; k < m->ndown; k++)
+        m->down_in_tx = m->down_in_tx && m->down[k].in_tx;
+}
+
 int plan_build(plan *p, const specset *ss, int64_t as_of, arena *a, diags *d)
 {
+    int errors = 0;
     memset(p, 0, sizeof *p);
     p->a = a;
     p->as_of = as_of;
-    int errors = 0;
     table **order = ss->ordered ? ss->ordered : ss->tables;
     for (size_t i = 0; i < ss->ntables; i++) {
         const table *t = order[i];
         if (t->mode == MODE_REFERENCE)
             continue;
-        if (t->mode == MODE_CONVERT) {
-            diag_add(d, SEV_ERROR, "unsupported", t->mode_at,
-                     "compile the create-mode tables on their own, or use partc plan and lint for this one",
-                     "mode 'convert' for table '%s' cannot be compiled by this version of partc",
+        const char *qname = arena_printf(a, "%s.%s", t->schema.s, t->name.s);
+        if (t->mode == MODE_CONVERT && t->strategy != STRATEGY_PARTITION) {
+            diag_add(d, SEV_ERROR, "unsupported", t->strategy_at.file ? t->strategy_at : t->mode_at,
+                     "convert with strategy partition, or write this migration by hand for now",
+                     "mode convert with strategy '%s' (table '%s') cannot be compiled by this version of partc",
+                     strategy_name(t->strategy), t->name.s);
+            errors++;
+            continue;
+        }
+        if (t->mode == MODE_CONVERT && ss->settings.postgres < 14) {
+            diag_add(d, SEV_ERROR, "unsupported", ss->settings.postgres_at.file ? ss->settings.postgres_at : t->mode_at,
+                     "set settings.postgres to 14 or later",
+                     "mode convert (table '%s') needs PostgreSQL 14 or later: the backfill reads the table by TID ranges",
                      t->name.s);
             errors++;
             continue;
         }
-        if (p->n == p->cap) {
-            size_t nc = p->cap ? p->cap * 2 : 16;
-            p->v = arena_grow(a, p->v, p->n, nc, sizeof *p->v);
-            p->cap = nc;
+        if (t->mode == MODE_CONVERT) {
+            static const char *const phases[] = {"prepare", "backfill", "swap", "cleanup"};
+            for (size_t k = 0; k < 4; k++) {
+                migration *m = add_migration(p, t, phases[k]);
+                builder b = {a, m, qname};
+                switch (k) {
+                case 0: plan_prepare(&b, t, as_of); break;
+                case 1: plan_backfill(&b, t); break;
+                case 2: plan_swap(&b, t); break;
+                default: plan_cleanup(&b, t); break;
+                }
+                finish(m);
+            }
+            continue;
         }
-        migration *m = &p->v[p->n++];
-        memset(m, 0, sizeof *m);
-        m->t = t;
-        m->phase = "create";
-        m->name = strcmp(t->schema.s, "public") == 0
-                      ? arena_printf(a, "create_%s", t->name.s)
-                      : arena_printf(a, "create_%s_%s", t->schema.s, t->name.s);
-        builder b = {a, m, arena_printf(a, "%s.%s", t->schema.s, t->name.s)};
+        migration *m = add_migration(p, t, "create");
+        builder b = {a, m, qname};
         plan_create(&b, t, as_of);
-        m->in_tx = true;
-        for (size_t k = 0; k < m->nup; k++)
-            m->in_tx = m->in_tx && m->up[k].in_tx;
+        finish(m);
     }
     return errors;
 }

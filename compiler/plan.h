@@ -20,6 +20,10 @@
 #include "diag.h"
 #include "model.h"
 
+/* The relation a step acts on: the table by its name, or (mode convert) the
+ * shadow table or the old table by theirs. */
+typedef enum { REL_TABLE, REL_SHADOW, REL_OLD } step_rel;
+
 typedef struct step {
     const char *kind;    /* template name */
     const char *summary; /* one line for `partc plan` */
@@ -27,16 +31,20 @@ typedef struct step {
     bool in_tx;          /* false: must be the only statement of its file */
     const table *t;
     int64_t lo, hi;      /* partition range steps */
-    size_t item;         /* index / foreign key number; 1 for the archive schema */
+    size_t item;         /* index / foreign key number; 1 for the archive schema;
+                            schedule: 1 = partition creation only */
+    step_rel rel;
 } step;
 
 typedef struct migration {
     const char *name;    /* file name part, e.g. "create_jobs" */
-    const char *phase;   /* "create" */
+    const char *phase;   /* "create", or "prepare", "backfill", "swap", "cleanup" */
     const table *t;
     step *up, *down;
     size_t nup, ndown, capup, capdown;
-    bool in_tx;          /* every step can run in one transaction */
+    bool in_tx;          /* every up step can run in one transaction */
+    bool down_in_tx;     /* every down step can */
+    int64_t lock_timeout_ms;
 } migration;
 
 typedef struct plan {
@@ -51,8 +59,8 @@ typedef struct plan {
 void plan_ranges(const table *t, int64_t as_of, int64_t *first, int64_t *count);
 
 /* Builds the migrations of every table of ss->ordered.  Tables in mode
- * reference give none; mode convert gives an error diag for now.  Returns
- * the number of errors added. */
+ * reference give none; a table in mode convert gives four, one per phase.
+ * Returns the number of errors added. */
 int plan_build(plan *p, const specset *ss, int64_t as_of, arena *a, diags *d);
 
 #endif

@@ -321,6 +321,305 @@ static const char *secure_body(rctx *c)
 }
 
 
+/* ---- mode convert -------------------------------------------------------- */
+
+/* The rows' identity (the primary key as it is today) and the columns the
+ * sync log keeps: the identity plus the partition key when it is not in it. */
+static slist log_columns(rctx *c)
+{
+    const table *t = c->t;
+    slist l = t->primary_key;
+    bool has_key = false;
+    for (size_t i = 0; i < l.n; i++)
+        has_key = has_key || strcmp(l.v[i].s, t->part.key.s) == 0;
+    if (!has_key) {
+        sval *v = arena_calloc(c->a, l.n + 1, sizeof *v);
+        memcpy(v, l.v, l.n * sizeof *v);
+        v[l.n].s = t->part.key.s;
+        l.v = v;
+        l.n++;
+    }
+    return l;
+}
+
+/* x.a = y.a AND x.b = y.b ... */
+static const char *match(rctx *c, const slist *l, const char *x, const char *y)
+{
+    strbuf sb = STRBUF_INIT;
+    for (size_t i = 0; i < l->n; i++) {
+        const char *col = ident(c, l->v[i].s);
+        sb_addf(&sb, "%s%s.%s = %s.%s", i ? " AND " : "", x, col, y, col);
+    }
+    const char *r = arena_strdup(c->a, sb_str(&sb));
+    sb_free(&sb);
+    return r;
+}
+
+/* (o.a, o.b) IN (SELECT u.a, u.b FROM unnest(v_done) u) */
+static const char *ident_in_done(rctx *c, const slist *l)
+{
+    strbuf sb = STRBUF_INIT, sel = STRBUF_INIT;
+    for (size_t i = 0; i < l->n; i++) {
+        const char *col = ident(c, l->v[i].s);
+        sb_addf(&sb, "%so.%s", i ? ", " : "", col);
+        sb_addf(&sel, "%su.%s", i ? ", " : "", col);
+    }
+    const char *r = arena_printf(c->a, "(%s) IN (SELECT %s FROM unnest(v_done) u)", sb_str(&sb), sb_str(&sel));
+    sb_free(&sb);
+    sb_free(&sel);
+    return r;
+}
+
+static void json_str(strbuf *sb, const char *s)
+{
+    sb_addc(sb, '"');
+    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+        if (*p == '"' || *p == '\\')
+            sb_addf(sb, "\\%c", *p);
+        else if (*p < 0x20)
+            sb_addf(sb, "\\u%04x", *p);
+        else
+            sb_addc(sb, (char)*p);
+    }
+    sb_addc(sb, '"');
+}
+
+static void json_list(strbuf *sb, const slist *l)
+{
+    sb_addc(sb, '[');
+    for (size_t i = 0; i < l->n; i++) {
+        if (i)
+            sb_puts(sb, ", ");
+        json_str(sb, l->v[i].s);
+    }
+    sb_addc(sb, ']');
+}
+
+/* The spec facts the preflight compares with the live table, as jsonb. */
+static const char *spec_json(rctx *c)
+{
+    const table *t = c->t;
+    arena *a = c->a;
+    strbuf sb = STRBUF_INIT;
+    sb_puts(&sb, "{\"columns\": [");
+    for (size_t i = 0; i < t->ncolumns; i++) {
+        sb_puts(&sb, i ? ", {\"name\": " : "{\"name\": ");
+        json_str(&sb, t->columns[i].name.s);
+        sb_puts(&sb, ", \"type\": ");
+        json_str(&sb, t->columns[i].type.s);
+        sb_addc(&sb, '}');
+    }
+    sb_puts(&sb, "],\n \"primary_key\": ");
+    json_list(&sb, &t->primary_key);
+    sb_puts(&sb, ",\n \"unique\": [");
+    for (size_t i = 0; i < t->nunique; i++) {
+        if (i)
+            sb_puts(&sb, ", ");
+        json_list(&sb, &t->unique[i]);
+    }
+    sb_puts(&sb, "],\n \"indexes\": [");
+    for (size_t i = 0; i < t->nindexes; i++) {
+        if (i)
+            sb_puts(&sb, ", ");
+        json_str(&sb, t->indexes[i].gen_name);
+    }
+    sb_puts(&sb, "],\n \"checks\": [");
+    for (size_t i = 0; i < t->nchecks; i++) {
+        if (i)
+            sb_puts(&sb, ", ");
+        json_str(&sb, t->checks[i].name.s);
+    }
+    sb_puts(&sb, "],\n \"foreign_keys\": [");
+    for (size_t i = 0; i < t->nfks; i++) {
+        const foreign_key *fk = &t->fks[i];
+        sb_puts(&sb, i ? ", {\"columns\": " : "{\"columns\": ");
+        json_list(&sb, &fk->columns);
+        sb_puts(&sb, ", \"ref_schema\": ");
+        json_str(&sb, fk->ref ? fk->ref->schema.s : (fk->ref_schema.s ? fk->ref_schema.s : t->schema.s));
+        sb_puts(&sb, ", \"ref_table\": ");
+        json_str(&sb, fk->ref_table.s);
+        sb_puts(&sb, ", \"ref_columns\": ");
+        json_list(&sb, &fk->ref_columns);
+        sb_addc(&sb, '}');
+    }
+    sb_addf(&sb, "],\n \"rls\": %s, \"policies\": [", t->security.rls ? "true" : "false");
+    for (size_t i = 0; i < t->security.npolicies; i++) {
+        if (i)
+            sb_puts(&sb, ", ");
+        json_str(&sb, t->security.policies[i].name.s);
+    }
+    sb_puts(&sb, "],\n \"grants\": [");
+    for (size_t i = 0; i < t->security.ngrants; i++) {
+        sb_puts(&sb, i ? ", {\"role\": " : "{\"role\": ");
+        json_str(&sb, t->security.grants[i].role.s);
+        sb_puts(&sb, ", \"privileges\": ");
+        json_list(&sb, &t->security.grants[i].privileges);
+        sb_addc(&sb, '}');
+    }
+    char start[23];
+    cal_format_ts(t->part.start, start);
+    sb_puts(&sb, "],\n \"start\": ");
+    json_str(&sb, start);
+    sb_addf(&sb, ", \"default_partition\": %s}", t->part.default_partition ? "true" : "false");
+    const char *r = arena_printf(a, "%s::jsonb", lit(c, sb_str(&sb)));
+    sb_free(&sb);
+    return r;
+}
+
+/* The names of the shadow's keys and indexes once swapped: the primary key,
+ * the unique lists, the indexes. */
+static const char **final_names(rctx *c, size_t *n)
+{
+    const table *t = c->t;
+    const char **v = arena_calloc(c->a, 1 + t->nunique + t->nindexes, sizeof *v);
+    size_t k = 0;
+    v[k++] = names_pkey(c->a, t);
+    for (size_t i = 0; i < t->nunique; i++)
+        v[k++] = names_unique(c->a, t, &t->unique[i]);
+    for (size_t i = 0; i < t->nindexes; i++)
+        v[k++] = t->indexes[i].gen_name;
+    *n = k;
+    return v;
+}
+
+static const char *renames(rctx *c, bool forward)
+{
+    size_t n;
+    const char **v = final_names(c, &n);
+    strbuf sb = STRBUF_INIT;
+    for (size_t i = 0; i < n; i++) {
+        const char *fin = v[i], *sh = names_shadow_of(c->a, c->t, fin), *ol = names_old_of(c->a, c->t, fin);
+        if (forward) {
+            sb_addf(&sb,
+                    "    IF EXISTS (SELECT 1 FROM pg_catalog.pg_index i\n"
+                    "                WHERE i.indexrelid = pg_catalog.to_regclass(%s) AND i.indrelid = %s::regclass) THEN\n"
+                    "        ALTER INDEX %s RENAME TO %s;\n"
+                    "    END IF;\n"
+                    "    ALTER INDEX %s RENAME TO %s;\n",
+                    lit(c, qual(c, fin)), tvars_get(&c->base, "old_lit"), qual(c, fin), ident(c, ol),
+                    qual(c, sh), ident(c, fin));
+        } else {
+            sb_addf(&sb,
+                    "    ALTER INDEX %s RENAME TO %s;\n"
+                    "    IF EXISTS (SELECT 1 FROM pg_catalog.pg_index i\n"
+                    "                WHERE i.indexrelid = pg_catalog.to_regclass(%s) AND i.indrelid = %s::regclass) THEN\n"
+                    "        ALTER INDEX %s RENAME TO %s;\n"
+                    "    END IF;\n",
+                    qual(c, fin), ident(c, sh), lit(c, qual(c, ol)), tvars_get(&c->base, "table_lit"),
+                    qual(c, ol), ident(c, fin));
+        }
+    }
+    const char *r = arena_strdup(c->a, sb_str(&sb));
+    sb_free(&sb);
+    return r;
+}
+
+/* The primary key and unique lists of the shadow, extended with the
+ * partition key. */
+static const char *key_columns(rctx *c, const slist *l)
+{
+    const char *cols = ident_list(c, l);
+    for (size_t i = 0; i < l->n; i++)
+        if (strcmp(l->v[i].s, c->t->part.key.s) == 0)
+            return cols;
+    return arena_printf(c->a, "%s, %s", cols, ident(c, c->t->part.key.s));
+}
+
+static const char *index_statement(rctx *c, size_t i, const char *rel, const char *name, bool if_not_exists);
+
+/* ALTER TABLE ... ADD CONSTRAINT for the shadow's keys; with indent, each
+ * guarded so that it can run again. */
+static const char *shadow_keys(rctx *c, const char *indent, bool guarded)
+{
+    const table *t = c->t;
+    const char *sh = tvars_get(&c->base, "shadow");
+    const char *shl = tvars_get(&c->base, "shadow_lit");
+    strbuf sb = STRBUF_INIT;
+    size_t n = 1 + t->nunique;
+    for (size_t i = 0; i < n; i++) {
+        const char *fin = i == 0 ? names_pkey(c->a, t) : names_unique(c->a, t, &t->unique[i - 1]);
+        const char *name = names_shadow_of(c->a, t, fin);
+        const char *what = i == 0 ? "PRIMARY KEY" : "UNIQUE";
+        const char *cols = key_columns(c, i == 0 ? &t->primary_key : &t->unique[i - 1]);
+        const char *stmt = arena_printf(c->a, "ALTER TABLE %s ADD CONSTRAINT %s %s (%s);", sh, ident(c, name), what, cols);
+        if (guarded)
+            sb_addf(&sb,
+                    "%sIF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k\n"
+                    "%s               WHERE k.conrelid = %s::regclass AND k.conname = %s) THEN\n"
+                    "%s    %s\n"
+                    "%sEND IF;\n",
+                    indent, indent, shl, lit(c, name), indent, stmt, indent);
+        else
+            sb_addf(&sb, "%s%s\n", indent, stmt);
+    }
+    if (guarded)
+        for (size_t i = 0; i < t->nindexes; i++)
+            sb_addf(&sb, "%s%s", indent,
+                    index_statement(c, i, sh, names_shadow_of(c->a, t, t->indexes[i].gen_name), true));
+    const char *r = arena_strdup(c->a, sb_str(&sb));
+    sb_free(&sb);
+    return r;
+}
+
+static const char *shadow_drop_keys(rctx *c, const char *indent)
+{
+    const table *t = c->t;
+    const char *sh = tvars_get(&c->base, "shadow");
+    strbuf sb = STRBUF_INIT;
+    for (size_t i = 0; i < t->nindexes; i++)
+        sb_addf(&sb, "%sDROP INDEX IF EXISTS %s;\n", indent,
+                qual(c, names_shadow_of(c->a, t, t->indexes[i].gen_name)));
+    for (size_t i = 0; i < 1 + t->nunique; i++) {
+        const char *fin = i == 0 ? names_pkey(c->a, t) : names_unique(c->a, t, &t->unique[i - 1]);
+        sb_addf(&sb, "%sALTER TABLE %s DROP CONSTRAINT IF EXISTS %s;\n", indent, sh,
+                ident(c, names_shadow_of(c->a, t, fin)));
+    }
+    const char *r = arena_strdup(c->a, sb_str(&sb));
+    sb_free(&sb);
+    return r;
+}
+
+static void convert_vars(rctx *c)
+{
+    const table *t = c->t;
+    arena *a = c->a;
+    tvars *b = &c->base;
+    const char *shadow = names_shadow(a, t), *old = names_old(a, t);
+    tvars_set(b, "name", ident(c, t->name.s));
+    tvars_set(b, "shadow", qual(c, shadow));
+    tvars_set(b, "shadow_lit", lit(c, qual(c, shadow)));
+    tvars_set(b, "shadow_name", ident(c, shadow));
+    tvars_set(b, "old", qual(c, old));
+    tvars_set(b, "old_lit", lit(c, qual(c, old)));
+    tvars_set(b, "old_name", ident(c, old));
+    static const char *const objs[][2] = {
+        {"log", "sync_log"},          {"state", "backfill_state"}, {"fn_capture", "sync_capture"},
+        {"fn_forward", "sync_forward"}, {"fn_reverse", "sync_reverse"}, {"fn_guard", "sync_guard"},
+        {"fn_mode", "sync_mode"},     {"fn_replay", "sync_replay"}, {"proc_backfill", "backfill"},
+        {"fn_indexes", "backfill_indexes"}, {"fn_reset", "backfill_reset"}};
+    for (size_t i = 0; i < sizeof objs / sizeof objs[0]; i++) {
+        const char *q = qual(c, names_conv(a, t, objs[i][1]));
+        tvars_set(b, objs[i][0], q);
+        tvars_set(b, arena_printf(a, "%s_lit", objs[i][0]), lit(c, q));
+    }
+    slist lc = log_columns(c);
+    tvars_set(b, "log_cols", ident_list(c, &lc));
+    tvars_set(b, "ident_cols", ident_list(c, &t->primary_key));
+    tvars_set(b, "match_x_o", match(c, &lc, "x", "o"));
+    tvars_set(b, "match_x_l", match(c, &lc, "x", "l"));
+    tvars_set(b, "ident_x_o", match(c, &t->primary_key, "x", "o"));
+    tvars_set(b, "ident_match_l_o", match(c, &t->primary_key, "l", "o"));
+    tvars_set(b, "ident_o_u", ident_in_done(c, &t->primary_key));
+    tvars_set(b, "search_path_lit", lit(c, "pg_catalog, pg_temp"));
+    tvars_set(b, "batch_size", arena_printf(a, "%lld", (long long)t->migrate.batch_size));
+    tvars_set(b, "batch_pause", arena_printf(a, "%s::interval",
+                                             lit(c, arena_printf(a, "%lld milliseconds",
+                                                                 (long long)t->migrate.batch_pause_ms))));
+    int64_t lt = t->migrate.lock_timeout_ms >= 0 ? t->migrate.lock_timeout_ms : c->o->ss->settings.lock_timeout_ms;
+    tvars_set(b, "migrate_lock_timeout", lit(c, arena_printf(a, "%lldms", (long long)lt)));
+    tvars_set(b, "keep_old", dur_lit(c, t->migrate.keep_old));
+}
+
 /* ---- per-table values ---------------------------------------------------- */
 
 static const char *search_path(rctx *c)
@@ -331,13 +630,13 @@ static const char *search_path(rctx *c)
     return arena_printf(c->a, "pg_catalog, %s, public, pg_temp", ident(c, schema));
 }
 
-static const char *job_command(rctx *c)
+static const char *job_command(rctx *c, bool create_only)
 {
     const table *t = c->t;
     strbuf sb = STRBUF_INIT;
     if (t->strategy == STRATEGY_PARTITION)
         sb_addf(&sb, "SELECT %s();", qual(c, names_fn_create_partitions(c->a, t)));
-    if (t->retention.present)
+    if (t->retention.present && !create_only)
         sb_addf(&sb, "%sSELECT %s();", sb.len ? " " : "", qual(c, names_fn_apply_retention(c->a, t)));
     const char *r = arena_strdup(c->a, sb_str(&sb));
     sb_free(&sb);
@@ -375,6 +674,8 @@ static void base_vars(rctx *c)
         tvars_set(b, "key", ident(c, t->part.key.s));
         tvars_set(b, "key_lit", lit(c, t->part.key.s));
     }
+    if (t->mode == MODE_CONVERT && t->part.present && t->primary_key.present)
+        convert_vars(c);
 }
 
 /* Text for an SQL comment: control characters become '?'. */
@@ -389,12 +690,38 @@ static const char *one_line(rctx *c, const char *s)
 
 /* ---- steps --------------------------------------------------------------- */
 
+static void index_vars(rctx *c, tvars *tv, size_t i, const char *rel, const char *name, bool if_not_exists)
+{
+    const index *ix = &c->t->indexes[i];
+    tvars_set(tv, "table", rel);
+    tvars_set(tv, "unique", ix->unique ? "UNIQUE " : "");
+    tvars_set(tv, "if_not_exists", if_not_exists ? "IF NOT EXISTS " : "");
+    tvars_set(tv, "index", ident(c, name));
+    tvars_set(tv, "method", ix->using.s ? ix->using.s : "btree");
+    tvars_set(tv, "columns", index_columns(c, &ix->columns));
+    tvars_set(tv, "include", ix->include.n ? arena_printf(c->a, " INCLUDE (%s)", ident_list(c, &ix->include)) : "");
+    tvars_set(tv, "where", ix->where.s ? arena_printf(c->a, " WHERE (%s)", ix->where.s) : "");
+}
+
+static const char *index_statement(rctx *c, size_t i, const char *rel, const char *name, bool if_not_exists)
+{
+    tvars *tv = vars(c);
+    index_vars(c, tv, i, rel, name, if_not_exists);
+    return expand(c, "create_index", tv);
+}
+
 static const char *render_step(rctx *c, const step *s)
 {
     const table *t = c->t;
     arena *a = c->a;
     tvars *tv = vars(c);
     const char *k = s->kind;
+
+    if (s->rel != REL_TABLE) {
+        const char *rel = tvars_get(&c->base, s->rel == REL_SHADOW ? "shadow" : "old");
+        tvars_set(tv, "table", rel);
+        tvars_set(tv, "table_lit", lit(c, rel));
+    }
 
     if (!strcmp(k, "create_schema") || !strcmp(k, "drop_schema")) {
         const char *schema = s->item == 1 ? t->retention.archive_schema.s : t->schema.s;
@@ -413,7 +740,7 @@ static const char *render_step(rctx *c, const step *s)
         tvars_set(tv, "partition_lit", lit(c, qual(c, name)));
     } else if (!strcmp(k, "secure_table")) {
         size_t n;
-        const char **stmts = security_statements(c, qual(c, t->name.s), &n);
+        const char **stmts = security_statements(c, tvars_get(tv, "table") ? tvars_get(tv, "table") : qual(c, t->name.s), &n);
         strbuf sb = STRBUF_INIT;
         for (size_t i = 0; i < n; i++)
             sb_puts(&sb, stmts[i]);
@@ -425,13 +752,22 @@ static const char *render_step(rctx *c, const step *s)
     } else if (!strcmp(k, "secure_function")) {
         tvars_set(tv, "body", secure_body(c));
     } else if (!strcmp(k, "create_index")) {
-        const index *ix = &t->indexes[s->item];
-        tvars_set(tv, "unique", ix->unique ? "UNIQUE " : "");
-        tvars_set(tv, "index", ident(c, ix->gen_name));
-        tvars_set(tv, "method", ix->using.s ? ix->using.s : "btree");
-        tvars_set(tv, "columns", index_columns(c, &ix->columns));
-        tvars_set(tv, "include", ix->include.n ? arena_printf(a, " INCLUDE (%s)", ident_list(c, &ix->include)) : "");
-        tvars_set(tv, "where", ix->where.s ? arena_printf(a, " WHERE (%s)", ix->where.s) : "");
+        const char *name = t->indexes[s->item].gen_name;
+        index_vars(c, tv, s->item, tvars_get(tv, "table") ? tvars_get(tv, "table") : tvars_get(&c->base, "table"),
+                   s->rel == REL_SHADOW ? names_shadow_of(a, t, name) : name, false);
+    } else if (!strcmp(k, "conv_preflight")) {
+        tvars_set(tv, "spec_json", spec_json(c));
+    } else if (!strcmp(k, "conv_shadow")) {
+        const char *keys = shadow_keys(c, "", false);
+        size_t len = strlen(keys);
+        tvars_set(tv, "keys", arena_strndup(a, keys, len && keys[len - 1] == '\n' ? len - 1 : len));
+    } else if (!strcmp(k, "conv_backfill")) {
+        tvars_set(tv, "build_keys", shadow_keys(c, "        ", true));
+        tvars_set(tv, "drop_keys", shadow_drop_keys(c, "        "));
+    } else if (!strcmp(k, "conv_swap") || !strcmp(k, "conv_unswap")) {
+        const char *r = renames(c, !strcmp(k, "conv_swap"));
+        size_t len = strlen(r);
+        tvars_set(tv, "renames", arena_strndup(a, r, len && r[len - 1] == '\n' ? len - 1 : len));
     } else if (!strcmp(k, "create_brin_index")) {
         tvars_set(tv, "index", ident(c, names_brin_index(a, t)));
     } else if (!strcmp(k, "add_foreign_key")) {
@@ -496,7 +832,7 @@ static const char *render_step(rctx *c, const step *s)
         tvars_set(tv, "cutoff", cutoff);
     } else if (!strcmp(k, "schedule")) {
         tvars_set(tv, "schedule_lit", lit(c, t->maintenance.schedule.s));
-        tvars_set(tv, "command_lit", lit(c, job_command(c)));
+        tvars_set(tv, "command_lit", lit(c, job_command(c, s->item == 1)));
     } else if (!strcmp(k, "drop_fn_retention")) {
         tvars_set(tv, "retention_args",
                   t->retention.action == RET_DELETE ? "timestamptz, integer" : "timestamptz");
@@ -505,7 +841,7 @@ static const char *render_step(rctx *c, const step *s)
 }
 
 static void render_steps(rctx *c, const migration *m, const step *steps, size_t n,
-                         const char *direction, strbuf *out)
+                         const char *direction, bool in_tx, strbuf *out)
 {
     tvars *hv = vars(c);
     tvars_set(hv, "title", one_line(c, arena_printf(c->a, "%s %s.%s", m->phase, c->t->schema.s, c->t->name.s)));
@@ -515,12 +851,12 @@ static void render_steps(rctx *c, const migration *m, const step *steps, size_t 
     tvars_set(hv, "source", one_line(c, slash ? slash + 1 : src));
     tvars_set(hv, "direction", direction);
     sb_puts(out, expand(c, "file_header", hv));
-    bool tx = c->o->wrap_tx && m->in_tx;
+    bool tx = c->o->wrap_tx && in_tx;
+    int64_t lt = m->lock_timeout_ms >= 0 ? m->lock_timeout_ms : c->o->ss->settings.lock_timeout_ms;
     if (tx)
         sb_puts(out, "\nBEGIN;\n");
-    if (m->in_tx)
-        sb_addf(out, "\nSET LOCAL lock_timeout = %s;\n",
-                lit(c, arena_printf(c->a, "%lldms", (long long)c->o->ss->settings.lock_timeout_ms)));
+    if (in_tx)
+        sb_addf(out, "\nSET LOCAL lock_timeout = %s;\n", lit(c, arena_printf(c->a, "%lldms", (long long)lt)));
     const char *prev = NULL;
     for (size_t i = 0; i < n; i++) {
         const step *s = &steps[i];
@@ -553,7 +889,7 @@ int render_migration(const migration *m, const template_set *ts, const render_op
 {
     rctx c = {.a = a, .ts = ts, .o = o, .d = d, .t = m->t, .rc = 0};
     base_vars(&c);
-    render_steps(&c, m, m->up, m->nup, "up", up);
-    render_steps(&c, m, m->down, m->ndown, "down", down);
+    render_steps(&c, m, m->up, m->nup, "up", m->in_tx, up);
+    render_steps(&c, m, m->down, m->ndown, "down", m->down_in_tx, down);
     return c.rc;
 }

@@ -854,7 +854,7 @@ static const char *const RETENTION_KEYS[] = {"keep", "action", "column", "batch_
 static const char *const MAINT_KEYS[] = {"schedule", "warn_ahead", "critical_ahead", NULL};
 static const char *const SECURITY_KEYS[] = {"rls", "policies", "grants", NULL};
 static const char *const POLICY_KEYS[] = {"command", "roles", "using", "check", NULL};
-static const char *const MIGRATE_KEYS[] = {"batch_size", "lock_timeout", "shadow_suffix",
+static const char *const MIGRATE_KEYS[] = {"batch_size", "batch_pause", "lock_timeout", "shadow_suffix",
                                            "old_suffix", "keep_old", NULL};
 static const char *const LINT_KEYS[] = {"allow", NULL};
 
@@ -1185,7 +1185,7 @@ static void load_security(ld *L, table *t, ynode *key, ynode *v)
 static void load_migrate(ld *L, table *t, ynode *key, ynode *v)
 {
     migrate_spec *g = &t->migrate;
-    g->at = g->batch_size_at = g->lock_timeout_at = g->keep_old_at = key->at;
+    g->at = g->batch_size_at = g->lock_timeout_at = g->keep_old_at = g->batch_pause_at = key->at;
     if (!want_kind(L, v, YN_MAP, "migrate"))
         return;
     g->present = true;
@@ -1193,6 +1193,8 @@ static void load_migrate(ld *L, table *t, ynode *key, ynode *v)
     ynode *x;
     if ((x = get(v, "batch_size", NULL)))
         get_int(L, x, "batch_size", 1, BATCH_MAX, &g->batch_size, &g->batch_size_at);
+    if ((x = get(v, "batch_pause", NULL)))
+        get_timeout(L, x, "batch_pause", &g->batch_pause_ms, &g->batch_pause_at);
     if ((x = get(v, "lock_timeout", NULL)))
         get_timeout(L, x, "lock_timeout", &g->lock_timeout_ms, &g->lock_timeout_at);
     if ((x = get(v, "shadow_suffix", NULL)))

@@ -945,6 +945,54 @@ static void check_constraint_names(vctx *v, const table *t, const cname *c, size
             }
 }
 
+/* What mode convert with strategy partition needs beyond a create: an
+ * identity for the rows (the primary key as it is today) and names for the
+ * shadow's keys and the conversion's own objects that fit in 63 bytes. */
+static void validate_convert(vctx *v, const table *t, size_t ti, bool quiet)
+{
+    arena *a = v->ss->a;
+    if (t->strategy != STRATEGY_PARTITION)
+        return; /* plan refuses it; nothing more to check here */
+    if (!t->primary_key.present || t->primary_key.n == 0)
+        diag_add(v->d, SEV_ERROR, "missing-key", t->name.at,
+                 "declare the live table's primary key: the copy keeps rows in step by it",
+                 "mode convert needs primary_key on table '%s'", t->name.s);
+    const char *hint = "shorten the table name, migrate.shadow_suffix or migrate.old_suffix";
+    if (t->primary_key.present) {
+        const char *n = names_pkey(a, t);
+        check_len(v, names_shadow_of(a, t, n), true, t->primary_key.at, hint);
+        check_len(v, names_old_of(a, t, n), true, t->primary_key.at, hint);
+    }
+    for (size_t i = 0; i < t->nunique; i++) {
+        const char *n = names_unique(a, t, &t->unique[i]);
+        srcloc at = pick(t->unique[i].at, t->unique_at);
+        check_len(v, names_shadow_of(a, t, n), true, at, hint);
+        check_len(v, names_old_of(a, t, n), true, at, hint);
+    }
+    for (size_t i = 0; i < t->nindexes; i++) {
+        const index *ix = &t->indexes[i];
+        if (!ix->gen_name)
+            continue;
+        srcloc at = pick(ix->name.at, ix->at);
+        check_len(v, names_shadow_of(a, t, ix->gen_name), true, at, hint);
+        check_len(v, names_old_of(a, t, ix->gen_name), true, at, hint);
+    }
+    static const char *const rels[] = {"sync_log", "backfill_state"};
+    static const char *const fns[] = {"sync_capture", "sync_forward", "sync_reverse", "sync_guard",
+                                      "sync_mode", "sync_replay", "backfill", "backfill_indexes",
+                                      "backfill_reset"};
+    for (size_t i = 0; i < sizeof rels / sizeof rels[0]; i++) {
+        const char *n = names_conv(a, t, rels[i]);
+        check_len(v, n, true, t->name.at, "shorten the table name");
+        reg_name(v, &v->rels, ti, NK_TABLE, n, t->name.at, quiet);
+    }
+    for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
+        const char *n = names_conv(a, t, fns[i]);
+        check_len(v, n, true, t->name.at, "shorten the table name");
+        reg_name(v, &v->fns, ti, NK_FUNCTION, n, t->name.at, quiet);
+    }
+}
+
 /* Lengths, registries and the derived names of one table. */
 static void check_generated(vctx *v, size_t ti, bool names_ok)
 {
@@ -1013,6 +1061,7 @@ static void check_generated(vctx *v, size_t ti, bool names_ok)
         check_len(v, ol, true, at, "shorten the table name or set migrate.old_suffix");
         reg_name(v, &v->rels, ti, NK_SHADOW, sh, at, quiet);
         reg_name(v, &v->rels, ti, NK_OLD, ol, at, quiet);
+        validate_convert(v, t, ti, quiet);
     }
     if (t->strategy == STRATEGY_BRIN && t->part.present && t->part.key.s) {
         const char *n = names_brin_index(a, t);

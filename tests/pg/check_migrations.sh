@@ -8,12 +8,16 @@
 #   setup     roles anon, authenticated, service_role, api_user (idempotent),
 #             then SETUP_SQL
 #   baseline  pg_dump --schema-only --no-owner
-#   up        every *.up.sql in name order, one psql run per file
+#   up        every *.up.sql in name order, one psql run per file, except the
+#             cleanup phases of conversions (*_cleanup.up.sql)
 #   invariants  tests/pg/invariants.sql
 #   assert    ASSERT_SQL (raises on failure)
-#   down      every *.down.sql in reverse name order
+#   down      every *.down.sql in reverse name order (no cleanup was applied)
 #   rollback  dump again; must equal the baseline
-#   reup, reinvariants  the ups again, the invariants again
+#   reup, reinvariants  all the ups, cleanups included (with
+#             partc.cleanup_now = on), the invariants again
+#   cleanup down  each *_cleanup.down.sql must fail, saying why, and change
+#             nothing
 # Prints exactly one line: `ok NAME`, or `FAIL NAME: <step>: <detail>` with
 # the tool output indented below it; exits 0 / 1. The database is dropped on
 # success and kept (for a look) on failure; the cluster goes with pg_stop.
@@ -128,8 +132,12 @@ dump() {
     grep -v '^\\\(un\)\{0,1\}restrict ' "$1.raw" >"$1" || true
 }
 
+# ups_in_order STEP [all]: without "all", cleanup phases are left out.
 ups_in_order() {
     for f in "$dir"/*.up.sql; do
+        case "$f" in
+            *_cleanup.up.sql) [ "${2:-}" = all ] || continue ;;
+        esac
         apply "$1 $(basename "$f")" "$f"
     done
 }
@@ -160,6 +168,7 @@ run_psql invariants "$db" -f "$here/invariants.sql"
 # downs in reverse name order
 set --
 for f in "$dir"/*.down.sql; do
+    case "$f" in *_cleanup.down.sql) continue ;; esac
     set -- "$f" "$@"
 done
 for f in "$@"; do
@@ -172,8 +181,24 @@ if ! diff -u "$work/baseline.sql" "$work/after.sql" >"$out.diff" 2>&1; then
     fail rollback "schema after the downs differs from the baseline (diff -u baseline after)" "$out"
 fi
 
-ups_in_order reup
+PGOPTIONS="${PGOPTIONS:-} -c partc.cleanup_now=on"
+export PGOPTIONS
+ups_in_order reup all
 run_psql reinvariants "$db" -f "$here/invariants.sql"
+
+# a cleanup cannot be undone: its down fails loudly and changes nothing
+for f in "$dir"/*_cleanup.down.sql; do
+    [ -f "$f" ] || continue
+    dump "$work/before-cleanup-down.sql" "cleanup down"
+    if "$psql" -X -q -v ON_ERROR_STOP=1 -d "$db" -f "$f" >"$out" 2>&1; then
+        fail "cleanup down" "$(basename "$f") succeeded; it must refuse" "$out"
+    fi
+    grep -q 'cannot be rolled back' "$out" ||
+        fail "cleanup down" "$(basename "$f") failed without saying why" "$out"
+    dump "$work/after-cleanup-down.sql" "cleanup down"
+    cmp -s "$work/before-cleanup-down.sql" "$work/after-cleanup-down.sql" ||
+        fail "cleanup down" "$(basename "$f") changed the schema"
+done
 
 run_psql cleanup postgres -c "DROP DATABASE \"$db\""
 echo "ok $name"

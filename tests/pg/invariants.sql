@@ -64,9 +64,12 @@ SELECT pol.polrelid AS rel,
               (SELECT string_agg(CASE WHEN r = 0 THEN 'public' ELSE quote_ident(a.rolname) END,
                                  ',' ORDER BY 1)
                  FROM unnest(pol.polroles) r LEFT JOIN pg_roles a ON a.oid = r),
-              coalesce(pg_get_expr(pol.polqual, pol.polrelid), ''),
-              coalesce(pg_get_expr(pol.polwithcheck, pol.polrelid), '')) AS descr
-FROM pg_policy pol;
+              -- a subquery makes PostgreSQL qualify the table's own columns
+              -- with the table's name, which differs on each partition
+              replace(coalesce(pg_get_expr(pol.polqual, pol.polrelid), ''), quote_ident(c.relname) || '.', '@.'),
+              replace(coalesce(pg_get_expr(pol.polwithcheck, pol.polrelid), ''), quote_ident(c.relname) || '.', '@.')) AS descr
+FROM pg_policy pol
+JOIN pg_class c ON c.oid = pol.polrelid;
 
 INSERT INTO partc_inv_failure
 SELECT 2, format('%s lacks policy %s of its parent %s', x.part_name, pp.descr, x.parent_name)

@@ -1,0 +1,2 @@
+--! placeholders: proc_backfill
+CALL {{proc_backfill}}();

@@ -1,0 +1,2 @@
+--! placeholders: fn_reset
+SELECT {{fn_reset}}();

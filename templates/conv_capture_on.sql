@@ -1,0 +1,2 @@
+--! placeholders: fn_mode
+SELECT {{fn_mode}}('capture');

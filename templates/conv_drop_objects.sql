@@ -1,0 +1,14 @@
+--! placeholders: fn_mode, proc_backfill, fn_reset, fn_indexes, fn_replay, fn_guard, fn_reverse, fn_forward,
+--! fn_capture, state, log
+SELECT {{fn_mode}}('off');
+DROP PROCEDURE {{proc_backfill}}(integer, interval);
+DROP FUNCTION {{fn_reset}}();
+DROP FUNCTION {{fn_indexes}}(boolean);
+DROP FUNCTION {{fn_replay}}(integer);
+DROP FUNCTION {{fn_mode}}(text);
+DROP FUNCTION {{fn_guard}}();
+DROP FUNCTION {{fn_reverse}}();
+DROP FUNCTION {{fn_forward}}();
+DROP FUNCTION {{fn_capture}}();
+DROP TABLE {{state}};
+DROP TABLE {{log}};

@@ -1,0 +1,44 @@
+--! placeholders: tag, table, table_lit, shadow, shadow_lit, old, old_lit, name, old_name, state, fn_mode,
+--! renames, sequences
+-- The swap: under ACCESS EXCLUSIVE on both tables, for catalog changes only.
+DO ${{tag}}$
+DECLARE
+    r      record;
+    v_max  bigint;
+    v_last bigint;
+BEGIN
+    IF (SELECT s.phase FROM {{state}} s) IS DISTINCT FROM 'done' THEN
+        RAISE EXCEPTION 'partc: the backfill of % is not complete (phase %)', {{table_lit}}, (SELECT s.phase FROM {{state}} s)
+            USING HINT = 'apply the backfill migration first';
+    END IF;
+    LOCK TABLE {{table}} IN ACCESS EXCLUSIVE MODE;
+    LOCK TABLE {{shadow}} IN ACCESS EXCLUSIVE MODE;
+    PERFORM {{fn_mode}}('off');
+    ALTER TABLE {{table}} RENAME TO {{old_name}};
+    ALTER TABLE {{shadow}} RENAME TO {{name}};
+{{renames}}
+    -- identity and serial columns: the next value is above every id in
+    -- either table; a serial sequence now belongs to the new table
+    FOR r IN SELECT a.attname,
+                    pg_catalog.pg_get_serial_sequence({{old_lit}}, a.attname) AS old_seq,
+                    pg_catalog.pg_get_serial_sequence({{table_lit}}, a.attname) AS new_seq
+               FROM pg_catalog.pg_attribute a
+              WHERE a.attrelid = {{old_lit}}::regclass AND a.attnum > 0 AND NOT a.attisdropped LOOP
+        IF r.new_seq IS NULL AND r.old_seq IS NOT NULL THEN
+            EXECUTE format('ALTER SEQUENCE %s OWNED BY %s.%I', r.old_seq, {{table_lit}}::regclass, r.attname);
+        ELSIF r.new_seq IS NOT NULL THEN
+            EXECUTE format('SELECT greatest((SELECT max(%1$I) FROM %2$s), (SELECT max(%1$I) FROM %3$s))::bigint',
+                           r.attname, {{table_lit}}::regclass, {{old_lit}}::regclass) INTO v_max;
+            IF r.old_seq IS NOT NULL THEN
+                EXECUTE format('SELECT CASE WHEN is_called THEN last_value END FROM %s', r.old_seq) INTO v_last;
+                v_max := greatest(v_max, v_last);
+            END IF;
+            IF v_max IS NOT NULL THEN
+                PERFORM pg_catalog.setval(r.new_seq, v_max, true);
+            END IF;
+        END IF;
+    END LOOP;
+    PERFORM {{fn_mode}}('reverse');
+    UPDATE {{state}} SET phase = 'swapped', swapped_at = now();
+END
+${{tag}}$;

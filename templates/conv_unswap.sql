@@ -1,0 +1,42 @@
+--! placeholders: tag, table, table_lit, shadow_lit, old, old_lit, name, shadow_name, state, fn_mode, renames
+-- The swap back: writes made since the swap are in the old table already.
+DO ${{tag}}$
+DECLARE
+    r      record;
+    v_max  bigint;
+    v_last bigint;
+BEGIN
+    IF (SELECT s.phase FROM {{state}} s) IS DISTINCT FROM 'swapped' THEN
+        RAISE EXCEPTION 'partc: % is not swapped (phase %)', {{table_lit}}, (SELECT s.phase FROM {{state}} s);
+    END IF;
+    LOCK TABLE {{table}} IN ACCESS EXCLUSIVE MODE;
+    LOCK TABLE {{old}} IN ACCESS EXCLUSIVE MODE;
+    PERFORM {{fn_mode}}('off');
+    ALTER TABLE {{table}} RENAME TO {{shadow_name}};
+    ALTER TABLE {{old}} RENAME TO {{name}};
+{{renames}}
+    FOR r IN SELECT a.attname,
+                    pg_catalog.pg_get_serial_sequence({{table_lit}}, a.attname) AS old_seq,
+                    pg_catalog.pg_get_serial_sequence({{shadow_lit}}, a.attname) AS new_seq,
+                    (SELECT b.attidentity FROM pg_catalog.pg_attribute b
+                      WHERE b.attrelid = {{shadow_lit}}::regclass AND b.attname = a.attname) AS new_identity
+               FROM pg_catalog.pg_attribute a
+              WHERE a.attrelid = {{table_lit}}::regclass AND a.attnum > 0 AND NOT a.attisdropped LOOP
+        IF r.old_seq IS NULL AND r.new_seq IS NOT NULL AND r.new_identity = '' THEN
+            EXECUTE format('ALTER SEQUENCE %s OWNED BY %s.%I', r.new_seq, {{table_lit}}::regclass, r.attname);
+        ELSIF r.old_seq IS NOT NULL THEN
+            EXECUTE format('SELECT greatest((SELECT max(%1$I) FROM %2$s), (SELECT max(%1$I) FROM %3$s))::bigint',
+                           r.attname, {{table_lit}}::regclass, {{shadow_lit}}::regclass) INTO v_max;
+            IF r.new_seq IS NOT NULL THEN
+                EXECUTE format('SELECT CASE WHEN is_called THEN last_value END FROM %s', r.new_seq) INTO v_last;
+                v_max := greatest(v_max, v_last);
+            END IF;
+            IF v_max IS NOT NULL THEN
+                PERFORM pg_catalog.setval(r.old_seq, v_max, true);
+            END IF;
+        END IF;
+    END LOOP;
+    PERFORM {{fn_mode}}('forward');
+    UPDATE {{state}} SET phase = 'done', swapped_at = NULL;
+END
+${{tag}}$;
