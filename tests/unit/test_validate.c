@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "plan.h"
 #include "spec_load.h"
 #include "strbuf.h"
 #include "t.h"
@@ -1069,4 +1070,54 @@ TEST(validate_hand_built)
     T_STREQ(t->indexes[0].gen_name, "jobs_idd_idx");
     T_CHECK(ss.ordered[0] == t);
     arena_free(a);
+}
+
+TEST(plan_convert_gives_four_phases_with_their_transaction_modes)
+{
+    vf f;
+    vf_load1(&f,
+             "version: 1\n"
+             "settings: { lock_timeout: 5s }\n"
+             "tables:\n"
+             "  jobs:\n"
+             "    schema: ops\n"
+             "    mode: convert\n"
+             "    primary_key: [id]\n"
+             "    partition: { key: created_at, interval: monthly, start: 2026-01-01 }\n"
+             "    migrate: { lock_timeout: 300ms, batch_pause: 50ms }\n");
+    T_INTEQ(f.errors, 0);
+    T_INTEQ(f.ss.tables[0]->migrate.batch_pause_ms, 50);
+    plan p;
+    T_INTEQ(plan_build(&p, &f.ss, as_of(), f.a, &f.d), 0);
+    T_INTEQ(p.n, 4);
+    static const char *const names[] = {"ops_jobs_prepare", "ops_jobs_backfill", "ops_jobs_swap", "ops_jobs_cleanup"};
+    for (size_t i = 0; i < 4 && i < p.n; i++) {
+        T_STREQ(p.v[i].name, names[i]);
+        T_INTEQ(p.v[i].lock_timeout_ms, 300);
+        T_CHECK(p.v[i].down_in_tx);
+        /* only the backfill commits as it goes: the one statement of its file */
+        T_CHECK(p.v[i].in_tx == (i != 1));
+    }
+    if (p.n == 4) {
+        T_INTEQ(p.v[1].nup, 1);
+        T_STREQ(p.v[0].up[0].kind, "conv_preflight");
+        T_STREQ(p.v[2].up[0].kind, "conv_swap");
+        T_STREQ(p.v[3].down[0].kind, "conv_cleanup_down");
+    }
+    vf_free(&f);
+
+    /* strategy brin, or a server older than 14: refused by plan, with a location */
+    vf_load1(&f,
+             "version: 1\n"
+             "settings: { postgres: 13 }\n"
+             "tables:\n"
+             "  jobs:\n"
+             "    mode: convert\n"
+             "    primary_key: [id]\n"
+             "    partition: { key: created_at, interval: monthly, start: 2026-01-01 }\n");
+    T_INTEQ(f.errors, 0);
+    T_INTEQ(plan_build(&p, &f.ss, as_of(), f.a, &f.d), 1);
+    T_INTEQ(p.n, 0);
+    T_CHECK(f.d.n == 1 && f.d.v[0].at.line == 2 && strcmp(f.d.v[0].code, "unsupported") == 0);
+    vf_free(&f);
 }

@@ -1,0 +1,95 @@
+#!/bin/sh
+# The prepare phase of a conversion checks the live table against its spec
+# first: every mismatch is listed in one error, and nothing is created.  Then,
+# once the table is fixed, the same file applies.  Runs inside the cluster of
+# run-all.sh (PGHOST and friends are set).
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+PARTC=${PARTC:-$root/partc}
+tmp=$(mktemp -d)
+db=partc_t_preflight
+trap 'rm -rf "$tmp"' EXIT INT TERM
+fail() {
+    echo "FAIL convert_preflight: $1"
+    [ -z "${2:-}" ] || sed 's/^/    /' "$2"
+    exit 1
+}
+q() { psql -X -q -At -v ON_ERROR_STOP=1 -d "$db" "$@"; }
+
+mkdir -p "$tmp/spec"
+cat >"$tmp/spec/orders.yaml" <<'YAML'
+version: 1
+tables:
+  customers:
+    mode: reference
+    columns: { id: { type: bigint } }
+    primary_key: [id]
+  events:
+    mode: convert
+    columns:
+      id:          { type: bigint }
+      customer_id: { type: bigint }
+      kind:        { type: text }
+      created_at:  { type: timestamptz, nullable: false }
+    primary_key: [id]
+    partition: { key: created_at, interval: monthly, start: 2026-01-01 }
+    indexes:
+      - { name: events_kind_idx, columns: [kind] }
+    foreign_keys:
+      - { columns: [customer_id], references: { table: customers, columns: [id] } }
+    lint:
+      allow:
+        uniqueness-weakened: "test"
+        maintenance-unscheduled: "test"
+YAML
+"$PARTC" compile "$tmp/spec" --out "$tmp/out" --as-of 2026-11-22 >/dev/null 2>"$tmp/err" || fail "compile" "$tmp/err"
+prepare=$(ls "$tmp/out/"*_events_prepare.up.sql)
+
+psql -X -q -d postgres -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null || fail "create database"
+q >/dev/null <<'SQL' || fail "setup"
+CREATE TABLE customers (id bigint PRIMARY KEY);
+CREATE TABLE events (id bigint PRIMARY KEY, customer_id bigint, kind integer,
+                     created_at timestamptz, note text);
+CREATE INDEX events_note_idx ON events (note);
+CREATE TABLE replies (id bigint PRIMARY KEY, event_id bigint REFERENCES events (id));
+CREATE VIEW recent_events AS SELECT * FROM events;
+INSERT INTO events VALUES (1, NULL, 1, '2025-12-31 23:00:00+00', 'early');
+SQL
+pg_dump --schema-only -d "$db" | grep -v '^\\\(un\)\{0,1\}restrict ' >"$tmp/before.sql"
+
+if q -f "$prepare" >"$tmp/out.txt" 2>&1; then
+    fail "prepare applied to a table that does not match" "$tmp/out.txt"
+fi
+for want in "column kind is integer, the spec says text" \
+            "partition key created_at allows NULL" \
+            "index events_note_idx is not declared under indexes" \
+            "foreign key (customer_id) to public.customers is declared but the table has none" \
+            "foreign key replies_event_id_fkey of replies references the table" \
+            "view recent_events depends on the table" \
+            "index events_kind_idx"; do
+    case "$want" in
+        "index events_kind_idx") grep -q "events_kind_idx" "$tmp/out.txt" && fail "declared-only index reported" "$tmp/out.txt" ;;
+        *) grep -qF "$want" "$tmp/out.txt" || fail "preflight does not say: $want" "$tmp/out.txt" ;;
+    esac
+done
+pg_dump --schema-only -d "$db" | grep -v '^\\\(un\)\{0,1\}restrict ' >"$tmp/after.sql"
+cmp -s "$tmp/before.sql" "$tmp/after.sql" || fail "a failed preflight changed the schema"
+
+# rows before partition.start, with no default partition
+q >/dev/null <<'SQL' || fail "fix the table"
+DROP VIEW recent_events;
+DROP TABLE replies;
+DROP INDEX events_note_idx;
+ALTER TABLE events ALTER COLUMN kind TYPE text, ALTER COLUMN created_at SET NOT NULL,
+    ADD FOREIGN KEY (customer_id) REFERENCES customers (id);
+SQL
+if q -f "$prepare" >"$tmp/out.txt" 2>&1; then
+    fail "prepare applied with rows before partition.start" "$tmp/out.txt"
+fi
+grep -qF "lie before partition.start" "$tmp/out.txt" || fail "rows before start not reported" "$tmp/out.txt"
+
+q -c "UPDATE events SET created_at = '2026-03-01'" >/dev/null || fail "move the row"
+q -f "$prepare" >"$tmp/out.txt" 2>&1 || fail "prepare on a matching table" "$tmp/out.txt"
+psql -X -q -d postgres -c "DROP DATABASE $db" >/dev/null
+echo "ok convert_preflight"
