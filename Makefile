@@ -20,7 +20,7 @@ UNIT_SRCS := $(wildcard tests/unit/*.c)
 BUILD_DEBS := gcc make pkg-config libyaml-dev libpcre2-dev
 TEST_DEBS  := postgresql-15 postgresql-client-15 postgresql-15-cron diffutils
 
-.PHONY: all run test san install clean deps test-deps unit out
+.PHONY: all run test san bench install clean deps test-deps unit out
 all: partc
 
 partc: $(BUILD)/main.o $(OBJS)
@@ -66,6 +66,12 @@ unit: $(BUILD)/unit
 test: test-deps
 	$(MAKE) partc $(BUILD)/unit
 	AS_OF=$(AS_OF) PARTC=$(CURDIR)/partc UNIT=$(CURDIR)/$(BUILD)/unit sh tests/run.sh
+
+# Figures and ratios on a throwaway cluster (BENCH_ROWS=N to change the size);
+# never a pass/fail on timing.
+bench: test-deps
+	$(MAKE) partc
+	PARTC=$(CURDIR)/partc sh tests/bench/backfill.sh
 
 # The whole suite with AddressSanitizer and UndefinedBehaviorSanitizer.
 san: test-deps

@@ -607,7 +607,7 @@ static void convert_vars(rctx *c)
     tvars_set(b, "ident_cols", ident_list(c, &t->primary_key));
     tvars_set(b, "match_x_o", match(c, &lc, "x", "o"));
     tvars_set(b, "match_x_l", match(c, &lc, "x", "l"));
-    tvars_set(b, "ident_x_o", match(c, &t->primary_key, "x", "o"));
+    tvars_set(b, "ident_x_old", match(c, &t->primary_key, "x", "OLD"));
     tvars_set(b, "ident_match_l_o", match(c, &t->primary_key, "l", "o"));
     tvars_set(b, "ident_o_u", ident_in_done(c, &t->primary_key));
     tvars_set(b, "search_path_lit", lit(c, "pg_catalog, pg_temp"));

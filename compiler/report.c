@@ -64,7 +64,7 @@ static void print_table(FILE *out, const plan *p, const migration *m)
         fprintf(out, ", %s ranges on %s", cal_interval_name(t->part.interval), t->part.key.s);
     fputc('\n', out);
     fprintf(out, "  phase %s: migration '%s' (%s)\n", m->phase, m->name,
-            m->in_tx ? "one transaction" : "several files");
+            m->in_tx ? "one transaction" : "outside a transaction block, alone in its file");
     print_steps(out, "up", m->up, m->nup);
     print_steps(out, "down", m->down, m->ndown);
     if (t->strategy == STRATEGY_PARTITION) {

@@ -510,7 +510,8 @@ END
 $partc$;
 
 -- After the swap, until cleanup: mirror every write back into the old table,
--- so that rolling the swap back loses nothing.
+-- so that rolling the swap back loses nothing.  A row trigger, so that it is
+-- on every partition and also sees writes made to a partition by its name.
 CREATE FUNCTION public.audit_logs_sync_reverse()
 RETURNS trigger
 LANGUAGE plpgsql
@@ -519,10 +520,10 @@ SET search_path = pg_catalog, pg_temp
 AS $partc$
 BEGIN
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        DELETE FROM public.audit_logs_old x USING o WHERE x.id = o.id;
+        DELETE FROM public.audit_logs_old x WHERE x.id = OLD.id;
     END IF;
     IF TG_OP IN ('INSERT', 'UPDATE') THEN
-        INSERT INTO public.audit_logs_old OVERRIDING SYSTEM VALUE SELECT * FROM n;
+        INSERT INTO public.audit_logs_old OVERRIDING SYSTEM VALUE SELECT (NEW).*;
     END IF;
     RETURN NULL;
 END
@@ -568,12 +569,18 @@ BEGIN
     IF v_fn IS NULL THEN
         RETURN;
     END IF;
-    EXECUTE format('CREATE TRIGGER partc_sync_insert AFTER INSERT ON %s REFERENCING NEW TABLE AS n'
-                   ' FOR EACH STATEMENT EXECUTE FUNCTION %s()', v_on, v_fn);
-    EXECUTE format('CREATE TRIGGER partc_sync_update AFTER UPDATE ON %s REFERENCING OLD TABLE AS o NEW TABLE AS n'
-                   ' FOR EACH STATEMENT EXECUTE FUNCTION %s()', v_on, v_fn);
-    EXECUTE format('CREATE TRIGGER partc_sync_delete AFTER DELETE ON %s REFERENCING OLD TABLE AS o'
-                   ' FOR EACH STATEMENT EXECUTE FUNCTION %s()', v_on, v_fn);
+    IF p_mode = 'reverse' THEN
+        EXECUTE format('CREATE TRIGGER partc_sync_insert AFTER INSERT ON %s FOR EACH ROW EXECUTE FUNCTION %s()', v_on, v_fn);
+        EXECUTE format('CREATE TRIGGER partc_sync_update AFTER UPDATE ON %s FOR EACH ROW EXECUTE FUNCTION %s()', v_on, v_fn);
+        EXECUTE format('CREATE TRIGGER partc_sync_delete AFTER DELETE ON %s FOR EACH ROW EXECUTE FUNCTION %s()', v_on, v_fn);
+    ELSE
+        EXECUTE format('CREATE TRIGGER partc_sync_insert AFTER INSERT ON %s REFERENCING NEW TABLE AS n'
+                       ' FOR EACH STATEMENT EXECUTE FUNCTION %s()', v_on, v_fn);
+        EXECUTE format('CREATE TRIGGER partc_sync_update AFTER UPDATE ON %s REFERENCING OLD TABLE AS o NEW TABLE AS n'
+                       ' FOR EACH STATEMENT EXECUTE FUNCTION %s()', v_on, v_fn);
+        EXECUTE format('CREATE TRIGGER partc_sync_delete AFTER DELETE ON %s REFERENCING OLD TABLE AS o'
+                       ' FOR EACH STATEMENT EXECUTE FUNCTION %s()', v_on, v_fn);
+    END IF;
     EXECUTE format('CREATE TRIGGER partc_sync_truncate BEFORE TRUNCATE ON %s'
                    ' FOR EACH STATEMENT EXECUTE FUNCTION %s()', v_on, 'public.audit_logs_sync_guard');
 END

@@ -1,5 +1,5 @@
 --! placeholders: tag, table, table_lit, shadow, shadow_lit, old, old_lit, log, log_lit, state, log_cols,
---! ident_cols, match_x_o, match_x_l, ident_x_o, ident_o_u, fn_capture, fn_forward, fn_reverse, fn_guard,
+--! ident_cols, match_x_o, match_x_l, ident_x_old, ident_o_u, fn_capture, fn_forward, fn_reverse, fn_guard,
 --! fn_mode, fn_replay, search_path, fn_capture_lit, fn_forward_lit, fn_reverse_lit, fn_guard_lit
 -- The sync log: the keys of rows written while the backfill copies.
 CREATE TABLE {{log}} AS SELECT {{log_cols}} FROM {{table}} WITH NO DATA;
@@ -59,7 +59,8 @@ END
 ${{tag}}$;
 
 -- After the swap, until cleanup: mirror every write back into the old table,
--- so that rolling the swap back loses nothing.
+-- so that rolling the swap back loses nothing.  A row trigger, so that it is
+-- on every partition and also sees writes made to a partition by its name.
 CREATE FUNCTION {{fn_reverse}}()
 RETURNS trigger
 LANGUAGE plpgsql
@@ -68,10 +69,10 @@ SET search_path = {{search_path}}
 AS ${{tag}}$
 BEGIN
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        DELETE FROM {{old}} x USING o WHERE {{ident_x_o}};
+        DELETE FROM {{old}} x WHERE {{ident_x_old}};
     END IF;
     IF TG_OP IN ('INSERT', 'UPDATE') THEN
-        INSERT INTO {{old}} OVERRIDING SYSTEM VALUE SELECT * FROM n;
+        INSERT INTO {{old}} OVERRIDING SYSTEM VALUE SELECT (NEW).*;
     END IF;
     RETURN NULL;
 END
@@ -117,12 +118,18 @@ BEGIN
     IF v_fn IS NULL THEN
         RETURN;
     END IF;
-    EXECUTE format('CREATE TRIGGER partc_sync_insert AFTER INSERT ON %s REFERENCING NEW TABLE AS n'
-                   ' FOR EACH STATEMENT EXECUTE FUNCTION %s()', v_on, v_fn);
-    EXECUTE format('CREATE TRIGGER partc_sync_update AFTER UPDATE ON %s REFERENCING OLD TABLE AS o NEW TABLE AS n'
-                   ' FOR EACH STATEMENT EXECUTE FUNCTION %s()', v_on, v_fn);
-    EXECUTE format('CREATE TRIGGER partc_sync_delete AFTER DELETE ON %s REFERENCING OLD TABLE AS o'
-                   ' FOR EACH STATEMENT EXECUTE FUNCTION %s()', v_on, v_fn);
+    IF p_mode = 'reverse' THEN
+        EXECUTE format('CREATE TRIGGER partc_sync_insert AFTER INSERT ON %s FOR EACH ROW EXECUTE FUNCTION %s()', v_on, v_fn);
+        EXECUTE format('CREATE TRIGGER partc_sync_update AFTER UPDATE ON %s FOR EACH ROW EXECUTE FUNCTION %s()', v_on, v_fn);
+        EXECUTE format('CREATE TRIGGER partc_sync_delete AFTER DELETE ON %s FOR EACH ROW EXECUTE FUNCTION %s()', v_on, v_fn);
+    ELSE
+        EXECUTE format('CREATE TRIGGER partc_sync_insert AFTER INSERT ON %s REFERENCING NEW TABLE AS n'
+                       ' FOR EACH STATEMENT EXECUTE FUNCTION %s()', v_on, v_fn);
+        EXECUTE format('CREATE TRIGGER partc_sync_update AFTER UPDATE ON %s REFERENCING OLD TABLE AS o NEW TABLE AS n'
+                       ' FOR EACH STATEMENT EXECUTE FUNCTION %s()', v_on, v_fn);
+        EXECUTE format('CREATE TRIGGER partc_sync_delete AFTER DELETE ON %s REFERENCING OLD TABLE AS o'
+                       ' FOR EACH STATEMENT EXECUTE FUNCTION %s()', v_on, v_fn);
+    END IF;
     EXECUTE format('CREATE TRIGGER partc_sync_truncate BEFORE TRUNCATE ON %s'
                    ' FOR EACH STATEMENT EXECUTE FUNCTION %s()', v_on, {{fn_guard_lit}});
 END
