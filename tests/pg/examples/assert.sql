@@ -57,8 +57,10 @@ BEGIN
     DELETE FROM public.jobs WHERE id = v_id;
     ASSERT NOT EXISTS (SELECT 1 FROM public.jobs_old WHERE id = v_id), 'delete mirrored to jobs_old';
     -- a write to a partition by its name is mirrored too
-    INSERT INTO public.jobs_y2026m11 (organization_id, created_at)
-    SELECT organization_id, '2026-11-21' FROM public.jobs LIMIT 1 RETURNING id INTO v_id;
+    -- (PostgreSQL 15 applies the parent's identity only through the parent)
+    INSERT INTO public.jobs_y2026m11 (id, organization_id, created_at)
+    SELECT (SELECT max(id) + 1000 FROM public.jobs), organization_id, '2026-11-21' FROM public.jobs LIMIT 1
+    RETURNING id INTO v_id;
     ASSERT EXISTS (SELECT 1 FROM public.jobs_old WHERE id = v_id), 'partition insert mirrored to jobs_old';
     DELETE FROM public.jobs_y2026m11 WHERE id = v_id;
     ASSERT NOT EXISTS (SELECT 1 FROM public.jobs_old WHERE id = v_id), 'partition delete mirrored to jobs_old';
