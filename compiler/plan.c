@@ -188,7 +188,7 @@ static void plan_prepare(builder *b, const table *t, int64_t as_of)
     if (sched)
         down(b, "unschedule", "none", "remove the pg_cron job if there is one");
     down(b, "conv_guard_unswapped", "none", arena_printf(a, "refuse while %s is swapped", q));
-    down(b, "conv_drop_objects", arena_printf(a, "SHARE ROW EXCLUSIVE on %s (dropping the sync triggers)", q),
+    down(b, "conv_drop_objects", arena_printf(a, "ACCESS EXCLUSIVE on %s, briefly (dropping the sync triggers)", q),
          "drop the sync triggers, functions, procedure, log and state");
     down(b, "drop_fn_partition_health", "none",
          arena_printf(a, "drop view %s and function %s", names_view_health(a, t), names_fn_health(a, t)));
@@ -265,7 +265,7 @@ static void plan_cleanup(builder *b, const table *t)
     const char *ol = arena_printf(a, "%s.%s", t->schema.s, names_old(a, t));
     up(b, "conv_cleanup", "none",
        arena_printf(a, "refuse before migrate.keep_old has passed since the swap"));
-    up(b, "conv_drop_objects", arena_printf(a, "SHARE ROW EXCLUSIVE on %s (dropping the sync triggers)", b->qname),
+    up(b, "conv_drop_objects", arena_printf(a, "ACCESS EXCLUSIVE on %s, briefly (dropping the sync triggers)", b->qname),
        "drop the sync triggers, functions, procedure, log and state");
     up(b, "drop_table", arena_printf(a, "ACCESS EXCLUSIVE on %s", ol), arena_printf(a, "drop table %s", ol))->rel =
         REL_OLD;

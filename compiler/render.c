@@ -355,13 +355,13 @@ static const char *match(rctx *c, const slist *l, const char *x, const char *y)
     return r;
 }
 
-/* (o.a, o.b) IN (SELECT u.a, u.b FROM unnest(v_done) u) */
-static const char *ident_in_done(rctx *c, const slist *l)
+/* (x.a, x.b) IN (SELECT u.a, u.b FROM unnest(v_done) u) */
+static const char *ident_in_done(rctx *c, const slist *l, const char *x)
 {
     strbuf sb = STRBUF_INIT, sel = STRBUF_INIT;
     for (size_t i = 0; i < l->n; i++) {
         const char *col = ident(c, l->v[i].s);
-        sb_addf(&sb, "%so.%s", i ? ", " : "", col);
+        sb_addf(&sb, "%s%s.%s", i ? ", " : "", x, col);
         sb_addf(&sel, "%su.%s", i ? ", " : "", col);
     }
     const char *r = arena_printf(c->a, "(%s) IN (SELECT %s FROM unnest(v_done) u)", sb_str(&sb), sb_str(&sel));
@@ -596,7 +596,7 @@ static void convert_vars(rctx *c)
         {"log", "sync_log"},          {"state", "backfill_state"}, {"fn_capture", "sync_capture"},
         {"fn_forward", "sync_forward"}, {"fn_reverse", "sync_reverse"}, {"fn_guard", "sync_guard"},
         {"fn_mode", "sync_mode"},     {"fn_replay", "sync_replay"}, {"proc_backfill", "backfill"},
-        {"fn_indexes", "backfill_indexes"}, {"fn_reset", "backfill_reset"}};
+        {"fn_indexes", "backfill_indexes"}, {"fn_reset", "backfill_reset"}, {"fn_begin", "backfill_begin"}};
     for (size_t i = 0; i < sizeof objs / sizeof objs[0]; i++) {
         const char *q = qual(c, names_conv(a, t, objs[i][1]));
         tvars_set(b, objs[i][0], q);
@@ -606,10 +606,10 @@ static void convert_vars(rctx *c)
     tvars_set(b, "log_cols", ident_list(c, &lc));
     tvars_set(b, "ident_cols", ident_list(c, &t->primary_key));
     tvars_set(b, "match_x_o", match(c, &lc, "x", "o"));
-    tvars_set(b, "match_x_l", match(c, &lc, "x", "l"));
+    tvars_set(b, "ident_x_u", ident_in_done(c, &t->primary_key, "x"));
     tvars_set(b, "ident_x_old", match(c, &t->primary_key, "x", "OLD"));
     tvars_set(b, "ident_match_l_o", match(c, &t->primary_key, "l", "o"));
-    tvars_set(b, "ident_o_u", ident_in_done(c, &t->primary_key));
+    tvars_set(b, "ident_o_u", ident_in_done(c, &t->primary_key, "o"));
     tvars_set(b, "search_path_lit", lit(c, "pg_catalog, pg_temp"));
     tvars_set(b, "batch_size", arena_printf(a, "%lld", (long long)t->migrate.batch_size));
     tvars_set(b, "batch_pause", arena_printf(a, "%s::interval",

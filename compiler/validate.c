@@ -980,7 +980,7 @@ static void validate_convert(vctx *v, const table *t, size_t ti, bool quiet)
     static const char *const rels[] = {"sync_log", "backfill_state"};
     static const char *const fns[] = {"sync_capture", "sync_forward", "sync_reverse", "sync_guard",
                                       "sync_mode", "sync_replay", "backfill", "backfill_indexes",
-                                      "backfill_reset"};
+                                      "backfill_reset", "backfill_begin"};
     for (size_t i = 0; i < sizeof rels / sizeof rels[0]; i++) {
         const char *n = names_conv(a, t, rels[i]);
         check_len(v, n, true, t->name.at, "shorten the table name");

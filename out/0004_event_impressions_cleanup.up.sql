@@ -26,9 +26,10 @@ END
 $partc$;
 
 -- drop the sync triggers, functions, procedure, log and state
-SELECT public.event_impressions_sync_mode('off');
+SELECT public.event_impressions_sync_mode('drop');
 DROP PROCEDURE public.event_impressions_backfill(integer, interval);
 DROP FUNCTION public.event_impressions_backfill_reset();
+DROP FUNCTION public.event_impressions_backfill_begin();
 DROP FUNCTION public.event_impressions_backfill_indexes(boolean);
 DROP FUNCTION public.event_impressions_sync_replay(integer);
 DROP FUNCTION public.event_impressions_sync_mode(text);

@@ -26,9 +26,10 @@ END
 $partc$;
 
 -- drop the sync triggers, functions, procedure, log and state
-SELECT public.jobs_sync_mode('off');
+SELECT public.jobs_sync_mode('drop');
 DROP PROCEDURE public.jobs_backfill(integer, interval);
 DROP FUNCTION public.jobs_backfill_reset();
+DROP FUNCTION public.jobs_backfill_begin();
 DROP FUNCTION public.jobs_backfill_indexes(boolean);
 DROP FUNCTION public.jobs_sync_replay(integer);
 DROP FUNCTION public.jobs_sync_mode(text);

@@ -436,6 +436,9 @@ SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $partc$
 BEGIN
+    IF TG_RELID <> 'public.ingest_idempotency'::regclass THEN
+        RAISE EXCEPTION 'partc: % is not a trigger of %', TG_NAME, 'public.ingest_idempotency';
+    END IF;
     IF TG_OP = 'INSERT' THEN
         INSERT INTO public.ingest_idempotency_sync_log (site_id, idempotency_key, created_at) SELECT site_id, idempotency_key, created_at FROM n;
     ELSIF TG_OP = 'UPDATE' THEN
@@ -455,6 +458,15 @@ SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $partc$
 BEGIN
+    IF TG_RELID <> 'public.ingest_idempotency'::regclass THEN
+        RAISE EXCEPTION 'partc: % is not a trigger of %', TG_NAME, 'public.ingest_idempotency';
+    END IF;
+    -- a snapshot taken before the switch to mirroring (REPEATABLE READ,
+    -- SERIALIZABLE) does not see what the backfill wrote: retry
+    IF (SELECT s.phase FROM public.ingest_idempotency_backfill_state s) NOT IN ('verify', 'done', 'swapped') THEN
+        RAISE EXCEPTION 'partc: this transaction''s snapshot predates the mirroring of %', 'public.ingest_idempotency'
+            USING ERRCODE = 'serialization_failure', HINT = 'retry the transaction';
+    END IF;
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
         DELETE FROM public.ingest_idempotency_new x USING o WHERE x.site_id = o.site_id AND x.idempotency_key = o.idempotency_key AND x.created_at = o.created_at;
     END IF;
@@ -496,49 +508,70 @@ BEGIN
 END
 $partc$;
 
--- Installs the sync triggers of one mode: capture | forward | reverse | off.
+-- The sync triggers, created once and switched on and off by mode (ALTER
+-- TABLE ... ENABLE/DISABLE TRIGGER takes SHARE ROW EXCLUSIVE, not the ACCESS
+-- EXCLUSIVE of CREATE/DROP TRIGGER).  ENABLE ALWAYS: they fire also under
+-- session_replication_role = replica.  On the table: capture and forward
+-- (statement triggers with transition tables) and the TRUNCATE guard; on the
+-- shadow: reverse (row triggers, cloned to every partition) and the guard.
+CREATE TRIGGER partc_sync_capture_insert AFTER INSERT ON public.ingest_idempotency REFERENCING NEW TABLE AS n
+    FOR EACH STATEMENT EXECUTE FUNCTION public.ingest_idempotency_sync_capture();
+CREATE TRIGGER partc_sync_capture_update AFTER UPDATE ON public.ingest_idempotency REFERENCING OLD TABLE AS o NEW TABLE AS n
+    FOR EACH STATEMENT EXECUTE FUNCTION public.ingest_idempotency_sync_capture();
+CREATE TRIGGER partc_sync_capture_delete AFTER DELETE ON public.ingest_idempotency REFERENCING OLD TABLE AS o
+    FOR EACH STATEMENT EXECUTE FUNCTION public.ingest_idempotency_sync_capture();
+CREATE TRIGGER partc_sync_forward_insert AFTER INSERT ON public.ingest_idempotency REFERENCING NEW TABLE AS n
+    FOR EACH STATEMENT EXECUTE FUNCTION public.ingest_idempotency_sync_forward();
+CREATE TRIGGER partc_sync_forward_update AFTER UPDATE ON public.ingest_idempotency REFERENCING OLD TABLE AS o NEW TABLE AS n
+    FOR EACH STATEMENT EXECUTE FUNCTION public.ingest_idempotency_sync_forward();
+CREATE TRIGGER partc_sync_forward_delete AFTER DELETE ON public.ingest_idempotency REFERENCING OLD TABLE AS o
+    FOR EACH STATEMENT EXECUTE FUNCTION public.ingest_idempotency_sync_forward();
+CREATE TRIGGER partc_sync_guard BEFORE TRUNCATE ON public.ingest_idempotency FOR EACH STATEMENT EXECUTE FUNCTION public.ingest_idempotency_sync_guard();
+CREATE TRIGGER partc_sync_reverse_insert AFTER INSERT ON public.ingest_idempotency_new FOR EACH ROW EXECUTE FUNCTION public.ingest_idempotency_sync_reverse();
+CREATE TRIGGER partc_sync_reverse_update AFTER UPDATE ON public.ingest_idempotency_new FOR EACH ROW EXECUTE FUNCTION public.ingest_idempotency_sync_reverse();
+CREATE TRIGGER partc_sync_reverse_delete AFTER DELETE ON public.ingest_idempotency_new FOR EACH ROW EXECUTE FUNCTION public.ingest_idempotency_sync_reverse();
+CREATE TRIGGER partc_sync_guard BEFORE TRUNCATE ON public.ingest_idempotency_new FOR EACH STATEMENT EXECUTE FUNCTION public.ingest_idempotency_sync_guard();
+-- they run as their owner: nobody else may attach them to a table of theirs
+REVOKE ALL ON FUNCTION public.ingest_idempotency_sync_capture(), public.ingest_idempotency_sync_forward(), public.ingest_idempotency_sync_reverse() FROM PUBLIC;
+
+-- Switches the sync triggers to one mode: capture | forward | reverse | off,
+-- or drops them all (drop).
 CREATE FUNCTION public.ingest_idempotency_sync_mode(p_mode text)
 RETURNS void
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $partc$
 DECLARE
-    v_rel regclass;
-    v_on  regclass := pg_catalog.to_regclass('public.ingest_idempotency');
-    v_fn  text;
-    v_tg  name;
+    v_table regclass := pg_catalog.to_regclass('public.ingest_idempotency');
+    v_on    boolean;
+    r       record;
 BEGIN
-    FOREACH v_rel IN ARRAY ARRAY[v_on, pg_catalog.to_regclass('public.ingest_idempotency_new'), pg_catalog.to_regclass('public.ingest_idempotency_old')] LOOP
-        CONTINUE WHEN v_rel IS NULL;
-        FOR v_tg IN SELECT t.tgname FROM pg_catalog.pg_trigger t
-                     WHERE t.tgrelid = v_rel AND NOT t.tgisinternal
-                       AND t.tgname IN ('partc_sync_insert', 'partc_sync_update', 'partc_sync_delete', 'partc_sync_truncate')
-                     ORDER BY t.tgname LOOP
-            EXECUTE format('DROP TRIGGER %I ON %s', v_tg, v_rel);
-        END LOOP;
-    END LOOP;
-    IF p_mode NOT IN ('capture', 'forward', 'reverse', 'off') THEN
+    IF p_mode NOT IN ('capture', 'forward', 'reverse', 'off', 'drop') THEN
         RAISE EXCEPTION 'partc: unknown sync mode %', p_mode;
     END IF;
-    v_fn := CASE p_mode WHEN 'capture' THEN 'public.ingest_idempotency_sync_capture' WHEN 'forward' THEN 'public.ingest_idempotency_sync_forward'
-                        WHEN 'reverse' THEN 'public.ingest_idempotency_sync_reverse' END;
-    IF v_fn IS NULL THEN
-        RETURN;
-    END IF;
-    IF p_mode = 'reverse' THEN
-        EXECUTE format('CREATE TRIGGER partc_sync_insert AFTER INSERT ON %s FOR EACH ROW EXECUTE FUNCTION %s()', v_on, v_fn);
-        EXECUTE format('CREATE TRIGGER partc_sync_update AFTER UPDATE ON %s FOR EACH ROW EXECUTE FUNCTION %s()', v_on, v_fn);
-        EXECUTE format('CREATE TRIGGER partc_sync_delete AFTER DELETE ON %s FOR EACH ROW EXECUTE FUNCTION %s()', v_on, v_fn);
-    ELSE
-        EXECUTE format('CREATE TRIGGER partc_sync_insert AFTER INSERT ON %s REFERENCING NEW TABLE AS n'
-                       ' FOR EACH STATEMENT EXECUTE FUNCTION %s()', v_on, v_fn);
-        EXECUTE format('CREATE TRIGGER partc_sync_update AFTER UPDATE ON %s REFERENCING OLD TABLE AS o NEW TABLE AS n'
-                       ' FOR EACH STATEMENT EXECUTE FUNCTION %s()', v_on, v_fn);
-        EXECUTE format('CREATE TRIGGER partc_sync_delete AFTER DELETE ON %s REFERENCING OLD TABLE AS o'
-                       ' FOR EACH STATEMENT EXECUTE FUNCTION %s()', v_on, v_fn);
-    END IF;
-    EXECUTE format('CREATE TRIGGER partc_sync_truncate BEFORE TRUNCATE ON %s'
-                   ' FOR EACH STATEMENT EXECUTE FUNCTION %s()', v_on, 'public.ingest_idempotency_sync_guard');
+    FOR r IN SELECT t.tgrelid::regclass AS rel, t.tgname, t.tgenabled
+               FROM pg_catalog.pg_trigger t
+              WHERE t.tgrelid IN (SELECT x FROM unnest(ARRAY[v_table, pg_catalog.to_regclass('public.ingest_idempotency_new'),
+                                                             pg_catalog.to_regclass('public.ingest_idempotency_old')]) x WHERE x IS NOT NULL)
+                AND t.tgparentid = 0 AND t.tgname LIKE 'partc\_sync\_%'
+              ORDER BY t.tgrelid, t.tgname LOOP
+        IF p_mode = 'drop' THEN
+            EXECUTE format('DROP TRIGGER %I ON %s', r.tgname, r.rel);
+            CONTINUE;
+        END IF;
+        v_on := CASE
+            WHEN r.tgname LIKE 'partc\_sync\_capture\_%' THEN p_mode = 'capture'
+            WHEN r.tgname LIKE 'partc\_sync\_forward\_%' THEN p_mode = 'forward'
+            WHEN r.tgname LIKE 'partc\_sync\_reverse\_%' THEN p_mode = 'reverse'
+            -- the guard: on the table while it is copied and mirrored, on
+            -- both tables after the swap
+            ELSE (p_mode IN ('capture', 'forward') AND r.rel = v_table) OR p_mode = 'reverse' END;
+        IF v_on AND r.tgenabled <> 'A' THEN
+            EXECUTE format('ALTER TABLE %s ENABLE ALWAYS TRIGGER %I', r.rel, r.tgname);
+        ELSIF NOT v_on AND r.tgenabled <> 'D' THEN
+            EXECUTE format('ALTER TABLE %s DISABLE TRIGGER %I', r.rel, r.tgname);
+        END IF;
+    END LOOP;
 END
 $partc$;
 
@@ -559,7 +592,8 @@ BEGIN
     IF cardinality(v_done) = 0 THEN
         RETURN 0;
     END IF;
-    DELETE FROM public.ingest_idempotency_new x USING (SELECT DISTINCT site_id, idempotency_key, created_at FROM unnest(v_done)) l WHERE x.site_id = l.site_id AND x.idempotency_key = l.idempotency_key AND x.created_at = l.created_at;
+    -- every copy of those rows goes, wherever the copy or an earlier replay put it
+    DELETE FROM public.ingest_idempotency_new x WHERE (x.site_id, x.idempotency_key) IN (SELECT u.site_id, u.idempotency_key FROM unnest(v_done) u);
     INSERT INTO public.ingest_idempotency_new OVERRIDING SYSTEM VALUE
     SELECT o.* FROM public.ingest_idempotency o WHERE (o.site_id, o.idempotency_key) IN (SELECT u.site_id, u.idempotency_key FROM unnest(v_done) u);
     RETURN cardinality(v_done);
@@ -615,6 +649,24 @@ BEGIN
 END
 $partc$;
 
+-- Starts each transaction of the backfill: a pinned search_path and the
+-- lock that keeps a second backfill of the table out.  (No SET clause: its
+-- settings must outlive the call.)
+CREATE FUNCTION public.ingest_idempotency_backfill_begin()
+RETURNS void
+LANGUAGE plpgsql
+AS $partc$
+BEGIN
+    PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
+    IF pg_catalog.current_setting('transaction_isolation') <> 'read committed' THEN
+        RAISE EXCEPTION 'partc: the backfill must run in READ COMMITTED transactions';
+    END IF;
+    IF NOT pg_catalog.pg_try_advisory_xact_lock(pg_catalog.hashtextextended('public.ingest_idempotency' || ' backfill', 0)) THEN
+        RAISE EXCEPTION 'partc: another session is running the backfill of %', 'public.ingest_idempotency';
+    END IF;
+END
+$partc$;
+
 -- The backfill: copies the table into the shadow in batches of about
 -- p_batch_rows rows, one transaction each, by ranges of heap pages; builds
 -- the keys and indexes; applies the sync log; then, under a short lock that
@@ -638,17 +690,18 @@ DECLARE
     v_a      bigint;
     v_b      bigint;
 BEGIN
-    PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
+    -- every transaction of the backfill is READ COMMITTED: each statement
+    -- must see what writers committed before it (and COMMIT here refuses a
+    -- call inside a transaction block)
+    COMMIT;
+    SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
+    PERFORM public.ingest_idempotency_backfill_begin();
     IF p_batch_rows < 1 THEN
         RAISE EXCEPTION 'partc: p_batch_rows must be at least 1';
-    END IF;
-    IF NOT pg_catalog.pg_try_advisory_lock(pg_catalog.hashtextextended('public.ingest_idempotency' || ' backfill', 0)) THEN
-        RAISE EXCEPTION 'partc: another session is running the backfill of %', 'public.ingest_idempotency';
     END IF;
     SELECT * INTO v_st FROM public.ingest_idempotency_backfill_state;
     IF v_st.phase IN ('done', 'swapped') THEN
         RAISE NOTICE 'partc: the backfill of % is complete already', 'public.ingest_idempotency';
-        PERFORM pg_catalog.pg_advisory_unlock(pg_catalog.hashtextextended('public.ingest_idempotency' || ' backfill', 0));
         RETURN;
     END IF;
     IF v_st.phase <> 'new' THEN
@@ -671,7 +724,8 @@ BEGIN
                           FROM pg_catalog.pg_class c WHERE c.oid = 'public.ingest_idempotency'::regclass))))::bigint,
                    started_at = clock_timestamp();
             COMMIT;
-            PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
+            SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
+            PERFORM public.ingest_idempotency_backfill_begin();
             CONTINUE;
         END IF;
         IF pg_catalog.pg_relation_filenode('public.ingest_idempotency'::regclass) IS DISTINCT FROM v_st.filenode THEN
@@ -679,7 +733,8 @@ BEGIN
                 'public.ingest_idempotency';
             UPDATE public.ingest_idempotency_backfill_state SET phase = 'new';
             COMMIT;
-            PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
+            SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
+            PERFORM public.ingest_idempotency_backfill_begin();
             CONTINUE;
         END IF;
         v_pages := pg_catalog.pg_relation_size('public.ingest_idempotency'::regclass)
@@ -687,7 +742,8 @@ BEGIN
         IF v_st.next_page >= v_pages THEN
             UPDATE public.ingest_idempotency_backfill_state SET phase = 'index';
             COMMIT;
-            PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
+            SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
+            PERFORM public.ingest_idempotency_backfill_begin();
             RAISE NOTICE 'partc: % copied: % rows in % s', 'public.ingest_idempotency', v_st.rows_copied,
                 round(extract(epoch FROM clock_timestamp() - v_t0)::numeric, 1);
             EXIT;
@@ -706,7 +762,8 @@ BEGIN
                                   ELSE greatest(1, least(batch_pages * 4,
                                        ceil(batch_pages * p_batch_rows::numeric / v_n)::bigint)) END;
         COMMIT;
-        PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
+        SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
+        PERFORM public.ingest_idempotency_backfill_begin();
         IF clock_timestamp() - v_said >= interval '5 seconds' THEN
             v_said := clock_timestamp();
             RAISE NOTICE 'partc: % backfill: % rows, % %% of the pages, % rows/s', 'public.ingest_idempotency',
@@ -724,7 +781,8 @@ BEGIN
         PERFORM public.ingest_idempotency_backfill_indexes(true);
         UPDATE public.ingest_idempotency_backfill_state SET phase = 'replay';
         COMMIT;
-        PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
+        SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
+        PERFORM public.ingest_idempotency_backfill_begin();
         v_st.phase := 'replay';
     END IF;
 
@@ -734,12 +792,14 @@ BEGIN
             PERFORM pg_catalog.set_config('synchronous_commit', 'off', true);
             v_n := public.ingest_idempotency_sync_replay(p_batch_rows);
             COMMIT;
-            PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
+            SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
+            PERFORM public.ingest_idempotency_backfill_begin();
             EXIT WHEN v_n < p_batch_rows;
         END LOOP;
         UPDATE public.ingest_idempotency_backfill_state SET phase = 'switch';
         COMMIT;
-        PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
+        SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
+        PERFORM public.ingest_idempotency_backfill_begin();
         v_st.phase := 'switch';
     END IF;
 
@@ -766,11 +826,13 @@ BEGIN
                 RAISE NOTICE 'partc: % is busy, trying again (% of 30)', 'public.ingest_idempotency', v_tries;
             END;
             COMMIT;
-            PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
+            SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
+            PERFORM public.ingest_idempotency_backfill_begin();
             EXIT WHEN v_ok;
             v_n := public.ingest_idempotency_sync_replay(p_batch_rows);
             COMMIT;
-            PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
+            SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
+            PERFORM public.ingest_idempotency_backfill_begin();
             PERFORM pg_catalog.pg_sleep(1);
         END LOOP;
         v_st.phase := 'verify';
@@ -790,7 +852,6 @@ BEGIN
         COMMIT;
         RAISE NOTICE 'partc: the backfill of % is done: % rows in both tables', 'public.ingest_idempotency', v_a;
     END IF;
-    PERFORM pg_catalog.pg_advisory_unlock(pg_catalog.hashtextextended('public.ingest_idempotency' || ' backfill', 0));
 END
 $partc$;
 

@@ -26,9 +26,10 @@ END
 $partc$;
 
 -- drop the sync triggers, functions, procedure, log and state
-SELECT public.ingest_idempotency_sync_mode('off');
+SELECT public.ingest_idempotency_sync_mode('drop');
 DROP PROCEDURE public.ingest_idempotency_backfill(integer, interval);
 DROP FUNCTION public.ingest_idempotency_backfill_reset();
+DROP FUNCTION public.ingest_idempotency_backfill_begin();
 DROP FUNCTION public.ingest_idempotency_backfill_indexes(boolean);
 DROP FUNCTION public.ingest_idempotency_sync_replay(integer);
 DROP FUNCTION public.ingest_idempotency_sync_mode(text);

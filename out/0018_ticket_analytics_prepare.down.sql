@@ -26,9 +26,10 @@ END
 $partc$;
 
 -- drop the sync triggers, functions, procedure, log and state
-SELECT public.ticket_analytics_sync_mode('off');
+SELECT public.ticket_analytics_sync_mode('drop');
 DROP PROCEDURE public.ticket_analytics_backfill(integer, interval);
 DROP FUNCTION public.ticket_analytics_backfill_reset();
+DROP FUNCTION public.ticket_analytics_backfill_begin();
 DROP FUNCTION public.ticket_analytics_backfill_indexes(boolean);
 DROP FUNCTION public.ticket_analytics_sync_replay(integer);
 DROP FUNCTION public.ticket_analytics_sync_mode(text);

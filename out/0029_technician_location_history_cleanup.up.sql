@@ -26,9 +26,10 @@ END
 $partc$;
 
 -- drop the sync triggers, functions, procedure, log and state
-SELECT public.technician_location_history_sync_mode('off');
+SELECT public.technician_location_history_sync_mode('drop');
 DROP PROCEDURE public.technician_location_history_backfill(integer, interval);
 DROP FUNCTION public.technician_location_history_backfill_reset();
+DROP FUNCTION public.technician_location_history_backfill_begin();
 DROP FUNCTION public.technician_location_history_backfill_indexes(boolean);
 DROP FUNCTION public.technician_location_history_sync_replay(integer);
 DROP FUNCTION public.technician_location_history_sync_mode(text);

@@ -1,6 +1,6 @@
 --! placeholders: tag, table, table_lit, shadow, shadow_lit, log, state, ident_match_l_o, fn_indexes, fn_reset,
 --! fn_mode, fn_replay, proc_backfill, search_path, search_path_lit, batch_size, batch_pause, migrate_lock_timeout,
---! build_keys, drop_keys
+--! build_keys, drop_keys, fn_begin
 -- Drops (false) or builds (true) the shadow's keys and indexes.  The copy
 -- runs without them and builds each once at the end, which is faster than
 -- keeping them up to date row by row.
@@ -38,6 +38,24 @@ BEGIN
 END
 ${{tag}}$;
 
+-- Starts each transaction of the backfill: a pinned search_path and the
+-- lock that keeps a second backfill of the table out.  (No SET clause: its
+-- settings must outlive the call.)
+CREATE FUNCTION {{fn_begin}}()
+RETURNS void
+LANGUAGE plpgsql
+AS ${{tag}}$
+BEGIN
+    PERFORM pg_catalog.set_config('search_path', {{search_path_lit}}, true);
+    IF pg_catalog.current_setting('transaction_isolation') <> 'read committed' THEN
+        RAISE EXCEPTION 'partc: the backfill must run in READ COMMITTED transactions';
+    END IF;
+    IF NOT pg_catalog.pg_try_advisory_xact_lock(pg_catalog.hashtextextended({{table_lit}} || ' backfill', 0)) THEN
+        RAISE EXCEPTION 'partc: another session is running the backfill of %', {{table_lit}};
+    END IF;
+END
+${{tag}}$;
+
 -- The backfill: copies the table into the shadow in batches of about
 -- p_batch_rows rows, one transaction each, by ranges of heap pages; builds
 -- the keys and indexes; applies the sync log; then, under a short lock that
@@ -61,17 +79,18 @@ DECLARE
     v_a      bigint;
     v_b      bigint;
 BEGIN
-    PERFORM pg_catalog.set_config('search_path', {{search_path_lit}}, true);
+    -- every transaction of the backfill is READ COMMITTED: each statement
+    -- must see what writers committed before it (and COMMIT here refuses a
+    -- call inside a transaction block)
+    COMMIT;
+    SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
+    PERFORM {{fn_begin}}();
     IF p_batch_rows < 1 THEN
         RAISE EXCEPTION 'partc: p_batch_rows must be at least 1';
-    END IF;
-    IF NOT pg_catalog.pg_try_advisory_lock(pg_catalog.hashtextextended({{table_lit}} || ' backfill', 0)) THEN
-        RAISE EXCEPTION 'partc: another session is running the backfill of %', {{table_lit}};
     END IF;
     SELECT * INTO v_st FROM {{state}};
     IF v_st.phase IN ('done', 'swapped') THEN
         RAISE NOTICE 'partc: the backfill of % is complete already', {{table_lit}};
-        PERFORM pg_catalog.pg_advisory_unlock(pg_catalog.hashtextextended({{table_lit}} || ' backfill', 0));
         RETURN;
     END IF;
     IF v_st.phase <> 'new' THEN
@@ -94,7 +113,8 @@ BEGIN
                           FROM pg_catalog.pg_class c WHERE c.oid = {{table_lit}}::regclass))))::bigint,
                    started_at = clock_timestamp();
             COMMIT;
-            PERFORM pg_catalog.set_config('search_path', {{search_path_lit}}, true);
+            SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
+            PERFORM {{fn_begin}}();
             CONTINUE;
         END IF;
         IF pg_catalog.pg_relation_filenode({{table_lit}}::regclass) IS DISTINCT FROM v_st.filenode THEN
@@ -102,7 +122,8 @@ BEGIN
                 {{table_lit}};
             UPDATE {{state}} SET phase = 'new';
             COMMIT;
-            PERFORM pg_catalog.set_config('search_path', {{search_path_lit}}, true);
+            SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
+            PERFORM {{fn_begin}}();
             CONTINUE;
         END IF;
         v_pages := pg_catalog.pg_relation_size({{table_lit}}::regclass)
@@ -110,7 +131,8 @@ BEGIN
         IF v_st.next_page >= v_pages THEN
             UPDATE {{state}} SET phase = 'index';
             COMMIT;
-            PERFORM pg_catalog.set_config('search_path', {{search_path_lit}}, true);
+            SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
+            PERFORM {{fn_begin}}();
             RAISE NOTICE 'partc: % copied: % rows in % s', {{table_lit}}, v_st.rows_copied,
                 round(extract(epoch FROM clock_timestamp() - v_t0)::numeric, 1);
             EXIT;
@@ -129,7 +151,8 @@ BEGIN
                                   ELSE greatest(1, least(batch_pages * 4,
                                        ceil(batch_pages * p_batch_rows::numeric / v_n)::bigint)) END;
         COMMIT;
-        PERFORM pg_catalog.set_config('search_path', {{search_path_lit}}, true);
+        SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
+        PERFORM {{fn_begin}}();
         IF clock_timestamp() - v_said >= interval '5 seconds' THEN
             v_said := clock_timestamp();
             RAISE NOTICE 'partc: % backfill: % rows, % %% of the pages, % rows/s', {{table_lit}},
@@ -147,7 +170,8 @@ BEGIN
         PERFORM {{fn_indexes}}(true);
         UPDATE {{state}} SET phase = 'replay';
         COMMIT;
-        PERFORM pg_catalog.set_config('search_path', {{search_path_lit}}, true);
+        SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
+        PERFORM {{fn_begin}}();
         v_st.phase := 'replay';
     END IF;
 
@@ -157,12 +181,14 @@ BEGIN
             PERFORM pg_catalog.set_config('synchronous_commit', 'off', true);
             v_n := {{fn_replay}}(p_batch_rows);
             COMMIT;
-            PERFORM pg_catalog.set_config('search_path', {{search_path_lit}}, true);
+            SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
+            PERFORM {{fn_begin}}();
             EXIT WHEN v_n < p_batch_rows;
         END LOOP;
         UPDATE {{state}} SET phase = 'switch';
         COMMIT;
-        PERFORM pg_catalog.set_config('search_path', {{search_path_lit}}, true);
+        SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
+        PERFORM {{fn_begin}}();
         v_st.phase := 'switch';
     END IF;
 
@@ -189,11 +215,13 @@ BEGIN
                 RAISE NOTICE 'partc: % is busy, trying again (% of 30)', {{table_lit}}, v_tries;
             END;
             COMMIT;
-            PERFORM pg_catalog.set_config('search_path', {{search_path_lit}}, true);
+            SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
+            PERFORM {{fn_begin}}();
             EXIT WHEN v_ok;
             v_n := {{fn_replay}}(p_batch_rows);
             COMMIT;
-            PERFORM pg_catalog.set_config('search_path', {{search_path_lit}}, true);
+            SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
+            PERFORM {{fn_begin}}();
             PERFORM pg_catalog.pg_sleep(1);
         END LOOP;
         v_st.phase := 'verify';
@@ -213,6 +241,5 @@ BEGIN
         COMMIT;
         RAISE NOTICE 'partc: the backfill of % is done: % rows in both tables', {{table_lit}}, v_a;
     END IF;
-    PERFORM pg_catalog.pg_advisory_unlock(pg_catalog.hashtextextended({{table_lit}} || ' backfill', 0));
 END
 ${{tag}}$;

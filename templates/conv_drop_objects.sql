@@ -1,8 +1,9 @@
---! placeholders: fn_mode, proc_backfill, fn_reset, fn_indexes, fn_replay, fn_guard, fn_reverse, fn_forward,
+--! placeholders: fn_begin, fn_mode, proc_backfill, fn_reset, fn_indexes, fn_replay, fn_guard, fn_reverse, fn_forward,
 --! fn_capture, state, log
-SELECT {{fn_mode}}('off');
+SELECT {{fn_mode}}('drop');
 DROP PROCEDURE {{proc_backfill}}(integer, interval);
 DROP FUNCTION {{fn_reset}}();
+DROP FUNCTION {{fn_begin}}();
 DROP FUNCTION {{fn_indexes}}(boolean);
 DROP FUNCTION {{fn_replay}}(integer);
 DROP FUNCTION {{fn_mode}}(text);

@@ -1,6 +1,6 @@
 --! placeholders: tag, table, table_lit, shadow, shadow_lit, old, old_lit, log, log_lit, state, log_cols,
---! ident_cols, match_x_o, match_x_l, ident_x_old, ident_o_u, fn_capture, fn_forward, fn_reverse, fn_guard,
---! fn_mode, fn_replay, search_path, fn_capture_lit, fn_forward_lit, fn_reverse_lit, fn_guard_lit
+--! ident_cols, match_x_o, ident_x_u, ident_x_old, ident_o_u, fn_capture, fn_forward, fn_reverse, fn_guard,
+--! fn_mode, fn_replay, search_path
 -- The sync log: the keys of rows written while the backfill copies.
 CREATE TABLE {{log}} AS SELECT {{log_cols}} FROM {{table}} WITH NO DATA;
 ALTER TABLE {{log}} ADD COLUMN seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY;
@@ -29,6 +29,9 @@ SECURITY DEFINER
 SET search_path = {{search_path}}
 AS ${{tag}}$
 BEGIN
+    IF TG_RELID <> {{table_lit}}::regclass THEN
+        RAISE EXCEPTION 'partc: % is not a trigger of %', TG_NAME, {{table_lit}};
+    END IF;
     IF TG_OP = 'INSERT' THEN
         INSERT INTO {{log}} ({{log_cols}}) SELECT {{log_cols}} FROM n;
     ELSIF TG_OP = 'UPDATE' THEN
@@ -48,6 +51,15 @@ SECURITY DEFINER
 SET search_path = {{search_path}}
 AS ${{tag}}$
 BEGIN
+    IF TG_RELID <> {{table_lit}}::regclass THEN
+        RAISE EXCEPTION 'partc: % is not a trigger of %', TG_NAME, {{table_lit}};
+    END IF;
+    -- a snapshot taken before the switch to mirroring (REPEATABLE READ,
+    -- SERIALIZABLE) does not see what the backfill wrote: retry
+    IF (SELECT s.phase FROM {{state}} s) NOT IN ('verify', 'done', 'swapped') THEN
+        RAISE EXCEPTION 'partc: this transaction''s snapshot predates the mirroring of %', {{table_lit}}
+            USING ERRCODE = 'serialization_failure', HINT = 'retry the transaction';
+    END IF;
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
         DELETE FROM {{shadow}} x USING o WHERE {{match_x_o}};
     END IF;
@@ -89,49 +101,70 @@ BEGIN
 END
 ${{tag}}$;
 
--- Installs the sync triggers of one mode: capture | forward | reverse | off.
+-- The sync triggers, created once and switched on and off by mode (ALTER
+-- TABLE ... ENABLE/DISABLE TRIGGER takes SHARE ROW EXCLUSIVE, not the ACCESS
+-- EXCLUSIVE of CREATE/DROP TRIGGER).  ENABLE ALWAYS: they fire also under
+-- session_replication_role = replica.  On the table: capture and forward
+-- (statement triggers with transition tables) and the TRUNCATE guard; on the
+-- shadow: reverse (row triggers, cloned to every partition) and the guard.
+CREATE TRIGGER partc_sync_capture_insert AFTER INSERT ON {{table}} REFERENCING NEW TABLE AS n
+    FOR EACH STATEMENT EXECUTE FUNCTION {{fn_capture}}();
+CREATE TRIGGER partc_sync_capture_update AFTER UPDATE ON {{table}} REFERENCING OLD TABLE AS o NEW TABLE AS n
+    FOR EACH STATEMENT EXECUTE FUNCTION {{fn_capture}}();
+CREATE TRIGGER partc_sync_capture_delete AFTER DELETE ON {{table}} REFERENCING OLD TABLE AS o
+    FOR EACH STATEMENT EXECUTE FUNCTION {{fn_capture}}();
+CREATE TRIGGER partc_sync_forward_insert AFTER INSERT ON {{table}} REFERENCING NEW TABLE AS n
+    FOR EACH STATEMENT EXECUTE FUNCTION {{fn_forward}}();
+CREATE TRIGGER partc_sync_forward_update AFTER UPDATE ON {{table}} REFERENCING OLD TABLE AS o NEW TABLE AS n
+    FOR EACH STATEMENT EXECUTE FUNCTION {{fn_forward}}();
+CREATE TRIGGER partc_sync_forward_delete AFTER DELETE ON {{table}} REFERENCING OLD TABLE AS o
+    FOR EACH STATEMENT EXECUTE FUNCTION {{fn_forward}}();
+CREATE TRIGGER partc_sync_guard BEFORE TRUNCATE ON {{table}} FOR EACH STATEMENT EXECUTE FUNCTION {{fn_guard}}();
+CREATE TRIGGER partc_sync_reverse_insert AFTER INSERT ON {{shadow}} FOR EACH ROW EXECUTE FUNCTION {{fn_reverse}}();
+CREATE TRIGGER partc_sync_reverse_update AFTER UPDATE ON {{shadow}} FOR EACH ROW EXECUTE FUNCTION {{fn_reverse}}();
+CREATE TRIGGER partc_sync_reverse_delete AFTER DELETE ON {{shadow}} FOR EACH ROW EXECUTE FUNCTION {{fn_reverse}}();
+CREATE TRIGGER partc_sync_guard BEFORE TRUNCATE ON {{shadow}} FOR EACH STATEMENT EXECUTE FUNCTION {{fn_guard}}();
+-- they run as their owner: nobody else may attach them to a table of theirs
+REVOKE ALL ON FUNCTION {{fn_capture}}(), {{fn_forward}}(), {{fn_reverse}}() FROM PUBLIC;
+
+-- Switches the sync triggers to one mode: capture | forward | reverse | off,
+-- or drops them all (drop).
 CREATE FUNCTION {{fn_mode}}(p_mode text)
 RETURNS void
 LANGUAGE plpgsql
 SET search_path = {{search_path}}
 AS ${{tag}}$
 DECLARE
-    v_rel regclass;
-    v_on  regclass := pg_catalog.to_regclass({{table_lit}});
-    v_fn  text;
-    v_tg  name;
+    v_table regclass := pg_catalog.to_regclass({{table_lit}});
+    v_on    boolean;
+    r       record;
 BEGIN
-    FOREACH v_rel IN ARRAY ARRAY[v_on, pg_catalog.to_regclass({{shadow_lit}}), pg_catalog.to_regclass({{old_lit}})] LOOP
-        CONTINUE WHEN v_rel IS NULL;
-        FOR v_tg IN SELECT t.tgname FROM pg_catalog.pg_trigger t
-                     WHERE t.tgrelid = v_rel AND NOT t.tgisinternal
-                       AND t.tgname IN ('partc_sync_insert', 'partc_sync_update', 'partc_sync_delete', 'partc_sync_truncate')
-                     ORDER BY t.tgname LOOP
-            EXECUTE format('DROP TRIGGER %I ON %s', v_tg, v_rel);
-        END LOOP;
-    END LOOP;
-    IF p_mode NOT IN ('capture', 'forward', 'reverse', 'off') THEN
+    IF p_mode NOT IN ('capture', 'forward', 'reverse', 'off', 'drop') THEN
         RAISE EXCEPTION 'partc: unknown sync mode %', p_mode;
     END IF;
-    v_fn := CASE p_mode WHEN 'capture' THEN {{fn_capture_lit}} WHEN 'forward' THEN {{fn_forward_lit}}
-                        WHEN 'reverse' THEN {{fn_reverse_lit}} END;
-    IF v_fn IS NULL THEN
-        RETURN;
-    END IF;
-    IF p_mode = 'reverse' THEN
-        EXECUTE format('CREATE TRIGGER partc_sync_insert AFTER INSERT ON %s FOR EACH ROW EXECUTE FUNCTION %s()', v_on, v_fn);
-        EXECUTE format('CREATE TRIGGER partc_sync_update AFTER UPDATE ON %s FOR EACH ROW EXECUTE FUNCTION %s()', v_on, v_fn);
-        EXECUTE format('CREATE TRIGGER partc_sync_delete AFTER DELETE ON %s FOR EACH ROW EXECUTE FUNCTION %s()', v_on, v_fn);
-    ELSE
-        EXECUTE format('CREATE TRIGGER partc_sync_insert AFTER INSERT ON %s REFERENCING NEW TABLE AS n'
-                       ' FOR EACH STATEMENT EXECUTE FUNCTION %s()', v_on, v_fn);
-        EXECUTE format('CREATE TRIGGER partc_sync_update AFTER UPDATE ON %s REFERENCING OLD TABLE AS o NEW TABLE AS n'
-                       ' FOR EACH STATEMENT EXECUTE FUNCTION %s()', v_on, v_fn);
-        EXECUTE format('CREATE TRIGGER partc_sync_delete AFTER DELETE ON %s REFERENCING OLD TABLE AS o'
-                       ' FOR EACH STATEMENT EXECUTE FUNCTION %s()', v_on, v_fn);
-    END IF;
-    EXECUTE format('CREATE TRIGGER partc_sync_truncate BEFORE TRUNCATE ON %s'
-                   ' FOR EACH STATEMENT EXECUTE FUNCTION %s()', v_on, {{fn_guard_lit}});
+    FOR r IN SELECT t.tgrelid::regclass AS rel, t.tgname, t.tgenabled
+               FROM pg_catalog.pg_trigger t
+              WHERE t.tgrelid IN (SELECT x FROM unnest(ARRAY[v_table, pg_catalog.to_regclass({{shadow_lit}}),
+                                                             pg_catalog.to_regclass({{old_lit}})]) x WHERE x IS NOT NULL)
+                AND t.tgparentid = 0 AND t.tgname LIKE 'partc\_sync\_%'
+              ORDER BY t.tgrelid, t.tgname LOOP
+        IF p_mode = 'drop' THEN
+            EXECUTE format('DROP TRIGGER %I ON %s', r.tgname, r.rel);
+            CONTINUE;
+        END IF;
+        v_on := CASE
+            WHEN r.tgname LIKE 'partc\_sync\_capture\_%' THEN p_mode = 'capture'
+            WHEN r.tgname LIKE 'partc\_sync\_forward\_%' THEN p_mode = 'forward'
+            WHEN r.tgname LIKE 'partc\_sync\_reverse\_%' THEN p_mode = 'reverse'
+            -- the guard: on the table while it is copied and mirrored, on
+            -- both tables after the swap
+            ELSE (p_mode IN ('capture', 'forward') AND r.rel = v_table) OR p_mode = 'reverse' END;
+        IF v_on AND r.tgenabled <> 'A' THEN
+            EXECUTE format('ALTER TABLE %s ENABLE ALWAYS TRIGGER %I', r.rel, r.tgname);
+        ELSIF NOT v_on AND r.tgenabled <> 'D' THEN
+            EXECUTE format('ALTER TABLE %s DISABLE TRIGGER %I', r.rel, r.tgname);
+        END IF;
+    END LOOP;
 END
 ${{tag}}$;
 
@@ -152,7 +185,8 @@ BEGIN
     IF cardinality(v_done) = 0 THEN
         RETURN 0;
     END IF;
-    DELETE FROM {{shadow}} x USING (SELECT DISTINCT {{log_cols}} FROM unnest(v_done)) l WHERE {{match_x_l}};
+    -- every copy of those rows goes, wherever the copy or an earlier replay put it
+    DELETE FROM {{shadow}} x WHERE {{ident_x_u}};
     INSERT INTO {{shadow}} OVERRIDING SYSTEM VALUE
     SELECT o.* FROM {{table}} o WHERE {{ident_o_u}};
     RETURN cardinality(v_done);

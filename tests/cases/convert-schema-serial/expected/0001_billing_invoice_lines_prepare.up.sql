@@ -425,6 +425,9 @@ SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $partc$
 BEGIN
+    IF TG_RELID <> 'billing.invoice_lines'::regclass THEN
+        RAISE EXCEPTION 'partc: % is not a trigger of %', TG_NAME, 'billing.invoice_lines';
+    END IF;
     IF TG_OP = 'INSERT' THEN
         INSERT INTO billing.invoice_lines_sync_log (id, billed_at) SELECT id, billed_at FROM n;
     ELSIF TG_OP = 'UPDATE' THEN
@@ -444,6 +447,15 @@ SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $partc$
 BEGIN
+    IF TG_RELID <> 'billing.invoice_lines'::regclass THEN
+        RAISE EXCEPTION 'partc: % is not a trigger of %', TG_NAME, 'billing.invoice_lines';
+    END IF;
+    -- a snapshot taken before the switch to mirroring (REPEATABLE READ,
+    -- SERIALIZABLE) does not see what the backfill wrote: retry
+    IF (SELECT s.phase FROM billing.invoice_lines_backfill_state s) NOT IN ('verify', 'done', 'swapped') THEN
+        RAISE EXCEPTION 'partc: this transaction''s snapshot predates the mirroring of %', 'billing.invoice_lines'
+            USING ERRCODE = 'serialization_failure', HINT = 'retry the transaction';
+    END IF;
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
         DELETE FROM billing.invoice_lines_partitioned x USING o WHERE x.id = o.id AND x.billed_at = o.billed_at;
     END IF;
@@ -485,49 +497,70 @@ BEGIN
 END
 $partc$;
 
--- Installs the sync triggers of one mode: capture | forward | reverse | off.
+-- The sync triggers, created once and switched on and off by mode (ALTER
+-- TABLE ... ENABLE/DISABLE TRIGGER takes SHARE ROW EXCLUSIVE, not the ACCESS
+-- EXCLUSIVE of CREATE/DROP TRIGGER).  ENABLE ALWAYS: they fire also under
+-- session_replication_role = replica.  On the table: capture and forward
+-- (statement triggers with transition tables) and the TRUNCATE guard; on the
+-- shadow: reverse (row triggers, cloned to every partition) and the guard.
+CREATE TRIGGER partc_sync_capture_insert AFTER INSERT ON billing.invoice_lines REFERENCING NEW TABLE AS n
+    FOR EACH STATEMENT EXECUTE FUNCTION billing.invoice_lines_sync_capture();
+CREATE TRIGGER partc_sync_capture_update AFTER UPDATE ON billing.invoice_lines REFERENCING OLD TABLE AS o NEW TABLE AS n
+    FOR EACH STATEMENT EXECUTE FUNCTION billing.invoice_lines_sync_capture();
+CREATE TRIGGER partc_sync_capture_delete AFTER DELETE ON billing.invoice_lines REFERENCING OLD TABLE AS o
+    FOR EACH STATEMENT EXECUTE FUNCTION billing.invoice_lines_sync_capture();
+CREATE TRIGGER partc_sync_forward_insert AFTER INSERT ON billing.invoice_lines REFERENCING NEW TABLE AS n
+    FOR EACH STATEMENT EXECUTE FUNCTION billing.invoice_lines_sync_forward();
+CREATE TRIGGER partc_sync_forward_update AFTER UPDATE ON billing.invoice_lines REFERENCING OLD TABLE AS o NEW TABLE AS n
+    FOR EACH STATEMENT EXECUTE FUNCTION billing.invoice_lines_sync_forward();
+CREATE TRIGGER partc_sync_forward_delete AFTER DELETE ON billing.invoice_lines REFERENCING OLD TABLE AS o
+    FOR EACH STATEMENT EXECUTE FUNCTION billing.invoice_lines_sync_forward();
+CREATE TRIGGER partc_sync_guard BEFORE TRUNCATE ON billing.invoice_lines FOR EACH STATEMENT EXECUTE FUNCTION billing.invoice_lines_sync_guard();
+CREATE TRIGGER partc_sync_reverse_insert AFTER INSERT ON billing.invoice_lines_partitioned FOR EACH ROW EXECUTE FUNCTION billing.invoice_lines_sync_reverse();
+CREATE TRIGGER partc_sync_reverse_update AFTER UPDATE ON billing.invoice_lines_partitioned FOR EACH ROW EXECUTE FUNCTION billing.invoice_lines_sync_reverse();
+CREATE TRIGGER partc_sync_reverse_delete AFTER DELETE ON billing.invoice_lines_partitioned FOR EACH ROW EXECUTE FUNCTION billing.invoice_lines_sync_reverse();
+CREATE TRIGGER partc_sync_guard BEFORE TRUNCATE ON billing.invoice_lines_partitioned FOR EACH STATEMENT EXECUTE FUNCTION billing.invoice_lines_sync_guard();
+-- they run as their owner: nobody else may attach them to a table of theirs
+REVOKE ALL ON FUNCTION billing.invoice_lines_sync_capture(), billing.invoice_lines_sync_forward(), billing.invoice_lines_sync_reverse() FROM PUBLIC;
+
+-- Switches the sync triggers to one mode: capture | forward | reverse | off,
+-- or drops them all (drop).
 CREATE FUNCTION billing.invoice_lines_sync_mode(p_mode text)
 RETURNS void
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $partc$
 DECLARE
-    v_rel regclass;
-    v_on  regclass := pg_catalog.to_regclass('billing.invoice_lines');
-    v_fn  text;
-    v_tg  name;
+    v_table regclass := pg_catalog.to_regclass('billing.invoice_lines');
+    v_on    boolean;
+    r       record;
 BEGIN
-    FOREACH v_rel IN ARRAY ARRAY[v_on, pg_catalog.to_regclass('billing.invoice_lines_partitioned'), pg_catalog.to_regclass('billing.invoice_lines_old')] LOOP
-        CONTINUE WHEN v_rel IS NULL;
-        FOR v_tg IN SELECT t.tgname FROM pg_catalog.pg_trigger t
-                     WHERE t.tgrelid = v_rel AND NOT t.tgisinternal
-                       AND t.tgname IN ('partc_sync_insert', 'partc_sync_update', 'partc_sync_delete', 'partc_sync_truncate')
-                     ORDER BY t.tgname LOOP
-            EXECUTE format('DROP TRIGGER %I ON %s', v_tg, v_rel);
-        END LOOP;
-    END LOOP;
-    IF p_mode NOT IN ('capture', 'forward', 'reverse', 'off') THEN
+    IF p_mode NOT IN ('capture', 'forward', 'reverse', 'off', 'drop') THEN
         RAISE EXCEPTION 'partc: unknown sync mode %', p_mode;
     END IF;
-    v_fn := CASE p_mode WHEN 'capture' THEN 'billing.invoice_lines_sync_capture' WHEN 'forward' THEN 'billing.invoice_lines_sync_forward'
-                        WHEN 'reverse' THEN 'billing.invoice_lines_sync_reverse' END;
-    IF v_fn IS NULL THEN
-        RETURN;
-    END IF;
-    IF p_mode = 'reverse' THEN
-        EXECUTE format('CREATE TRIGGER partc_sync_insert AFTER INSERT ON %s FOR EACH ROW EXECUTE FUNCTION %s()', v_on, v_fn);
-        EXECUTE format('CREATE TRIGGER partc_sync_update AFTER UPDATE ON %s FOR EACH ROW EXECUTE FUNCTION %s()', v_on, v_fn);
-        EXECUTE format('CREATE TRIGGER partc_sync_delete AFTER DELETE ON %s FOR EACH ROW EXECUTE FUNCTION %s()', v_on, v_fn);
-    ELSE
-        EXECUTE format('CREATE TRIGGER partc_sync_insert AFTER INSERT ON %s REFERENCING NEW TABLE AS n'
-                       ' FOR EACH STATEMENT EXECUTE FUNCTION %s()', v_on, v_fn);
-        EXECUTE format('CREATE TRIGGER partc_sync_update AFTER UPDATE ON %s REFERENCING OLD TABLE AS o NEW TABLE AS n'
-                       ' FOR EACH STATEMENT EXECUTE FUNCTION %s()', v_on, v_fn);
-        EXECUTE format('CREATE TRIGGER partc_sync_delete AFTER DELETE ON %s REFERENCING OLD TABLE AS o'
-                       ' FOR EACH STATEMENT EXECUTE FUNCTION %s()', v_on, v_fn);
-    END IF;
-    EXECUTE format('CREATE TRIGGER partc_sync_truncate BEFORE TRUNCATE ON %s'
-                   ' FOR EACH STATEMENT EXECUTE FUNCTION %s()', v_on, 'billing.invoice_lines_sync_guard');
+    FOR r IN SELECT t.tgrelid::regclass AS rel, t.tgname, t.tgenabled
+               FROM pg_catalog.pg_trigger t
+              WHERE t.tgrelid IN (SELECT x FROM unnest(ARRAY[v_table, pg_catalog.to_regclass('billing.invoice_lines_partitioned'),
+                                                             pg_catalog.to_regclass('billing.invoice_lines_old')]) x WHERE x IS NOT NULL)
+                AND t.tgparentid = 0 AND t.tgname LIKE 'partc\_sync\_%'
+              ORDER BY t.tgrelid, t.tgname LOOP
+        IF p_mode = 'drop' THEN
+            EXECUTE format('DROP TRIGGER %I ON %s', r.tgname, r.rel);
+            CONTINUE;
+        END IF;
+        v_on := CASE
+            WHEN r.tgname LIKE 'partc\_sync\_capture\_%' THEN p_mode = 'capture'
+            WHEN r.tgname LIKE 'partc\_sync\_forward\_%' THEN p_mode = 'forward'
+            WHEN r.tgname LIKE 'partc\_sync\_reverse\_%' THEN p_mode = 'reverse'
+            -- the guard: on the table while it is copied and mirrored, on
+            -- both tables after the swap
+            ELSE (p_mode IN ('capture', 'forward') AND r.rel = v_table) OR p_mode = 'reverse' END;
+        IF v_on AND r.tgenabled <> 'A' THEN
+            EXECUTE format('ALTER TABLE %s ENABLE ALWAYS TRIGGER %I', r.rel, r.tgname);
+        ELSIF NOT v_on AND r.tgenabled <> 'D' THEN
+            EXECUTE format('ALTER TABLE %s DISABLE TRIGGER %I', r.rel, r.tgname);
+        END IF;
+    END LOOP;
 END
 $partc$;
 
@@ -548,7 +581,8 @@ BEGIN
     IF cardinality(v_done) = 0 THEN
         RETURN 0;
     END IF;
-    DELETE FROM billing.invoice_lines_partitioned x USING (SELECT DISTINCT id, billed_at FROM unnest(v_done)) l WHERE x.id = l.id AND x.billed_at = l.billed_at;
+    -- every copy of those rows goes, wherever the copy or an earlier replay put it
+    DELETE FROM billing.invoice_lines_partitioned x WHERE (x.id) IN (SELECT u.id FROM unnest(v_done) u);
     INSERT INTO billing.invoice_lines_partitioned OVERRIDING SYSTEM VALUE
     SELECT o.* FROM billing.invoice_lines o WHERE (o.id) IN (SELECT u.id FROM unnest(v_done) u);
     RETURN cardinality(v_done);
@@ -605,6 +639,24 @@ BEGIN
 END
 $partc$;
 
+-- Starts each transaction of the backfill: a pinned search_path and the
+-- lock that keeps a second backfill of the table out.  (No SET clause: its
+-- settings must outlive the call.)
+CREATE FUNCTION billing.invoice_lines_backfill_begin()
+RETURNS void
+LANGUAGE plpgsql
+AS $partc$
+BEGIN
+    PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
+    IF pg_catalog.current_setting('transaction_isolation') <> 'read committed' THEN
+        RAISE EXCEPTION 'partc: the backfill must run in READ COMMITTED transactions';
+    END IF;
+    IF NOT pg_catalog.pg_try_advisory_xact_lock(pg_catalog.hashtextextended('billing.invoice_lines' || ' backfill', 0)) THEN
+        RAISE EXCEPTION 'partc: another session is running the backfill of %', 'billing.invoice_lines';
+    END IF;
+END
+$partc$;
+
 -- The backfill: copies the table into the shadow in batches of about
 -- p_batch_rows rows, one transaction each, by ranges of heap pages; builds
 -- the keys and indexes; applies the sync log; then, under a short lock that
@@ -628,17 +680,18 @@ DECLARE
     v_a      bigint;
     v_b      bigint;
 BEGIN
-    PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
+    -- every transaction of the backfill is READ COMMITTED: each statement
+    -- must see what writers committed before it (and COMMIT here refuses a
+    -- call inside a transaction block)
+    COMMIT;
+    SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
+    PERFORM billing.invoice_lines_backfill_begin();
     IF p_batch_rows < 1 THEN
         RAISE EXCEPTION 'partc: p_batch_rows must be at least 1';
-    END IF;
-    IF NOT pg_catalog.pg_try_advisory_lock(pg_catalog.hashtextextended('billing.invoice_lines' || ' backfill', 0)) THEN
-        RAISE EXCEPTION 'partc: another session is running the backfill of %', 'billing.invoice_lines';
     END IF;
     SELECT * INTO v_st FROM billing.invoice_lines_backfill_state;
     IF v_st.phase IN ('done', 'swapped') THEN
         RAISE NOTICE 'partc: the backfill of % is complete already', 'billing.invoice_lines';
-        PERFORM pg_catalog.pg_advisory_unlock(pg_catalog.hashtextextended('billing.invoice_lines' || ' backfill', 0));
         RETURN;
     END IF;
     IF v_st.phase <> 'new' THEN
@@ -661,7 +714,8 @@ BEGIN
                           FROM pg_catalog.pg_class c WHERE c.oid = 'billing.invoice_lines'::regclass))))::bigint,
                    started_at = clock_timestamp();
             COMMIT;
-            PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
+            SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
+            PERFORM billing.invoice_lines_backfill_begin();
             CONTINUE;
         END IF;
         IF pg_catalog.pg_relation_filenode('billing.invoice_lines'::regclass) IS DISTINCT FROM v_st.filenode THEN
@@ -669,7 +723,8 @@ BEGIN
                 'billing.invoice_lines';
             UPDATE billing.invoice_lines_backfill_state SET phase = 'new';
             COMMIT;
-            PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
+            SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
+            PERFORM billing.invoice_lines_backfill_begin();
             CONTINUE;
         END IF;
         v_pages := pg_catalog.pg_relation_size('billing.invoice_lines'::regclass)
@@ -677,7 +732,8 @@ BEGIN
         IF v_st.next_page >= v_pages THEN
             UPDATE billing.invoice_lines_backfill_state SET phase = 'index';
             COMMIT;
-            PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
+            SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
+            PERFORM billing.invoice_lines_backfill_begin();
             RAISE NOTICE 'partc: % copied: % rows in % s', 'billing.invoice_lines', v_st.rows_copied,
                 round(extract(epoch FROM clock_timestamp() - v_t0)::numeric, 1);
             EXIT;
@@ -696,7 +752,8 @@ BEGIN
                                   ELSE greatest(1, least(batch_pages * 4,
                                        ceil(batch_pages * p_batch_rows::numeric / v_n)::bigint)) END;
         COMMIT;
-        PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
+        SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
+        PERFORM billing.invoice_lines_backfill_begin();
         IF clock_timestamp() - v_said >= interval '5 seconds' THEN
             v_said := clock_timestamp();
             RAISE NOTICE 'partc: % backfill: % rows, % %% of the pages, % rows/s', 'billing.invoice_lines',
@@ -714,7 +771,8 @@ BEGIN
         PERFORM billing.invoice_lines_backfill_indexes(true);
         UPDATE billing.invoice_lines_backfill_state SET phase = 'replay';
         COMMIT;
-        PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
+        SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
+        PERFORM billing.invoice_lines_backfill_begin();
         v_st.phase := 'replay';
     END IF;
 
@@ -724,12 +782,14 @@ BEGIN
             PERFORM pg_catalog.set_config('synchronous_commit', 'off', true);
             v_n := billing.invoice_lines_sync_replay(p_batch_rows);
             COMMIT;
-            PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
+            SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
+            PERFORM billing.invoice_lines_backfill_begin();
             EXIT WHEN v_n < p_batch_rows;
         END LOOP;
         UPDATE billing.invoice_lines_backfill_state SET phase = 'switch';
         COMMIT;
-        PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
+        SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
+        PERFORM billing.invoice_lines_backfill_begin();
         v_st.phase := 'switch';
     END IF;
 
@@ -756,11 +816,13 @@ BEGIN
                 RAISE NOTICE 'partc: % is busy, trying again (% of 30)', 'billing.invoice_lines', v_tries;
             END;
             COMMIT;
-            PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
+            SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
+            PERFORM billing.invoice_lines_backfill_begin();
             EXIT WHEN v_ok;
             v_n := billing.invoice_lines_sync_replay(p_batch_rows);
             COMMIT;
-            PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
+            SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
+            PERFORM billing.invoice_lines_backfill_begin();
             PERFORM pg_catalog.pg_sleep(1);
         END LOOP;
         v_st.phase := 'verify';
@@ -780,7 +842,6 @@ BEGIN
         COMMIT;
         RAISE NOTICE 'partc: the backfill of % is done: % rows in both tables', 'billing.invoice_lines', v_a;
     END IF;
-    PERFORM pg_catalog.pg_advisory_unlock(pg_catalog.hashtextextended('billing.invoice_lines' || ' backfill', 0));
 END
 $partc$;
 
