@@ -126,7 +126,9 @@ static void plan_partitions(builder *b, const table *t, int64_t as_of, step_rel 
 static const char *conv_job(arena *a, const table *t, bool create_only)
 {
     return arena_printf(a, "schedule maintenance with pg_cron '%s'%s (NOTICE when pg_cron is absent)",
-                        t->maintenance.schedule.s, create_only ? ", partition creation only until the swap" : "");
+                        t->maintenance.schedule.s,
+                        create_only ? (t->retention.present ? ", partition creation only until the cleanup" : "")
+                                    : ", retention included");
 }
 
 /* mode convert: prepare, backfill, swap and cleanup, each with its rollback. */
@@ -226,7 +228,6 @@ static void plan_swap(builder *b, const table *t)
     const char *q = b->qname;
     const char *sh = arena_printf(a, "%s.%s", t->schema.s, names_shadow(a, t));
     const char *ol = arena_printf(a, "%s.%s", t->schema.s, names_old(a, t));
-    bool sched = t->maintenance.schedule.s != NULL;
 
     up(b, "conv_swap", arena_printf(a, "ACCESS EXCLUSIVE on %s and %s (catalog changes only)", q, sh),
        arena_printf(a, "swap: %s becomes %s and %s becomes %s; ids continue; writes are mirrored back to %s",
@@ -239,11 +240,9 @@ static void plan_swap(builder *b, const table *t)
     if (t->retention.present)
         up(b, t->retention.action == RET_DELETE ? "fn_retention_delete" : "fn_retention_partitions", "none",
            arena_printf(a, "create function %s", names_fn_apply_retention(a, t)));
-    if (sched)
-        up(b, "schedule", "none", conv_job(a, t, false));
+    /* retention is scheduled by the cleanup: what it removed before then
+     * would come back with a rollback of the swap */
 
-    if (sched)
-        down(b, "schedule", "none", conv_job(a, t, true))->item = 1;
     if (t->retention.present)
         down(b, "drop_fn_retention", "none", arena_printf(a, "drop function %s", names_fn_apply_retention(a, t)));
     down(b, "drop_fn_partition_health", "none", "drop the health function and view");
@@ -269,6 +268,8 @@ static void plan_cleanup(builder *b, const table *t)
        "drop the sync triggers, functions, procedure, log and state");
     up(b, "drop_table", arena_printf(a, "ACCESS EXCLUSIVE on %s", ol), arena_printf(a, "drop table %s", ol))->rel =
         REL_OLD;
+    if (t->maintenance.schedule.s && t->retention.present)
+        up(b, "schedule", "none", conv_job(a, t, false));
     down(b, "conv_cleanup_down", "none",
          arena_printf(a, "fail: the rows of %s are gone and cannot be restored by a migration", ol));
 }

@@ -158,10 +158,14 @@ static tvars *vars(rctx *c)
     return tv;
 }
 
-/* The partition-bounds query, inline (without its final newline). */
-static const char *bounds_query(rctx *c)
+/* The partition-bounds query of the step's table (tv's table_lit when the
+ * step acts on the shadow), inline, without its final newline. */
+static const char *bounds_query(rctx *c, tvars *sv)
 {
-    const char *q = expand(c, "partition_bounds", vars(c));
+    tvars *bv = vars(c);
+    if (tvars_get(sv, "table_lit"))
+        tvars_set(bv, "table_lit", tvars_get(sv, "table_lit"));
+    const char *q = expand(c, "partition_bounds", bv);
     size_t len = strlen(q);
     while (len && q[len - 1] == '\n')
         len--;
@@ -788,7 +792,7 @@ static const char *render_step(rctx *c, const step *s)
         tvars_set(tv, "premake", arena_printf(a, "%d", t->part.premake));
         tvars_set(tv, "to_char", lit(c, names_pattern_to_char(a, t)));
         tvars_set(tv, "bound_format", bound_format(c));
-        tvars_set(tv, "bounds", bounds_query(c));
+        tvars_set(tv, "bounds", bounds_query(c, tv));
         const char *take = "", *ret = "", *sec = "";
         if (t->part.default_partition) {
             tvars *dv = vars(c);
@@ -806,14 +810,14 @@ static const char *render_step(rctx *c, const step *s)
         tvars_set(tv, "default_return", ret);
         tvars_set(tv, "secure_stmt", sec);
     } else if (!strcmp(k, "fn_partition_health")) {
-        tvars_set(tv, "bounds", bounds_query(c));
+        tvars_set(tv, "bounds", bounds_query(c, tv));
         tvars_set(tv, "warn", dur_lit(c, t->maintenance.warn_ahead));
         tvars_set(tv, "critical", dur_lit(c, t->maintenance.critical_ahead));
     } else if (!strcmp(k, "fn_retention_partitions")) {
         const retention_spec *r = &t->retention;
         tvars_set(tv, "keep", dur_lit(c, r->keep));
         tvars_set(tv, "protect", arena_printf(a, "%d", r->protect));
-        tvars_set(tv, "bounds", bounds_query(c));
+        tvars_set(tv, "bounds", bounds_query(c, tv));
         tvars_set(tv, "action", retention_action_name(r->action));
         const char *retire = r->action == RET_DROP ? "retire_drop"
                              : r->action == RET_DETACH ? "retire_detach" : "retire_archive";

@@ -6,18 +6,6 @@ BEGIN;
 
 SET LOCAL lock_timeout = '2000ms';
 
--- schedule maintenance with pg_cron '0 4 * * *', partition creation only until the swap (NOTICE when pg_cron is absent)
-DO $partc$
-BEGIN
-    IF EXISTS (SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'pg_cron') THEN
-        PERFORM cron.schedule('partc:public.event_impressions:maintain', '0 4 * * *', 'SELECT public.event_impressions_create_partitions();');
-    ELSE
-        RAISE NOTICE 'pg_cron is not installed: run % on the schedule % with your own scheduler',
-            'SELECT public.event_impressions_create_partitions();', '0 4 * * *';
-    END IF;
-END
-$partc$;
-
 -- drop the health function and view
 DROP VIEW public.event_impressions_partition_health_now;
 DROP FUNCTION public.event_impressions_partition_health(timestamptz);
@@ -117,7 +105,7 @@ BEGIN
                (regexp_match(pg_get_expr(c.relpartbound, c.oid), 'TO \(''([^'']*)''\)'))[1]::timestamptz AS upper_bound
           FROM pg_inherits i
           JOIN pg_class c ON c.oid = i.inhrelid
-         WHERE i.inhparent = 'public.event_impressions'::regclass
+         WHERE i.inhparent = 'public.event_impressions_partitioned'::regclass
            AND pg_get_expr(c.relpartbound, c.oid) <> 'DEFAULT') b;
     WHILE v_lo <= v_last LOOP
         v_hi := v_lo + '1 month'::interval;
@@ -158,7 +146,7 @@ AS $partc$
                (regexp_match(pg_get_expr(c.relpartbound, c.oid), 'TO \(''([^'']*)''\)'))[1]::timestamptz AS upper_bound
           FROM pg_inherits i
           JOIN pg_class c ON c.oid = i.inhrelid
-         WHERE i.inhparent = 'public.event_impressions'::regclass
+         WHERE i.inhparent = 'public.event_impressions_partitioned'::regclass
            AND pg_get_expr(c.relpartbound, c.oid) <> 'DEFAULT') b
 $partc$;
 

@@ -153,16 +153,4 @@ $partc$;
 
 CREATE VIEW public.event_impressions_partition_health_now AS SELECT * FROM public.event_impressions_partition_health();
 
--- schedule maintenance with pg_cron '0 4 * * *' (NOTICE when pg_cron is absent)
-DO $partc$
-BEGIN
-    IF EXISTS (SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'pg_cron') THEN
-        PERFORM cron.schedule('partc:public.event_impressions:maintain', '0 4 * * *', 'SELECT public.event_impressions_create_partitions();');
-    ELSE
-        RAISE NOTICE 'pg_cron is not installed: run % on the schedule % with your own scheduler',
-            'SELECT public.event_impressions_create_partitions();', '0 4 * * *';
-    END IF;
-END
-$partc$;
-
 COMMIT;

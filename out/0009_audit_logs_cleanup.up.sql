@@ -43,4 +43,16 @@ DROP TABLE public.audit_logs_sync_log;
 -- drop table public.audit_logs_old
 DROP TABLE public.audit_logs_old;
 
+-- schedule maintenance with pg_cron '0 3 * * 1', retention included (NOTICE when pg_cron is absent)
+DO $partc$
+BEGIN
+    IF EXISTS (SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'pg_cron') THEN
+        PERFORM cron.schedule('partc:public.audit_logs:maintain', '0 3 * * 1', 'SELECT public.audit_logs_create_partitions(); SELECT public.audit_logs_apply_retention();');
+    ELSE
+        RAISE NOTICE 'pg_cron is not installed: run % on the schedule % with your own scheduler',
+            'SELECT public.audit_logs_create_partitions(); SELECT public.audit_logs_apply_retention();', '0 3 * * 1';
+    END IF;
+END
+$partc$;
+
 COMMIT;

@@ -6,18 +6,6 @@ BEGIN;
 
 SET LOCAL lock_timeout = '2000ms';
 
--- schedule maintenance with pg_cron '15 3 * * *', partition creation only until the swap (NOTICE when pg_cron is absent)
-DO $partc$
-BEGIN
-    IF EXISTS (SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'pg_cron') THEN
-        PERFORM cron.schedule('partc:public.ingest_idempotency:maintain', '15 3 * * *', 'SELECT public.ingest_idempotency_create_partitions();');
-    ELSE
-        RAISE NOTICE 'pg_cron is not installed: run % on the schedule % with your own scheduler',
-            'SELECT public.ingest_idempotency_create_partitions();', '15 3 * * *';
-    END IF;
-END
-$partc$;
-
 -- drop function ingest_idempotency_apply_retention
 DROP FUNCTION public.ingest_idempotency_apply_retention(timestamptz);
 
@@ -125,7 +113,7 @@ BEGIN
                (regexp_match(pg_get_expr(c.relpartbound, c.oid), 'TO \(''([^'']*)''\)'))[1]::timestamptz AS upper_bound
           FROM pg_inherits i
           JOIN pg_class c ON c.oid = i.inhrelid
-         WHERE i.inhparent = 'public.ingest_idempotency'::regclass
+         WHERE i.inhparent = 'public.ingest_idempotency_new'::regclass
            AND pg_get_expr(c.relpartbound, c.oid) <> 'DEFAULT') b;
     WHILE v_lo <= v_last LOOP
         v_hi := v_lo + '1 month'::interval;
@@ -166,7 +154,7 @@ AS $partc$
                (regexp_match(pg_get_expr(c.relpartbound, c.oid), 'TO \(''([^'']*)''\)'))[1]::timestamptz AS upper_bound
           FROM pg_inherits i
           JOIN pg_class c ON c.oid = i.inhrelid
-         WHERE i.inhparent = 'public.ingest_idempotency'::regclass
+         WHERE i.inhparent = 'public.ingest_idempotency_new'::regclass
            AND pg_get_expr(c.relpartbound, c.oid) <> 'DEFAULT') b
 $partc$;
 

@@ -202,16 +202,4 @@ BEGIN
 END
 $partc$;
 
--- schedule maintenance with pg_cron '15 3 * * *' (NOTICE when pg_cron is absent)
-DO $partc$
-BEGIN
-    IF EXISTS (SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'pg_cron') THEN
-        PERFORM cron.schedule('partc:public.ingest_idempotency:maintain', '15 3 * * *', 'SELECT public.ingest_idempotency_create_partitions(); SELECT public.ingest_idempotency_apply_retention();');
-    ELSE
-        RAISE NOTICE 'pg_cron is not installed: run % on the schedule % with your own scheduler',
-            'SELECT public.ingest_idempotency_create_partitions(); SELECT public.ingest_idempotency_apply_retention();', '15 3 * * *';
-    END IF;
-END
-$partc$;
-
 COMMIT;

@@ -43,4 +43,16 @@ DROP TABLE public.ingest_idempotency_sync_log;
 -- drop table public.ingest_idempotency_old
 DROP TABLE public.ingest_idempotency_old;
 
+-- schedule maintenance with pg_cron '15 3 * * *', retention included (NOTICE when pg_cron is absent)
+DO $partc$
+BEGIN
+    IF EXISTS (SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'pg_cron') THEN
+        PERFORM cron.schedule('partc:public.ingest_idempotency:maintain', '15 3 * * *', 'SELECT public.ingest_idempotency_create_partitions(); SELECT public.ingest_idempotency_apply_retention();');
+    ELSE
+        RAISE NOTICE 'pg_cron is not installed: run % on the schedule % with your own scheduler',
+            'SELECT public.ingest_idempotency_create_partitions(); SELECT public.ingest_idempotency_apply_retention();', '15 3 * * *';
+    END IF;
+END
+$partc$;
+
 COMMIT;

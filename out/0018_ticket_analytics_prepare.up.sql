@@ -172,6 +172,18 @@ BEGIN
                                  r.conname, r.src);
     END LOOP;
 
+    -- what the copy would not carry over
+    IF EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i WHERE i.inhparent = v_rel OR i.inhrelid = v_rel) THEN
+        v_bad := v_bad || 'the table takes part in table inheritance'::text;
+    END IF;
+    FOR r IN SELECT c.conname FROM pg_catalog.pg_constraint c WHERE c.conrelid = v_rel AND c.contype = 'x' LOOP
+        v_bad := v_bad || format('exclusion constraint %I cannot be carried over to a partitioned table', r.conname);
+    END LOOP;
+    IF v_owner <> (SELECT r2.oid FROM pg_catalog.pg_roles r2 WHERE r2.rolname = current_user) THEN
+        v_bad := v_bad || format('the table belongs to %I: run the conversion as that role, which will own the new table',
+                                 pg_catalog.pg_get_userbyid(v_owner));
+    END IF;
+
     -- what is bound to the table by OID and would stay with the old one
     FOR r IN SELECT DISTINCT v.oid::regclass AS view
                FROM pg_catalog.pg_depend d
@@ -375,7 +387,7 @@ BEGIN
                (regexp_match(pg_get_expr(c.relpartbound, c.oid), 'TO \(''([^'']*)''\)'))[1]::timestamptz AS upper_bound
           FROM pg_inherits i
           JOIN pg_class c ON c.oid = i.inhrelid
-         WHERE i.inhparent = 'public.ticket_analytics'::regclass
+         WHERE i.inhparent = 'public.ticket_analytics_partitioned'::regclass
            AND pg_get_expr(c.relpartbound, c.oid) <> 'DEFAULT') b;
     WHILE v_lo <= v_last LOOP
         v_hi := v_lo + '1 month'::interval;
@@ -416,7 +428,7 @@ AS $partc$
                (regexp_match(pg_get_expr(c.relpartbound, c.oid), 'TO \(''([^'']*)''\)'))[1]::timestamptz AS upper_bound
           FROM pg_inherits i
           JOIN pg_class c ON c.oid = i.inhrelid
-         WHERE i.inhparent = 'public.ticket_analytics'::regclass
+         WHERE i.inhparent = 'public.ticket_analytics_partitioned'::regclass
            AND pg_get_expr(c.relpartbound, c.oid) <> 'DEFAULT') b
 $partc$;
 
@@ -898,7 +910,7 @@ $partc$;
 -- sync triggers on public.ticket_analytics: the key of every row written goes to the sync log
 SELECT public.ticket_analytics_sync_mode('capture');
 
--- schedule maintenance with pg_cron '0 4 * * *', partition creation only until the swap (NOTICE when pg_cron is absent)
+-- schedule maintenance with pg_cron '0 4 * * *' (NOTICE when pg_cron is absent)
 DO $partc$
 BEGIN
     IF EXISTS (SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'pg_cron') THEN

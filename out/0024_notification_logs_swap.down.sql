@@ -6,18 +6,6 @@ BEGIN;
 
 SET LOCAL lock_timeout = '2000ms';
 
--- schedule maintenance with pg_cron '0 3 * * 1', partition creation only until the swap (NOTICE when pg_cron is absent)
-DO $partc$
-BEGIN
-    IF EXISTS (SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'pg_cron') THEN
-        PERFORM cron.schedule('partc:public.notification_logs:maintain', '0 3 * * 1', 'SELECT public.notification_logs_create_partitions();');
-    ELSE
-        RAISE NOTICE 'pg_cron is not installed: run % on the schedule % with your own scheduler',
-            'SELECT public.notification_logs_create_partitions();', '0 3 * * 1';
-    END IF;
-END
-$partc$;
-
 -- drop function notification_logs_apply_retention
 DROP FUNCTION public.notification_logs_apply_retention(timestamptz);
 
@@ -120,7 +108,7 @@ BEGIN
                (regexp_match(pg_get_expr(c.relpartbound, c.oid), 'TO \(''([^'']*)''\)'))[1]::timestamptz AS upper_bound
           FROM pg_inherits i
           JOIN pg_class c ON c.oid = i.inhrelid
-         WHERE i.inhparent = 'public.notification_logs'::regclass
+         WHERE i.inhparent = 'public.notification_logs_partitioned'::regclass
            AND pg_get_expr(c.relpartbound, c.oid) <> 'DEFAULT') b;
     WHILE v_lo <= v_last LOOP
         v_hi := v_lo + '1 week'::interval;
@@ -160,7 +148,7 @@ AS $partc$
                (regexp_match(pg_get_expr(c.relpartbound, c.oid), 'TO \(''([^'']*)''\)'))[1]::timestamptz AS upper_bound
           FROM pg_inherits i
           JOIN pg_class c ON c.oid = i.inhrelid
-         WHERE i.inhparent = 'public.notification_logs'::regclass
+         WHERE i.inhparent = 'public.notification_logs_partitioned'::regclass
            AND pg_get_expr(c.relpartbound, c.oid) <> 'DEFAULT') b
 $partc$;
 

@@ -43,4 +43,16 @@ DROP TABLE public.technician_location_history_sync_log;
 -- drop table public.technician_location_history_old
 DROP TABLE public.technician_location_history_old;
 
+-- schedule maintenance with pg_cron '30 2 * * *', retention included (NOTICE when pg_cron is absent)
+DO $partc$
+BEGIN
+    IF EXISTS (SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'pg_cron') THEN
+        PERFORM cron.schedule('partc:public.technician_location_history:maintain', '30 2 * * *', 'SELECT public.technician_location_history_create_partitions(); SELECT public.technician_location_history_apply_retention();');
+    ELSE
+        RAISE NOTICE 'pg_cron is not installed: run % on the schedule % with your own scheduler',
+            'SELECT public.technician_location_history_create_partitions(); SELECT public.technician_location_history_apply_retention();', '30 2 * * *';
+    END IF;
+END
+$partc$;
+
 COMMIT;

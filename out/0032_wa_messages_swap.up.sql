@@ -197,16 +197,4 @@ BEGIN
 END
 $partc$;
 
--- schedule maintenance with pg_cron '0 3 * * 1' (NOTICE when pg_cron is absent)
-DO $partc$
-BEGIN
-    IF EXISTS (SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'pg_cron') THEN
-        PERFORM cron.schedule('partc:public.wa_messages:maintain', '0 3 * * 1', 'SELECT public.wa_messages_create_partitions(); SELECT public.wa_messages_apply_retention();');
-    ELSE
-        RAISE NOTICE 'pg_cron is not installed: run % on the schedule % with your own scheduler',
-            'SELECT public.wa_messages_create_partitions(); SELECT public.wa_messages_apply_retention();', '0 3 * * 1';
-    END IF;
-END
-$partc$;
-
 COMMIT;

@@ -105,7 +105,7 @@ BEGIN
                (regexp_match(pg_get_expr(c.relpartbound, c.oid), 'TO \(''([^'']*)''\)'))[1]::timestamptz AS upper_bound
           FROM pg_inherits i
           JOIN pg_class c ON c.oid = i.inhrelid
-         WHERE i.inhparent = 'billing.invoice_lines'::regclass
+         WHERE i.inhparent = 'billing.invoice_lines_partitioned'::regclass
            AND pg_get_expr(c.relpartbound, c.oid) <> 'DEFAULT') b;
     WHILE v_lo <= v_last LOOP
         v_hi := v_lo + '3 months'::interval;
@@ -161,7 +161,7 @@ AS $partc$
                (regexp_match(pg_get_expr(c.relpartbound, c.oid), 'TO \(''([^'']*)''\)'))[1]::timestamptz AS upper_bound
           FROM pg_inherits i
           JOIN pg_class c ON c.oid = i.inhrelid
-         WHERE i.inhparent = 'billing.invoice_lines'::regclass
+         WHERE i.inhparent = 'billing.invoice_lines_partitioned'::regclass
            AND pg_get_expr(c.relpartbound, c.oid) <> 'DEFAULT') b
 $partc$;
 
