@@ -596,6 +596,8 @@ static void convert_vars(rctx *c)
     tvars_set(b, "old", qual(c, old));
     tvars_set(b, "old_lit", lit(c, qual(c, old)));
     tvars_set(b, "old_name", ident(c, old));
+    tvars_set(b, "old_suffix_lit", lit(c, t->migrate.old_suffix.s));
+    tvars_set(b, "shadow_suffix_lit", lit(c, t->migrate.shadow_suffix.s));
     static const char *const objs[][2] = {
         {"log", "sync_log"},          {"state", "backfill_state"}, {"fn_capture", "sync_capture"},
         {"fn_forward", "sync_forward"}, {"fn_reverse", "sync_reverse"}, {"fn_guard", "sync_guard"},

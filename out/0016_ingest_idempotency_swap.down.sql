@@ -23,12 +23,21 @@ DECLARE
     r      record;
     v_max  bigint;
     v_last bigint;
+    v_name text;
 BEGIN
     IF (SELECT s.phase FROM public.ingest_idempotency_backfill_state s) IS DISTINCT FROM 'swapped' THEN
         RAISE EXCEPTION 'partc: % is not swapped (phase %)', 'public.ingest_idempotency', (SELECT s.phase FROM public.ingest_idempotency_backfill_state s);
     END IF;
     LOCK TABLE public.ingest_idempotency IN ACCESS EXCLUSIVE MODE;
     LOCK TABLE public.ingest_idempotency_old IN ACCESS EXCLUSIVE MODE;
+    IF (SELECT array_agg(a.attname || ' ' || pg_catalog.format_type(a.atttypid, a.atttypmod) ORDER BY a.attnum)
+          FROM pg_catalog.pg_attribute a WHERE a.attrelid = 'public.ingest_idempotency'::regclass AND a.attnum > 0 AND NOT a.attisdropped)
+       IS DISTINCT FROM
+       (SELECT array_agg(a.attname || ' ' || pg_catalog.format_type(a.atttypid, a.atttypmod) ORDER BY a.attnum)
+          FROM pg_catalog.pg_attribute a WHERE a.attrelid = 'public.ingest_idempotency_old'::regclass AND a.attnum > 0 AND NOT a.attisdropped) THEN
+        RAISE EXCEPTION 'partc: the columns of % and % differ: a table changed since the swap', 'public.ingest_idempotency', 'public.ingest_idempotency_old'
+            USING HINT = 'give both tables the same columns in the same order first';
+    END IF;
     PERFORM public.ingest_idempotency_sync_mode('off');
     ALTER TABLE public.ingest_idempotency RENAME TO ingest_idempotency_new;
     ALTER TABLE public.ingest_idempotency_old RENAME TO ingest_idempotency;
@@ -70,6 +79,16 @@ BEGIN
             END IF;
             IF v_max IS NOT NULL THEN
                 PERFORM pg_catalog.setval(r.old_seq, v_max, true);
+            END IF;
+            -- the names go back: the old table's sequence loses its suffix
+            v_name := (SELECT c.relname FROM pg_catalog.pg_class c WHERE c.oid = r.old_seq::regclass);
+            IF r.new_seq IS NOT NULL AND right(v_name, octet_length('_old')) = '_old'
+               AND octet_length((SELECT c.relname FROM pg_catalog.pg_class c WHERE c.oid = r.new_seq::regclass)
+                                || '_new') <= 63 THEN
+                EXECUTE format('ALTER SEQUENCE %s RENAME TO %I', r.new_seq,
+                               (SELECT c.relname FROM pg_catalog.pg_class c WHERE c.oid = r.new_seq::regclass) || '_new');
+                EXECUTE format('ALTER SEQUENCE %s RENAME TO %I', r.old_seq,
+                               left(v_name, octet_length(v_name) - octet_length('_old')));
             END IF;
         END IF;
     END LOOP;

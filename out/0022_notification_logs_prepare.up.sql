@@ -717,6 +717,10 @@ DECLARE
     v_a      bigint;
     v_b      bigint;
 BEGIN
+    IF pg_catalog.current_setting('statement_timeout') <> '0' THEN
+        RAISE NOTICE 'partc: statement_timeout is %: the backfill stops then; call it again to resume, or SET statement_timeout = 0 first',
+            pg_catalog.current_setting('statement_timeout');
+    END IF;
     -- every transaction of the backfill is READ COMMITTED: each statement
     -- must see what writers committed before it (and COMMIT here refuses a
     -- call inside a transaction block)

@@ -13,6 +13,7 @@ DECLARE
     r      record;
     v_max  bigint;
     v_last bigint;
+    v_name text;
 BEGIN
     IF (SELECT s.phase FROM public.technician_location_history_backfill_state s) IS DISTINCT FROM 'done' THEN
         RAISE EXCEPTION 'partc: the backfill of % is not complete (phase %)', 'public.technician_location_history', (SELECT s.phase FROM public.technician_location_history_backfill_state s)
@@ -20,6 +21,15 @@ BEGIN
     END IF;
     LOCK TABLE public.technician_location_history IN ACCESS EXCLUSIVE MODE;
     LOCK TABLE public.technician_location_history_partitioned IN ACCESS EXCLUSIVE MODE;
+    -- the sync copies whole rows: both tables must have the same columns
+    IF (SELECT array_agg(a.attname || ' ' || pg_catalog.format_type(a.atttypid, a.atttypmod) ORDER BY a.attnum)
+          FROM pg_catalog.pg_attribute a WHERE a.attrelid = 'public.technician_location_history'::regclass AND a.attnum > 0 AND NOT a.attisdropped)
+       IS DISTINCT FROM
+       (SELECT array_agg(a.attname || ' ' || pg_catalog.format_type(a.atttypid, a.atttypmod) ORDER BY a.attnum)
+          FROM pg_catalog.pg_attribute a WHERE a.attrelid = 'public.technician_location_history_partitioned'::regclass AND a.attnum > 0 AND NOT a.attisdropped) THEN
+        RAISE EXCEPTION 'partc: the columns of % and % differ: a table changed during the conversion', 'public.technician_location_history', 'public.technician_location_history_partitioned'
+            USING HINT = 'roll back the backfill and the prepare phase, and convert again';
+    END IF;
     PERFORM public.technician_location_history_sync_mode('off');
     ALTER TABLE public.technician_location_history RENAME TO technician_location_history_old;
     ALTER TABLE public.technician_location_history_partitioned RENAME TO technician_location_history;
@@ -61,6 +71,12 @@ BEGIN
             END IF;
             IF v_max IS NOT NULL THEN
                 PERFORM pg_catalog.setval(r.new_seq, v_max, true);
+            END IF;
+            -- the new table's sequence takes the old one's name
+            v_name := (SELECT c.relname FROM pg_catalog.pg_class c WHERE c.oid = r.old_seq::regclass);
+            IF r.old_seq IS NOT NULL AND octet_length(v_name || '_old') <= 63 THEN
+                EXECUTE format('ALTER SEQUENCE %s RENAME TO %I', r.old_seq, v_name || '_old');
+                EXECUTE format('ALTER SEQUENCE %s RENAME TO %I', r.new_seq, v_name);
             END IF;
         END IF;
     END LOOP;

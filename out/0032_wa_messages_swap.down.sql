@@ -23,12 +23,21 @@ DECLARE
     r      record;
     v_max  bigint;
     v_last bigint;
+    v_name text;
 BEGIN
     IF (SELECT s.phase FROM public.wa_messages_backfill_state s) IS DISTINCT FROM 'swapped' THEN
         RAISE EXCEPTION 'partc: % is not swapped (phase %)', 'public.wa_messages', (SELECT s.phase FROM public.wa_messages_backfill_state s);
     END IF;
     LOCK TABLE public.wa_messages IN ACCESS EXCLUSIVE MODE;
     LOCK TABLE public.wa_messages_old IN ACCESS EXCLUSIVE MODE;
+    IF (SELECT array_agg(a.attname || ' ' || pg_catalog.format_type(a.atttypid, a.atttypmod) ORDER BY a.attnum)
+          FROM pg_catalog.pg_attribute a WHERE a.attrelid = 'public.wa_messages'::regclass AND a.attnum > 0 AND NOT a.attisdropped)
+       IS DISTINCT FROM
+       (SELECT array_agg(a.attname || ' ' || pg_catalog.format_type(a.atttypid, a.atttypmod) ORDER BY a.attnum)
+          FROM pg_catalog.pg_attribute a WHERE a.attrelid = 'public.wa_messages_old'::regclass AND a.attnum > 0 AND NOT a.attisdropped) THEN
+        RAISE EXCEPTION 'partc: the columns of % and % differ: a table changed since the swap', 'public.wa_messages', 'public.wa_messages_old'
+            USING HINT = 'give both tables the same columns in the same order first';
+    END IF;
     PERFORM public.wa_messages_sync_mode('off');
     ALTER TABLE public.wa_messages RENAME TO wa_messages_partitioned;
     ALTER TABLE public.wa_messages_old RENAME TO wa_messages;
@@ -65,6 +74,16 @@ BEGIN
             END IF;
             IF v_max IS NOT NULL THEN
                 PERFORM pg_catalog.setval(r.old_seq, v_max, true);
+            END IF;
+            -- the names go back: the old table's sequence loses its suffix
+            v_name := (SELECT c.relname FROM pg_catalog.pg_class c WHERE c.oid = r.old_seq::regclass);
+            IF r.new_seq IS NOT NULL AND right(v_name, octet_length('_old')) = '_old'
+               AND octet_length((SELECT c.relname FROM pg_catalog.pg_class c WHERE c.oid = r.new_seq::regclass)
+                                || '_partitioned') <= 63 THEN
+                EXECUTE format('ALTER SEQUENCE %s RENAME TO %I', r.new_seq,
+                               (SELECT c.relname FROM pg_catalog.pg_class c WHERE c.oid = r.new_seq::regclass) || '_partitioned');
+                EXECUTE format('ALTER SEQUENCE %s RENAME TO %I', r.old_seq,
+                               left(v_name, octet_length(v_name) - octet_length('_old')));
             END IF;
         END IF;
     END LOOP;

@@ -1,11 +1,12 @@
 --! placeholders: tag, table, table_lit, shadow, shadow_lit, old, old_lit, name, old_name, state, fn_mode,
---! renames, sequences
+--! renames, old_suffix_lit
 -- The swap: under ACCESS EXCLUSIVE on both tables, for catalog changes only.
 DO ${{tag}}$
 DECLARE
     r      record;
     v_max  bigint;
     v_last bigint;
+    v_name text;
 BEGIN
     IF (SELECT s.phase FROM {{state}} s) IS DISTINCT FROM 'done' THEN
         RAISE EXCEPTION 'partc: the backfill of % is not complete (phase %)', {{table_lit}}, (SELECT s.phase FROM {{state}} s)
@@ -13,6 +14,15 @@ BEGIN
     END IF;
     LOCK TABLE {{table}} IN ACCESS EXCLUSIVE MODE;
     LOCK TABLE {{shadow}} IN ACCESS EXCLUSIVE MODE;
+    -- the sync copies whole rows: both tables must have the same columns
+    IF (SELECT array_agg(a.attname || ' ' || pg_catalog.format_type(a.atttypid, a.atttypmod) ORDER BY a.attnum)
+          FROM pg_catalog.pg_attribute a WHERE a.attrelid = {{table_lit}}::regclass AND a.attnum > 0 AND NOT a.attisdropped)
+       IS DISTINCT FROM
+       (SELECT array_agg(a.attname || ' ' || pg_catalog.format_type(a.atttypid, a.atttypmod) ORDER BY a.attnum)
+          FROM pg_catalog.pg_attribute a WHERE a.attrelid = {{shadow_lit}}::regclass AND a.attnum > 0 AND NOT a.attisdropped) THEN
+        RAISE EXCEPTION 'partc: the columns of % and % differ: a table changed during the conversion', {{table_lit}}, {{shadow_lit}}
+            USING HINT = 'roll back the backfill and the prepare phase, and convert again';
+    END IF;
     PERFORM {{fn_mode}}('off');
     ALTER TABLE {{table}} RENAME TO {{old_name}};
     ALTER TABLE {{shadow}} RENAME TO {{name}};
@@ -35,6 +45,12 @@ BEGIN
             END IF;
             IF v_max IS NOT NULL THEN
                 PERFORM pg_catalog.setval(r.new_seq, v_max, true);
+            END IF;
+            -- the new table's sequence takes the old one's name
+            v_name := (SELECT c.relname FROM pg_catalog.pg_class c WHERE c.oid = r.old_seq::regclass);
+            IF r.old_seq IS NOT NULL AND octet_length(v_name || {{old_suffix_lit}}) <= 63 THEN
+                EXECUTE format('ALTER SEQUENCE %s RENAME TO %I', r.old_seq, v_name || {{old_suffix_lit}});
+                EXECUTE format('ALTER SEQUENCE %s RENAME TO %I', r.new_seq, v_name);
             END IF;
         END IF;
     END LOOP;

@@ -1,16 +1,26 @@
---! placeholders: tag, table, table_lit, shadow_lit, old, old_lit, name, shadow_name, state, fn_mode, renames
+--! placeholders: tag, table, table_lit, shadow_lit, old, old_lit, name, shadow_name, state, fn_mode, renames,
+--! old_suffix_lit, shadow_suffix_lit
 -- The swap back: writes made since the swap are in the old table already.
 DO ${{tag}}$
 DECLARE
     r      record;
     v_max  bigint;
     v_last bigint;
+    v_name text;
 BEGIN
     IF (SELECT s.phase FROM {{state}} s) IS DISTINCT FROM 'swapped' THEN
         RAISE EXCEPTION 'partc: % is not swapped (phase %)', {{table_lit}}, (SELECT s.phase FROM {{state}} s);
     END IF;
     LOCK TABLE {{table}} IN ACCESS EXCLUSIVE MODE;
     LOCK TABLE {{old}} IN ACCESS EXCLUSIVE MODE;
+    IF (SELECT array_agg(a.attname || ' ' || pg_catalog.format_type(a.atttypid, a.atttypmod) ORDER BY a.attnum)
+          FROM pg_catalog.pg_attribute a WHERE a.attrelid = {{table_lit}}::regclass AND a.attnum > 0 AND NOT a.attisdropped)
+       IS DISTINCT FROM
+       (SELECT array_agg(a.attname || ' ' || pg_catalog.format_type(a.atttypid, a.atttypmod) ORDER BY a.attnum)
+          FROM pg_catalog.pg_attribute a WHERE a.attrelid = {{old_lit}}::regclass AND a.attnum > 0 AND NOT a.attisdropped) THEN
+        RAISE EXCEPTION 'partc: the columns of % and % differ: a table changed since the swap', {{table_lit}}, {{old_lit}}
+            USING HINT = 'give both tables the same columns in the same order first';
+    END IF;
     PERFORM {{fn_mode}}('off');
     ALTER TABLE {{table}} RENAME TO {{shadow_name}};
     ALTER TABLE {{old}} RENAME TO {{name}};
@@ -33,6 +43,16 @@ BEGIN
             END IF;
             IF v_max IS NOT NULL THEN
                 PERFORM pg_catalog.setval(r.old_seq, v_max, true);
+            END IF;
+            -- the names go back: the old table's sequence loses its suffix
+            v_name := (SELECT c.relname FROM pg_catalog.pg_class c WHERE c.oid = r.old_seq::regclass);
+            IF r.new_seq IS NOT NULL AND right(v_name, octet_length({{old_suffix_lit}})) = {{old_suffix_lit}}
+               AND octet_length((SELECT c.relname FROM pg_catalog.pg_class c WHERE c.oid = r.new_seq::regclass)
+                                || {{shadow_suffix_lit}}) <= 63 THEN
+                EXECUTE format('ALTER SEQUENCE %s RENAME TO %I', r.new_seq,
+                               (SELECT c.relname FROM pg_catalog.pg_class c WHERE c.oid = r.new_seq::regclass) || {{shadow_suffix_lit}});
+                EXECUTE format('ALTER SEQUENCE %s RENAME TO %I', r.old_seq,
+                               left(v_name, octet_length(v_name) - octet_length({{old_suffix_lit}})));
             END IF;
         END IF;
     END LOOP;

@@ -35,6 +35,8 @@ DO $$ BEGIN
     ASSERT (SELECT indrelid FROM pg_index WHERE indexrelid = 'public.idx_jobs_org_status_old'::regclass) = 'public.jobs_old'::regclass,
         'idx_jobs_org_status_old belongs to jobs_old';
     ASSERT (SELECT conrelid FROM pg_constraint WHERE conname = 'jobs_pkey') = 'public.jobs'::regclass, 'jobs_pkey';
+    ASSERT pg_get_serial_sequence('public.jobs', 'id') = 'public.jobs_id_seq', 'the identity sequence keeps its name';
+    ASSERT pg_get_serial_sequence('public.jobs_old', 'id') = 'public.jobs_id_seq_old', 'the old one is renamed';
     ASSERT (SELECT array_agg(a.attname::text ORDER BY k.n) FROM pg_constraint c,
                    unnest(c.conkey) WITH ORDINALITY k(attnum, n)
                    JOIN pg_attribute a ON a.attrelid = 'public.jobs'::regclass AND a.attnum = k.attnum
