@@ -162,12 +162,6 @@ static void plan_prepare(builder *b, const table *t, int64_t as_of)
         s->item = i;
         s->rel = REL_SHADOW;
     }
-    for (size_t i = 0; i < t->nfks; i++) {
-        step *s = up(b, "add_foreign_key", fk_lock(a, &t->fks[i]),
-                     arena_printf(a, "add foreign key %s", t->fks[i].gen_name));
-        s->item = i;
-        s->rel = REL_SHADOW;
-    }
     up(b, "fn_create_partitions", "none",
        arena_printf(a, "create function %s (for %s until the swap)", names_fn_create_partitions(a, t), sh))
         ->rel = REL_SHADOW;
@@ -184,6 +178,14 @@ static void plan_prepare(builder *b, const table *t, int64_t as_of)
        arena_printf(a, "create procedure %s", names_conv(a, t, "backfill")));
     up(b, "conv_capture_on", arena_printf(a, "SHARE ROW EXCLUSIVE on %s (waits for writes in flight)", q),
        arena_printf(a, "sync triggers on %s: the key of every row written goes to the sync log", q));
+    /* after the table's own lock: the same order as a writer that writes the
+     * table and then a referenced table, so the two cannot deadlock */
+    for (size_t i = 0; i < t->nfks; i++) {
+        step *s = up(b, "add_foreign_key", fk_lock(a, &t->fks[i]),
+                     arena_printf(a, "add foreign key %s", t->fks[i].gen_name));
+        s->item = i;
+        s->rel = REL_SHADOW;
+    }
     if (sched)
         up(b, "schedule", "none", conv_job(a, t, true))->item = 1;
 

@@ -192,6 +192,17 @@ BEGIN
               WHERE d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.refobjid = v_rel AND v.oid <> v_rel LOOP
         v_bad := v_bad || format('view %s depends on the table (drop it before and create it again after the swap)', r.view);
     END LOOP;
+    FOR r IN SELECT DISTINCT d.objid::regprocedure AS fn FROM pg_catalog.pg_depend d
+              WHERE d.classid = 'pg_catalog.pg_proc'::regclass AND d.refclassid = 'pg_catalog.pg_class'::regclass
+                AND d.refobjid = v_rel LOOP
+        v_bad := v_bad || format('function %s depends on the table (its body would keep using the old table)', r.fn);
+    END LOOP;
+    FOR r IN SELECT p.polname, p.polrelid::regclass AS rel FROM pg_catalog.pg_depend d
+               JOIN pg_catalog.pg_policy p ON p.oid = d.objid
+              WHERE d.classid = 'pg_catalog.pg_policy'::regclass AND d.refclassid = 'pg_catalog.pg_class'::regclass
+                AND d.refobjid = v_rel AND p.polrelid <> v_rel LOOP
+        v_bad := v_bad || format('policy %I of %s reads the table (it would keep reading the old table)', r.polname, r.rel);
+    END LOOP;
     FOR r IN SELECT t.tgname FROM pg_catalog.pg_trigger t
               WHERE t.tgrelid = v_rel AND NOT t.tgisinternal AND t.tgname NOT LIKE 'partc\_sync\_%' LOOP
         v_bad := v_bad || format('trigger %I is on the table (partc does not carry triggers over)', r.tgname);
@@ -349,10 +360,6 @@ SELECT public.audit_logs_secure_partition('public.audit_logs_y2027m02'::regclass
 -- indexes (PostgreSQL builds each on every partition too)
 CREATE INDEX idx_audit_logs_org_created_partitioned ON public.audit_logs_partitioned USING btree (organization_id, created_at);
 CREATE INDEX idx_audit_logs_entity_partitioned ON public.audit_logs_partitioned USING btree (entity_type, entity_id);
-
--- add foreign key audit_logs_organization_id_fkey
-ALTER TABLE public.audit_logs_partitioned ADD CONSTRAINT audit_logs_organization_id_fkey
-    FOREIGN KEY (organization_id) REFERENCES public.organizations (id) ON DELETE NO ACTION;
 
 -- create function audit_logs_create_partitions (for public.audit_logs_partitioned until the swap)
 -- Creates the missing partitions of public.audit_logs_partitioned through 3 ranges ahead
@@ -915,6 +922,10 @@ $partc$;
 
 -- sync triggers on public.audit_logs: the key of every row written goes to the sync log
 SELECT public.audit_logs_sync_mode('capture');
+
+-- add foreign key audit_logs_organization_id_fkey
+ALTER TABLE public.audit_logs_partitioned ADD CONSTRAINT audit_logs_organization_id_fkey
+    FOREIGN KEY (organization_id) REFERENCES public.organizations (id) ON DELETE NO ACTION;
 
 -- schedule maintenance with pg_cron '0 3 * * 1', partition creation only until the cleanup (NOTICE when pg_cron is absent)
 DO $partc$

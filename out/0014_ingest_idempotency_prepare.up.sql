@@ -192,6 +192,17 @@ BEGIN
               WHERE d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.refobjid = v_rel AND v.oid <> v_rel LOOP
         v_bad := v_bad || format('view %s depends on the table (drop it before and create it again after the swap)', r.view);
     END LOOP;
+    FOR r IN SELECT DISTINCT d.objid::regprocedure AS fn FROM pg_catalog.pg_depend d
+              WHERE d.classid = 'pg_catalog.pg_proc'::regclass AND d.refclassid = 'pg_catalog.pg_class'::regclass
+                AND d.refobjid = v_rel LOOP
+        v_bad := v_bad || format('function %s depends on the table (its body would keep using the old table)', r.fn);
+    END LOOP;
+    FOR r IN SELECT p.polname, p.polrelid::regclass AS rel FROM pg_catalog.pg_depend d
+               JOIN pg_catalog.pg_policy p ON p.oid = d.objid
+              WHERE d.classid = 'pg_catalog.pg_policy'::regclass AND d.refclassid = 'pg_catalog.pg_class'::regclass
+                AND d.refobjid = v_rel AND p.polrelid <> v_rel LOOP
+        v_bad := v_bad || format('policy %I of %s reads the table (it would keep reading the old table)', r.polname, r.rel);
+    END LOOP;
     FOR r IN SELECT t.tgname FROM pg_catalog.pg_trigger t
               WHERE t.tgrelid = v_rel AND NOT t.tgisinternal AND t.tgname NOT LIKE 'partc\_sync\_%' LOOP
         v_bad := v_bad || format('trigger %I is on the table (partc does not carry triggers over)', r.tgname);
@@ -305,10 +316,6 @@ SELECT public.ingest_idempotency_secure_partition('public.ingest_idempotency_202
 CREATE INDEX idx_ingest_idempotency_expires_at_new ON public.ingest_idempotency_new USING btree (expires_at);
 CREATE INDEX idx_ingest_idempotency_site_year_month_billable_new ON public.ingest_idempotency_new USING btree (site_id, year_month, billable);
 CREATE INDEX idx_ingest_idempotency_site_year_month_billing_billable_new ON public.ingest_idempotency_new USING btree (site_id, year_month, billing_state) WHERE (billable = true);
-
--- add foreign key ingest_idempotency_site_id_fkey
-ALTER TABLE public.ingest_idempotency_new ADD CONSTRAINT ingest_idempotency_site_id_fkey
-    FOREIGN KEY (site_id) REFERENCES public.sites (id) ON DELETE CASCADE;
 
 -- create function ingest_idempotency_create_partitions (for public.ingest_idempotency_new until the swap)
 -- Creates the missing partitions of public.ingest_idempotency_new through 3 ranges ahead
@@ -873,6 +880,10 @@ $partc$;
 
 -- sync triggers on public.ingest_idempotency: the key of every row written goes to the sync log
 SELECT public.ingest_idempotency_sync_mode('capture');
+
+-- add foreign key ingest_idempotency_site_id_fkey
+ALTER TABLE public.ingest_idempotency_new ADD CONSTRAINT ingest_idempotency_site_id_fkey
+    FOREIGN KEY (site_id) REFERENCES public.sites (id) ON DELETE CASCADE;
 
 -- schedule maintenance with pg_cron '15 3 * * *', partition creation only until the cleanup (NOTICE when pg_cron is absent)
 DO $partc$

@@ -192,6 +192,17 @@ BEGIN
               WHERE d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.refobjid = v_rel AND v.oid <> v_rel LOOP
         v_bad := v_bad || format('view %s depends on the table (drop it before and create it again after the swap)', r.view);
     END LOOP;
+    FOR r IN SELECT DISTINCT d.objid::regprocedure AS fn FROM pg_catalog.pg_depend d
+              WHERE d.classid = 'pg_catalog.pg_proc'::regclass AND d.refclassid = 'pg_catalog.pg_class'::regclass
+                AND d.refobjid = v_rel LOOP
+        v_bad := v_bad || format('function %s depends on the table (its body would keep using the old table)', r.fn);
+    END LOOP;
+    FOR r IN SELECT p.polname, p.polrelid::regclass AS rel FROM pg_catalog.pg_depend d
+               JOIN pg_catalog.pg_policy p ON p.oid = d.objid
+              WHERE d.classid = 'pg_catalog.pg_policy'::regclass AND d.refclassid = 'pg_catalog.pg_class'::regclass
+                AND d.refobjid = v_rel AND p.polrelid <> v_rel LOOP
+        v_bad := v_bad || format('policy %I of %s reads the table (it would keep reading the old table)', r.polname, r.rel);
+    END LOOP;
     FOR r IN SELECT t.tgname FROM pg_catalog.pg_trigger t
               WHERE t.tgrelid = v_rel AND NOT t.tgisinternal AND t.tgname NOT LIKE 'partc\_sync\_%' LOOP
         v_bad := v_bad || format('trigger %I is on the table (partc does not carry triggers over)', r.tgname);
@@ -347,10 +358,6 @@ SELECT public.ticket_analytics_secure_partition('public.ticket_analytics_p202702
 -- indexes (PostgreSQL builds each on every partition too)
 CREATE INDEX idx_ticket_analytics_event_created_partitioned ON public.ticket_analytics_partitioned USING btree (event_id, created_at);
 CREATE INDEX idx_ticket_analytics_metric_created_partitioned ON public.ticket_analytics_partitioned USING btree (metric, created_at);
-
--- add foreign key ticket_analytics_event_id_fkey
-ALTER TABLE public.ticket_analytics_partitioned ADD CONSTRAINT ticket_analytics_event_id_fkey
-    FOREIGN KEY (event_id) REFERENCES public.events (id) ON DELETE CASCADE;
 
 -- create function ticket_analytics_create_partitions (for public.ticket_analytics_partitioned until the swap)
 -- Creates the missing partitions of public.ticket_analytics_partitioned through 3 ranges ahead
@@ -913,6 +920,10 @@ $partc$;
 
 -- sync triggers on public.ticket_analytics: the key of every row written goes to the sync log
 SELECT public.ticket_analytics_sync_mode('capture');
+
+-- add foreign key ticket_analytics_event_id_fkey
+ALTER TABLE public.ticket_analytics_partitioned ADD CONSTRAINT ticket_analytics_event_id_fkey
+    FOREIGN KEY (event_id) REFERENCES public.events (id) ON DELETE CASCADE;
 
 -- schedule maintenance with pg_cron '0 4 * * *' (NOTICE when pg_cron is absent)
 DO $partc$

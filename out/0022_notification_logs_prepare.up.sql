@@ -192,6 +192,17 @@ BEGIN
               WHERE d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.refobjid = v_rel AND v.oid <> v_rel LOOP
         v_bad := v_bad || format('view %s depends on the table (drop it before and create it again after the swap)', r.view);
     END LOOP;
+    FOR r IN SELECT DISTINCT d.objid::regprocedure AS fn FROM pg_catalog.pg_depend d
+              WHERE d.classid = 'pg_catalog.pg_proc'::regclass AND d.refclassid = 'pg_catalog.pg_class'::regclass
+                AND d.refobjid = v_rel LOOP
+        v_bad := v_bad || format('function %s depends on the table (its body would keep using the old table)', r.fn);
+    END LOOP;
+    FOR r IN SELECT p.polname, p.polrelid::regclass AS rel FROM pg_catalog.pg_depend d
+               JOIN pg_catalog.pg_policy p ON p.oid = d.objid
+              WHERE d.classid = 'pg_catalog.pg_policy'::regclass AND d.refclassid = 'pg_catalog.pg_class'::regclass
+                AND d.refobjid = v_rel AND p.polrelid <> v_rel LOOP
+        v_bad := v_bad || format('policy %I of %s reads the table (it would keep reading the old table)', r.polname, r.rel);
+    END LOOP;
     FOR r IN SELECT t.tgname FROM pg_catalog.pg_trigger t
               WHERE t.tgrelid = v_rel AND NOT t.tgisinternal AND t.tgname NOT LIKE 'partc\_sync\_%' LOOP
         v_bad := v_bad || format('trigger %I is on the table (partc does not carry triggers over)', r.tgname);
@@ -321,12 +332,6 @@ CREATE TABLE public.notif_logs_2027w06 PARTITION OF public.notification_logs_par
 -- indexes (PostgreSQL builds each on every partition too)
 CREATE INDEX idx_notif_logs_org_created_partitioned ON public.notification_logs_partitioned USING btree (organization_id, created_at);
 CREATE INDEX idx_notif_logs_user_created_partitioned ON public.notification_logs_partitioned USING btree (user_id, created_at);
-
--- foreign keys
-ALTER TABLE public.notification_logs_partitioned ADD CONSTRAINT notification_logs_organization_id_fkey
-    FOREIGN KEY (organization_id) REFERENCES public.organizations (id) ON DELETE NO ACTION;
-ALTER TABLE public.notification_logs_partitioned ADD CONSTRAINT notification_logs_user_id_fkey
-    FOREIGN KEY (user_id) REFERENCES public.users (id) ON DELETE SET NULL;
 
 -- create function notification_logs_create_partitions (for public.notification_logs_partitioned until the swap)
 -- Creates the missing partitions of public.notification_logs_partitioned through 12 ranges ahead
@@ -888,6 +893,12 @@ $partc$;
 
 -- sync triggers on public.notification_logs: the key of every row written goes to the sync log
 SELECT public.notification_logs_sync_mode('capture');
+
+-- foreign keys
+ALTER TABLE public.notification_logs_partitioned ADD CONSTRAINT notification_logs_organization_id_fkey
+    FOREIGN KEY (organization_id) REFERENCES public.organizations (id) ON DELETE NO ACTION;
+ALTER TABLE public.notification_logs_partitioned ADD CONSTRAINT notification_logs_user_id_fkey
+    FOREIGN KEY (user_id) REFERENCES public.users (id) ON DELETE SET NULL;
 
 -- schedule maintenance with pg_cron '0 3 * * 1', partition creation only until the cleanup (NOTICE when pg_cron is absent)
 DO $partc$

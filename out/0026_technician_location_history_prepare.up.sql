@@ -192,6 +192,17 @@ BEGIN
               WHERE d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.refobjid = v_rel AND v.oid <> v_rel LOOP
         v_bad := v_bad || format('view %s depends on the table (drop it before and create it again after the swap)', r.view);
     END LOOP;
+    FOR r IN SELECT DISTINCT d.objid::regprocedure AS fn FROM pg_catalog.pg_depend d
+              WHERE d.classid = 'pg_catalog.pg_proc'::regclass AND d.refclassid = 'pg_catalog.pg_class'::regclass
+                AND d.refobjid = v_rel LOOP
+        v_bad := v_bad || format('function %s depends on the table (its body would keep using the old table)', r.fn);
+    END LOOP;
+    FOR r IN SELECT p.polname, p.polrelid::regclass AS rel FROM pg_catalog.pg_depend d
+               JOIN pg_catalog.pg_policy p ON p.oid = d.objid
+              WHERE d.classid = 'pg_catalog.pg_policy'::regclass AND d.refclassid = 'pg_catalog.pg_class'::regclass
+                AND d.refobjid = v_rel AND p.polrelid <> v_rel LOOP
+        v_bad := v_bad || format('policy %I of %s reads the table (it would keep reading the old table)', r.polname, r.rel);
+    END LOOP;
     FOR r IN SELECT t.tgname FROM pg_catalog.pg_trigger t
               WHERE t.tgrelid = v_rel AND NOT t.tgisinternal AND t.tgname NOT LIKE 'partc\_sync\_%' LOOP
         v_bad := v_bad || format('trigger %I is on the table (partc does not carry triggers over)', r.tgname);
@@ -608,10 +619,6 @@ CREATE TABLE public.tech_loc_20270220 PARTITION OF public.technician_location_hi
 CREATE INDEX idx_tech_loc_user_recorded_partitioned ON public.technician_location_history_partitioned USING btree (user_id, recorded_at);
 CREATE INDEX idx_tech_loc_job_partitioned ON public.technician_location_history_partitioned USING btree (job_id);
 CREATE INDEX idx_tech_loc_session_partitioned ON public.technician_location_history_partitioned USING btree (session_id);
-
--- add foreign key technician_location_history_user_id_fkey
-ALTER TABLE public.technician_location_history_partitioned ADD CONSTRAINT technician_location_history_user_id_fkey
-    FOREIGN KEY (user_id) REFERENCES public.users (id) ON DELETE CASCADE;
 
 -- create function technician_location_history_create_partitions (for public.technician_location_history_partitioned until the swap)
 -- Creates the missing partitions of public.technician_location_history_partitioned through 90 ranges ahead
@@ -1175,6 +1182,10 @@ $partc$;
 
 -- sync triggers on public.technician_location_history: the key of every row written goes to the sync log
 SELECT public.technician_location_history_sync_mode('capture');
+
+-- add foreign key technician_location_history_user_id_fkey
+ALTER TABLE public.technician_location_history_partitioned ADD CONSTRAINT technician_location_history_user_id_fkey
+    FOREIGN KEY (user_id) REFERENCES public.users (id) ON DELETE CASCADE;
 
 -- schedule maintenance with pg_cron '30 2 * * *', partition creation only until the cleanup (NOTICE when pg_cron is absent)
 DO $partc$

@@ -54,6 +54,7 @@ CREATE TABLE events (id bigint PRIMARY KEY, customer_id bigint, kind integer,
 CREATE INDEX events_note_idx ON events (note);
 CREATE TABLE replies (id bigint PRIMARY KEY, event_id bigint REFERENCES events (id));
 CREATE VIEW recent_events AS SELECT * FROM events;
+CREATE FUNCTION count_events() RETURNS bigint LANGUAGE sql BEGIN ATOMIC SELECT count(*) FROM events; END;
 INSERT INTO events VALUES (1, NULL, 1, '2025-12-31 23:00:00+00', 'early');
 SQL
 pg_dump --schema-only -d "$db" | grep -v '^\\\(un\)\{0,1\}restrict ' >"$tmp/before.sql"
@@ -67,6 +68,7 @@ for want in "column kind is integer, the spec says text" \
             "foreign key (customer_id) to public.customers is declared but the table has none" \
             "foreign key replies_event_id_fkey of replies references the table" \
             "view recent_events depends on the table" \
+            "function count_events() depends on the table" \
             "index events_kind_idx"; do
     case "$want" in
         "index events_kind_idx") grep -q "events_kind_idx" "$tmp/out.txt" && fail "declared-only index reported" "$tmp/out.txt" ;;
@@ -79,6 +81,7 @@ cmp -s "$tmp/before.sql" "$tmp/after.sql" || fail "a failed preflight changed th
 # rows before partition.start, with no default partition
 q >/dev/null <<'SQL' || fail "fix the table"
 DROP VIEW recent_events;
+DROP FUNCTION count_events();
 DROP TABLE replies;
 DROP INDEX events_note_idx;
 ALTER TABLE events ALTER COLUMN kind TYPE text, ALTER COLUMN created_at SET NOT NULL,
