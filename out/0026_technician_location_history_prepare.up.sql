@@ -985,6 +985,17 @@ BEGIN
     IF NOT pg_catalog.pg_try_advisory_xact_lock(pg_catalog.hashtextextended('public.technician_location_history' || ' backfill', 0)) THEN
         RAISE EXCEPTION 'partc: another session is running the backfill of %', 'public.technician_location_history';
     END IF;
+    -- rows are copied whole: a column added, dropped or changed on either
+    -- table since prepare would shift them
+    IF pg_catalog.to_regclass('public.technician_location_history_partitioned') IS NOT NULL
+       AND (SELECT array_agg(a.attname || ' ' || pg_catalog.format_type(a.atttypid, a.atttypmod) ORDER BY a.attnum)
+              FROM pg_catalog.pg_attribute a WHERE a.attrelid = 'public.technician_location_history'::regclass AND a.attnum > 0 AND NOT a.attisdropped)
+           IS DISTINCT FROM
+           (SELECT array_agg(a.attname || ' ' || pg_catalog.format_type(a.atttypid, a.atttypmod) ORDER BY a.attnum)
+              FROM pg_catalog.pg_attribute a WHERE a.attrelid = 'public.technician_location_history_partitioned'::regclass AND a.attnum > 0 AND NOT a.attisdropped) THEN
+        RAISE EXCEPTION 'partc: the columns of % and % differ: a table changed during the conversion', 'public.technician_location_history', 'public.technician_location_history_partitioned'
+            USING HINT = 'roll back the backfill and the prepare phase, and convert again';
+    END IF;
 END
 $partc$;
 

@@ -94,5 +94,13 @@ grep -qF "lie before partition.start" "$tmp/out.txt" || fail "rows before start 
 
 q -c "UPDATE events SET created_at = '2026-03-01'" >/dev/null || fail "move the row"
 q -f "$prepare" >"$tmp/out.txt" 2>&1 || fail "prepare on a matching table" "$tmp/out.txt"
+
+# a column changed after prepare: the backfill refuses to copy shifted rows
+q -c "ALTER TABLE events DROP COLUMN note" >/dev/null || fail "drop a column"
+if q -f "$(ls "$tmp/out/"*_events_backfill.up.sql)" >"$tmp/out.txt" 2>&1; then
+    fail "backfill ran although the columns differ" "$tmp/out.txt"
+fi
+grep -qF "the columns of public.events and public.events_partitioned differ" "$tmp/out.txt" ||
+    fail "column change not reported" "$tmp/out.txt"
 psql -X -q -d postgres -c "DROP DATABASE $db" >/dev/null
 echo "ok convert_preflight"
