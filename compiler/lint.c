@@ -319,6 +319,20 @@ static void check_weakened(const lint_ctx *cx, const lint_rule *r, const table *
                         "unique constraint");
 }
 
+/* Only for the supabase target: its Data API exposes every table of public
+ * to the anon and authenticated roles, and RLS is what stops them. */
+static void check_rls_disabled(const lint_ctx *cx, const lint_rule *r, const table *t)
+{
+    if (!cx->target || strcmp(cx->target, "supabase") != 0 || t->mode == MODE_REFERENCE)
+        return;
+    if (strcmp(t->schema.s, "public") != 0 || t->security.rls)
+        return;
+    lint_report(cx, r, t, t->security.present ? pick(t->security.rls_at, t->security.at) : t->name.at,
+                "'%s' is in schema public without row-level security: Supabase's Data API exposes it to "
+                "the anon and authenticated roles",
+                tname(cx, t));
+}
+
 /* -------------------------------------------------------------- the table */
 
 const lint_rule lint_rules[] = {
@@ -334,6 +348,12 @@ const lint_rule lint_rules[] = {
      "(every partition of it) to find matching rows.",
      "add an index (or key) whose leading columns are the foreign-key columns",
      check_fk_index},
+    {"identifier-too-long", SEV_ERROR,
+     "a generated name (partition, key, index, function, shadow table) is over 63 bytes (checked by validation)",
+     "PostgreSQL truncates longer identifiers with only a NOTICE, so two generated names can "
+     "end up the same, and the objects are not called what the spec says.",
+     "shorten the table name, the naming pattern or the suffix named in the message",
+     NULL},
     {"incoming-foreign-keys", SEV_ERROR,
      "a table with mode convert is referenced by a foreign key of another table",
      "foreign keys are bound to a table's OID, not its name, so after the swap the foreign "
@@ -361,6 +381,11 @@ const lint_rule lint_rules[] = {
      "session time zone, so maintenance and retention shift with server settings instead of UTC.",
      "use timestamptz for the partition key column",
      check_key_type},
+    {"partition-name-collision", SEV_ERROR,
+     "the naming pattern gives two ranges, or two tables, the same partition name (checked by validation)",
+     "CREATE TABLE of the second partition fails, or names a different range than its bounds say.",
+     "put the tokens of the interval in partition.naming (e.g. {YYYY}{MM}{DD} for daily, {IYYY}w{IW} for weekly)",
+     NULL},
     {"premake-too-short", SEV_WARNING,
      "premake covers less than maintenance.warn_ahead, or fewer than 2 ranges",
      "with too few ranges ready ahead, one missed maintenance run lets inserts fail, and the "
@@ -379,6 +404,12 @@ const lint_rule lint_rules[] = {
      "writes, or the previous one that late rows still reach.",
      "set retention.protect to 2 or more",
      check_retention_protect},
+    {"rls-disabled", SEV_WARNING,
+     "with --target supabase: a table in schema public without row-level security",
+     "Supabase's Data API exposes every table of schema public to the anon and authenticated "
+     "roles; without RLS anyone holding the public API key can read and write it.",
+     "set security.rls: true with policies for the roles that need the table, or move it out of public",
+     check_rls_disabled},
     {"too-many-partitions", SEV_WARNING,
      "more live partitions than the threshold",
      "planning time, lock counts and memory grow with the number of partitions that a "
@@ -399,6 +430,12 @@ const lint_rule lint_rules[] = {
      "enforce the uniqueness elsewhere (e.g. a separate non-partitioned key table), or allow "
      "the rule with the reason the weaker key is acceptable",
      check_weakened},
+    {"weekly-not-iso", SEV_ERROR,
+     "weekly ranges that do not start on a Monday, or named with the calendar year (checked by validation)",
+     "ISO weeks start on Monday and belong to the ISO year (2024-12-30 is in 2025-W01), so "
+     "ranges from another weekday or names with {YYYY} and {IW} split or repeat weeks at year ends.",
+     "start weekly ranges on a Monday and name them with {IYYY} and {IW}",
+     NULL},
 };
 
 const size_t lint_nrules = sizeof lint_rules / sizeof lint_rules[0];
@@ -437,7 +474,13 @@ static void check_allows(const lint_ctx *cx, const table *t)
 {
     for (size_t i = 0; i < t->nallows; i++) {
         const sval *id = &t->allows[i].rule;
-        if (!id->s || lint_find(id->s))
+        const lint_rule *known = id->s ? lint_find(id->s) : NULL;
+        if (known && !known->check)
+            diag_add(cx->out, SEV_ERROR, "unknown-rule", id->at,
+                     "fix what validation reports instead: such a spec cannot be compiled",
+                     "lint.allow of '%s' names '%s', which validation checks and no reason can allow",
+                     tname(cx, t), id->s);
+        if (!id->s || known)
             continue;
         const char *best = NULL;
         size_t bd = 0;
@@ -470,7 +513,8 @@ void lint_run(const lint_ctx *cx)
     table *const *tables = ss->ordered ? ss->ordered : ss->tables;
     for (size_t i = 0; i < ss->ntables; i++)
         for (size_t k = 0; k < lint_nrules; k++)
-            lint_rules[k].check(cx, &lint_rules[k], tables[i]);
+            if (lint_rules[k].check) /* NULL: validation reports it */
+                lint_rules[k].check(cx, &lint_rules[k], tables[i]);
     for (size_t i = 0; i < ss->ntables; i++)
         check_allows(cx, tables[i]);
 }

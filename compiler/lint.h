@@ -26,6 +26,8 @@ typedef struct lint_rule {
     const char *summary;
     const char *why;
     const char *fix;
+    /* NULL for the rules that validation checks (their findings stop a
+     * compile and cannot be allowed) */
     void (*check)(const lint_ctx *cx, const struct lint_rule *rule, const table *t);
 } lint_rule;
 

@@ -30,6 +30,8 @@ typedef struct options {
     const char *out;
     const char *as_of_text;
     const char *templates;
+    const char *format;  /* lint, rules: text | json | sarif | github (| markdown for rules) */
+    const char *fail_on; /* lint: error | warning */
     bool help;
 } options;
 
@@ -44,6 +46,7 @@ typedef struct command {
 static int cmd_compile(const options *o);
 static int cmd_plan(const options *o);
 static int cmd_lint(const options *o);
+static int cmd_rules(const options *o);
 
 static const command commands[] = {
     {"compile", "write forward and rollback migrations for the specs",
@@ -52,7 +55,11 @@ static const command commands[] = {
     {"plan", "show what the migrations will do: steps, locks, transactions, partitions",
      "partc plan [PATH...] [--as-of YYYY-MM-DD]", "--as-of", cmd_plan},
     {"lint", "check the specs: validation errors and partition-safety rules",
-     "partc lint [PATH...] [--as-of YYYY-MM-DD] [--target plain|supabase]", "--as-of --target", cmd_lint},
+     "partc lint [PATH...] [--format text|json|sarif|github] [--fail-on error|warning] [--target plain|supabase] "
+     "[--as-of YYYY-MM-DD]",
+     "--as-of --target --format --fail-on", cmd_lint},
+    {"rules", "list the lint rules: id, default severity, summary, why, how to fix",
+     "partc rules [--format text|json|markdown]", "--format", cmd_rules},
 };
 static const size_t ncommands = sizeof commands / sizeof commands[0];
 
@@ -82,6 +89,14 @@ static void usage_command(FILE *out, const command *c)
               out);
     if (strstr(c->allowed, "--templates"))
         fputs("  --templates DIR   use the *.sql templates of DIR instead of the built-in ones\n", out);
+    if (strstr(c->allowed, "--fail-on"))
+        fputs("  --format F        text (default), json, sarif (GitHub code scanning) or github\n"
+              "                    (workflow annotations)\n"
+              "  --fail-on S       exit 1 when a finding of severity S or higher is not allowed:\n"
+              "                    error (default) or warning\n",
+              out);
+    else if (strstr(c->allowed, "--format"))
+        fputs("  --format F        text (default), json or markdown (the README's table)\n", out);
     fputs("  --help            this text\n", out);
 }
 
@@ -247,14 +262,47 @@ static int cmd_plan(const options *o)
 
 static int cmd_lint(const options *o)
 {
+    report_format fmt = FORMAT_TEXT;
+    if (o->format && report_format_parse(o->format, &fmt) != 0) {
+        fprintf(stderr, "partc lint: error: unknown format '%s'\n  hint: use text, json, sarif or github\n", o->format);
+        return EXIT_USAGE;
+    }
+    severity fail_on = SEV_ERROR;
+    if (o->fail_on && strcmp(o->fail_on, "warning") == 0)
+        fail_on = SEV_WARNING;
+    else if (o->fail_on && strcmp(o->fail_on, "error") != 0) {
+        fprintf(stderr, "partc lint: error: unknown severity '%s' for --fail-on\n  hint: use error or warning\n",
+                o->fail_on);
+        return EXIT_USAGE;
+    }
+    if (o->target && !emit_find_target(o->target)) {
+        fprintf(stderr, "partc lint: error: unknown target '%s'\n  hint: use one of:", o->target);
+        for (size_t i = 0; i < emit_ntargets; i++)
+            fprintf(stderr, " %s", emit_targets[i].name);
+        fputc('\n', stderr);
+        return EXIT_USAGE;
+    }
     run r = {0};
     int code = load(&r, o, true);
+    if (code == EXIT_IO) /* unreadable input: the usage class of lint's exit codes */
+        return print_and_code(&r, EXIT_USAGE);
     if (code != EXIT_OK)
         return print_and_code(&r, code);
-    report_lint(stdout, &r.d, &r.ss.files);
-    code = diags_count(&r.d, SEV_ERROR) ? EXIT_FINDINGS : EXIT_OK;
+    report_findings(stdout, &r.d, &r.ss.files, fmt, PARTC_VERSION);
+    code = diags_count(&r.d, fail_on) ? EXIT_FINDINGS : EXIT_OK;
     finish(&r);
     return code;
+}
+
+static int cmd_rules(const options *o)
+{
+    const char *f = o->format ? o->format : "text";
+    if (strcmp(f, "text") && strcmp(f, "json") && strcmp(f, "markdown")) {
+        fprintf(stderr, "partc rules: error: unknown format '%s'\n  hint: use text, json or markdown\n", f);
+        return EXIT_USAGE;
+    }
+    report_rules(stdout, f);
+    return EXIT_OK;
 }
 
 /* ---- argv ---------------------------------------------------------------- */
@@ -282,14 +330,15 @@ static int parse(const command *c, int argc, char **argv, options *o)
         const char *eq = strchr(a, '=');
         size_t nlen = eq ? (size_t)(eq - a) : strlen(a);
         const char *val = eq ? eq + 1 : NULL;
-        static const char *valued[] = {"--target", "--out", "--as-of", "--templates"};
-        const char **slot[] = {&o->target, &o->out, &o->as_of_text, &o->templates};
+        static const char *valued[] = {"--target", "--out", "--as-of", "--templates", "--format", "--fail-on"};
+        const char **slot[] = {&o->target, &o->out, &o->as_of_text, &o->templates, &o->format, &o->fail_on};
+        size_t nvalued = sizeof valued / sizeof valued[0];
         size_t k;
-        for (k = 0; k < 4; k++)
+        for (k = 0; k < nvalued; k++)
             if (strlen(valued[k]) == nlen && strncmp(a, valued[k], nlen) == 0)
                 break;
         bool allowed = false;
-        if (k < 4) {
+        if (k < nvalued) {
             const char *p = strstr(c->allowed, valued[k]);
             allowed = p && (p[nlen] == '\0' || p[nlen] == ' ');
         }

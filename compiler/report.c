@@ -1,8 +1,12 @@
 #include "report.h"
 
+#include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "lint.h"
 #include "names.h"
+#include "strbuf.h"
 
 static void print_ts(FILE *out, int64_t t)
 {
@@ -133,24 +137,600 @@ void report_plan(FILE *out, const plan *p, const specset *ss)
             fprintf(out, "\n%s.%s: reference only, no migration\n", order[i]->schema.s, order[i]->name.s);
 }
 
-void report_lint(FILE *out, const diags *d, const srcset *files)
+
+/* ------------------------------------------------------------ findings */
+
+int report_format_parse(const char *s, report_format *f)
 {
-    size_t errors = 0, warnings = 0, allowed = 0;
+    static const struct {
+        const char *name;
+        report_format f;
+    } formats[] = {
+        {"text", FORMAT_TEXT},
+        {"json", FORMAT_JSON},
+        {"sarif", FORMAT_SARIF},
+        {"github", FORMAT_GITHUB},
+    };
+    if (!s)
+        return -1;
+    for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
+        if (strcmp(s, formats[i].name) == 0) {
+            *f = formats[i].f;
+            return 0;
+        }
+    return -1;
+}
+
+/* Unsuppressed errors and warnings, and the findings lint.allow accepted. */
+typedef struct tally {
+    size_t errors, warnings, suppressed;
+} tally;
+
+static tally count_findings(const diags *d)
+{
+    tally t = {0, 0, 0};
     for (size_t i = 0; i < d->n; i++) {
         const diag *g = &d->v[i];
-        if (g->suppressed) {
-            allowed++;
-            continue;
-        }
-        diag_print(out, g, files);
-        if (g->sev == SEV_ERROR)
-            errors++;
+        if (g->suppressed)
+            t.suppressed++;
+        else if (g->sev == SEV_ERROR)
+            t.errors++;
         else if (g->sev == SEV_WARNING)
-            warnings++;
+            t.warnings++;
     }
-    if (errors || warnings || allowed)
-        fprintf(out, "%zu error%s, %zu warning%s, %zu allowed\n", errors, errors == 1 ? "" : "s",
-                warnings, warnings == 1 ? "" : "s", allowed);
+    return t;
+}
+
+static void add_summary(strbuf *sb, tally t)
+{
+    if (t.errors || t.warnings || t.suppressed)
+        sb_addf(sb, "%zu error%s, %zu warning%s, %zu allowed\n", t.errors, t.errors == 1 ? "" : "s",
+                t.warnings, t.warnings == 1 ? "" : "s", t.suppressed);
     else
-        fputs("no findings\n", out);
+        sb_puts(sb, "no findings\n");
+}
+
+static void put_sb(FILE *out, const strbuf *sb)
+{
+    if (sb->len)
+        fwrite(sb_str(sb), 1, sb->len, out);
+}
+
+static void report_text(FILE *out, const diags *d, const srcset *files)
+{
+    for (size_t i = 0; i < d->n; i++)
+        if (!d->v[i].suppressed)
+            diag_print(out, &d->v[i], files);
+    strbuf sb = STRBUF_INIT;
+    add_summary(&sb, count_findings(d));
+    put_sb(out, &sb);
+    sb_free(&sb);
+}
+
+/* ---- JSON writer: pretty-printed with 2-space indents, `"key": value`,
+ * empty containers as {} and [] (the layout of jq and Python's json). */
+
+typedef struct jw {
+    strbuf *sb;
+    int depth;
+    bool comma;     /* the open container already holds a member */
+    bool after_key; /* the next value follows its key on the same line */
+} jw;
+
+/* Length of the well-formed UTF-8 sequence at s (1..4), 0 when it is not
+ * one.  s is NUL-terminated, and a NUL never continues a sequence, so the
+ * checks stop at the end of the string. */
+static size_t utf8_len(const unsigned char *s)
+{
+    unsigned c = s[0];
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xC2 && c <= 0xDF)
+        return (s[1] & 0xC0) == 0x80 ? 2 : 0;
+    if (c >= 0xE0 && c <= 0xEF) {
+        unsigned lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
+        return s[1] >= lo && s[1] <= hi && (s[2] & 0xC0) == 0x80 ? 3 : 0;
+    }
+    if (c >= 0xF0 && c <= 0xF4) {
+        unsigned lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
+        return s[1] >= lo && s[1] <= hi && (s[2] & 0xC0) == 0x80 && (s[3] & 0xC0) == 0x80 ? 4 : 0;
+    }
+    return 0;
+}
+
+/* A JSON string literal.  UTF-8 passes through; a byte that is not part of
+ * well-formed UTF-8 (a file name, say) becomes U+FFFD so that the document
+ * stays valid. */
+static void json_str(strbuf *sb, const char *s)
+{
+    sb_addc(sb, '"');
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        unsigned char c = *p;
+        switch (c) {
+        case '"': sb_puts(sb, "\\\""); break;
+        case '\\': sb_puts(sb, "\\\\"); break;
+        case '\b': sb_puts(sb, "\\b"); break;
+        case '\f': sb_puts(sb, "\\f"); break;
+        case '\n': sb_puts(sb, "\\n"); break;
+        case '\r': sb_puts(sb, "\\r"); break;
+        case '\t': sb_puts(sb, "\\t"); break;
+        default:
+            if (c < 0x20) {
+                sb_addf(sb, "\\u%04x", c);
+            } else {
+                size_t n = utf8_len(p);
+                if (n == 0) {
+                    sb_puts(sb, "\\ufffd");
+                    n = 1;
+                } else
+                    sb_add(sb, (const char *)p, n);
+                p += n;
+                continue;
+            }
+        }
+        p++;
+    }
+    sb_addc(sb, '"');
+}
+
+static void jw_newline(jw *w)
+{
+    sb_addc(w->sb, '\n');
+    for (int i = 0; i < w->depth; i++)
+        sb_puts(w->sb, "  ");
+}
+
+/* What precedes a member: a comma after the previous one, a new line. */
+static void jw_sep(jw *w)
+{
+    if (w->after_key) {
+        w->after_key = false;
+        return;
+    }
+    if (w->comma)
+        sb_addc(w->sb, ',');
+    if (w->depth > 0)
+        jw_newline(w);
+    w->comma = true;
+}
+
+static void jw_key(jw *w, const char *key)
+{
+    jw_sep(w);
+    json_str(w->sb, key);
+    sb_puts(w->sb, ": ");
+    w->after_key = true;
+}
+
+static void jw_open(jw *w, char c)
+{
+    jw_sep(w);
+    sb_addc(w->sb, c);
+    w->depth++;
+    w->comma = false;
+}
+
+static void jw_close(jw *w, char c)
+{
+    w->depth--;
+    if (w->comma)
+        jw_newline(w);
+    sb_addc(w->sb, c);
+    w->comma = true;
+}
+
+static void jw_str(jw *w, const char *s)
+{
+    jw_sep(w);
+    if (s)
+        json_str(w->sb, s);
+    else
+        sb_puts(w->sb, "null");
+}
+
+static void jw_int(jw *w, long long v)
+{
+    jw_sep(w);
+    sb_addf(w->sb, "%lld", v);
+}
+
+static void jw_bool(jw *w, bool v)
+{
+    jw_sep(w);
+    sb_puts(w->sb, v ? "true" : "false");
+}
+
+/* "key": "value" (null when value is NULL) */
+static void jw_kstr(jw *w, const char *key, const char *value)
+{
+    jw_key(w, key);
+    jw_str(w, value);
+}
+
+static void jw_kint(jw *w, const char *key, long long v)
+{
+    jw_key(w, key);
+    jw_int(w, v);
+}
+
+/* "key": {"text": value} */
+static void jw_ktext(jw *w, const char *key, const char *value)
+{
+    jw_key(w, key);
+    jw_open(w, '{');
+    jw_kstr(w, "text", value);
+    jw_close(w, '}');
+}
+
+static void report_json(FILE *out, const diags *d, const char *tool_version)
+{
+    strbuf sb = STRBUF_INIT;
+    jw w = {&sb, 0, false, false};
+    tally t = count_findings(d);
+    jw_open(&w, '{');
+    jw_kint(&w, "version", 1);
+    jw_key(&w, "tool");
+    jw_open(&w, '{');
+    jw_kstr(&w, "name", "partc");
+    jw_kstr(&w, "version", tool_version);
+    jw_close(&w, '}');
+    jw_key(&w, "summary");
+    jw_open(&w, '{');
+    jw_kint(&w, "errors", (long long)t.errors);
+    jw_kint(&w, "warnings", (long long)t.warnings);
+    jw_kint(&w, "suppressed", (long long)t.suppressed);
+    jw_close(&w, '}');
+    jw_key(&w, "findings");
+    jw_open(&w, '[');
+    for (size_t i = 0; i < d->n; i++) {
+        const diag *g = &d->v[i];
+        jw_open(&w, '{');
+        jw_kstr(&w, "rule", g->code);
+        jw_kstr(&w, "severity", severity_name(g->sev));
+        jw_kstr(&w, "file", g->at.file);
+        jw_kint(&w, "line", g->at.line > 0 ? g->at.line : 0);
+        jw_kint(&w, "column", g->at.line > 0 && g->at.col > 0 ? g->at.col : 0);
+        jw_kstr(&w, "message", g->message);
+        jw_kstr(&w, "hint", g->hint);
+        jw_key(&w, "suppressed");
+        jw_bool(&w, g->suppressed);
+        if (g->suppressed)
+            jw_kstr(&w, "reason", g->reason ? g->reason : "");
+        jw_close(&w, '}');
+    }
+    jw_close(&w, ']');
+    jw_close(&w, '}');
+    sb_addc(&sb, '\n');
+    put_sb(out, &sb);
+    sb_free(&sb);
+}
+
+/* ---- SARIF 2.1.0, in the subset GitHub code scanning takes */
+
+static const char *sarif_level(severity s)
+{
+    switch (s) {
+    case SEV_ERROR: return "error";
+    case SEV_WARNING: return "warning";
+    default: return "note";
+    }
+}
+
+/* A file path as a URI reference: relative paths stay relative (without a
+ * leading "./"), absolute ones become file:// URIs; every byte but the
+ * unreserved characters and '/' is percent-encoded. */
+static char *sarif_uri(const char *path)
+{
+    strbuf sb = STRBUF_INIT;
+    while (path[0] == '.' && path[1] == '/') {
+        path += 2;
+        while (*path == '/')
+            path++;
+    }
+    if (path[0] == '/')
+        sb_puts(&sb, "file://");
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+        unsigned char c = *p;
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+            c == '-' || c == '.' || c == '_' || c == '~' || c == '/')
+            sb_addc(&sb, (char)c);
+        else
+            sb_addf(&sb, "%%%02X", c);
+    }
+    return sb_detach(&sb);
+}
+
+/* The message, and the hint after it. */
+static char *message_with_hint(const diag *g)
+{
+    strbuf sb = STRBUF_INIT;
+    sb_puts(&sb, g->message ? g->message : "");
+    if (g->hint)
+        sb_addf(&sb, " (hint: %s)", g->hint);
+    return sb_detach(&sb);
+}
+
+static void sarif_rules(jw *w)
+{
+    jw_key(w, "rules");
+    jw_open(w, '[');
+    for (size_t i = 0; i < lint_nrules; i++) {
+        const lint_rule *r = &lint_rules[i];
+        jw_open(w, '{');
+        jw_kstr(w, "id", r->id);
+        jw_kstr(w, "name", r->id);
+        jw_ktext(w, "shortDescription", r->summary);
+        jw_ktext(w, "fullDescription", r->why);
+        jw_ktext(w, "help", r->fix);
+        jw_key(w, "defaultConfiguration");
+        jw_open(w, '{');
+        jw_kstr(w, "level", sarif_level(r->sev));
+        jw_close(w, '}');
+        jw_close(w, '}');
+    }
+    jw_close(w, ']');
+}
+
+static void sarif_result(jw *w, const diag *g)
+{
+    jw_open(w, '{');
+    if (g->code)
+        jw_kstr(w, "ruleId", g->code);
+    const lint_rule *r = lint_find(g->code);
+    if (r)
+        jw_kint(w, "ruleIndex", (long long)(r - lint_rules));
+    jw_kstr(w, "level", sarif_level(g->sev));
+    char *text = message_with_hint(g);
+    jw_ktext(w, "message", text);
+    free(text);
+    jw_key(w, "locations");
+    jw_open(w, '[');
+    jw_open(w, '{');
+    jw_key(w, "physicalLocation");
+    jw_open(w, '{');
+    jw_key(w, "artifactLocation");
+    jw_open(w, '{');
+    char *uri = sarif_uri(g->at.file);
+    jw_kstr(w, "uri", uri);
+    free(uri);
+    jw_close(w, '}');
+    if (g->at.line > 0) {
+        jw_key(w, "region");
+        jw_open(w, '{');
+        jw_kint(w, "startLine", g->at.line);
+        if (g->at.col > 0)
+            jw_kint(w, "startColumn", g->at.col);
+        jw_close(w, '}');
+    }
+    jw_close(w, '}');
+    jw_close(w, '}');
+    jw_close(w, ']');
+    if (g->suppressed) {
+        jw_key(w, "suppressions");
+        jw_open(w, '[');
+        jw_open(w, '{');
+        jw_kstr(w, "kind", "inSource");
+        jw_kstr(w, "justification", g->reason ? g->reason : "");
+        jw_close(w, '}');
+        jw_close(w, ']');
+    }
+    jw_close(w, '}');
+}
+
+/* Findings without a file: code scanning rejects a whole upload when one
+ * result has no location, so these go to the invocation instead. */
+static void sarif_invocation(jw *w, const diags *d)
+{
+    bool any = false, failed = false;
+    for (size_t i = 0; i < d->n; i++)
+        if (!d->v[i].at.file && !d->v[i].suppressed) {
+            any = true;
+            failed |= d->v[i].sev == SEV_ERROR;
+        }
+    if (!any)
+        return;
+    jw_key(w, "invocations");
+    jw_open(w, '[');
+    jw_open(w, '{');
+    jw_key(w, "executionSuccessful");
+    jw_bool(w, !failed);
+    jw_key(w, "toolExecutionNotifications");
+    jw_open(w, '[');
+    for (size_t i = 0; i < d->n; i++) {
+        const diag *g = &d->v[i];
+        if (g->at.file || g->suppressed)
+            continue;
+        jw_open(w, '{');
+        if (g->code) {
+            jw_key(w, "descriptor");
+            jw_open(w, '{');
+            jw_kstr(w, "id", g->code);
+            jw_close(w, '}');
+        }
+        jw_kstr(w, "level", sarif_level(g->sev));
+        char *text = message_with_hint(g);
+        jw_ktext(w, "message", text);
+        free(text);
+        jw_close(w, '}');
+    }
+    jw_close(w, ']');
+    jw_close(w, '}');
+    jw_close(w, ']');
+}
+
+static void report_sarif(FILE *out, const diags *d, const char *tool_version)
+{
+    strbuf sb = STRBUF_INIT;
+    jw w = {&sb, 0, false, false};
+    jw_open(&w, '{');
+    jw_kstr(&w, "$schema", "https://json.schemastore.org/sarif-2.1.0.json");
+    jw_kstr(&w, "version", "2.1.0");
+    jw_key(&w, "runs");
+    jw_open(&w, '[');
+    jw_open(&w, '{');
+    jw_key(&w, "tool");
+    jw_open(&w, '{');
+    jw_key(&w, "driver");
+    jw_open(&w, '{');
+    jw_kstr(&w, "name", "partc");
+    jw_kstr(&w, "version", tool_version);
+    sarif_rules(&w);
+    jw_close(&w, '}');
+    jw_close(&w, '}');
+    sarif_invocation(&w, d);
+    /* libyaml counts columns in characters */
+    jw_kstr(&w, "columnKind", "unicodeCodePoints");
+    jw_key(&w, "results");
+    jw_open(&w, '[');
+    for (size_t i = 0; i < d->n; i++)
+        if (d->v[i].at.file)
+            sarif_result(&w, &d->v[i]);
+    jw_close(&w, ']');
+    jw_close(&w, '}');
+    jw_close(&w, ']');
+    jw_close(&w, '}');
+    sb_addc(&sb, '\n');
+    put_sb(out, &sb);
+    sb_free(&sb);
+}
+
+/* ---- GitHub Actions workflow commands */
+
+/* The escaping of the Actions toolkit: data escapes %, CR and LF; property
+ * values also ':' and ','.  Other control bytes become '?', as in the text
+ * format, so that a hostile spec cannot drive the log viewer. */
+static void gh_escape(strbuf *sb, const char *s, bool property)
+{
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '%')
+            sb_puts(sb, "%25");
+        else if (c == '\r')
+            sb_puts(sb, "%0D");
+        else if (c == '\n')
+            sb_puts(sb, "%0A");
+        else if (property && c == ':')
+            sb_puts(sb, "%3A");
+        else if (property && c == ',')
+            sb_puts(sb, "%2C");
+        else if (c < 0x20 || c == 0x7f)
+            sb_addc(sb, '?');
+        else
+            sb_addc(sb, (char)c);
+    }
+}
+
+static void report_github(FILE *out, const diags *d)
+{
+    strbuf sb = STRBUF_INIT;
+    for (size_t i = 0; i < d->n; i++) {
+        const diag *g = &d->v[i];
+        if (g->suppressed)
+            continue;
+        sb_puts(&sb, g->sev == SEV_ERROR ? "::error" : g->sev == SEV_WARNING ? "::warning" : "::notice");
+        const char *sep = " ";
+        if (g->at.file) {
+            sb_puts(&sb, " file=");
+            gh_escape(&sb, g->at.file, true);
+            sep = ",";
+        }
+        if (g->at.line > 0) {
+            sb_addf(&sb, "%sline=%d", sep, g->at.line);
+            sep = ",";
+            if (g->at.col > 0)
+                sb_addf(&sb, ",col=%d", g->at.col);
+        }
+        if (g->code) {
+            sb_addf(&sb, "%stitle=", sep);
+            gh_escape(&sb, g->code, true);
+        }
+        sb_puts(&sb, "::");
+        char *text = message_with_hint(g);
+        gh_escape(&sb, text, false);
+        free(text);
+        sb_addc(&sb, '\n');
+    }
+    add_summary(&sb, count_findings(d));
+    put_sb(out, &sb);
+    sb_free(&sb);
+}
+
+void report_findings(FILE *out, const diags *d, const srcset *files, report_format f,
+                     const char *tool_version)
+{
+    if (!tool_version)
+        tool_version = "";
+    switch (f) {
+    case FORMAT_JSON: report_json(out, d, tool_version); break;
+    case FORMAT_SARIF: report_sarif(out, d, tool_version); break;
+    case FORMAT_GITHUB: report_github(out, d); break;
+    default: report_text(out, d, files); break;
+    }
+}
+
+void report_lint(FILE *out, const diags *d, const srcset *files)
+{
+    report_findings(out, d, files, FORMAT_TEXT, NULL);
+}
+
+/* ---- the rule catalog (`partc rules`) */
+
+/* A markdown table cell: '|' would end it. */
+static void md_cell(FILE *out, const char *s)
+{
+    for (const char *p = s; *p; p++) {
+        if (*p == '|')
+            fputs("\\|", out);
+        else
+            fputc(*p, out);
+    }
+}
+
+void report_rules(FILE *out, const char *format)
+{
+    if (strcmp(format, "json") == 0) {
+        strbuf sb = STRBUF_INIT;
+        jw w = {&sb, 0, false, false};
+        jw_open(&w, '{');
+        jw_key(&w, "version");
+        jw_int(&w, 1);
+        jw_key(&w, "rules");
+        jw_open(&w, '[');
+        for (size_t i = 0; i < lint_nrules; i++) {
+            const lint_rule *r = &lint_rules[i];
+            jw_open(&w, '{');
+            jw_kstr(&w, "id", r->id);
+            jw_kstr(&w, "severity", severity_name(r->sev));
+            jw_kstr(&w, "checked_by", r->check ? "lint" : "validation");
+            jw_kstr(&w, "summary", r->summary);
+            jw_kstr(&w, "why", r->why);
+            jw_kstr(&w, "fix", r->fix);
+            jw_close(&w, '}');
+        }
+        jw_close(&w, ']');
+        jw_close(&w, '}');
+        sb_addc(&sb, '\n');
+        put_sb(out, &sb);
+        sb_free(&sb);
+    } else if (strcmp(format, "markdown") == 0) {
+        fputs("| rule | default | what it flags | why it matters | how to fix |\n|---|---|---|---|---|\n", out);
+        for (size_t i = 0; i < lint_nrules; i++) {
+            const lint_rule *r = &lint_rules[i];
+            fprintf(out, "| `%s` | %s | ", r->id, severity_name(r->sev));
+            md_cell(out, r->summary);
+            fputs(" | ", out);
+            md_cell(out, r->why);
+            fputs(" | ", out);
+            md_cell(out, r->fix);
+            fputs(" |\n", out);
+        }
+    } else {
+        for (size_t i = 0; i < lint_nrules; i++) {
+            const lint_rule *r = &lint_rules[i];
+            fprintf(out, "%s%s (%s%s)\n  %s\n  why: %s\n  fix: %s\n", i ? "\n" : "", r->id,
+                    severity_name(r->sev), r->check ? "" : ", checked by validation", r->summary, r->why,
+                    r->fix);
+        }
+    }
 }

@@ -25,7 +25,7 @@ cd "$root"
 expect 0 "--version" -- "$PARTC" --version
 grep -q '^partc [0-9]' "$tmp/out" || bad "--version prints 'partc X.Y.Z'"
 expect 0 "--help" -- "$PARTC" --help
-for c in compile plan lint; do
+for c in compile plan lint rules; do
     expect 0 "$c --help" -- "$PARTC" $c --help
     grep -q "usage: partc $c" "$tmp/out" || bad "$c --help shows its usage"
 done
@@ -35,7 +35,7 @@ expect 2 "unknown option" -- "$PARTC" compile --frob
 expect 2 "option without value" -- "$PARTC" compile specs --out
 expect 2 "bad --as-of" -- "$PARTC" compile specs --as-of 2025-02-30 --out "$tmp/x"
 expect 2 "unknown target" -- "$PARTC" compile specs --target nope --out "$tmp/x"
-expect 3 "missing spec path" -- "$PARTC" lint "$tmp/does-not-exist.yaml"
+expect 2 "missing spec path (lint: unreadable input is exit 2)" -- "$PARTC" lint "$tmp/does-not-exist.yaml"
 grep -q "does-not-exist.yaml" "$tmp/err" || bad "missing path is named in the message"
 [ ! -e "$tmp/x" ] || bad "usage errors write nothing"
 
@@ -84,6 +84,20 @@ n_down=$(ls "$tmp/sb/supabase/rollbacks" | grep -c '^[0-9]\{14\}_.*\.down\.sql$'
 [ "$n_up" -gt 0 ] && [ "$n_up" = "$n_down" ] && ok || bad "supabase files: $n_up up, $n_down down"
 ls "$tmp/sb/supabase/migrations" | head -1 | grep -q "^$(echo "$AS_OF" | tr -d -)000000_" && ok || bad "supabase version comes from --as-of"
 grep -q '^BEGIN;' "$tmp/sb/supabase/migrations/"*.sql && bad "supabase files must not hold BEGIN (the CLI runs each file in a transaction)" || ok
+
+# lint for CI: --fail-on, formats, usage errors; the README's rules table is
+# what `partc rules --format markdown` prints
+expect 0 "lint of the examples" -- "$PARTC" lint specs
+expect 0 "lint with only a warning" -- "$PARTC" lint tests/cases/lint-rls-disabled/spec --target supabase
+expect 1 "lint --fail-on warning with a warning" -- "$PARTC" lint tests/cases/lint-rls-disabled/spec --target supabase --fail-on warning
+expect 2 "lint --target unknown" -- "$PARTC" lint specs --target flyway2
+expect 2 "lint --format unknown" -- "$PARTC" lint specs --format yaml
+expect 2 "lint --fail-on unknown" -- "$PARTC" lint specs --fail-on notice
+expect 0 "rules" -- "$PARTC" rules
+"$PARTC" rules --format markdown >"$tmp/rules.md" 2>/dev/null
+sed -n '/^<!-- rules: begin/,/^<!-- rules: end/p' README.md | sed '1d;$d' >"$tmp/readme-rules.md"
+[ -s "$tmp/rules.md" ] && cmp -s "$tmp/rules.md" "$tmp/readme-rules.md" && ok ||
+    bad "README's rules table differs from 'partc rules --format markdown'"
 
 echo "cli: $passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -126,19 +126,24 @@ TEST(lint_rule_table)
     static const struct {
         const char *id;
         severity sev;
+        bool validation; /* checked by validate, listed for the catalog */
     } want[] = {
-        {"default-partition-blocks-concurrent-detach", SEV_WARNING},
-        {"fk-without-index", SEV_WARNING},
-        {"incoming-foreign-keys", SEV_ERROR},
-        {"maintenance-unscheduled", SEV_WARNING},
-        {"partition-key-nullable", SEV_ERROR},
-        {"partition-key-type", SEV_WARNING},
-        {"premake-too-short", SEV_WARNING},
-        {"retention-shorter-than-interval", SEV_ERROR},
-        {"retention-unprotected", SEV_ERROR},
-        {"too-many-partitions", SEV_WARNING},
-        {"unique-missing-partition-key", SEV_ERROR},
-        {"uniqueness-weakened", SEV_ERROR},
+        {"default-partition-blocks-concurrent-detach", SEV_WARNING, false},
+        {"fk-without-index", SEV_WARNING, false},
+        {"identifier-too-long", SEV_ERROR, true},
+        {"incoming-foreign-keys", SEV_ERROR, false},
+        {"maintenance-unscheduled", SEV_WARNING, false},
+        {"partition-key-nullable", SEV_ERROR, false},
+        {"partition-key-type", SEV_WARNING, false},
+        {"partition-name-collision", SEV_ERROR, true},
+        {"premake-too-short", SEV_WARNING, false},
+        {"retention-shorter-than-interval", SEV_ERROR, false},
+        {"retention-unprotected", SEV_ERROR, false},
+        {"rls-disabled", SEV_WARNING, false},
+        {"too-many-partitions", SEV_WARNING, false},
+        {"unique-missing-partition-key", SEV_ERROR, false},
+        {"uniqueness-weakened", SEV_ERROR, false},
+        {"weekly-not-iso", SEV_ERROR, true},
     };
     T_INTEQ(lint_nrules, sizeof want / sizeof want[0]);
     for (size_t i = 0; i < lint_nrules && i < sizeof want / sizeof want[0]; i++) {
@@ -146,13 +151,66 @@ TEST(lint_rule_table)
         T_STREQ(r->id, want[i].id);
         T_INTEQ(r->sev, want[i].sev);
         T_CHECK(r->summary && *r->summary && r->why && *r->why && r->fix && *r->fix);
-        T_CHECK(r->check != NULL);
+        T_CHECK((r->check == NULL) == want[i].validation);
         T_CHECK(lint_find(r->id) == r);
         if (i)
             T_CHECK(strcmp(lint_rules[i - 1].id, r->id) < 0);
     }
     T_CHECK(lint_find("no-such-rule") == NULL);
-    T_CHECK(lint_find("identifier-too-long") == NULL);
+}
+
+TEST(lint_rls_disabled_only_for_supabase)
+{
+    const char *spec = "version: 1\n"
+                       "tables:\n"
+                       "  notes:\n"
+                       "    strategy: none\n"
+                       "    columns: { id: { type: bigint, nullable: false } }\n"
+                       "    primary_key: [id]\n"
+                       "  secrets:\n"
+                       "    strategy: none\n"
+                       "    columns: { id: { type: bigint, nullable: false } }\n"
+                       "    primary_key: [id]\n"
+                       "    security: { rls: true }\n";
+    lf f;
+    lf_run(&f, spec); /* target plain: no finding */
+    T_INTEQ(f.d.n, 0);
+    lf_free(&f);
+
+    f.a = arena_new();
+    specset_init(&f.ss, f.a);
+    diags_init(&f.d, f.a);
+    f.text = spec;
+    T_INTEQ(spec_load_bytes(&f.ss, "l.yaml", spec, strlen(spec), &f.d), 0);
+    T_INTEQ(validate_specset(&f.ss, cal_join(2026, 11, 22, 0, 0, 0), &f.d), 0);
+    lint_ctx cx = {&f.ss, &f.d, cal_join(2026, 11, 22, 0, 0, 0), "supabase", 0};
+    lint_run(&cx);
+    T_INTEQ(f.d.n, 1);
+    const diag *dg = HAS(&f, "rls-disabled", SEV_WARNING, 3, "notes");
+    T_CHECK(dg != NULL);
+    lf_free(&f);
+}
+
+TEST(lint_allow_of_a_validation_rule_is_an_error)
+{
+    lf f;
+    f.a = arena_new();
+    specset_init(&f.ss, f.a);
+    diags_init(&f.d, f.a);
+    const char *spec = "version: 1\n"
+                       "tables:\n"
+                       "  notes:\n"
+                       "    strategy: none\n"
+                       "    columns: { id: { type: bigint, nullable: false } }\n"
+                       "    primary_key: [id]\n"
+                       "    lint: { allow: { weekly-not-iso: \"because\" } }\n";
+    f.text = spec;
+    T_INTEQ(spec_load_bytes(&f.ss, "l.yaml", spec, strlen(spec), &f.d), 0);
+    T_INTEQ(validate_specset(&f.ss, cal_join(2026, 11, 22, 0, 0, 0), &f.d), 0);
+    lint_ctx cx = {&f.ss, &f.d, cal_join(2026, 11, 22, 0, 0, 0), "plain", 0};
+    lint_run(&cx);
+    T_CHECK(HAS(&f, "unknown-rule", SEV_ERROR, 7, "weekly-not-iso") != NULL);
+    lf_free(&f);
 }
 
 TEST(lint_clean_base)
