@@ -32,6 +32,7 @@ typedef struct options {
     const char *templates;
     const char *format;  /* lint, rules: text | json | sarif | github (| markdown for rules) */
     const char *fail_on; /* lint: error | warning */
+    const char *max_partitions; /* lint: too-many-partitions threshold */
     bool help;
 } options;
 
@@ -56,8 +57,8 @@ static const command commands[] = {
      "partc plan [PATH...] [--as-of YYYY-MM-DD]", "--as-of", cmd_plan},
     {"lint", "check the specs: validation errors and partition-safety rules",
      "partc lint [PATH...] [--format text|json|sarif|github] [--fail-on error|warning] [--target plain|supabase] "
-     "[--as-of YYYY-MM-DD]",
-     "--as-of --target --format --fail-on", cmd_lint},
+     "[--max-partitions N] [--as-of YYYY-MM-DD]",
+     "--as-of --target --format --fail-on --max-partitions", cmd_lint},
     {"rules", "list the lint rules: id, default severity, summary, why, how to fix",
      "partc rules [--format text|json|markdown]", "--format", cmd_rules},
 };
@@ -93,7 +94,8 @@ static void usage_command(FILE *out, const command *c)
         fputs("  --format F        text (default), json, sarif (GitHub code scanning) or github\n"
               "                    (workflow annotations)\n"
               "  --fail-on S       exit 1 when a finding of severity S or higher is not allowed:\n"
-              "                    error (default) or warning\n",
+              "                    error (default) or warning\n"
+              "  --max-partitions N  too-many-partitions fires above N live partitions (default 500)\n",
               out);
     else if (strstr(c->allowed, "--format"))
         fputs("  --format F        text (default), json or markdown (the README's table)\n", out);
@@ -154,7 +156,8 @@ static int load(run *r, const options *o, bool lint)
     if (diags_count(&r->d, SEV_ERROR) == 0)
         validate_specset(&r->ss, r->as_of, &r->d);
     if (lint && diags_count(&r->d, SEV_ERROR) == 0) {
-        lint_ctx cx = {&r->ss, &r->d, r->as_of, o->target ? o->target : "plain", 0};
+        lint_ctx cx = {&r->ss, &r->d, r->as_of, o->target ? o->target : "plain",
+                       o->max_partitions ? atoi(o->max_partitions) : 0};
         lint_run(&cx);
     }
     diags_sort(&r->d);
@@ -275,6 +278,15 @@ static int cmd_lint(const options *o)
                 o->fail_on);
         return EXIT_USAGE;
     }
+    if (o->max_partitions) {
+        char *end;
+        long v = strtol(o->max_partitions, &end, 10);
+        if (*end || end == o->max_partitions || v < 1 || v > 1000000) {
+            fprintf(stderr, "partc lint: error: --max-partitions '%s' is not a number from 1 to 1000000\n",
+                    o->max_partitions);
+            return EXIT_USAGE;
+        }
+    }
     if (o->target && !emit_find_target(o->target)) {
         fprintf(stderr, "partc lint: error: unknown target '%s'\n  hint: use one of:", o->target);
         for (size_t i = 0; i < emit_ntargets; i++)
@@ -330,8 +342,10 @@ static int parse(const command *c, int argc, char **argv, options *o)
         const char *eq = strchr(a, '=');
         size_t nlen = eq ? (size_t)(eq - a) : strlen(a);
         const char *val = eq ? eq + 1 : NULL;
-        static const char *valued[] = {"--target", "--out", "--as-of", "--templates", "--format", "--fail-on"};
-        const char **slot[] = {&o->target, &o->out, &o->as_of_text, &o->templates, &o->format, &o->fail_on};
+        static const char *valued[] = {"--target", "--out", "--as-of", "--templates", "--format", "--fail-on",
+                                       "--max-partitions"};
+        const char **slot[] = {&o->target, &o->out, &o->as_of_text, &o->templates, &o->format, &o->fail_on,
+                               &o->max_partitions};
         size_t nvalued = sizeof valued / sizeof valued[0];
         size_t k;
         for (k = 0; k < nvalued; k++)

@@ -94,6 +94,10 @@ expect 2 "lint --target unknown" -- "$PARTC" lint specs --target flyway2
 expect 2 "lint --format unknown" -- "$PARTC" lint specs --format yaml
 expect 2 "lint --fail-on unknown" -- "$PARTC" lint specs --fail-on notice
 expect 0 "rules" -- "$PARTC" rules
+expect 0 "lint under the default partition threshold" -- "$PARTC" lint specs
+expect 1 "--max-partitions lowers the threshold" -- "$PARTC" lint specs --max-partitions 20 --fail-on warning
+grep -q "too-many-partitions" "$tmp/out" && ok || bad "too-many-partitions with --max-partitions 20"
+expect 2 "--max-partitions not a number" -- "$PARTC" lint specs --max-partitions lots
 "$PARTC" rules --format markdown >"$tmp/rules.md" 2>/dev/null
 sed -n '/^<!-- rules: begin/,/^<!-- rules: end/p' README.md | sed '1d;$d' >"$tmp/readme-rules.md"
 [ -s "$tmp/rules.md" ] && cmp -s "$tmp/rules.md" "$tmp/readme-rules.md" && ok ||
