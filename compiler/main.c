@@ -178,16 +178,20 @@ static int print_and_code(run *r, int code)
 
 /* ---- commands ------------------------------------------------------------ */
 
+static int unknown_target(const char *who, const char *name)
+{
+    fprintf(stderr, "%s: error: unknown target '%s'\n  hint: use one of:", who, name);
+    for (size_t i = 0; i < emit_ntargets; i++)
+        fprintf(stderr, " %s", emit_targets[i].name);
+    fputc('\n', stderr);
+    return EXIT_USAGE;
+}
+
 static int cmd_compile(const options *o)
 {
     const target *tg = emit_find_target(o->target ? o->target : "plain");
-    if (!tg) {
-        fprintf(stderr, "partc: error: unknown target '%s'\n  hint: use one of:", o->target);
-        for (size_t i = 0; i < emit_ntargets; i++)
-            fprintf(stderr, " %s", emit_targets[i].name);
-        fputc('\n', stderr);
-        return EXIT_USAGE;
-    }
+    if (!tg)
+        return unknown_target("partc", o->target);
     run r = {0};
     int code = load(&r, o, true);
     if (code != EXIT_OK)
@@ -287,13 +291,8 @@ static int cmd_lint(const options *o)
             return EXIT_USAGE;
         }
     }
-    if (o->target && !emit_find_target(o->target)) {
-        fprintf(stderr, "partc lint: error: unknown target '%s'\n  hint: use one of:", o->target);
-        for (size_t i = 0; i < emit_ntargets; i++)
-            fprintf(stderr, " %s", emit_targets[i].name);
-        fputc('\n', stderr);
-        return EXIT_USAGE;
-    }
+    if (o->target && !emit_find_target(o->target))
+        return unknown_target("partc lint", o->target);
     run r = {0};
     int code = load(&r, o, true);
     if (code == EXIT_IO) /* unreadable input: the usage class of lint's exit codes */

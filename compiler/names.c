@@ -402,6 +402,22 @@ const char *names_old(arena *a, const table *t)
     return arena_printf(a, "%s%s", or_empty(t->name.s), or_empty(t->migrate.old_suffix.s));
 }
 
+const conv_object names_conv_objects[] = {
+    {"log", "sync_log", true},
+    {"state", "backfill_state", true},
+    {"fn_capture", "sync_capture", false},
+    {"fn_forward", "sync_forward", false},
+    {"fn_reverse", "sync_reverse", false},
+    {"fn_guard", "sync_guard", false},
+    {"fn_mode", "sync_mode", false},
+    {"fn_replay", "sync_replay", false},
+    {"proc_backfill", "backfill", false},
+    {"fn_indexes", "backfill_indexes", false},
+    {"fn_reset", "backfill_reset", false},
+    {"fn_begin", "backfill_begin", false},
+};
+const size_t names_nconv_objects = sizeof names_conv_objects / sizeof names_conv_objects[0];
+
 const char *names_conv(arena *a, const table *t, const char *what)
 {
     return arena_printf(a, "%s_%s", or_empty(t->name.s), what);

@@ -54,6 +54,15 @@ const char *names_shadow(arena *a, const table *t); /* <table><shadow_suffix> */
 const char *names_old(arena *a, const table *t);    /* <table><old_suffix> */
 /* <table>_<what>: the conversion's own objects (sync_log, backfill, ...) */
 const char *names_conv(arena *a, const table *t, const char *what);
+/* The conversion's own objects, <table>_<suffix>: the template placeholder
+ * that names each, and whether it is a relation or a function. */
+typedef struct conv_object {
+    const char *var;    /* e.g. "fn_replay" ({{fn_replay}}, {{fn_replay_lit}}) */
+    const char *suffix; /* e.g. "sync_replay" */
+    bool relation;
+} conv_object;
+extern const conv_object names_conv_objects[];
+extern const size_t names_nconv_objects;
 /* A key or index name while it belongs to the shadow (name<shadow_suffix>)
  * and once the old table gives it up at the swap (name<old_suffix>). */
 const char *names_shadow_of(arena *a, const table *t, const char *name);

@@ -539,10 +539,10 @@ static const char *shadow_keys(rctx *c, const char *indent, bool guarded)
     const char *sh = tvars_get(&c->base, "shadow");
     const char *shl = tvars_get(&c->base, "shadow_lit");
     strbuf sb = STRBUF_INIT;
-    size_t n = 1 + t->nunique;
-    for (size_t i = 0; i < n; i++) {
-        const char *fin = i == 0 ? names_pkey(c->a, t) : names_unique(c->a, t, &t->unique[i - 1]);
-        const char *name = names_shadow_of(c->a, t, fin);
+    size_t nfin;
+    const char **fin = final_names(c, &nfin); /* the primary key, the unique lists, the indexes */
+    for (size_t i = 0; i < 1 + t->nunique; i++) {
+        const char *name = names_shadow_of(c->a, t, fin[i]);
         const char *what = i == 0 ? "PRIMARY KEY" : "UNIQUE";
         const char *cols = key_columns(c, i == 0 ? &t->primary_key : &t->unique[i - 1]);
         const char *stmt = arena_printf(c->a, "ALTER TABLE %s ADD CONSTRAINT %s %s (%s);", sh, ident(c, name), what, cols);
@@ -559,7 +559,7 @@ static const char *shadow_keys(rctx *c, const char *indent, bool guarded)
     if (guarded)
         for (size_t i = 0; i < t->nindexes; i++)
             sb_addf(&sb, "%s%s", indent,
-                    index_statement(c, i, sh, names_shadow_of(c->a, t, t->indexes[i].gen_name), true));
+                    index_statement(c, i, sh, names_shadow_of(c->a, t, fin[1 + t->nunique + i]), true));
     const char *r = arena_strdup(c->a, sb_str(&sb));
     sb_free(&sb);
     return r;
@@ -570,17 +570,27 @@ static const char *shadow_drop_keys(rctx *c, const char *indent)
     const table *t = c->t;
     const char *sh = tvars_get(&c->base, "shadow");
     strbuf sb = STRBUF_INIT;
-    for (size_t i = 0; i < t->nindexes; i++)
-        sb_addf(&sb, "%sDROP INDEX IF EXISTS %s;\n", indent,
-                qual(c, names_shadow_of(c->a, t, t->indexes[i].gen_name)));
-    for (size_t i = 0; i < 1 + t->nunique; i++) {
-        const char *fin = i == 0 ? names_pkey(c->a, t) : names_unique(c->a, t, &t->unique[i - 1]);
+    size_t nfin;
+    const char **fin = final_names(c, &nfin); /* the primary key, the unique lists, the indexes */
+    for (size_t i = 1 + t->nunique; i < nfin; i++)
+        sb_addf(&sb, "%sDROP INDEX IF EXISTS %s;\n", indent, qual(c, names_shadow_of(c->a, t, fin[i])));
+    for (size_t i = 0; i < 1 + t->nunique; i++)
         sb_addf(&sb, "%sALTER TABLE %s DROP CONSTRAINT IF EXISTS %s;\n", indent, sh,
-                ident(c, names_shadow_of(c->a, t, fin)));
-    }
+                ident(c, names_shadow_of(c->a, t, fin[i])));
     const char *r = arena_strdup(c->a, sb_str(&sb));
     sb_free(&sb);
     return r;
+}
+
+/* The check that a and b (literals of relation names) have the same columns. */
+static const char *same_columns(rctx *c, const char *a_lit, const char *b_lit, const char *since, const char *hint)
+{
+    tvars *tv = vars(c);
+    tvars_set(tv, "a_lit", a_lit);
+    tvars_set(tv, "b_lit", b_lit);
+    tvars_set(tv, "since", since);
+    tvars_set(tv, "hint", lit(c, hint));
+    return expand(c, "same_columns", tv);
 }
 
 static void convert_vars(rctx *c)
@@ -598,15 +608,11 @@ static void convert_vars(rctx *c)
     tvars_set(b, "old_name", ident(c, old));
     tvars_set(b, "old_suffix_lit", lit(c, t->migrate.old_suffix.s));
     tvars_set(b, "shadow_suffix_lit", lit(c, t->migrate.shadow_suffix.s));
-    static const char *const objs[][2] = {
-        {"log", "sync_log"},          {"state", "backfill_state"}, {"fn_capture", "sync_capture"},
-        {"fn_forward", "sync_forward"}, {"fn_reverse", "sync_reverse"}, {"fn_guard", "sync_guard"},
-        {"fn_mode", "sync_mode"},     {"fn_replay", "sync_replay"}, {"proc_backfill", "backfill"},
-        {"fn_indexes", "backfill_indexes"}, {"fn_reset", "backfill_reset"}, {"fn_begin", "backfill_begin"}};
-    for (size_t i = 0; i < sizeof objs / sizeof objs[0]; i++) {
-        const char *q = qual(c, names_conv(a, t, objs[i][1]));
-        tvars_set(b, objs[i][0], q);
-        tvars_set(b, arena_printf(a, "%s_lit", objs[i][0]), lit(c, q));
+    for (size_t i = 0; i < names_nconv_objects; i++) {
+        const conv_object *o = &names_conv_objects[i];
+        const char *q = qual(c, names_conv(a, t, o->suffix));
+        tvars_set(b, o->var, q);
+        tvars_set(b, arena_printf(a, "%s_lit", o->var), lit(c, q));
     }
     slist lc = log_columns(c);
     tvars_set(b, "log_cols", ident_list(c, &lc));
@@ -768,10 +774,20 @@ static const char *render_step(rctx *c, const step *s)
         size_t len = strlen(keys);
         tvars_set(tv, "keys", arena_strndup(a, keys, len && keys[len - 1] == '\n' ? len - 1 : len));
     } else if (!strcmp(k, "conv_backfill")) {
+        tvars_set(tv, "columns_check",
+                  same_columns(c, tvars_get(&c->base, "table_lit"), tvars_get(&c->base, "shadow_lit"),
+                               "during the conversion", "roll back the backfill and the prepare phase, and convert again"));
         tvars_set(tv, "build_keys", shadow_keys(c, "        ", true));
         tvars_set(tv, "drop_keys", shadow_drop_keys(c, "        "));
     } else if (!strcmp(k, "conv_swap") || !strcmp(k, "conv_unswap")) {
-        const char *r = renames(c, !strcmp(k, "conv_swap"));
+        bool swap = !strcmp(k, "conv_swap");
+        tvars_set(tv, "columns_check",
+                  swap ? same_columns(c, tvars_get(&c->base, "table_lit"), tvars_get(&c->base, "shadow_lit"),
+                                      "during the conversion",
+                                      "roll back the backfill and the prepare phase, and convert again")
+                       : same_columns(c, tvars_get(&c->base, "table_lit"), tvars_get(&c->base, "old_lit"),
+                                      "since the swap", "give both tables the same columns in the same order first"));
+        const char *r = renames(c, swap);
         size_t len = strlen(r);
         tvars_set(tv, "renames", arena_strndup(a, r, len && r[len - 1] == '\n' ? len - 1 : len));
     } else if (!strcmp(k, "create_brin_index")) {

@@ -977,19 +977,14 @@ static void validate_convert(vctx *v, const table *t, size_t ti, bool quiet)
         check_len(v, names_shadow_of(a, t, ix->gen_name), true, at, hint);
         check_len(v, names_old_of(a, t, ix->gen_name), true, at, hint);
     }
-    static const char *const rels[] = {"sync_log", "backfill_state"};
-    static const char *const fns[] = {"sync_capture", "sync_forward", "sync_reverse", "sync_guard",
-                                      "sync_mode", "sync_replay", "backfill", "backfill_indexes",
-                                      "backfill_reset", "backfill_begin"};
-    for (size_t i = 0; i < sizeof rels / sizeof rels[0]; i++) {
-        const char *n = names_conv(a, t, rels[i]);
+    for (size_t i = 0; i < names_nconv_objects; i++) {
+        const conv_object *o = &names_conv_objects[i];
+        const char *n = names_conv(a, t, o->suffix);
         check_len(v, n, true, t->name.at, "shorten the table name");
-        reg_name(v, &v->rels, ti, NK_TABLE, n, t->name.at, quiet);
-    }
-    for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
-        const char *n = names_conv(a, t, fns[i]);
-        check_len(v, n, true, t->name.at, "shorten the table name");
-        reg_name(v, &v->fns, ti, NK_FUNCTION, n, t->name.at, quiet);
+        if (o->relation)
+            reg_name(v, &v->rels, ti, NK_TABLE, n, t->name.at, quiet);
+        else
+            reg_name(v, &v->fns, ti, NK_FUNCTION, n, t->name.at, quiet);
     }
 }
 

@@ -987,12 +987,14 @@ BEGIN
     END IF;
     -- rows are copied whole: a column added, dropped or changed on either
     -- table since prepare would shift them
-    IF pg_catalog.to_regclass('public.technician_location_history_partitioned') IS NOT NULL
-       AND (SELECT array_agg(a.attname || ' ' || pg_catalog.format_type(a.atttypid, a.atttypmod) ORDER BY a.attnum)
-              FROM pg_catalog.pg_attribute a WHERE a.attrelid = 'public.technician_location_history'::regclass AND a.attnum > 0 AND NOT a.attisdropped)
-           IS DISTINCT FROM
-           (SELECT array_agg(a.attname || ' ' || pg_catalog.format_type(a.atttypid, a.atttypmod) ORDER BY a.attnum)
-              FROM pg_catalog.pg_attribute a WHERE a.attrelid = 'public.technician_location_history_partitioned'::regclass AND a.attnum > 0 AND NOT a.attisdropped) THEN
+    IF pg_catalog.to_regclass('public.technician_location_history_partitioned') IS NULL THEN
+        RETURN;
+    END IF;
+    IF (SELECT array_agg(a.attname || ' ' || pg_catalog.format_type(a.atttypid, a.atttypmod) ORDER BY a.attnum)
+          FROM pg_catalog.pg_attribute a WHERE a.attrelid = 'public.technician_location_history'::regclass AND a.attnum > 0 AND NOT a.attisdropped)
+       IS DISTINCT FROM
+       (SELECT array_agg(a.attname || ' ' || pg_catalog.format_type(a.atttypid, a.atttypmod) ORDER BY a.attnum)
+          FROM pg_catalog.pg_attribute a WHERE a.attrelid = 'public.technician_location_history_partitioned'::regclass AND a.attnum > 0 AND NOT a.attisdropped) THEN
         RAISE EXCEPTION 'partc: the columns of % and % differ: a table changed during the conversion', 'public.technician_location_history', 'public.technician_location_history_partitioned'
             USING HINT = 'roll back the backfill and the prepare phase, and convert again';
     END IF;

@@ -1,6 +1,6 @@
 --! placeholders: tag, table, table_lit, shadow, shadow_lit, log, state, ident_match_l_o, fn_indexes, fn_reset,
 --! fn_mode, fn_replay, proc_backfill, search_path, search_path_lit, batch_size, batch_pause, migrate_lock_timeout,
---! build_keys, drop_keys, fn_begin
+--! build_keys, drop_keys, fn_begin, columns_check
 -- Drops (false) or builds (true) the shadow's keys and indexes.  The copy
 -- runs without them and builds each once at the end, which is faster than
 -- keeping them up to date row by row.
@@ -55,16 +55,10 @@ BEGIN
     END IF;
     -- rows are copied whole: a column added, dropped or changed on either
     -- table since prepare would shift them
-    IF pg_catalog.to_regclass({{shadow_lit}}) IS NOT NULL
-       AND (SELECT array_agg(a.attname || ' ' || pg_catalog.format_type(a.atttypid, a.atttypmod) ORDER BY a.attnum)
-              FROM pg_catalog.pg_attribute a WHERE a.attrelid = {{table_lit}}::regclass AND a.attnum > 0 AND NOT a.attisdropped)
-           IS DISTINCT FROM
-           (SELECT array_agg(a.attname || ' ' || pg_catalog.format_type(a.atttypid, a.atttypmod) ORDER BY a.attnum)
-              FROM pg_catalog.pg_attribute a WHERE a.attrelid = {{shadow_lit}}::regclass AND a.attnum > 0 AND NOT a.attisdropped) THEN
-        RAISE EXCEPTION 'partc: the columns of % and % differ: a table changed during the conversion', {{table_lit}}, {{shadow_lit}}
-            USING HINT = 'roll back the backfill and the prepare phase, and convert again';
+    IF pg_catalog.to_regclass({{shadow_lit}}) IS NULL THEN
+        RETURN;
     END IF;
-END
+{{columns_check}}END
 ${{tag}}$;
 
 -- The backfill: copies the table into the shadow in batches of about

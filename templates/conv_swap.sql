@@ -1,5 +1,5 @@
 --! placeholders: tag, table, table_lit, shadow, shadow_lit, old, old_lit, name, old_name, state, fn_mode,
---! renames, old_suffix_lit
+--! renames, old_suffix_lit, columns_check
 -- The swap: under ACCESS EXCLUSIVE on both tables, for catalog changes only.
 DO ${{tag}}$
 DECLARE
@@ -15,15 +15,7 @@ BEGIN
     LOCK TABLE {{table}} IN ACCESS EXCLUSIVE MODE;
     LOCK TABLE {{shadow}} IN ACCESS EXCLUSIVE MODE;
     -- the sync copies whole rows: both tables must have the same columns
-    IF (SELECT array_agg(a.attname || ' ' || pg_catalog.format_type(a.atttypid, a.atttypmod) ORDER BY a.attnum)
-          FROM pg_catalog.pg_attribute a WHERE a.attrelid = {{table_lit}}::regclass AND a.attnum > 0 AND NOT a.attisdropped)
-       IS DISTINCT FROM
-       (SELECT array_agg(a.attname || ' ' || pg_catalog.format_type(a.atttypid, a.atttypmod) ORDER BY a.attnum)
-          FROM pg_catalog.pg_attribute a WHERE a.attrelid = {{shadow_lit}}::regclass AND a.attnum > 0 AND NOT a.attisdropped) THEN
-        RAISE EXCEPTION 'partc: the columns of % and % differ: a table changed during the conversion', {{table_lit}}, {{shadow_lit}}
-            USING HINT = 'roll back the backfill and the prepare phase, and convert again';
-    END IF;
-    PERFORM {{fn_mode}}('off');
+{{columns_check}}    PERFORM {{fn_mode}}('off');
     ALTER TABLE {{table}} RENAME TO {{old_name}};
     ALTER TABLE {{shadow}} RENAME TO {{name}};
 {{renames}}

@@ -1,5 +1,5 @@
 --! placeholders: tag, table, table_lit, shadow_lit, old, old_lit, name, shadow_name, state, fn_mode, renames,
---! old_suffix_lit, shadow_suffix_lit
+--! old_suffix_lit, shadow_suffix_lit, columns_check
 -- The swap back: writes made since the swap are in the old table already.
 DO ${{tag}}$
 DECLARE
@@ -13,15 +13,7 @@ BEGIN
     END IF;
     LOCK TABLE {{table}} IN ACCESS EXCLUSIVE MODE;
     LOCK TABLE {{old}} IN ACCESS EXCLUSIVE MODE;
-    IF (SELECT array_agg(a.attname || ' ' || pg_catalog.format_type(a.atttypid, a.atttypmod) ORDER BY a.attnum)
-          FROM pg_catalog.pg_attribute a WHERE a.attrelid = {{table_lit}}::regclass AND a.attnum > 0 AND NOT a.attisdropped)
-       IS DISTINCT FROM
-       (SELECT array_agg(a.attname || ' ' || pg_catalog.format_type(a.atttypid, a.atttypmod) ORDER BY a.attnum)
-          FROM pg_catalog.pg_attribute a WHERE a.attrelid = {{old_lit}}::regclass AND a.attnum > 0 AND NOT a.attisdropped) THEN
-        RAISE EXCEPTION 'partc: the columns of % and % differ: a table changed since the swap', {{table_lit}}, {{old_lit}}
-            USING HINT = 'give both tables the same columns in the same order first';
-    END IF;
-    PERFORM {{fn_mode}}('off');
+{{columns_check}}    PERFORM {{fn_mode}}('off');
     ALTER TABLE {{table}} RENAME TO {{shadow_name}};
     ALTER TABLE {{old}} RENAME TO {{name}};
 {{renames}}
