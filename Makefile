@@ -18,7 +18,7 @@ UNIT_SRCS := $(wildcard tests/unit/*.c)
 
 # Debian packages: what the build needs, and what the tests need on top.
 BUILD_DEBS := gcc make pkg-config libyaml-dev libpcre2-dev
-TEST_DEBS  := postgresql-15 postgresql-client-15 postgresql-15-cron diffutils
+TEST_DEBS  := postgresql-15 postgresql-client-15 postgresql-15-cron diffutils libpq-dev
 
 .PHONY: all run test san bench install clean deps test-deps unit out
 all: partc
@@ -41,6 +41,11 @@ $(BUILD)/templates_embedded.o: $(BUILD)/templates_embedded.c
 $(BUILD)/unit: $(UNIT_SRCS) $(OBJS) $(wildcard tests/unit/*.h)
 	$(CC) $(WARN) $(CFLAGS) $(PKG_CFLAGS) -Icompiler -Itests/unit -o $@ $(UNIT_SRCS) $(OBJS) $(PKG_LIBS)
 
+# Sends a migration file as one simple query, as a runner does (tests only).
+$(BUILD)/pgexec: tests/tools/pgexec.c | $(BUILD)
+	$(CC) $(WARN) $(CFLAGS) $(shell pkg-config --cflags libpq 2>/dev/null || echo -I/usr/include/postgresql) -o $@ $< \
+	    $(shell pkg-config --libs libpq 2>/dev/null || echo -lpq)
+
 $(BUILD):
 	mkdir -p $(BUILD)
 
@@ -50,6 +55,7 @@ deps:
 
 test-deps: deps
 	@sh tests/install-debs.sh $(TEST_DEBS)
+	@command -v npm >/dev/null || sh tests/install-debs.sh nodejs npm
 
 run: deps
 	$(MAKE) partc
@@ -64,8 +70,8 @@ unit: $(BUILD)/unit
 	$(BUILD)/unit
 
 test: test-deps
-	$(MAKE) partc $(BUILD)/unit
-	AS_OF=$(AS_OF) PARTC=$(CURDIR)/partc UNIT=$(CURDIR)/$(BUILD)/unit sh tests/run.sh
+	$(MAKE) partc $(BUILD)/unit $(BUILD)/pgexec
+	AS_OF=$(AS_OF) PARTC=$(CURDIR)/partc UNIT=$(CURDIR)/$(BUILD)/unit PGEXEC=$(CURDIR)/$(BUILD)/pgexec sh tests/run.sh
 
 # Figures and ratios on a throwaway cluster (BENCH_ROWS=N to change the size);
 # never a pass/fail on timing.

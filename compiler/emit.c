@@ -1,57 +1,129 @@
 #include "emit.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "calendar.h"
+#include "sha256.h"
+#include "strbuf.h"
+
 /* ---- targets ------------------------------------------------------------- */
 
-static void plain_files(emit_set *es, const char *out, int64_t as_of, size_t i,
-                        const migration *m, const char *up, const char *down)
+#define ROLLBACKS "../rollbacks/"
+
+static void emit_pair(emit_set *es, const char *stem, const char *up, const char *down)
 {
-    (void)as_of;
-    const char *base = arena_printf(es->a, "%s/%04zu_%s", out, i + 1, emit_safe_name(es->a, m->name));
-    emit_add(es, arena_printf(es->a, "%s.up.sql", base), up);
-    emit_add(es, arena_printf(es->a, "%s.down.sql", base), down);
+    emit_add(es, arena_printf(es->a, "%s.up.sql", stem), up);
+    emit_add(es, arena_printf(es->a, "%s.down.sql", stem), down);
 }
 
-/* 14-digit UTC version: the --as-of day at midnight plus i seconds. */
-static const char *version14(arena *a, int64_t as_of, size_t i)
+static void plain_files(emit_set *es, const char *v, const char *name, const migration *m, const char *up,
+                        const char *down)
 {
-    cal_tm tm;
-    cal_split(cal_floor(IV_DAILY, as_of) + (int64_t)i, &tm);
-    return arena_printf(a, "%04d%02d%02d%02d%02d%02d", tm.year, tm.month, tm.day, tm.hour,
-                        tm.minute, tm.second);
+    (void)m;
+    emit_pair(es, arena_printf(es->a, "%s_%s", v, name), up, down);
 }
 
-/* The folder beside out: "supabase/migrations" -> "supabase/rollbacks". */
-static const char *sibling(arena *a, const char *out, const char *name)
+/* Runners without down files: the rollback goes to a sibling folder that the
+ * runner does not scan. */
+static void supabase_files(emit_set *es, const char *v, const char *name, const migration *m, const char *up,
+                           const char *down)
 {
-    const char *slash = strrchr(out, '/');
-    if (!slash)
-        return name;
-    return arena_printf(a, "%.*s/%s", (int)(slash - out), out, name);
+    (void)m;
+    emit_add(es, arena_printf(es->a, "%s_%s.sql", v, name), up);
+    emit_add(es, arena_printf(es->a, ROLLBACKS "%s_%s.down.sql", v, name), down);
 }
 
-static void supabase_files(emit_set *es, const char *out, int64_t as_of, size_t i,
-                           const migration *m, const char *up, const char *down)
+static void prisma_files(emit_set *es, const char *v, const char *name, const migration *m, const char *up,
+                         const char *down)
 {
-    const char *v = version14(es->a, as_of, i);
-    const char *name = emit_safe_name(es->a, m->name);
-    emit_add(es, arena_printf(es->a, "%s/%s_%s.sql", out, v, name), up);
-    emit_add(es, arena_printf(es->a, "%s/%s_%s.down.sql", sibling(es->a, out, "rollbacks"), v, name),
-             down);
+    (void)m;
+    emit_add(es, arena_printf(es->a, "%s_%s/migration.sql", v, name), up);
+    emit_add(es, arena_printf(es->a, ROLLBACKS "%s_%s.down.sql", v, name), down);
+}
+
+static void prisma_support(emit_set *es)
+{
+    emit_add(es, "migration_lock.toml",
+             "# Prisma Migrate reads the provider of this folder's migrations here.\n"
+             "provider = \"postgresql\"\n");
+    es->v[es->n - 1].support_line = "provider = \"postgresql\"";
+}
+
+/* sqlx: a first line "-- no-transaction" runs that file outside its
+ * transaction. */
+static const char *sqlx_marked(emit_set *es, bool in_tx, const char *sql)
+{
+    return in_tx ? sql : arena_printf(es->a, "-- no-transaction\n%s", sql);
+}
+
+static void sqlx_files(emit_set *es, const char *v, const char *name, const migration *m, const char *up,
+                       const char *down)
+{
+    emit_pair(es, arena_printf(es->a, "%s_%s", v, name), sqlx_marked(es, m->in_tx, up),
+              sqlx_marked(es, m->down_in_tx, down));
+}
+
+/* golang-migrate sends a file as one simple query and opens no transaction
+ * of its own: a file of many statements is one implicit transaction, a file
+ * of one statement runs alone. */
+static void golang_files(emit_set *es, const char *v, const char *name, const migration *m, const char *up,
+                         const char *down)
+{
+    (void)m;
+    emit_pair(es, arena_printf(es->a, "%s_%s", v, name), up, down);
+}
+
+/* dbmate: one file, both sections, each with its own transaction option. */
+static void dbmate_files(emit_set *es, const char *v, const char *name, const migration *m, const char *up,
+                         const char *down)
+{
+    emit_add(es, arena_printf(es->a, "%s_%s.sql", v, name),
+             arena_printf(es->a, "-- migrate:up%s\n%s\n-- migrate:down%s\n%s", m->in_tx ? "" : " transaction:false",
+                          up, m->down_in_tx ? "" : " transaction:false", down));
+}
+
+/* Flyway: V and U (undo) files; a script configuration beside a file turns
+ * its transaction off. */
+static void flyway_files(emit_set *es, const char *v, const char *name, const migration *m, const char *up,
+                         const char *down)
+{
+    static const char conf[] = "executeInTransaction=false\n";
+    const char *vf = arena_printf(es->a, "V%s__%s.sql", v, name);
+    const char *uf = arena_printf(es->a, "U%s__%s.sql", v, name);
+    emit_add(es, vf, up);
+    if (!m->in_tx)
+        emit_add(es, arena_printf(es->a, "%s.conf", vf), conf);
+    emit_add(es, uf, down);
+    if (!m->down_in_tx)
+        emit_add(es, arena_printf(es->a, "%s.conf", uf), conf);
 }
 
 const target emit_targets[] = {
-    {"plain", "out", "NNNN_<name>.up.sql and NNNN_<name>.down.sql, each file one transaction",
-     true, plain_files},
+    {"plain", "out", "NNNN_<name>.up.sql and .down.sql; partc writes BEGIN/COMMIT", true, VERSIONS_SEQ4, 0,
+     LOCK_FILE_NAME, plain_files, NULL},
     {"supabase", "supabase/migrations",
-     "supabase/migrations/<version>_<name>.sql, rollbacks in supabase/rollbacks (not scanned by the CLI)",
-     false, supabase_files},
+     "<version>_<name>.sql; rollbacks in ../rollbacks/<version>_<name>.down.sql", false, VERSIONS_TS14, 0,
+     "../" LOCK_FILE_NAME, supabase_files, NULL},
+    {"prisma", "prisma/migrations",
+     "<version>_<name>/migration.sql and migration_lock.toml; rollbacks in ../rollbacks/", false, VERSIONS_TS14, 0,
+     LOCK_FILE_NAME, prisma_files, prisma_support},
+    {"sqlx", "migrations", "<version>_<name>.up.sql and .down.sql; '-- no-transaction' first where needed", false,
+     VERSIONS_TS14, 0, LOCK_FILE_NAME, sqlx_files, NULL},
+    {"golang-migrate", "migrations", "<version>_<name>.up.sql and .down.sql", false, VERSIONS_TS14, 0,
+     LOCK_FILE_NAME, golang_files, NULL},
+    {"dbmate", "db/migrations",
+     "<version>_<name>.sql with '-- migrate:up' and '-- migrate:down' sections ('transaction:false' where needed)",
+     false, VERSIONS_TS14, 0, LOCK_FILE_NAME, dbmate_files, NULL},
+    {"flyway", "db/migration",
+     "V<version>__<name>.sql and undo U<version>__<name>.sql; a .sql.conf with executeInTransaction=false where needed",
+     false, VERSIONS_TS14, 'V', LOCK_FILE_NAME, flyway_files, NULL},
 };
 const size_t emit_ntargets = sizeof emit_targets / sizeof emit_targets[0];
 
@@ -63,24 +135,86 @@ const target *emit_find_target(const char *name)
     return NULL;
 }
 
+static const char *join_out(arena *a, const char *out, const char *rel);
+static const char *trim_slashes(arena *a, const char *dir);
+
+const char *emit_lock_path(arena *a, const target *tg, const char *out)
+{
+    return join_out(a, trim_slashes(a, out), tg->lock_at);
+}
+
+const char *emit_target_names(arena *a, const char *sep)
+{
+    const char *s = "";
+    for (size_t i = 0; i < emit_ntargets; i++)
+        s = arena_printf(a, "%s%s%s", s, i ? sep : "", emit_targets[i].name);
+    return s;
+}
+
 /* ---- file set ------------------------------------------------------------ */
 
-void emit_set_init(emit_set *es, arena *a)
+static const char *trim_slashes(arena *a, const char *dir)
+{
+    size_t n = strlen(dir);
+    while (n > 1 && dir[n - 1] == '/')
+        n--;
+    return arena_strndup(a, dir, n);
+}
+
+/* out joined with rel, each leading "../" of rel taking off a last part of
+ * out where it can: "supabase/migrations" + "../rollbacks/x" gives
+ * "supabase/rollbacks/x". */
+static const char *join_out(arena *a, const char *out, const char *rel)
+{
+    char *base = arena_strdup(a, out);
+    while (strncmp(rel, "../", 3) == 0) {
+        char *slash = strrchr(base, '/');
+        const char *last = slash ? slash + 1 : base;
+        if (!strcmp(last, "..") || !strcmp(last, ".") || !*last)
+            break;
+        if (slash == base) {
+            base[1] = '\0';
+            rel += 3;
+            return arena_printf(a, "/%s", rel);
+        }
+        if (slash)
+            *slash = '\0';
+        else
+            base[0] = '\0';
+        rel += 3;
+        if (!base[0])
+            return arena_strdup(a, rel);
+    }
+    return arena_printf(a, "%s/%s", base, rel);
+}
+
+void emit_set_init(emit_set *es, arena *a, const target *tg, const char *out, lockfile *lock)
 {
     memset(es, 0, sizeof *es);
     es->a = a;
+    es->tg = tg;
+    es->out = trim_slashes(a, out);
+    es->lock = lock;
 }
 
-void emit_add(emit_set *es, const char *path, const char *content)
+void emit_add(emit_set *es, const char *rel, const char *content)
 {
     if (es->n == es->cap) {
-        size_t cap = es->cap ? es->cap * 2 : 16;
+        size_t cap = es->cap ? es->cap * 2 : 32;
         es->v = arena_grow(es->a, es->v, es->n, cap, sizeof *es->v);
         es->cap = cap;
     }
-    es->v[es->n].path = path;
-    es->v[es->n].content = content;
-    es->n++;
+    emit_file *f = &es->v[es->n++];
+    memset(f, 0, sizeof *f);
+    f->rel = rel;
+    f->path = join_out(es->a, es->out, rel);
+    f->content = content;
+    sha256_hex(content, strlen(content), f->sha256);
+    if (es->m) {
+        f->version = es->version;
+        f->name = es->m->name;
+        f->as_of = es->m->as_of;
+    }
 }
 
 const char *emit_safe_name(arena *a, const char *name)
@@ -94,55 +228,366 @@ const char *emit_safe_name(arena *a, const char *name)
     return s;
 }
 
-/* ---- writing ------------------------------------------------------------- */
+/* ---- the folder ---------------------------------------------------------- */
 
-/* 1 same content, 0 absent, -1 different content, -2 unreadable */
-static int compare_existing(const char *path, const char *content)
+/* 1 same content, 0 absent, -1 other content, -2 unreadable; *sha gets the
+ * digest of what is on disk when it exists. */
+static int read_existing(arena *a, const char *path, const char *content, char sha[65])
 {
     FILE *f = fopen(path, "rb");
     if (!f)
-        return errno == ENOENT ? 0 : -2;
-    size_t len = strlen(content), off = 0;
-    char buf[8192];
-    int same = 1;
-    for (;;) {
-        size_t got = fread(buf, 1, sizeof buf, f);
-        if (got == 0)
-            break;
-        if (off + got > len || memcmp(buf, content + off, got) != 0) {
-            same = 0;
-            break;
-        }
-        off += got;
-    }
-    if (ferror(f))
-        same = -2;
+        return errno == ENOENT || errno == ENOTDIR ? 0 : -2;
+    strbuf sb = STRBUF_INIT;
+    char buf[16384];
+    size_t got;
+    while ((got = fread(buf, 1, sizeof buf, f)) > 0)
+        sb_add(&sb, buf, got);
+    int bad = ferror(f);
     fclose(f);
-    if (same == 1 && off != len)
-        same = 0;
-    return same == 1 ? 1 : same == 0 ? -1 : -2;
+    if (bad) {
+        sb_free(&sb);
+        return -2;
+    }
+    (void)a;
+    sha256_hex(sb_str(&sb), sb.len, sha);
+    int same = content && sb.len == strlen(content) && memcmp(sb_str(&sb), content, sb.len) == 0;
+    sb_free(&sb);
+    return same ? 1 : -1;
 }
 
-static int mkdirs(arena *a, const char *dir)
+typedef struct entry {
+    const char *name;    /* folder entry */
+    const char *version; /* its digits */
+    const char *rest;    /* what follows "<version>_" */
+} entry;
+
+/* The version digits of a folder entry as the target names migrations:
+ * "<digits>_..." or, with a prefix letter, "V<digits>__...". */
+static bool entry_version(const target *tg, const char *name, size_t *start, size_t *len, size_t *rest)
 {
-    char *p = arena_strdup(a, dir);
-    for (char *s = p + 1; *s; s++) {
-        if (*s != '/')
-            continue;
-        *s = '\0';
-        if (mkdir(p, 0777) != 0 && errno != EEXIST)
-            return -1;
-        *s = '/';
+    size_t i = 0;
+    if (tg->version_prefix) {
+        if (name[0] != tg->version_prefix)
+            return false;
+        i = 1;
     }
-    if (mkdir(p, 0777) != 0 && errno != EEXIST)
-        return -1;
+    size_t d = strspn(name + i, "0123456789");
+    if (d == 0 || name[i + d] != '_')
+        return false;
+    *start = i;
+    *len = d;
+    *rest = i + d + (tg->version_prefix ? (name[i + d + 1] == '_' ? 2 : 1) : 1);
+    return true;
+}
+
+static entry *scan_folder(emit_set *es, size_t *n)
+{
+    *n = 0;
+    DIR *dir = opendir(es->out);
+    if (!dir)
+        return NULL;
+    size_t cap = 0;
+    entry *v = NULL;
+    struct dirent *de;
+    while ((de = readdir(dir)) != NULL) {
+        size_t s, l, r;
+        if (!entry_version(es->tg, de->d_name, &s, &l, &r))
+            continue;
+        if (*n == cap) {
+            size_t nc = cap ? cap * 2 : 64;
+            v = arena_grow(es->a, v, *n, nc, sizeof *v);
+            cap = nc;
+        }
+        v[*n].name = arena_strdup(es->a, de->d_name);
+        v[*n].version = arena_strndup(es->a, de->d_name + s, l);
+        v[*n].rest = v[*n].name + r;
+        (*n)++;
+    }
+    closedir(dir);
+    /* readdir order is the file system's: sort for stable messages */
+    for (size_t i = 1; i < *n; i++)
+        for (size_t j = i; j > 0 && strcmp(v[j - 1].name, v[j].name) > 0; j--) {
+            entry t = v[j];
+            v[j] = v[j - 1];
+            v[j - 1] = t;
+        }
+    return v;
+}
+
+/* Is a folder entry a file (or folder) that partc.lock records? */
+static bool recorded_entry(const lockfile *lk, const char *name)
+{
+    size_t n = strlen(name);
+    for (size_t i = 0; i < lk->n; i++) {
+        const char *p = lk->v[i].path;
+        if (strncmp(p, name, n) == 0 && (p[n] == '\0' || p[n] == '/'))
+            return true;
+    }
+    return false;
+}
+
+static bool ts14_instant(const char *v, int64_t *t)
+{
+    if (strlen(v) != 14 || strspn(v, "0123456789") != 14)
+        return false;
+    char buf[21];
+    snprintf(buf, sizeof buf, "%.4s-%.2s-%.2sT%.2s:%.2s:%.2s", v, v + 4, v + 6, v + 8, v + 10, v + 12);
+    return cal_parse_instant(buf, t) == CAL_OK;
+}
+
+static const char *ts14(arena *a, int64_t t)
+{
+    cal_tm tm;
+    cal_split(t, &tm);
+    return arena_printf(a, "%04d%02d%02d%02d%02d%02d", tm.year, tm.month, tm.day, tm.hour, tm.minute, tm.second);
+}
+
+/* Does a folder entry hold migration name (after its version)? */
+static bool entry_is(const entry *e, const char *name)
+{
+    size_t n = strlen(name);
+    return strncmp(e->rest, name, n) == 0 && (e->rest[n] == '\0' || e->rest[n] == '.' || e->rest[n] == '/');
+}
+
+int emit_layout(emit_set *es, const plan *p, const char *const *up, const char *const *down,
+                int64_t version_base, diags *d)
+{
+    arena *a = es->a;
+    const target *tg = es->tg;
+    lockfile *lk = es->lock;
+    int rc = 0;
+    size_t nent = 0;
+    entry *ent = scan_folder(es, &nent);
+
+    /* where new versions start: after every recorded version and every
+     * version already in the folder */
+    int64_t next = version_base;
+    unsigned long long next_seq = 1;
+    const char *wide = NULL;
+    for (size_t i = 0; i < lk->n; i++) {
+        int64_t t;
+        if (tg->versions == VERSIONS_SEQ4) {
+            unsigned long long s = strtoull(lk->v[i].version, NULL, 10);
+            if (s + 1 > next_seq)
+                next_seq = s + 1;
+        } else if (ts14_instant(lk->v[i].version, &t) && t + 1 > next)
+            next = t + 1;
+    }
+    /* migrations of the folder that partc did not record: new versions go
+     * after them, unless they are one of the planned migrations (which is
+     * either the very file partc writes or an error below) */
+    for (size_t i = 0; i < nent; i++) {
+        if (recorded_entry(lk, ent[i].name))
+            continue;
+        bool planned = false;
+        for (size_t k = 0; k < p->n && !planned; k++)
+            planned = entry_is(&ent[i], emit_safe_name(a, p->v[k].name));
+        if (planned)
+            continue;
+        int64_t t;
+        if (tg->versions == VERSIONS_SEQ4) {
+            unsigned long long s = strtoull(ent[i].version, NULL, 10);
+            if (strlen(ent[i].version) <= 9 && s + 1 > next_seq)
+                next_seq = s + 1;
+        } else if (!ts14_instant(ent[i].version, &t)) {
+            if (!wide)
+                wide = ent[i].name;
+        } else if (t + 1 > next)
+            next = t + 1;
+    }
+
+    es->m = NULL;
+    for (size_t i = 0; i < p->n; i++) {
+        const migration *m = &p->v[i];
+        const char *name = emit_safe_name(a, m->name);
+        const lock_entry *rec = lock_find_name(lk, m->name);
+        const char *v;
+        if (rec)
+            v = rec->version;
+        else if (tg->versions == VERSIONS_SEQ4)
+            v = arena_printf(a, "%04llu", next_seq++);
+        else {
+            if (wide) {
+                diag_add(d, SEV_ERROR, "mixed-versions", (srcloc){arena_printf(a, "%s/%s", es->out, wide), 0, 0},
+                         "name every migration of the folder with a 14-digit UTC version (YYYYMMDDHHMMSS), or "
+                         "compile into a folder of its own",
+                         "'%s' has a version that is not a 14-digit UTC timestamp: partc's would sort out of "
+                         "order among it",
+                         wide);
+                rc = -1;
+                wide = NULL;
+            }
+            v = ts14(a, next++);
+        }
+        es->m = m;
+        es->version = v;
+        size_t first = es->n;
+        tg->files(es, v, name, m, up[i], down[i]);
+        if (rec)
+            continue;
+        /* the same migration under another version that the record does not
+         * know: a second copy would run it twice */
+        for (size_t k = 0; k < nent; k++) {
+            if (!entry_is(&ent[k], name) || recorded_entry(lk, ent[k].name))
+                continue;
+            bool ours = false; /* the very file (or folder) partc writes */
+            for (size_t j = first; j < es->n && !ours; j++) {
+                size_t len = strlen(ent[k].name);
+                ours = strncmp(es->v[j].rel, ent[k].name, len) == 0 &&
+                       (es->v[j].rel[len] == '\0' || es->v[j].rel[len] == '/');
+            }
+            if (ours)
+                continue;
+            diag_add(d, SEV_ERROR, "not-recorded", (srcloc){arena_printf(a, "%s/%s", es->out, ent[k].name), 0, 0},
+                     "restore partc.lock from version control; if this folder's migrations were never applied "
+                     "anywhere, delete them and compile again",
+                     "holds migration '%s' under another version than partc would give it, and %s does not "
+                     "record it",
+                     m->name, lk->path);
+            rc = -1;
+        }
+    }
+    es->m = NULL;
+    if (tg->support)
+        tg->support(es);
+
+    /* compare every file with the record and the folder */
+    for (size_t i = 0; i < es->n; i++) {
+        emit_file *f = &es->v[i];
+        char disk[65] = {0};
+        int ex = read_existing(a, f->path, f->content, disk);
+        f->recorded = f->name ? lock_find_path(lk, f->rel) : NULL;
+        if (ex == -2)
+            f->state = FS_UNREADABLE;
+        else if (f->support_line)
+            f->state = ex == 0 ? FS_NEW : FS_SAME; /* an existing one is checked by its line */
+        else if (f->recorded && strcmp(f->recorded->sha256, f->sha256) != 0)
+            f->state = ex == 1 ? FS_LOCK_DIFFERS : FS_DRIFT;
+        else if (f->recorded && ex == 0)
+            f->state = FS_RESTORE;
+        else if (f->recorded && ex == -1)
+            f->state = FS_EDITED;
+        else if (ex == 1)
+            f->state = FS_SAME;
+        else if (ex == 0)
+            f->state = FS_NEW;
+        else
+            f->state = FS_OVERWRITE;
+    }
+    return rc;
+}
+
+/* ---- reporting ----------------------------------------------------------- */
+
+static bool holds_line(const char *path, const char *line)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return false;
+    char buf[4096];
+    bool found = false;
+    size_t n = strlen(line);
+    while (!found && fgets(buf, sizeof buf, f)) {
+        size_t l = strcspn(buf, "\r\n");
+        found = l == n && memcmp(buf, line, n) == 0;
+    }
+    fclose(f);
+    return found;
+}
+
+/* The errors both compile and check report; returns how many. */
+static size_t report_states(const emit_set *es, diags *d)
+{
+    size_t errors = 0;
+    for (size_t i = 0; i < es->n; i++) {
+        const emit_file *f = &es->v[i];
+        srcloc at = {f->path, 0, 0};
+        switch (f->state) {
+        case FS_OVERWRITE:
+            diag_add(d, SEV_ERROR, "would-overwrite", at,
+                     "emitted migrations are never rewritten: if it was never applied anywhere, delete it and "
+                     "compile again; otherwise express the change as a new migration",
+                     "exists with different content");
+            errors++;
+            break;
+        case FS_EDITED:
+            diag_add(d, SEV_ERROR, "edited", at,
+                     "runners refuse or ignore edited migrations (Prisma, sqlx and Flyway compare checksums): "
+                     "restore the file from version control and make the change in the spec",
+                     "edited after partc wrote it: its SHA-256 is not the one partc.lock records (line %d)",
+                     f->recorded->line);
+            errors++;
+            break;
+        case FS_LOCK_DIFFERS:
+            diag_add(d, SEV_ERROR, "lock-mismatch", at,
+                     "partc.lock is written by partc compile: restore it from version control",
+                     "the file is what the specs compile to, but partc.lock records another SHA-256 for it (line %d)",
+                     f->recorded->line);
+            errors++;
+            break;
+        case FS_DRIFT:
+            diag_add(d, SEV_ERROR, "drift", at,
+                     "an emitted migration is never rewritten: undo the spec change; or, if this migration never "
+                     "ran anywhere, delete its files and their lines in partc.lock and compile again",
+                     "the specs now compile migration '%s' (version %s) to other SQL than this file holds",
+                     f->name, f->version);
+            errors++;
+            break;
+        case FS_UNREADABLE:
+            diag_add(d, SEV_ERROR, "io-error", at, NULL, "cannot read '%s': %s", f->path, strerror(EACCES));
+            errors++;
+            break;
+        case FS_SAME:
+            if (f->support_line && !holds_line(f->path, f->support_line)) {
+                diag_add(d, SEV_ERROR, "wrong-support-file", at,
+                         arena_printf(es->a, "the file must hold the line '%s'", f->support_line),
+                         "does not say '%s'", f->support_line);
+                errors++;
+            }
+            break;
+        default:
+            break;
+        }
+    }
+    return errors;
+}
+
+/* ---- writing ------------------------------------------------------------- */
+
+static void made_dir(emit_set *es, const char *dir)
+{
+    if (es->nmade == es->capmade) {
+        size_t cap = es->capmade ? es->capmade * 2 : 8;
+        es->made_dirs = arena_grow(es->a, es->made_dirs, es->nmade, cap, sizeof *es->made_dirs);
+        es->capmade = cap;
+    }
+    es->made_dirs[es->nmade++] = arena_strdup(es->a, dir);
+}
+
+/* mkdir -p, remembering each folder it created. */
+static int mkdirs(emit_set *es, const char *dir)
+{
+    char *p = arena_strdup(es->a, dir);
+    for (char *s = p + 1;; s++) {
+        if (*s != '/' && *s != '\0')
+            continue;
+        char c = *s;
+        *s = '\0';
+        if (mkdir(p, 0777) == 0)
+            made_dir(es, p);
+        else if (errno != EEXIST)
+            return -1;
+        *s = c;
+        if (!c)
+            break;
+    }
     return 0;
 }
 
 static const char *dir_of(arena *a, const char *path)
 {
     const char *slash = strrchr(path, '/');
-    return slash ? arena_strndup(a, path, (size_t)(slash - path)) : ".";
+    return slash ? (slash == path ? "/" : arena_strndup(a, path, (size_t)(slash - path))) : ".";
 }
 
 static int write_all(int fd, const char *s, size_t len)
@@ -160,100 +605,228 @@ static int write_all(int fd, const char *s, size_t len)
     return 0;
 }
 
-int emit_write(const emit_set *es, emit_result *res, diags *d, bool *io_error)
+/* Writes content to a temporary name beside path; returns it, or NULL with a
+ * diag. */
+static const char *write_tmp(emit_set *es, const char *path, const char *content, diags *d)
 {
     arena *a = es->a;
-    res->written = res->unchanged = 0;
+    const char *dir = dir_of(a, path);
+    if (mkdirs(es, dir) != 0) {
+        diag_add(d, SEV_ERROR, "io-error", (srcloc){dir, 0, 0}, NULL, "cannot create folder '%s': %s", dir,
+                 strerror(errno));
+        return NULL;
+    }
+    const char *tmp = arena_printf(a, "%s.partc-tmp-%ld", path, (long)getpid());
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+    if (fd < 0 || write_all(fd, content, strlen(content)) != 0 || fsync(fd) != 0) {
+        int e = errno;
+        if (fd >= 0) {
+            close(fd);
+            unlink(tmp);
+        }
+        diag_add(d, SEV_ERROR, "io-error", (srcloc){path, 0, 0}, NULL, "cannot write '%s': %s", path, strerror(e));
+        return NULL;
+    }
+    if (close(fd) != 0) {
+        int e = errno;
+        unlink(tmp);
+        diag_add(d, SEV_ERROR, "io-error", (srcloc){path, 0, 0}, NULL, "cannot write '%s': %s", path, strerror(e));
+        return NULL;
+    }
+    return tmp;
+}
+
+int emit_write(emit_set *es, emit_result *res, diags *d, bool *io_error)
+{
+    arena *a = es->a;
+    lockfile *lk = es->lock;
+    memset(res, 0, sizeof *res);
     *io_error = false;
-    bool *todo = arena_calloc(a, es->n ? es->n : 1, sizeof *todo);
     int rc = 0;
-    for (size_t i = 0; i < es->n; i++) {
-        srcloc at = {es->v[i].path, 0, 0};
+    for (size_t i = 0; i < es->n; i++)
         for (size_t j = 0; j < i; j++)
             if (strcmp(es->v[i].path, es->v[j].path) == 0) {
-                diag_add(d, SEV_ERROR, "output-collision", at,
+                diag_add(d, SEV_ERROR, "output-collision", (srcloc){es->v[i].path, 0, 0},
                          "two migrations map to one file name: rename a table",
                          "two migrations would be written to '%s'", es->v[i].path);
                 rc = -1;
             }
-        switch (compare_existing(es->v[i].path, es->v[i].content)) {
-        case 1:
-            res->unchanged++;
-            break;
-        case 0:
-            todo[i] = true;
-            break;
-        case -1:
-            diag_add(d, SEV_ERROR, "would-overwrite", at,
-                     "emitted migrations are never rewritten: if it was never applied anywhere, delete it and compile again; otherwise express the change as a new migration",
-                     "'%s' exists with different content", es->v[i].path);
-            rc = -1;
-            break;
-        default:
-            diag_add(d, SEV_ERROR, "io-error", at, NULL, "cannot read '%s': %s", es->v[i].path,
-                     strerror(errno));
+    if (report_states(es, d))
+        rc = -1;
+    for (size_t i = 0; i < es->n; i++)
+        if (es->v[i].state == FS_UNREADABLE)
             *io_error = true;
-            rc = -1;
-        }
-    }
     if (rc != 0)
         return rc;
 
-    /* write every new file under a temporary name, then rename them all */
-    const char **tmp = arena_calloc(a, es->n ? es->n : 1, sizeof *tmp);
-    size_t renamed = 0;
-    for (size_t i = 0; i < es->n && rc == 0; i++) {
-        if (!todo[i])
+    /* the record after this run: what it had, and every file now in place */
+    const char *old_text = lk->present ? lock_text(lk) : NULL;
+    const char *seen = NULL;
+    for (size_t i = 0; i < es->n; i++) {
+        emit_file *f = &es->v[i];
+        if (!f->name || f->recorded)
             continue;
-        const char *dir = dir_of(a, es->v[i].path);
-        if (mkdirs(a, dir) != 0) {
-            diag_add(d, SEV_ERROR, "io-error", (srcloc){dir, 0, 0}, NULL,
-                     "cannot create folder '%s': %s", dir, strerror(errno));
+        lock_add(lk, f->version, f->name, f->as_of, f->sha256, f->rel);
+        if (!seen || strcmp(seen, f->name) != 0)
+            res->migrations_new++;
+        seen = f->name;
+    }
+    lk->target = es->tg->name;
+    const char *new_text = lock_text(lk);
+    char lock_disk[65];
+    int lock_state = read_existing(a, lk->path, new_text, lock_disk);
+    if (lock_state == -2) {
+        diag_add(d, SEV_ERROR, "io-error", (srcloc){lk->path, 0, 0}, NULL, "cannot read '%s'", lk->path);
+        *io_error = true;
+        return -1;
+    }
+    (void)old_text;
+    bool write_lock = lock_state != 1;
+
+    /* every new file under a temporary name, then renames, the record last */
+    const char **tmp = arena_calloc(a, es->n + 1, sizeof *tmp);
+    const char *lock_tmp = NULL;
+    for (size_t i = 0; i < es->n && rc == 0; i++) {
+        emit_file *f = &es->v[i];
+        if (f->state != FS_NEW && f->state != FS_RESTORE)
+            continue;
+        if (!(tmp[i] = write_tmp(es, f->path, f->content, d)))
+            rc = -1;
+    }
+    if (rc == 0 && write_lock && !(lock_tmp = write_tmp(es, lk->path, new_text, d)))
+        rc = -1;
+    bool *placed = arena_calloc(a, es->n + 1, sizeof *placed);
+    for (size_t i = 0; i < es->n && rc == 0; i++) {
+        if (!tmp[i])
+            continue;
+        if (rename(tmp[i], es->v[i].path) != 0) {
+            diag_add(d, SEV_ERROR, "io-error", (srcloc){es->v[i].path, 0, 0}, NULL, "cannot rename into '%s': %s",
+                     es->v[i].path, strerror(errno));
             rc = -1;
             break;
         }
-        tmp[i] = arena_printf(a, "%s.partc-tmp-%ld", es->v[i].path, (long)getpid());
-        int fd = open(tmp[i], O_WRONLY | O_CREAT | O_TRUNC, 0666);
-        if (fd < 0 || write_all(fd, es->v[i].content, strlen(es->v[i].content)) != 0 ||
-            fsync(fd) != 0) {
-            diag_add(d, SEV_ERROR, "io-error", (srcloc){es->v[i].path, 0, 0}, NULL,
-                     "cannot write '%s': %s", es->v[i].path, strerror(errno));
-            if (fd >= 0)
-                close(fd);
-            rc = -1;
-            break;
-        }
-        if (close(fd) != 0) {
-            diag_add(d, SEV_ERROR, "io-error", (srcloc){es->v[i].path, 0, 0}, NULL,
-                     "cannot write '%s': %s", es->v[i].path, strerror(errno));
-            rc = -1;
-        }
+        tmp[i] = NULL;
+        placed[i] = true;
     }
-    if (rc == 0) {
-        for (size_t i = 0; i < es->n; i++) {
-            if (!todo[i])
-                continue;
-            if (rename(tmp[i], es->v[i].path) != 0) {
-                diag_add(d, SEV_ERROR, "io-error", (srcloc){es->v[i].path, 0, 0}, NULL,
-                         "cannot rename into '%s': %s", es->v[i].path, strerror(errno));
-                rc = -1;
-                /* take back what this run put in place: they were all new */
-                for (size_t j = 0; j < i; j++)
-                    if (todo[j])
-                        unlink(es->v[j].path);
-                break;
-            }
-            tmp[i] = NULL;
-            renamed++;
-        }
+    if (rc == 0 && lock_tmp) {
+        if (rename(lock_tmp, lk->path) != 0) {
+            diag_add(d, SEV_ERROR, "io-error", (srcloc){lk->path, 0, 0}, NULL, "cannot rename into '%s': %s",
+                     lk->path, strerror(errno));
+            rc = -1;
+        } else
+            lock_tmp = NULL;
     }
+    if (rc != 0) /* take back what this run put in place: none of it was there */
+        for (size_t i = 0; i < es->n; i++)
+            if (placed[i])
+                unlink(es->v[i].path);
     for (size_t i = 0; i < es->n; i++)
         if (tmp[i])
             unlink(tmp[i]);
+    if (lock_tmp)
+        unlink(lock_tmp);
+    if (rc != 0) /* and the folders it made, deepest first */
+        for (size_t i = es->nmade; i-- > 0;)
+            rmdir(es->made_dirs[i]);
     if (rc != 0) {
         *io_error = true;
         return rc;
     }
-    res->written = renamed;
+    for (size_t i = 0; i < es->n; i++) {
+        if (es->v[i].state == FS_NEW)
+            res->written++;
+        else if (es->v[i].state == FS_RESTORE)
+            res->restored++;
+        else
+            res->unchanged++;
+    }
+    res->lock_written = write_lock;
     return 0;
+}
+
+/* ---- checking ------------------------------------------------------------ */
+
+size_t emit_check(const emit_set *es, emit_result *res, diags *d)
+{
+    arena *a = es->a;
+    const lockfile *lk = es->lock;
+    memset(res, 0, sizeof *res);
+    const char *compile = arena_printf(a, "run 'partc compile --target %s --out %s' and commit what it writes, "
+                                          "partc.lock included",
+                                       es->tg->name, es->out);
+    size_t errors = report_states(es, d);
+    const char *seen = NULL;
+    for (size_t i = 0; i < es->n; i++) {
+        const emit_file *f = &es->v[i];
+        srcloc at = {f->path, 0, 0};
+        switch (f->state) {
+        case FS_NEW:
+            if (f->support_line)
+                diag_add(d, SEV_ERROR, "missing-support-file", at, compile, "missing: the runner needs it");
+            else if (!seen || strcmp(seen, f->name) != 0)
+                diag_add(d, SEV_ERROR, "not-emitted", at, compile,
+                         "the specs compile to migration '%s', which this folder does not hold (it would be '%s')",
+                         f->name, f->path);
+            else
+                break;
+            seen = f->name;
+            errors++;
+            break;
+        case FS_RESTORE:
+            diag_add(d, SEV_ERROR, "deleted", at,
+                     "restore it from version control (or run partc compile, which writes it again)",
+                     "deleted, but partc.lock records it (line %d)", f->recorded->line);
+            errors++;
+            break;
+        case FS_SAME:
+            if (f->name && !f->recorded) {
+                diag_add(d, SEV_ERROR, "not-recorded", at, compile,
+                         "matches the specs, but partc.lock does not record it");
+                errors++;
+            } else
+                res->unchanged++;
+            break;
+        default:
+            break;
+        }
+    }
+    /* recorded files that the specs no longer produce */
+    for (size_t i = 0; i < lk->n; i++) {
+        const lock_entry *e = &lk->v[i];
+        bool produced = false, name_produced = false;
+        for (size_t k = 0; k < es->n && !produced; k++) {
+            if (es->v[k].name && !strcmp(es->v[k].name, e->name))
+                name_produced = true;
+            if (!strcmp(es->v[k].rel, e->path))
+                produced = true;
+        }
+        if (produced)
+            continue;
+        const char *path = join_out(a, es->out, e->path);
+        srcloc at = {lk->path, e->line, 1};
+        char disk[65];
+        int ex = read_existing(a, path, NULL, disk);
+        if (ex == 0) {
+            diag_add(d, SEV_ERROR, "deleted", (srcloc){path, 0, 0},
+                     "restore it from version control: runners remember the migrations they applied",
+                     "deleted, but partc.lock records it (line %d)", e->line);
+            errors++;
+        } else if (ex == -1 && strcmp(disk, e->sha256) != 0) {
+            diag_add(d, SEV_ERROR, "edited", (srcloc){path, 0, 0},
+                     "restore the file from version control",
+                     "edited after partc wrote it: its SHA-256 is not the one partc.lock records (line %d)",
+                     e->line);
+            errors++;
+        }
+        if (name_produced) {
+            diag_add(d, SEV_ERROR, "lock-mismatch", at, compile,
+                     "partc.lock records '%s' for migration '%s', but the specs compile that migration to other "
+                     "files",
+                     e->path, e->name);
+            errors++;
+        } else
+            diag_add(d, SEV_NOTE, "not-in-specs", at, NULL,
+                     "migration '%s' (%s) is recorded but no spec produces it any more", e->name, e->path);
+    }
+    return errors;
 }

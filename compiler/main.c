@@ -6,10 +6,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "diag.h"
 #include "emit.h"
 #include "lint.h"
+#include "lockfile.h"
 #include "model.h"
 #include "names.h"
 #include "plan.h"
@@ -48,15 +50,19 @@ static int cmd_compile(const options *o);
 static int cmd_plan(const options *o);
 static int cmd_lint(const options *o);
 static int cmd_rules(const options *o);
+static int cmd_check(const options *o);
 
 static const command commands[] = {
     {"compile", "write forward and rollback migrations for the specs",
-     "partc compile [PATH...] [--target plain|supabase] [--out DIR] [--as-of YYYY-MM-DD] [--templates DIR]",
+     "partc compile [PATH...] [--target T] [--out DIR] [--as-of YYYY-MM-DD] [--templates DIR]",
      "--target --out --as-of --templates", cmd_compile},
+    {"check", "exit 1 when a migrations folder differs from what the specs compile to (for CI)",
+     "partc check [PATH...] [--target T] [--out DIR] [--as-of YYYY-MM-DD] [--templates DIR]",
+     "--target --out --as-of --templates", cmd_check},
     {"plan", "show what the migrations will do: steps, locks, transactions, partitions",
      "partc plan [PATH...] [--as-of YYYY-MM-DD]", "--as-of", cmd_plan},
     {"lint", "check the specs: validation errors and partition-safety rules",
-     "partc lint [PATH...] [--format text|json|sarif|github] [--fail-on error|warning] [--target plain|supabase] "
+     "partc lint [PATH...] [--format text|json|sarif|github] [--fail-on error|warning] [--target T] "
      "[--max-partitions N] [--as-of YYYY-MM-DD]",
      "--as-of --target --format --fail-on --max-partitions", cmd_lint},
     {"rules", "list the lint rules: id, default severity, summary, why, how to fix",
@@ -80,10 +86,17 @@ static void usage_all(FILE *out)
 static void usage_command(FILE *out, const command *c)
 {
     fprintf(out, "usage: %s\n\n%s.\n\n", c->usage, c->summary);
-    if (strstr(c->allowed, "--target"))
-        fputs("  --target T        runner layout: plain (default) or supabase\n", out);
-    if (strstr(c->allowed, "--out"))
-        fputs("  --out DIR         output folder (default: out for plain, supabase/migrations for supabase)\n", out);
+    if (strstr(c->allowed, "--target")) {
+        fputs("  --target T        the migration runner's layout (default plain):\n", out);
+        for (size_t i = 0; i < emit_ntargets; i++)
+            fprintf(out, "                      %-15s %s\n", emit_targets[i].name, emit_targets[i].layout);
+    }
+    if (strstr(c->allowed, "--out")) {
+        fputs("  --out DIR         the migrations folder; default per target:", out);
+        for (size_t i = 0; i < emit_ntargets; i++)
+            fprintf(out, "%s %s %s", i ? "," : "", emit_targets[i].name, emit_targets[i].default_out);
+        fputc('\n', out);
+    }
     if (strstr(c->allowed, "--as-of"))
         fputs("  --as-of DATE      plan partitions through the range of DATE plus premake\n"
               "                    (default: $SOURCE_DATE_EPOCH, else the latest partition start)\n",
@@ -110,6 +123,7 @@ typedef struct run {
     diags d;
     int64_t as_of;
     int io_failed;
+    lockfile lock;
 } run;
 
 static int64_t default_as_of(const specset *ss)
@@ -169,9 +183,11 @@ static void finish(run *r)
     arena_free(r->a);
 }
 
+static size_t print_unallowed(const run *r);
+
 static int print_and_code(run *r, int code)
 {
-    diags_print(stderr, &r->d, &r->ss.files);
+    print_unallowed(r);
     finish(r);
     return code;
 }
@@ -187,64 +203,159 @@ static int unknown_target(const char *who, const char *name)
     return EXIT_USAGE;
 }
 
-static int cmd_compile(const options *o)
+/* The instant new versions start from: --as-of, else $SOURCE_DATE_EPOCH,
+ * else the clock.  Versions once written are reused from partc.lock, so the
+ * clock only names migrations that are new. */
+static int64_t version_base(const run *r, const options *o)
 {
-    const target *tg = emit_find_target(o->target ? o->target : "plain");
-    if (!tg)
-        return unknown_target("partc", o->target);
-    run r = {0};
-    int code = load(&r, o, true);
-    if (code != EXIT_OK)
-        return print_and_code(&r, code);
-    if (diags_count(&r.d, SEV_ERROR))
-        return print_and_code(&r, EXIT_FINDINGS);
-
-    template_set ts;
-    if (template_set_load(&ts, r.a, o->templates, &r.d) != 0)
-        return print_and_code(&r, EXIT_IO);
-    plan p;
-    if (plan_build(&p, &r.ss, r.as_of, r.a, &r.d) != 0) {
-        diags_sort(&r.d);
-        return print_and_code(&r, EXIT_FINDINGS);
+    if (o->as_of_text)
+        return r->as_of;
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    if (sde && *sde) {
+        char *end;
+        long long v = strtoll(sde, &end, 10);
+        if (*end == '\0' && v >= 0)
+            return (int64_t)v;
     }
+    return (int64_t)time(NULL);
+}
+
+/* A table already in partc.lock keeps the --as-of it was first compiled for. */
+static int64_t recorded_as_of(void *ctx, const table *t, int64_t as_of)
+{
+    run *r = ctx;
+    const lock_entry *e = lock_find_name(&r->lock, plan_first_name(r->a, t));
+    return e ? e->as_of : as_of;
+}
+
+/* compile and check: load, lint, read partc.lock, plan, render, lay out.
+ * Returns an exit code (EXIT_OK to go on). */
+static int build_output_in(run *r, const options *o, const target *tg, emit_set *es, plan *p)
+{
+    int code = load(r, o, true);
+    if (code != EXIT_OK)
+        return code;
+    if (diags_count(&r->d, SEV_ERROR))
+        return EXIT_FINDINGS;
     const char *out = o->out ? o->out : tg->default_out;
-    render_opts ro = {tg->wrap_tx, &r.ss};
-    emit_set es;
-    emit_set_init(&es, r.a);
+    int lrc = lock_read(&r->lock, r->a, emit_lock_path(r->a, tg, out), &r->d);
+    if (lrc == -2)
+        return EXIT_IO;
+    if (lrc != 0)
+        return EXIT_FINDINGS;
+    if (r->lock.present && strcmp(r->lock.target, tg->name) != 0) {
+        diag_add(&r->d, SEV_ERROR, "bad-lock", (srcloc){r->lock.path, 0, 0},
+                 arena_printf(r->a, "pass --target %s, or use another --out folder", r->lock.target),
+                 "'%s' records migrations for target '%s', not '%s'", r->lock.path, r->lock.target, tg->name);
+        return EXIT_FINDINGS;
+    }
+    template_set ts;
+    if (template_set_load(&ts, r->a, o->templates, &r->d) != 0)
+        return EXIT_IO;
+    if (plan_build_with(p, &r->ss, r->as_of, recorded_as_of, r, r->a, &r->d) != 0)
+        return EXIT_FINDINGS;
+    render_opts ro = {tg->wrap_tx, &r->ss};
+    const char **ups = arena_calloc(r->a, p->n + 1, sizeof *ups);
+    const char **downs = arena_calloc(r->a, p->n + 1, sizeof *downs);
     bool failed = false;
-    for (size_t i = 0; i < p.n; i++) {
+    for (size_t i = 0; i < p->n; i++) {
         strbuf up = STRBUF_INIT, down = STRBUF_INIT;
-        if (render_migration(&p.v[i], &ts, &ro, r.a, &up, &down, &r.d) != 0)
+        if (render_migration(&p->v[i], &ts, &ro, r->a, &up, &down, &r->d) != 0)
             failed = true;
-        tg->files(&es, out, r.as_of, i, &p.v[i], arena_strdup(r.a, sb_str(&up)),
-                  arena_strdup(r.a, sb_str(&down)));
+        ups[i] = arena_strdup(r->a, sb_str(&up));
+        downs[i] = arena_strdup(r->a, sb_str(&down));
         sb_free(&up);
         sb_free(&down);
     }
-    if (failed) {
-        diags_sort(&r.d);
-        return print_and_code(&r, EXIT_FINDINGS);
+    if (failed)
+        return EXIT_FINDINGS;
+    emit_set_init(es, r->a, tg, out, &r->lock);
+    if (emit_layout(es, p, ups, downs, version_base(r, o), &r->d) != 0)
+        return EXIT_FINDINGS;
+    return EXIT_OK;
+}
+
+/* build_output_in for command who, with the target of --target; on failure
+ * prints the diags and frees the run, and unreadable input gives io_code. */
+static int build_output(run *r, const options *o, const char *who, int io_code, const target **tg, emit_set *es,
+                        plan *p)
+{
+    *tg = emit_find_target(o->target ? o->target : "plain");
+    if (!*tg)
+        return unknown_target(who, o->target);
+    int code = build_output_in(r, o, *tg, es, p);
+    if (code == EXIT_OK)
+        return EXIT_OK;
+    diags_sort(&r->d);
+    return print_and_code(r, code == EXIT_IO ? io_code : code);
+}
+
+/* Prints the diags that are not lint findings accepted by lint.allow (those
+ * are counted: `partc lint` shows them); returns how many were accepted. */
+static size_t print_unallowed(const run *r)
+{
+    size_t allowed = 0;
+    for (size_t i = 0; i < r->d.n; i++) {
+        if (r->d.v[i].suppressed)
+            allowed++;
+        else
+            diag_print(stderr, &r->d.v[i], &r->ss.files);
     }
+    return allowed;
+}
+
+static int cmd_compile(const options *o)
+{
+    const target *tg;
+    run r = {0};
+    emit_set es;
+    plan p;
+    int code = build_output(&r, o, "partc", EXIT_IO, &tg, &es, &p);
+    if (code != EXIT_OK)
+        return code;
     emit_result res;
     bool io_error = false;
     if (emit_write(&es, &res, &r.d, &io_error) != 0) {
         diags_sort(&r.d);
         return print_and_code(&r, io_error ? EXIT_IO : EXIT_FINDINGS);
     }
-    /* findings that lint.allow accepts are counted, not repeated: `partc
-     * lint` shows them */
-    size_t allowed = 0;
-    for (size_t i = 0; i < r.d.n; i++) {
-        if (r.d.v[i].suppressed)
-            allowed++;
-        else
-            diag_print(stderr, &r.d.v[i], &r.ss.files);
-    }
-    printf("%zu migration%s for %s: %zu file%s written, %zu unchanged in %s", p.n,
-           p.n == 1 ? "" : "s", tg->name, res.written, res.written == 1 ? "" : "s", res.unchanged, out);
+    diags_sort(&r.d);
+    size_t allowed = print_unallowed(&r);
+    printf("%zu migration%s for %s: %zu file%s written, %zu unchanged in %s", p.n, p.n == 1 ? "" : "s", tg->name,
+           res.written + res.restored, res.written + res.restored == 1 ? "" : "s", res.unchanged, es.out);
+    if (res.restored)
+        printf(" (%zu deleted file%s written again)", res.restored, res.restored == 1 ? "" : "s");
+    if (res.lock_written)
+        printf("; %s %s", r.lock.present ? "updated" : "wrote", r.lock.path);
     if (allowed)
         printf(" (%zu finding%s allowed by lint.allow)", allowed, allowed == 1 ? "" : "s");
     putchar('\n');
+    finish(&r);
+    return EXIT_OK;
+}
+
+static int cmd_check(const options *o)
+{
+    const target *tg;
+    run r = {0};
+    emit_set es;
+    plan p;
+    /* unreadable input: the usage class, as for lint */
+    int code = build_output(&r, o, "partc check", EXIT_USAGE, &tg, &es, &p);
+    if (code != EXIT_OK)
+        return code;
+    emit_result res;
+    size_t errors = emit_check(&es, &res, &r.d);
+    diags_sort(&r.d);
+    print_unallowed(&r);
+    if (errors) {
+        fprintf(stderr, "partc check: %zu difference%s between the specs, %s and %s\n", errors,
+                errors == 1 ? "" : "s", es.out, r.lock.path);
+        finish(&r);
+        return EXIT_FINDINGS;
+    }
+    printf("partc check: %zu migration%s (%zu files) in %s match the specs and %s\n", p.n, p.n == 1 ? "" : "s",
+           res.unchanged, es.out, LOCK_FILE_NAME);
     finish(&r);
     return EXIT_OK;
 }

@@ -165,6 +165,8 @@ typedef struct migrate_spec {
     srcloc keep_old_at;
     int64_t batch_pause_ms;  /* pause after each backfill batch; default 0 */
     srcloc batch_pause_at;
+    bool hold_cleanup;       /* cleanup: false, the cleanup migration is left out */
+    srcloc cleanup_at;
 } migrate_spec;
 
 typedef struct lint_allow {

@@ -361,6 +361,19 @@ static void plan_create(builder *b, const table *t, int64_t as_of)
              arena_printf(a, "drop schema %s if partc created it and it is empty", t->schema.s));
 }
 
+static const char *migration_name(arena *a, const table *t, const char *phase)
+{
+    const char *what = strcmp(phase, "create") == 0 ? "create_" : "";
+    const char *tail = strcmp(phase, "create") == 0 ? "" : arena_printf(a, "_%s", phase);
+    return strcmp(t->schema.s, "public") == 0 ? arena_printf(a, "%s%s%s", what, t->name.s, tail)
+                                              : arena_printf(a, "%s%s_%s%s", what, t->schema.s, t->name.s, tail);
+}
+
+const char *plan_first_name(arena *a, const table *t)
+{
+    return migration_name(a, t, t->mode == MODE_CONVERT ? "prepare" : "create");
+}
+
 static migration *add_migration(plan *p, const table *t, const char *phase)
 {
     arena *a = p->a;
@@ -373,11 +386,7 @@ static migration *add_migration(plan *p, const table *t, const char *phase)
     memset(m, 0, sizeof *m);
     m->t = t;
     m->phase = phase;
-    const char *what = strcmp(phase, "create") == 0 ? "create_" : "";
-    const char *tail = strcmp(phase, "create") == 0 ? "" : arena_printf(a, "_%s", phase);
-    m->name = strcmp(t->schema.s, "public") == 0
-                  ? arena_printf(a, "%s%s%s", what, t->name.s, tail)
-                  : arena_printf(a, "%s%s_%s%s", what, t->schema.s, t->name.s, tail);
+    m->name = migration_name(a, t, phase);
     m->lock_timeout_ms = t->mode == MODE_CONVERT && t->migrate.lock_timeout_ms >= 0 ? t->migrate.lock_timeout_ms
                                                                                    : -1;
     return m;
@@ -395,16 +404,23 @@ static void finish(migration *m)
 
 int plan_build(plan *p, const specset *ss, int64_t as_of, arena *a, diags *d)
 {
+    return plan_build_with(p, ss, as_of, NULL, NULL, a, d);
+}
+
+int plan_build_with(plan *p, const specset *ss, int64_t run_as_of, plan_as_of_fn as_of_for, void *ctx,
+                    arena *a, diags *d)
+{
     int errors = 0;
     memset(p, 0, sizeof *p);
     p->a = a;
-    p->as_of = as_of;
+    p->as_of = run_as_of;
     table **order = ss->ordered ? ss->ordered : ss->tables;
     for (size_t i = 0; i < ss->ntables; i++) {
         const table *t = order[i];
         if (t->mode == MODE_REFERENCE)
             continue;
         const char *qname = arena_printf(a, "%s.%s", t->schema.s, t->name.s);
+        int64_t as_of = as_of_for ? as_of_for(ctx, t, run_as_of) : run_as_of;
         if (t->mode == MODE_CONVERT && t->strategy != STRATEGY_PARTITION) {
             diag_add(d, SEV_ERROR, "unsupported", t->strategy_at.file ? t->strategy_at : t->mode_at,
                      "convert with strategy partition, or write this migration by hand for now",
@@ -423,8 +439,10 @@ int plan_build(plan *p, const specset *ss, int64_t as_of, arena *a, diags *d)
         }
         if (t->mode == MODE_CONVERT) {
             static const char *const phases[] = {"prepare", "backfill", "swap", "cleanup"};
-            for (size_t k = 0; k < 4; k++) {
+            /* migrate.cleanup: false leaves the cleanup out until keep_old */
+            for (size_t k = 0; k < (t->migrate.hold_cleanup ? 3u : 4u); k++) {
                 migration *m = add_migration(p, t, phases[k]);
+                m->as_of = as_of;
                 builder b = {a, m, qname};
                 switch (k) {
                 case 0: plan_prepare(&b, t, as_of); break;
@@ -437,6 +455,7 @@ int plan_build(plan *p, const specset *ss, int64_t as_of, arena *a, diags *d)
             continue;
         }
         migration *m = add_migration(p, t, "create");
+        m->as_of = as_of;
         builder b = {a, m, qname};
         plan_create(&b, t, as_of);
         finish(m);

@@ -45,6 +45,7 @@ typedef struct migration {
     bool in_tx;          /* every up step can run in one transaction */
     bool down_in_tx;     /* every down step can */
     int64_t lock_timeout_ms;
+    int64_t as_of;       /* the instant its partitions were planned for */
 } migration;
 
 typedef struct plan {
@@ -62,5 +63,15 @@ void plan_ranges(const table *t, int64_t as_of, int64_t *first, int64_t *count);
  * reference give none; a table in mode convert gives four, one per phase.
  * Returns the number of errors added. */
 int plan_build(plan *p, const specset *ss, int64_t as_of, arena *a, diags *d);
+
+/* The name of t's first migration ("create_<t>" or "<t>_prepare", with the
+ * schema in front outside public): how a table is found in partc.lock. */
+const char *plan_first_name(arena *a, const table *t);
+
+/* plan_build, with each table's partitions planned for as_of_for(ctx, t,
+ * as_of) instead (the instant recorded when it was first emitted). */
+typedef int64_t (*plan_as_of_fn)(void *ctx, const table *t, int64_t as_of);
+int plan_build_with(plan *p, const specset *ss, int64_t as_of, plan_as_of_fn as_of_for, void *ctx,
+                    arena *a, diags *d);
 
 #endif

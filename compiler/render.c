@@ -873,6 +873,8 @@ static void render_steps(rctx *c, const migration *m, const step *steps, size_t 
     tvars_set(hv, "source", one_line(c, slash ? slash + 1 : src));
     tvars_set(hv, "direction", direction);
     sb_puts(out, expand(c, "file_header", hv));
+    if (!in_tx)
+        sb_puts(out, "-- It runs outside a transaction block, so it is the only statement of its file.\n");
     bool tx = c->o->wrap_tx && in_tx;
     int64_t lt = m->lock_timeout_ms >= 0 ? m->lock_timeout_ms : c->o->ss->settings.lock_timeout_ms;
     if (tx)

@@ -855,7 +855,7 @@ static const char *const MAINT_KEYS[] = {"schedule", "warn_ahead", "critical_ahe
 static const char *const SECURITY_KEYS[] = {"rls", "policies", "grants", NULL};
 static const char *const POLICY_KEYS[] = {"command", "roles", "using", "check", NULL};
 static const char *const MIGRATE_KEYS[] = {"batch_size", "batch_pause", "lock_timeout", "shadow_suffix",
-                                           "old_suffix", "keep_old", NULL};
+                                           "old_suffix", "keep_old", "cleanup", NULL};
 static const char *const LINT_KEYS[] = {"allow", NULL};
 
 #define BATCH_MAX 100000000
@@ -1203,6 +1203,9 @@ static void load_migrate(ld *L, table *t, ynode *key, ynode *v)
         get_str(L, x, "old_suffix", W_NAME, &g->old_suffix);
     if ((x = get(v, "keep_old", NULL)))
         get_duration(L, x, "keep_old", &g->keep_old, &g->keep_old_at);
+    bool cleanup = true;
+    if ((x = get(v, "cleanup", NULL)) && get_bool(L, x, "cleanup", &cleanup, &g->cleanup_at))
+        g->hold_cleanup = !cleanup;
 }
 
 static void load_lint(ld *L, table *t, ynode *v)

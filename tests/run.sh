@@ -1,6 +1,6 @@
 #!/bin/sh
-# Every test of partc, in order: unit, command line, golden cases, out/ drift,
-# then PostgreSQL.  The last line counts suites: "N passed, N failed".
+# Every test of partc, in order: unit, command line, targets, golden cases,
+# out/ drift, then PostgreSQL.  The last line counts suites: "N passed, N failed".
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
@@ -16,6 +16,11 @@ suite() {
 }
 
 drift() {
+    # partc check is what CI users run against their folder: run it on out/
+    if ! "$PARTC" check "$root/specs" --out "$root/out" --as-of "$AS_OF"; then
+        echo "out/ is stale: run 'make out' and commit the result"
+        return 1
+    fi
     tmp=$(mktemp -d)
     "$PARTC" compile "$root/specs" --out "$tmp/out" --as-of "$AS_OF" >/dev/null || { rm -rf "$tmp"; return 1; }
     if diff -r "$root/out" "$tmp/out"; then
@@ -31,6 +36,7 @@ drift() {
 cd "$root"
 suite unit "$UNIT"
 suite cli sh "$here/cli.sh"
+suite targets sh "$here/targets.sh"
 suite cases sh "$here/cases/run.sh"
 suite drift drift
 suite postgres sh "$here/pg/run-all.sh"

@@ -24,7 +24,9 @@
 #
 # PARTC_PG_APPLY=simple sends each migration file as ONE simple query (as
 # dbmate, sqlx, golang-migrate and Prisma do, which runs it as one implicit
-# transaction) instead of `psql -f` (one statement at a time).
+# transaction) instead of `psql -f` (one statement at a time);
+# PARTC_PG_APPLY=runner does the same through $PGEXEC, inside BEGIN/COMMIT
+# where FILE.mode says "tx".
 
 set -u
 LC_ALL=C
@@ -119,8 +121,22 @@ apply() {
                 fail "$1" "$(basename "$2") is too large for PARTC_PG_APPLY=simple"
             run_psql "$1" "$db" -c "$(cat "$2")"
             ;;
+        runner)
+            # As the runner sends it (tests/pg/test_runners.sh writes FILE.mode):
+            # "tx" one simple query between BEGIN and COMMIT (sqlx, Flyway),
+            # "alone" or "simple" one simple query and no transaction of the
+            # runner's (a marked file; golang-migrate, Prisma).  A WARNING
+            # (a BEGIN inside the runner's transaction) fails too.
+            [ -x "${PGEXEC:-}" ] || fail usage "PARTC_PG_APPLY=runner needs PGEXEC (build/pgexec)"
+            _mode=$(cat "$2.mode" 2>/dev/null || echo simple)
+            _tx=""
+            [ "$_mode" = tx ] && _tx=--tx
+            if ! PGDATABASE=$db "$PGEXEC" $_tx --strict "$2" >"$out" 2>&1; then
+                fail "$1" "$(sed -n 's/^pgexec: //p; s/^ERROR: *//p' "$out" | head -n 1)" "$out"
+            fi
+            ;;
         file) run_psql "$1" "$db" -f "$2" ;;
-        *) fail usage "PARTC_PG_APPLY must be 'file' or 'simple'" ;;
+        *) fail usage "PARTC_PG_APPLY must be 'file', 'simple' or 'runner'" ;;
     esac
 }
 
@@ -144,19 +160,7 @@ ups_in_order() {
 
 # setup
 run_psql setup postgres -c "DROP DATABASE IF EXISTS \"$db\"" -c "CREATE DATABASE \"$db\" TEMPLATE template0"
-run_psql setup "$db" <<'EOF'
-DO $$
-DECLARE r text;
-BEGIN
-    FOREACH r IN ARRAY ARRAY['anon', 'authenticated', 'service_role', 'api_user'] LOOP
-        BEGIN
-            EXECUTE format('CREATE ROLE %I NOLOGIN', r);
-        EXCEPTION WHEN duplicate_object OR unique_violation THEN
-            NULL;
-        END;
-    END LOOP;
-END $$;
-EOF
+run_psql setup "$db" -f "$here/roles.sql"
 [ -z "$setup_sql" ] || run_psql setup "$db" -f "$setup_sql"
 
 dump "$work/baseline.sql" baseline
