@@ -81,10 +81,11 @@ bench: test-deps
 
 # The whole suite with AddressSanitizer and UndefinedBehaviorSanitizer.
 san: test-deps
+	$(MAKE) $(BUILD)/pgexec
 	$(MAKE) BUILD=build-san CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	    LDFLAGS="-fsanitize=address,undefined" partc-san build-san/unit
-	AS_OF=$(AS_OF) PARTC=$(CURDIR)/partc-san UNIT=$(CURDIR)/build-san/unit \
-	    ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 sh tests/run.sh
+	AS_OF=$(AS_OF) PARTC=$(CURDIR)/partc-san UNIT=$(CURDIR)/build-san/unit PGEXEC=$(CURDIR)/$(BUILD)/pgexec \
+	    PARTC_NO_ULIMIT=1 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 sh tests/run.sh
 
 partc-san: $(BUILD)/main.o $(OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)

@@ -79,7 +79,8 @@ static void usage_all(FILE *out)
         fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
     fputs("\nPATH is a spec file or a folder of *.yaml/*.yml files (default: specs).\n"
           "Run 'partc COMMAND --help' for the options of a command.\n"
-          "Exit codes: 0 ok, 1 spec errors or findings, 2 usage, 3 input/output.\n",
+          "Exit codes: 0 ok, 1 spec errors, findings or differences, 2 usage or unreadable input,\n"
+          "3 output that cannot be written.\n",
           out);
 }
 
@@ -292,15 +293,24 @@ static int build_output(run *r, const options *o, const char *who, int io_code, 
 
 /* Prints the diags that are not lint findings accepted by lint.allow (those
  * are counted: `partc lint` shows them); returns how many were accepted. */
+#define MAX_PRINTED 200
+
 static size_t print_unallowed(const run *r)
 {
-    size_t allowed = 0;
+    size_t allowed = 0, printed = 0, more = 0;
     for (size_t i = 0; i < r->d.n; i++) {
         if (r->d.v[i].suppressed)
             allowed++;
-        else
+        else if (printed == MAX_PRINTED)
+            more++;
+        else {
             diag_print(stderr, &r->d.v[i], &r->ss.files);
+            printed++;
+        }
     }
+    if (more)
+        fprintf(stderr, "partc: %zu more diagnostic%s not shown (partc lint --format json lists them all)\n", more,
+                more == 1 ? "" : "s");
     return allowed;
 }
 
@@ -310,7 +320,9 @@ static int cmd_compile(const options *o)
     run r = {0};
     emit_set es;
     plan p;
-    int code = build_output(&r, o, "partc", EXIT_IO, &tg, &es, &p);
+    /* unreadable input is bad input (2); 3 is left for output that cannot be
+     * written */
+    int code = build_output(&r, o, "partc", EXIT_USAGE, &tg, &es, &p);
     if (code != EXIT_OK)
         return code;
     emit_result res;
@@ -506,6 +518,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "partc: error: unknown command '%s'\n  hint: run 'partc --help'\n", name);
         return EXIT_USAGE;
     }
+    /* diagnostics are many small writes: buffer them (flushed at exit) */
+    static char errbuf[1 << 16];
+    setvbuf(stderr, errbuf, _IOFBF, sizeof errbuf);
     options o = {0};
     int code = parse(c, argc - 2, argv + 2, &o);
     if (code == EXIT_OK && o.help) {

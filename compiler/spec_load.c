@@ -1,8 +1,9 @@
 /* spec_load: YAML bytes -> node tree (libyaml events) -> model.
  *
  * Three passes per file: an encoding scan (UTF-8, no NUL, no control
- * characters), an iterative tree build from libyaml events (refuses aliases,
- * several documents and nesting deeper than MAX_DEPTH), then a walk of the
+ * characters, a byte order mark only at the start), an iterative tree build
+ * from libyaml events (refuses aliases, several documents, nesting deeper
+ * than MAX_DEPTH and values longer than MAX_VALUE_BYTES), then a walk of the
  * tree that fills the model and collects every semantic error. */
 #include "spec_load.h"
 
@@ -20,6 +21,17 @@
 #include "strbuf.h"
 
 #define MAX_DEPTH 64
+/* The longest scalar (name, type, expression, reason) a spec may hold. */
+#define MAX_VALUE_BYTES 65536
+/* YAML's limit on an implicit key ("key: value" on one line). */
+#define YAML_KEY_CHARS 1024
+/* Values (scalars, lists, mappings) in one file: bounds the tree's memory. */
+#define MAX_NODES 1000000
+/* Errors shown for one file; the rest are counted in one more. */
+#define MAX_FILE_ERRORS 100
+/* PostgreSQL's limits: columns of a key or an index, and of a table. */
+#define MAX_KEY_COLUMNS 32
+#define MAX_TABLE_COLUMNS 1600
 #define MAX_DIR_DEPTH 32
 
 /* ---------------------------------------------------------------- tree */
@@ -109,6 +121,8 @@ typedef struct ld {
     srcfile *sf;
     const char *file;
     strmap tables; /* "len:schema.name" -> table */
+    bool in_file;  /* loading L->file: its errors count towards MAX_FILE_ERRORS */
+    size_t nerr;   /* errors in L->file so far */
 } ld;
 
 static void err(ld *L, const char *code, srcloc at, const char *hint, const char *fmt, ...)
@@ -116,6 +130,17 @@ static void err(ld *L, const char *code, srcloc at, const char *hint, const char
 
 static void err(ld *L, const char *code, srcloc at, const char *hint, const char *fmt, ...)
 {
+    if (L->in_file && L->nerr >= MAX_FILE_ERRORS) {
+        /* a flood (thousands of duplicate keys) would take minutes to print */
+        if (L->nerr++ == MAX_FILE_ERRORS) {
+            srcloc whole = {L->file, 0, 0};
+            diag_add(L->d, SEV_ERROR, "too-many-errors", whole, "fix these, then run partc again",
+                     "more than %d errors in this file: the first %d found are shown",
+                     MAX_FILE_ERRORS, MAX_FILE_ERRORS);
+        }
+        return;
+    }
+    L->nerr++;
     va_list ap;
     va_start(ap, fmt);
     char *msg = arena_vprintf(L->a, fmt, ap);
@@ -310,6 +335,11 @@ static int check_encoding(ld *L)
                 "NUL byte in the file");
             return -1;
         }
+        if (cp == 0xFEFF) {
+            err(L, "bad-encoding", at, "a byte order mark may only start the file: remove this one",
+                "byte order mark (U+FEFF) inside the file");
+            return -1;
+        }
         if (!yaml_printable(cp)) {
             err(L, "bad-encoding", at,
                 "YAML allows tab, line breaks and printable characters only",
@@ -324,6 +354,47 @@ static int check_encoding(ld *L)
 
 /* ------------------------------------------------------------ tree build */
 
+/* Byte offset in line of character column col (1-based), clamped to len. */
+static size_t col_offset(const char *line, size_t len, int col)
+{
+    size_t i = 0;
+    for (int c = 1; i < len && c < col; c++) {
+        i++;
+        while (i < len && ((unsigned char)line[i] & 0xC0) == 0x80)
+            i++;
+    }
+    return i;
+}
+
+/* Characters in line[from, to). */
+static int count_chars(const char *line, size_t from, size_t to)
+{
+    int n = 0;
+    for (size_t i = from; i < to; i++)
+        if (((unsigned char)line[i] & 0xC0) != 0x80)
+            n++;
+    return n;
+}
+
+/* Where the key ends at byte i (a ':'), the column of its first character:
+ * after the indentation, a "- ", or the last '{', '[' or ',' before it. */
+static int key_start_col(const char *line, size_t i)
+{
+    size_t k = 0;
+    for (size_t j = 0; j < i; j++)
+        if (line[j] == '{' || line[j] == '[' || line[j] == ',')
+            k = j + 1;
+    for (;;) {
+        while (k < i && line[k] == ' ')
+            k++;
+        if (k + 1 < i && line[k] == '-' && line[k + 1] == ' ')
+            k += 2;
+        else
+            break;
+    }
+    return count_chars(line, 0, k) + 1;
+}
+
 static void syntax_error(ld *L, const yaml_parser_t *p)
 {
     if (p->error == YAML_READER_ERROR) {
@@ -332,28 +403,64 @@ static void syntax_error(ld *L, const yaml_parser_t *p)
         return;
     }
     if (p->error == YAML_MEMORY_ERROR) {
-        err(L, "yaml-syntax", file_loc(L, 1, 1), NULL, "the YAML parser ran out of memory");
+        err(L, "yaml-syntax", file_loc(L, 1, 1), "split the spec into smaller files",
+            "the YAML parser ran out of memory");
         return;
     }
-    char *msg = arena_strdup(L->a, p->problem ? p->problem : "invalid YAML");
-    if (msg[0] >= 'A' && msg[0] <= 'Z')
-        msg[0] = (char)(msg[0] - 'A' + 'a');
+    const char *problem = p->problem ? p->problem : "invalid YAML";
+    const char *context = p->context ? p->context : "";
+    char *lower = arena_strdup(L->a, problem);
+    if (lower[0] >= 'A' && lower[0] <= 'Z')
+        lower[0] = (char)(lower[0] - 'A' + 'a');
+    const char *msg = lower;
     srcloc at = mark_loc(L, p->problem_mark);
     const char *hint = "check indentation and quoting near here";
-    size_t llen;
+    bool with_context = p->context != NULL;
+    size_t llen = 0;
     const char *line = srcfile_line(L->sf, at.line, &llen);
-    if (line) {
-        /* the character under the mark: columns count characters */
-        size_t i = 0;
-        for (int c = 1; i < llen && c < at.col; c++) {
-            i++;
-            while (i < llen && ((unsigned char)line[i] & 0xC0) == 0x80)
-                i++;
-        }
-        if (i < llen && line[i] == '\t')
-            hint = "tabs cannot indent YAML: use spaces";
+    /* the character under the mark: columns count characters */
+    size_t i = line ? col_offset(line, llen, at.col) : 0;
+    char under = line && i < llen ? line[i] : '\0';
+    if (under == '\t') {
+        hint = "tabs cannot indent YAML: use spaces";
+        with_context = false;
+    } else if (strstr(context, "quoted scalar") && strstr(problem, "end of stream")) {
+        at = mark_loc(L, p->context_mark);
+        msg = "quoted string is not closed";
+        hint = "end it with the quote it starts with: inside \"...\" write \\\" for a double "
+               "quote, inside '...' write '' for a single quote";
+        with_context = false;
+    } else if (under == ':' && count_chars(line, 0, i) + 1 - key_start_col(line, i) >
+                                   YAML_KEY_CHARS) {
+        at.col = key_start_col(line, i);
+        msg = arena_printf(L->a, "key of %d characters is longer than YAML allows",
+                           count_chars(line, 0, i) + 1 - at.col);
+        hint = "a key written as 'key: value' holds at most 1024 characters, and a PostgreSQL "
+               "name at most 63 bytes: shorten it";
+        with_context = false;
+    } else if (strcmp(context, "while scanning a simple key") == 0 &&
+               p->context_mark.line != p->problem_mark.line) {
+        at = mark_loc(L, p->context_mark);
+        msg = "could not find the ':' that ends this key";
+        hint = "end a key with ':' on its own line (key: value), or indent a continued value";
+        with_context = false;
+    } else if (strcmp(problem, "mapping values are not allowed in this context") == 0) {
+        hint = "quote a value that holds ': ' (e.g. \"a: b\"), and put a nested mapping on "
+               "its own indented lines";
+    } else if (strcmp(problem, "block sequence entries are not allowed in this context") == 0) {
+        hint = "start a list on the line after its key, one indented '- item' per line, or "
+               "write it as [a, b]";
+    } else if (strcmp(problem, "did not find expected <document start>") == 0) {
+        hint = "a spec file holds one document: remove what follows its end marker '...'";
+    } else if (strcmp(problem, "found unknown escape character") == 0) {
+        hint = "inside \"...\" a backslash starts an escape such as \\n: write \\\\ for a "
+               "backslash, or use '...', where it is plain";
+        with_context = false;
+    } else if (under == '@' || under == '`') {
+        hint = "'@' and '`' are reserved in YAML: quote a value that starts with them";
+        with_context = false;
     }
-    if (p->context)
+    if (with_context)
         hint = arena_printf(L->a, "%s (found %s that starts at line %d)", hint, p->context,
                             clamp_int(p->context_mark.line + 1));
     err(L, "yaml-syntax", at, hint, "%s", msg);
@@ -374,7 +481,8 @@ static ynode *build_tree(ld *L, int *failed)
     yaml_parser_t p;
     *failed = 0;
     if (!yaml_parser_initialize(&p)) {
-        err(L, "yaml-syntax", file_loc(L, 1, 1), NULL, "the YAML parser ran out of memory");
+        err(L, "yaml-syntax", file_loc(L, 1, 1), "split the spec into smaller files",
+            "the YAML parser ran out of memory");
         *failed = 1;
         return NULL;
     }
@@ -382,6 +490,7 @@ static ynode *build_tree(ld *L, int *failed)
     yaml_parser_set_encoding(&p, YAML_UTF8_ENCODING);
     ynode *stack[MAX_DEPTH];
     int depth = 0, ndocs = 0;
+    size_t nnodes = 0;
     ynode *root = NULL;
     bool done = false, bad = false;
     while (!done && !bad) {
@@ -412,6 +521,15 @@ static ynode *build_tree(ld *L, int *failed)
             break;
         case YAML_SCALAR_EVENT:
             n = new_node(L, YN_SCALAR, ev.start_mark);
+            if (ev.data.scalar.length > MAX_VALUE_BYTES) {
+                err(L, "value-too-long", n->at,
+                    "a spec value is a name, a type or a short SQL expression: shorten it",
+                    "value of %zu bytes is longer than the %d bytes partc reads",
+                    ev.data.scalar.length, MAX_VALUE_BYTES);
+                n = NULL;
+                bad = true;
+                break;
+            }
             if (memchr(ev.data.scalar.value, 0, ev.data.scalar.length)) {
                 err(L, "bad-encoding", n->at, "remove the \\0 escape",
                     "string contains a NUL character");
@@ -443,6 +561,12 @@ static ynode *build_tree(ld *L, int *failed)
             break;
         default:
             break;
+        }
+        if (n && ++nnodes > MAX_NODES) {
+            err(L, "too-many-values", n->at, "split the specs into several files",
+                "the file holds more than %d values", MAX_NODES);
+            n = NULL;
+            bad = true;
         }
         if (n) {
             if (depth == 0) {
@@ -479,7 +603,12 @@ static bool want_kind(ld *L, ynode *v, ykind k, const char *key)
     if (v->kind == k)
         return true;
     const char *what = k == YN_MAP ? "a mapping" : k == YN_SEQ ? "a list" : "a single value";
-    err(L, "wrong-type", v->at, NULL, "expected %s for '%s', got %s", what, disp(L, key),
+    const char *hint = k == YN_MAP   ? "write 'key: value' lines indented under it, or { key: value } "
+                                       "on one line"
+                       : k == YN_SEQ ? "write [a, b] on one line, or one indented '- item' line "
+                                       "per item"
+                                     : "write one value, not a list or a mapping";
+    err(L, "wrong-type", v->at, hint, "expected %s for '%s', got %s", what, disp(L, key),
         kind_desc(L, v));
     return false;
 }
@@ -575,12 +704,14 @@ static void missing(ld *L, srcloc at, const char *key, const char *ctx, const ch
 static bool get_str(ld *L, ynode *v, const char *key, const char *what, sval *out)
 {
     if (v->kind != YN_SCALAR || is_null(v)) {
-        err(L, "wrong-type", v->at, is_null(v) ? "give a value or remove the key" : NULL,
+        err(L, "wrong-type", v->at,
+            is_null(v) ? "give a value or remove the key" : "write one value, not a list or a mapping",
             "expected %s for '%s', got %s", what, disp(L, key), kind_desc(L, v));
         return false;
     }
     if (v->len == 0) {
-        err(L, what == W_NAME ? "empty-name" : "empty-value", v->at, NULL,
+        err(L, what == W_NAME ? "empty-name" : "empty-value", v->at,
+            "give a value or remove the key",
             "'%s' must not be empty", disp(L, key));
         return false;
     }
@@ -678,8 +809,8 @@ static bool get_enum(ld *L, ynode *v, const char *key, const char *const *names,
                      srcloc *at)
 {
     if (v->kind != YN_SCALAR || is_null(v)) {
-        err(L, "wrong-type", v->at, NULL, "expected one of %s for '%s', got %s",
-            join_names(L, names), key, kind_desc(L, v));
+        err(L, "wrong-type", v->at, arena_printf(L->a, "use one of: %s", join_names(L, names)),
+            "expected one of %s for '%s', got %s", join_names(L, names), key, kind_desc(L, v));
         return false;
     }
     int i = find_name(names, v->text);
@@ -697,10 +828,17 @@ static bool get_enum(ld *L, ynode *v, const char *key, const char *const *names,
     return true;
 }
 
-static bool get_list(ld *L, ynode *v, const char *key, const char *what, slist *out)
+/* A list of at most max items (0: any number). */
+static bool get_list(ld *L, ynode *v, const char *key, const char *what, size_t max, slist *out)
 {
     if (!want_kind(L, v, YN_SEQ, key))
         return false;
+    if (max && v->n > max) {
+        err(L, "too-many-columns", v->at,
+            arena_printf(L->a, "PostgreSQL allows at most %zu columns in a key or an index", max),
+            "'%s' lists %zu columns", disp(L, key), v->n);
+        return false;
+    }
     out->at = v->at;
     out->present = true;
     out->v = arena_calloc(L->a, v->n, sizeof *out->v);
@@ -810,7 +948,17 @@ static bool get_instant(ld *L, ynode *v, const char *key, int64_t *out, srcloc *
                 "'%s' is out of range", shown);
             return false;
         }
-        if (m >= 1 && m <= 12 && d > cal_days_in_month(y, m)) {
+        if (m < 1 || m > 12) {
+            err(L, "impossible-date", v->at, "write YYYY-MM-DD, with MM from 01 to 12",
+                "'%s' is not a date: there is no month %d", shown, m);
+            return false;
+        }
+        if (d < 1) {
+            err(L, "impossible-date", v->at, "write YYYY-MM-DD, with DD from 01",
+                "'%s' is not a date: there is no day 0", shown);
+            return false;
+        }
+        if (d > cal_days_in_month(y, m)) {
             err(L, "impossible-date", v->at, hint, "'%s' is not a date: %s %d has %d days",
                 shown, MONTHS[m - 1], y, cal_days_in_month(y, m));
             return false;
@@ -864,6 +1012,12 @@ static void load_columns(ld *L, table *t, ynode *v)
 {
     if (!want_kind(L, v, YN_MAP, "columns"))
         return;
+    if (npairs(v) > MAX_TABLE_COLUMNS) {
+        err(L, "too-many-columns", v->at,
+            "PostgreSQL allows at most 1600 columns in a table",
+            "table '%s' has %zu columns", disp(L, t->name.s), npairs(v));
+        return;
+    }
     check_names(L, v, "'columns'");
     t->columns = arena_calloc(L->a, npairs(v), sizeof *t->columns);
     for (ynode *k = v->head; k && k->next; k = k->next->next) {
@@ -901,7 +1055,7 @@ static void load_unique(ld *L, table *t, ynode *v)
         return;
     t->unique = arena_calloc(L->a, v->n, sizeof *t->unique);
     for (ynode *it = v->head; it; it = it->next)
-        if (get_list(L, it, "unique", W_NAME, &t->unique[t->nunique]))
+        if (get_list(L, it, "unique", W_NAME, MAX_KEY_COLUMNS, &t->unique[t->nunique]))
             t->nunique++;
 }
 
@@ -976,7 +1130,7 @@ static void load_indexes(ld *L, table *t, ynode *v)
         if ((x = get(it, "name", NULL)))
             get_str(L, x, "name", W_NAME, &ix->name);
         if ((x = get(it, "columns", NULL)))
-            get_list(L, x, "columns", "a column name or expression", &ix->columns);
+            get_list(L, x, "columns", "a column name or expression", MAX_KEY_COLUMNS, &ix->columns);
         else {
             ix->columns.at = it->at;
             missing(L, it->at, "columns", ctx, "list the indexed columns, e.g. columns: [a, b]");
@@ -990,7 +1144,7 @@ static void load_indexes(ld *L, table *t, ynode *v)
         if ((x = get(it, "where", NULL)))
             get_str(L, x, "where", "an SQL expression", &ix->where);
         if ((x = get(it, "include", NULL)))
-            get_list(L, x, "include", W_NAME, &ix->include);
+            get_list(L, x, "include", W_NAME, MAX_KEY_COLUMNS, &ix->include);
     }
 }
 
@@ -1019,7 +1173,7 @@ static void load_references(ld *L, foreign_key *fk, ynode *v)
     } else
         missing(L, v->at, "table", ctx, "name the referenced table");
     if ((x = get(v, "columns", NULL)))
-        get_list(L, x, "columns", W_NAME, &fk->ref_columns);
+        get_list(L, x, "columns", W_NAME, MAX_KEY_COLUMNS, &fk->ref_columns);
     else {
         fk->ref_columns.at = v->at;
         missing(L, v->at, "columns", ctx, "list the referenced columns, e.g. columns: [id]");
@@ -1042,7 +1196,7 @@ static void load_fks(ld *L, table *t, ynode *v)
         ynode *x;
         int i;
         if ((x = get(it, "columns", NULL)))
-            get_list(L, x, "columns", W_NAME, &fk->columns);
+            get_list(L, x, "columns", W_NAME, MAX_KEY_COLUMNS, &fk->columns);
         else {
             fk->columns.at = it->at;
             missing(L, it->at, "columns", ctx, "list the referencing columns");
@@ -1127,7 +1281,7 @@ static void load_policies(ld *L, security_spec *s, ynode *v)
             get_enum(L, x, "command", COMMANDS, &i, &p->command_at))
             p->command = (policy_command)i;
         if ((x = get(pv, "roles", NULL)))
-            get_list(L, x, "roles", W_NAME, &p->roles);
+            get_list(L, x, "roles", W_NAME, 0, &p->roles);
         if ((x = get(pv, "using", NULL)))
             get_str(L, x, "using", "an SQL expression", &p->using);
         if ((x = get(pv, "check", NULL)))
@@ -1270,7 +1424,7 @@ static void load_table(ld *L, ynode *k, ynode *v)
     if ((x = get(v, "columns", NULL)))
         load_columns(L, t, x);
     if ((x = get(v, "primary_key", NULL)))
-        get_list(L, x, "primary_key", W_NAME, &t->primary_key);
+        get_list(L, x, "primary_key", W_NAME, MAX_KEY_COLUMNS, &t->primary_key);
     if ((x = get(v, "unique", NULL)))
         load_unique(L, t, x);
     if ((x = get(v, "checks", NULL)))
@@ -1336,10 +1490,26 @@ static void load_settings(ld *L, ynode *k, ynode *v)
 
 /* ------------------------------------------------------------ one file */
 
+static void load_file_body(ld *L, srcfile *sf);
+
 static void load_file(ld *L, srcfile *sf)
 {
     L->sf = sf;
     L->file = sf->path;
+    L->in_file = true;
+    L->nerr = 0;
+    load_file_body(L, sf);
+    L->in_file = false;
+}
+
+static void load_file_body(ld *L, srcfile *sf)
+{
+    /* a UTF-8 byte order mark starts the file: skip it, so that line 1's
+     * columns and excerpts are those of the text after it */
+    if (sf->len >= 3 && memcmp(sf->bytes, "\xEF\xBB\xBF", 3) == 0 && !sf->line_start) {
+        sf->bytes += 3;
+        sf->len -= 3;
+    }
     if (check_encoding(L) != 0)
         return;
     int failed;
@@ -1363,6 +1533,11 @@ static void load_file(ld *L, srcfile *sf)
     ynode *x, *xk;
     if ((x = get(root, "version", NULL))) {
         int64_t ver = 0;
+        if (x->kind == YN_SCALAR && !x->plain && parse_int(x->text, &ver) == 1) {
+            err(L, "bad-version", x->at, "write version: 1, without quotes",
+                "spec version must be the number 1, not the quoted text %s", kind_desc(L, x));
+            return;
+        }
         if (x->kind != YN_SCALAR || !x->plain || parse_int(x->text, &ver) != 1 || ver != 1) {
             err(L, "bad-version", x->at, "this partc reads 'version: 1'",
                 "unsupported spec version %s", kind_desc(L, x));
@@ -1442,9 +1617,40 @@ static bool yaml_name(const char *s)
 static void io_error(ld *L, const char *path, const char *why, int *io_failed)
 {
     srcloc at = {path, 0, 0};
-    err(L, "io-error", at, "check the path and its permissions", "cannot read '%s': %s",
-        disp(L, path), why);
+    const char *hint = "check the path and its permissions";
+    if (strstr(why, "larger than"))
+        hint = "split the specs into several files";
+    else if (strstr(why, "not a regular file"))
+        hint = "give a spec file (*.yaml, *.yml) or a folder of them";
+    else if (strcmp(why, "is a directory") == 0)
+        hint = "give the folder itself: partc reads the *.yaml and *.yml files under it";
+    /* strerror's text starts with a capital; messages are lowercase */
+    char *w = arena_strdup(L->a, why);
+    if (w[0] >= 'A' && w[0] <= 'Z' && w[1] >= 'a' && w[1] <= 'z')
+        w[0] = (char)(w[0] - 'A' + 'a');
+    err(L, "io-error", at, hint, "cannot read '%s': %s", disp(L, path), w);
     *io_failed = 1;
+}
+
+/* A path with control characters (a line break, an escape sequence) would
+ * forge or garble the "file:line:col" of a diagnostic: such a spec is
+ * refused, under a copy of its path with every control byte shown as '?'. */
+static bool path_ok(ld *L, const char *path, int *io_failed)
+{
+    const char *p = path;
+    while (*p && !((unsigned char)*p < 0x20 || *p == 0x7f))
+        p++;
+    if (!*p)
+        return true;
+    char *shown = arena_strdup(L->a, path);
+    for (char *q = shown; *q; q++)
+        if ((unsigned char)*q < 0x20 || *q == 0x7f)
+            *q = '?';
+    srcloc at = {shown, 0, 0};
+    err(L, "bad-file-name", at, "rename the file: spec file names hold no line breaks or control characters",
+        "file name '%s' contains a control character", disp(L, shown));
+    *io_failed = 1;
+    return false;
 }
 
 /* Every *.yaml / *.yml under dir; hidden entries and symlinked folders are
@@ -1497,13 +1703,24 @@ int spec_load_paths(specset *ss, const char *const *paths, size_t npaths, diags 
     plist files = {0};
     for (size_t i = 0; i < npaths; i++) {
         struct stat st;
+        if (!path_ok(&L, paths[i], io_failed))
+            continue;
         if (stat(paths[i], &st) != 0) {
             io_error(&L, paths[i], strerror(errno), io_failed);
             continue;
         }
         if (S_ISDIR(st.st_mode)) {
             plist sub = {0};
+            size_t nd = d->n;
             walk(&L, paths[i], &sub, io_failed, 0);
+            if (sub.n == 0 && d->n == nd) {
+                /* an empty folder is most likely a wrong path: never "no findings" */
+                srcloc at = {paths[i], 0, 0};
+                err(&L, "no-spec-files", at,
+                    "give the folder that holds the specs, or name spec files",
+                    "no spec files (*.yaml, *.yml) in folder '%s'", disp(&L, paths[i]));
+                *io_failed = 1;
+            }
             if (sub.n > 1)
                 qsort(sub.v, sub.n, sizeof *sub.v, cmp_path);
             for (size_t j = 0; j < sub.n; j++)
@@ -1516,6 +1733,8 @@ int spec_load_paths(specset *ss, const char *const *paths, size_t npaths, diags 
         if (sm_get(&seen, files.v[i]))
             continue;
         sm_put(ss->a, &seen, files.v[i], (void *)files.v[i]);
+        if (!path_ok(&L, files.v[i], io_failed))
+            continue;
         const char *why = NULL;
         srcfile *sf = srcfile_read(ss->a, files.v[i], &why);
         if (!sf) {

@@ -1,6 +1,6 @@
 #!/bin/sh
-# Every test of partc, in order: unit, command line, targets, golden cases,
-# out/ drift, then PostgreSQL.  The last line counts suites: "N passed, N failed".
+# Every test of partc, in order: unit, command line, targets, hostile input,
+# golden cases, out/ drift, then PostgreSQL.  The last line counts suites: "N passed, N failed".
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
@@ -37,6 +37,7 @@ cd "$root"
 suite unit "$UNIT"
 suite cli sh "$here/cli.sh"
 suite targets sh "$here/targets.sh"
+suite hostile sh "$here/hostile/run.sh"
 suite cases sh "$here/cases/run.sh"
 suite drift drift
 suite postgres sh "$here/pg/run-all.sh"

@@ -1,0 +1,2 @@
+# A character device that never ends.
+mkdir -p spec
