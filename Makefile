@@ -18,9 +18,9 @@ UNIT_SRCS := $(wildcard tests/unit/*.c)
 
 # Debian packages: what the build needs, and what the tests need on top.
 BUILD_DEBS := gcc make pkg-config libyaml-dev libpcre2-dev
-TEST_DEBS  := postgresql-15 postgresql-client-15 postgresql-15-cron diffutils libpq-dev
+TEST_DEBS  := postgresql-15 postgresql-client-15 postgresql-15-cron diffutils libpq-dev valgrind
 
-.PHONY: all run test san bench install clean deps test-deps unit out
+.PHONY: all run test san bench install clean deps test-deps unit out fuzz fuzz-regressions valgrind
 all: partc
 
 partc: $(BUILD)/main.o $(OBJS)
@@ -90,9 +90,24 @@ san: test-deps
 partc-san: $(BUILD)/main.o $(OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
+# libFuzzer (clang) over load, validate, lint, plan, render and layout, for
+# FUZZ_SECONDS; crashes land in build-fuzz/crashes.  FUZZ_JOBS=2 uses both cores.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	@sh tests/install-debs.sh clang libclang-rt-14-dev
+	sh tests/fuzz/run.sh $(FUZZ_SECONDS)
+
+# The inputs the fuzzer once crashed or hung on (also part of `make test`).
+fuzz-regressions: partc
+	PARTC=$(CURDIR)/partc sh tests/fuzz/regressions.sh
+
+# Every golden and hostile case under valgrind (also part of `make test`).
+valgrind: partc
+	PARTC=$(CURDIR)/partc sh tests/valgrind.sh
+
 PREFIX ?= /usr/local
 install: partc
 	install -D -m 0755 partc $(DESTDIR)$(PREFIX)/bin/partc
 
 clean:
-	rm -rf build build-san partc partc-san
+	rm -rf build build-san build-fuzz partc partc-san

@@ -136,16 +136,7 @@ static int64_t default_as_of(const specset *ss)
         if (*end == '\0' && v >= 0)
             return (int64_t)v;
     }
-    int64_t best = 0;
-    bool any = false;
-    for (size_t i = 0; i < ss->ntables; i++) {
-        const table *t = ss->tables[i];
-        if (t->part.present && (!any || t->part.start > best)) {
-            best = t->part.start;
-            any = true;
-        }
-    }
-    return best;
+    return specset_latest_start(ss);
 }
 
 /* Loads and validates; returns an exit code (EXIT_OK to go on). */

@@ -140,6 +140,20 @@ void model_defaults(table *t)
     }
 }
 
+int64_t specset_latest_start(const specset *ss)
+{
+    int64_t best = 0;
+    bool any = false;
+    for (size_t i = 0; i < ss->ntables; i++) {
+        const table *t = ss->tables[i];
+        if (t->part.present && (!any || t->part.start > best)) {
+            best = t->part.start;
+            any = true;
+        }
+    }
+    return best;
+}
+
 const char *mode_name(table_mode m)
 {
     switch (m) {

@@ -241,6 +241,8 @@ bool table_has_security(const table *t);
 void model_defaults(table *t);
 
 const char *mode_name(table_mode m);
+/* The latest partition.start of the spec set, 0 when no table has one. */
+int64_t specset_latest_start(const specset *ss);
 const char *strategy_name(table_strategy s);
 const char *retention_action_name(retention_action a);
 const char *fk_action_sql(fk_action a);

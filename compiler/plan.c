@@ -5,6 +5,13 @@
 #include "names.h"
 #include "sqlquote.h"
 
+/* The most partitions one migration creates for a table.  The static plan
+ * runs from partition.start through as_of; as_of defaults to the latest
+ * partition.start of the spec set, so one table starting in 4050 (or an
+ * hourly table starting in 1900) would otherwise ask for millions of
+ * partitions and exhaust memory before a line is written. */
+#define PLAN_MAX_PARTITIONS 10000
+
 void plan_ranges(const table *t, int64_t as_of, int64_t *first, int64_t *count)
 {
     *first = 0;
@@ -436,6 +443,38 @@ int plan_build_with(plan *p, const specset *ss, int64_t run_as_of, plan_as_of_fn
                      t->name.s);
             errors++;
             continue;
+        }
+        if (t->strategy == STRATEGY_PARTITION && t->part.present) {
+            int64_t first, count;
+            plan_ranges(t, as_of, &first, &count);
+            char from[11], through[11];
+            cal_format_date(first, from);
+            /* the SQL writes instants with 4-digit years (cal_format_ts) */
+            int64_t end = cal_add(t->part.interval, first, count);
+            if (end > cal_join(9999, 12, 31, 23, 59, 59)) {
+                diag_add(d, SEV_ERROR, "partition-out-of-range",
+                         t->part.start_at.file ? t->part.start_at : t->part.at,
+                         "move partition.start or --as-of earlier, or lower partition.premake",
+                         "table '%s' would have its migration create %s partitions from %s past the "
+                         "end of the year 9999",
+                         qname, cal_interval_name(t->part.interval), from);
+                errors++;
+                continue;
+            }
+            if (count > PLAN_MAX_PARTITIONS) {
+                cal_format_date(cal_add(t->part.interval, first, count - 1), through);
+                diag_add(d, SEV_ERROR, "too-many-static-partitions",
+                         t->part.start_at.file ? t->part.start_at : t->part.at,
+                         "move partition.start to the first range the table holds, or pass an earlier "
+                         "--as-of (by default the latest partition.start of the spec set); the "
+                         "maintenance function creates later ranges when they are due",
+                         "table '%s' would have its migration create %lld %s partitions (%s through %s), "
+                         "more than %d",
+                         qname, (long long)count, cal_interval_name(t->part.interval), from, through,
+                         PLAN_MAX_PARTITIONS);
+                errors++;
+                continue;
+            }
         }
         if (t->mode == MODE_CONVERT) {
             static const char *const phases[] = {"prepare", "backfill", "swap", "cleanup"};

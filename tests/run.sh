@@ -38,9 +38,12 @@ suite unit "$UNIT"
 suite cli sh "$here/cli.sh"
 suite targets sh "$here/targets.sh"
 suite hostile sh "$here/hostile/run.sh"
+suite fuzz-regressions sh "$here/fuzz/regressions.sh"
 suite cases sh "$here/cases/run.sh"
 suite drift drift
 suite postgres sh "$here/pg/run-all.sh"
 suite pg-selftest sh "$here/pg/selftest.sh"
+# valgrind is slow under sanitizers' builds and pointless there
+if [ -z "${PARTC_NO_ULIMIT:-}" ]; then suite valgrind sh "$here/valgrind.sh"; fi
 echo "suites: $passed passed, $failed failed"
 [ "$failed" = 0 ]
