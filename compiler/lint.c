@@ -333,9 +333,28 @@ static void check_rls_disabled(const lint_ctx *cx, const lint_rule *r, const tab
                 tname(cx, t));
 }
 
+/* A runner applies every migration it finds; the cleanup of a conversion
+ * refuses to run before keep_old, so it must come later. */
+static void check_cleanup_runner(const lint_ctx *cx, const lint_rule *r, const table *t)
+{
+    if (!cx->target || strcmp(cx->target, "plain") == 0 || t->mode != MODE_CONVERT || t->migrate.hold_cleanup)
+        return;
+    lint_report(cx, r, t, t->migrate.present ? t->migrate.at : t->mode_at,
+                "the conversion of '%s' is compiled with its cleanup, which refuses to run before keep_old has "
+                "passed: %s applies every migration it finds and stops there",
+                tname(cx, t), cx->target);
+}
+
 /* -------------------------------------------------------------- the table */
 
 const lint_rule lint_rules[] = {
+    {"cleanup-with-runner", SEV_WARNING,
+     "with a runner target: a conversion compiled together with its cleanup migration",
+     "a runner applies every migration in its folder, and the cleanup refuses to run before "
+     "migrate.keep_old has passed, so the deploy fails at the cleanup and every later migration waits.",
+     "set migrate.cleanup: false, and remove it once keep_old has passed and compile again: partc then adds "
+     "only the cleanup",
+     check_cleanup_runner},
     {"default-partition-blocks-concurrent-detach", SEV_WARNING,
      "a default partition together with retention by detach or archive",
      "PostgreSQL refuses DETACH PARTITION ... CONCURRENTLY while the table has a default "

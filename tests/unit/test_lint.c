@@ -128,6 +128,7 @@ TEST(lint_rule_table)
         severity sev;
         bool validation; /* checked by validate, listed for the catalog */
     } want[] = {
+        {"cleanup-with-runner", SEV_WARNING, false},
         {"default-partition-blocks-concurrent-detach", SEV_WARNING, false},
         {"fk-without-index", SEV_WARNING, false},
         {"identifier-too-long", SEV_ERROR, true},
@@ -189,6 +190,48 @@ TEST(lint_rls_disabled_only_for_supabase)
     const diag *dg = HAS(&f, "rls-disabled", SEV_WARNING, 3, "notes");
     T_CHECK(dg != NULL);
     lf_free(&f);
+}
+
+/* Findings of rule id for spec under target. */
+static size_t count_for_target(const char *spec, const char *target, const char *id)
+{
+    lf f;
+    f.a = arena_new();
+    specset_init(&f.ss, f.a);
+    diags_init(&f.d, f.a);
+    f.text = spec;
+    size_t n = 0;
+    if (spec_load_bytes(&f.ss, "c.yaml", spec, strlen(spec), &f.d) == 0 &&
+        validate_specset(&f.ss, cal_join(2026, 11, 22, 0, 0, 0), &f.d) == 0) {
+        lint_ctx cx = {&f.ss, &f.d, cal_join(2026, 11, 22, 0, 0, 0), target, 0};
+        lint_run(&cx);
+        for (size_t i = 0; i < f.d.n; i++)
+            n += strcmp(f.d.v[i].code, id) == 0;
+    } else
+        n = 1000; /* the spec itself is wrong */
+    lf_free(&f);
+    return n;
+}
+
+TEST(lint_cleanup_with_runner)
+{
+#define CONVERT_SPEC(extra)                                                                  \
+    "version: 1\n"                                                                          \
+    "tables:\n"                                                                             \
+    "  events:\n"                                                                           \
+    "    mode: convert\n"                                                                   \
+    "    columns:\n"                                                                        \
+    "      id: { type: bigint, nullable: false }\n"                                         \
+    "      at: { type: timestamptz, nullable: false }\n"                                    \
+    "    primary_key: [id, at]\n"                                                           \
+    "    partition: { key: at, interval: monthly, start: 2026-01-01 }\n"                    \
+    "    maintenance: { schedule: \"0 * * * *\" }\n"                                       \
+    "    migrate: { keep_old: 3 days" extra " }\n"
+    T_INTEQ(count_for_target(CONVERT_SPEC(""), "plain", "cleanup-with-runner"), 0);
+    T_INTEQ(count_for_target(CONVERT_SPEC(""), "dbmate", "cleanup-with-runner"), 1);
+    T_INTEQ(count_for_target(CONVERT_SPEC(""), "supabase", "cleanup-with-runner"), 1);
+    T_INTEQ(count_for_target(CONVERT_SPEC(", cleanup: false"), "dbmate", "cleanup-with-runner"), 0);
+#undef CONVERT_SPEC
 }
 
 TEST(lint_allow_of_a_validation_rule_is_an_error)
