@@ -18,7 +18,7 @@ UNIT_SRCS := $(wildcard tests/unit/*.c)
 
 # Debian packages: what the build needs, and what the tests need on top.
 BUILD_DEBS := gcc make pkg-config libyaml-dev libpcre2-dev
-TEST_DEBS  := postgresql-15 postgresql-client-15 postgresql-15-cron diffutils libpq-dev valgrind
+TEST_DEBS  := postgresql-15 postgresql-client-15 postgresql-15-cron diffutils libpq-dev valgrind time
 
 .PHONY: all run test san bench install clean deps test-deps unit out fuzz fuzz-regressions valgrind
 all: partc
@@ -77,6 +77,7 @@ test: test-deps
 # never a pass/fail on timing.
 bench: test-deps
 	$(MAKE) partc
+	PARTC=$(CURDIR)/partc sh tests/bench/scale.sh
 	PARTC=$(CURDIR)/partc sh tests/bench/backfill.sh
 
 # The whole suite with AddressSanitizer and UndefinedBehaviorSanitizer.

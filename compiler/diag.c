@@ -123,6 +123,31 @@ static void put_text(FILE *out, const char *s)
         fputc(((unsigned char)*s < 0x20 || *s == 0x7f) ? '?' : *s, out);
 }
 
+/* srcset_find, remembering the last file found: diags are printed sorted
+ * by file, so a run of them in one file scans the set once, not once each.
+ * The remembered file is used only while it is still in the same set at
+ * the same place and has the path asked for (file paths in a set are
+ * distinct). */
+static srcfile *find_file(const srcset *ss, const char *path)
+{
+    static const srcset *last_set;
+    static size_t last_i;
+    static srcfile *last_file;
+    if (!path)
+        return NULL;
+    if (last_set == ss && last_i < ss->n && ss->v[last_i] == last_file &&
+        strcmp(last_file->path, path) == 0)
+        return last_file;
+    for (size_t i = 0; i < ss->n; i++)
+        if (strcmp(ss->v[i]->path, path) == 0) {
+            last_set = ss;
+            last_i = i;
+            last_file = ss->v[i];
+            return last_file;
+        }
+    return NULL;
+}
+
 void diag_print(FILE *out, const diag *dg, const srcset *ss)
 {
     if (dg->at.file && dg->at.line > 0)
@@ -137,7 +162,7 @@ void diag_print(FILE *out, const diag *dg, const srcset *ss)
         fprintf(out, " [%s]", dg->code);
     fputc('\n', out);
     if (ss && dg->at.line > 0) {
-        srcfile *sf = srcset_find(ss, dg->at.file);
+        srcfile *sf = find_file(ss, dg->at.file);
         size_t len;
         const char *line = sf ? srcfile_line(sf, dg->at.line, &len) : NULL;
         if (line)

@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,80 @@
 #include "calendar.h"
 #include "sha256.h"
 #include "strbuf.h"
+
+/* ---- string map ---------------------------------------------------------- */
+
+/* Strings to counts or indexes, for the checks that compare every file or
+ * folder entry with every other one or with the record: hash lookups keep
+ * them linear in the number of files.  Keys are not copied. */
+typedef struct smap {
+    const char **k;
+    size_t *v;
+    size_t cap, n;
+    arena *a;
+} smap;
+
+static uint64_t smap_hash(const char *s, size_t len)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+    return h;
+}
+
+static void smap_init(smap *m, arena *a, size_t expect)
+{
+    m->cap = 64;
+    while (m->cap < 2 * expect + 2)
+        m->cap *= 2;
+    m->n = 0;
+    m->a = a;
+    m->k = arena_calloc(a, m->cap, sizeof *m->k);
+    m->v = arena_calloc(a, m->cap, sizeof *m->v);
+}
+
+/* The slot of the first len bytes of key (the whole key: len = strlen). */
+static size_t smap_slot(const smap *m, const char *key, size_t len)
+{
+    size_t mask = m->cap - 1;
+    size_t i = (size_t)smap_hash(key, len) & mask;
+    while (m->k[i] && !(strncmp(m->k[i], key, len) == 0 && m->k[i][len] == '\0'))
+        i = (i + 1) & mask;
+    return i;
+}
+
+/* The value of key[0..len), or NULL when absent. */
+static size_t *smap_get(const smap *m, const char *key, size_t len)
+{
+    size_t i = smap_slot(m, key, len);
+    return m->k[i] ? &m->v[i] : NULL;
+}
+
+/* The value of key (whole string), added as 0 when absent. */
+static size_t *smap_at(smap *m, const char *key)
+{
+    if (2 * (m->n + 1) > m->cap) {
+        smap old = *m;
+        smap_init(m, old.a, old.cap);
+        for (size_t i = 0; i < old.cap; i++)
+            if (old.k[i]) {
+                size_t j = smap_slot(m, old.k[i], strlen(old.k[i]));
+                m->k[j] = old.k[i];
+                m->v[j] = old.v[i];
+                m->n++;
+            }
+    }
+    size_t i = smap_slot(m, key, strlen(key));
+    if (!m->k[i]) {
+        m->k[i] = key;
+        m->v[i] = 0;
+        m->n++;
+    }
+    return &m->v[i];
+}
 
 /* ---- targets ------------------------------------------------------------- */
 
@@ -280,6 +355,11 @@ static bool entry_version(const target *tg, const char *name, size_t *start, siz
     return true;
 }
 
+static int entry_cmp(const void *x, const void *y)
+{
+    return strcmp(((const entry *)x)->name, ((const entry *)y)->name);
+}
+
 static entry *scan_folder(emit_set *es, size_t *n)
 {
     *n = 0;
@@ -304,26 +384,31 @@ static entry *scan_folder(emit_set *es, size_t *n)
         (*n)++;
     }
     closedir(dir);
-    /* readdir order is the file system's: sort for stable messages */
-    for (size_t i = 1; i < *n; i++)
-        for (size_t j = i; j > 0 && strcmp(v[j - 1].name, v[j].name) > 0; j--) {
-            entry t = v[j];
-            v[j] = v[j - 1];
-            v[j - 1] = t;
-        }
+    /* readdir order is the file system's: sort for stable messages (the
+     * names of one folder differ, so the order is total) */
+    if (*n > 1)
+        qsort(v, *n, sizeof *v, entry_cmp);
     return v;
 }
 
-/* Is a folder entry a file (or folder) that partc.lock records? */
-static bool recorded_entry(const lockfile *lk, const char *name)
+/* The names a folder entry has when partc.lock records it: every recorded
+ * path, and every leading part of one that ends before a '/' (a folder that
+ * holds recorded files). */
+static void recorded_names(smap *m, arena *a, const lockfile *lk)
 {
-    size_t n = strlen(name);
+    smap_init(m, a, 2 * lk->n);
     for (size_t i = 0; i < lk->n; i++) {
         const char *p = lk->v[i].path;
-        if (strncmp(p, name, n) == 0 && (p[n] == '\0' || p[n] == '/'))
-            return true;
+        *smap_at(m, p) = 1;
+        for (const char *q = strchr(p, '/'); q; q = strchr(q + 1, '/'))
+            *smap_at(m, arena_strndup(a, p, (size_t)(q - p))) = 1;
     }
-    return false;
+}
+
+/* Is a folder entry a file (or folder) that partc.lock records? */
+static bool recorded_entry(const smap *recorded, const char *name)
+{
+    return smap_get(recorded, name, strlen(name)) != NULL;
 }
 
 static bool ts14_instant(const char *v, int64_t *t)
@@ -342,11 +427,18 @@ static const char *ts14(arena *a, int64_t t)
     return arena_printf(a, "%04d%02d%02d%02d%02d%02d", tm.year, tm.month, tm.day, tm.hour, tm.minute, tm.second);
 }
 
-/* Does a folder entry hold migration name (after its version)? */
-static bool entry_is(const entry *e, const char *name)
+/* Does a folder entry hold one of the migrations of names?  It holds a
+ * migration under the text after its version up to a '.', a '/' or the
+ * end. */
+static bool entry_names_any(const entry *e, const smap *names)
 {
-    size_t n = strlen(name);
-    return strncmp(e->rest, name, n) == 0 && (e->rest[n] == '\0' || e->rest[n] == '.' || e->rest[n] == '/');
+    for (size_t j = 0;; j++) {
+        char c = e->rest[j];
+        if ((c == '\0' || c == '.' || c == '/') && smap_get(names, e->rest, j))
+            return true;
+        if (c == '\0')
+            return false;
+    }
 }
 
 int emit_layout(emit_set *es, const plan *p, const char *const *up, const char *const *down,
@@ -358,6 +450,48 @@ int emit_layout(emit_set *es, const plan *p, const char *const *up, const char *
     int rc = 0;
     size_t nent = 0;
     entry *ent = scan_folder(es, &nent);
+
+    /* which entries the record holds, and the file names of the planned
+     * migrations: looked up, not scanned, per entry and per migration */
+    smap recorded;
+    recorded_names(&recorded, a, lk);
+    bool *rec_ent = arena_calloc(a, nent + 1, sizeof *rec_ent);
+    for (size_t i = 0; i < nent; i++)
+        rec_ent[i] = recorded_entry(&recorded, ent[i].name);
+    const char **safe = arena_calloc(a, p->n + 1, sizeof *safe);
+    smap planned_names;
+    smap_init(&planned_names, a, p->n);
+    for (size_t k = 0; k < p->n; k++) {
+        safe[k] = emit_safe_name(a, p->v[k].name);
+        *smap_at(&planned_names, safe[k]) = 1;
+    }
+    /* the entries the record does not hold, by every name they can hold a
+     * migration under: name -> first of a list in folder order */
+    smap by_name;
+    smap_init(&by_name, a, nent);
+    size_t *next_ent = arena_calloc(a, nent + 1, sizeof *next_ent);
+    size_t npairs = 0, cappairs = nent + 1;
+    size_t *pair_ent = arena_calloc(a, cappairs, sizeof *pair_ent);
+    for (size_t i = nent; i-- > 0;) {
+        if (rec_ent[i])
+            continue;
+        for (size_t j = 0;; j++) {
+            char c = ent[i].rest[j];
+            if (c == '\0' || c == '.' || c == '/') {
+                if (npairs == cappairs) {
+                    pair_ent = arena_grow(a, pair_ent, npairs, cappairs * 2, sizeof *pair_ent);
+                    next_ent = arena_grow(a, next_ent, npairs, cappairs * 2, sizeof *next_ent);
+                    cappairs *= 2;
+                }
+                size_t *head = smap_at(&by_name, arena_strndup(a, ent[i].rest, j));
+                pair_ent[npairs] = i;
+                next_ent[npairs] = *head; /* 0: the end; else pair + 1 */
+                *head = ++npairs;
+            }
+            if (c == '\0')
+                break;
+        }
+    }
 
     /* where new versions start: after every recorded version and every
      * version already in the folder */
@@ -377,12 +511,9 @@ int emit_layout(emit_set *es, const plan *p, const char *const *up, const char *
      * after them, unless they are one of the planned migrations (which is
      * either the very file partc writes or an error below) */
     for (size_t i = 0; i < nent; i++) {
-        if (recorded_entry(lk, ent[i].name))
+        if (rec_ent[i])
             continue;
-        bool planned = false;
-        for (size_t k = 0; k < p->n && !planned; k++)
-            planned = entry_is(&ent[i], emit_safe_name(a, p->v[k].name));
-        if (planned)
+        if (entry_names_any(&ent[i], &planned_names))
             continue;
         int64_t t;
         if (tg->versions == VERSIONS_SEQ4) {
@@ -399,7 +530,7 @@ int emit_layout(emit_set *es, const plan *p, const char *const *up, const char *
     es->m = NULL;
     for (size_t i = 0; i < p->n; i++) {
         const migration *m = &p->v[i];
-        const char *name = emit_safe_name(a, m->name);
+        const char *name = safe[i];
         const lock_entry *rec = lock_find_name(lk, m->name);
         const char *v;
         if (rec)
@@ -426,10 +557,11 @@ int emit_layout(emit_set *es, const plan *p, const char *const *up, const char *
         if (rec)
             continue;
         /* the same migration under another version that the record does not
-         * know: a second copy would run it twice */
-        for (size_t k = 0; k < nent; k++) {
-            if (!entry_is(&ent[k], name) || recorded_entry(lk, ent[k].name))
-                continue;
+         * know: a second copy would run it twice (the entries that hold it,
+         * in folder order) */
+        const size_t *head = smap_get(&by_name, name, strlen(name));
+        for (size_t x = head ? *head : 0; x; x = next_ent[x - 1]) {
+            size_t k = pair_ent[x - 1];
             bool ours = false; /* the very file (or folder) partc writes */
             for (size_t j = first; j < es->n && !ours; j++) {
                 size_t len = strlen(ent[k].name);
@@ -606,15 +738,20 @@ static int write_all(int fd, const char *s, size_t len)
 }
 
 /* Writes content to a temporary name beside path; returns it, or NULL with a
- * diag. */
-static const char *write_tmp(emit_set *es, const char *path, const char *content, diags *d)
+ * diag.  ready holds the folders earlier calls made sure of: the files of
+ * a run go to one or two folders, which are then not created again,
+ * component by component, for each file. */
+static const char *write_tmp(emit_set *es, const char *path, const char *content, diags *d, smap *ready)
 {
     arena *a = es->a;
     const char *dir = dir_of(a, path);
-    if (mkdirs(es, dir) != 0) {
-        diag_add(d, SEV_ERROR, "io-error", (srcloc){dir, 0, 0}, NULL, "cannot create folder '%s': %s", dir,
-                 strerror(errno));
-        return NULL;
+    if (!smap_get(ready, dir, strlen(dir))) {
+        if (mkdirs(es, dir) != 0) {
+            diag_add(d, SEV_ERROR, "io-error", (srcloc){dir, 0, 0}, NULL, "cannot create folder '%s': %s", dir,
+                     strerror(errno));
+            return NULL;
+        }
+        *smap_at(ready, dir) = 1;
     }
     const char *tmp = arena_printf(a, "%s.partc-tmp-%ld", path, (long)getpid());
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0666);
@@ -643,14 +780,19 @@ int emit_write(emit_set *es, emit_result *res, diags *d, bool *io_error)
     memset(res, 0, sizeof *res);
     *io_error = false;
     int rc = 0;
-    for (size_t i = 0; i < es->n; i++)
-        for (size_t j = 0; j < i; j++)
-            if (strcmp(es->v[i].path, es->v[j].path) == 0) {
-                diag_add(d, SEV_ERROR, "output-collision", (srcloc){es->v[i].path, 0, 0},
-                         "two migrations map to one file name: rename a table",
-                         "two migrations would be written to '%s'", es->v[i].path);
-                rc = -1;
-            }
+    /* one error for every earlier file of the same path */
+    smap paths;
+    smap_init(&paths, a, es->n);
+    for (size_t i = 0; i < es->n; i++) {
+        size_t *earlier = smap_at(&paths, es->v[i].path);
+        for (size_t j = 0; j < *earlier; j++) {
+            diag_add(d, SEV_ERROR, "output-collision", (srcloc){es->v[i].path, 0, 0},
+                     "two migrations map to one file name: rename a table",
+                     "two migrations would be written to '%s'", es->v[i].path);
+            rc = -1;
+        }
+        ++*earlier;
+    }
     if (report_states(es, d))
         rc = -1;
     for (size_t i = 0; i < es->n; i++)
@@ -686,14 +828,16 @@ int emit_write(emit_set *es, emit_result *res, diags *d, bool *io_error)
     /* every new file under a temporary name, then renames, the record last */
     const char **tmp = arena_calloc(a, es->n + 1, sizeof *tmp);
     const char *lock_tmp = NULL;
+    smap ready;
+    smap_init(&ready, a, 4);
     for (size_t i = 0; i < es->n && rc == 0; i++) {
         emit_file *f = &es->v[i];
         if (f->state != FS_NEW && f->state != FS_RESTORE)
             continue;
-        if (!(tmp[i] = write_tmp(es, f->path, f->content, d)))
+        if (!(tmp[i] = write_tmp(es, f->path, f->content, d, &ready)))
             rc = -1;
     }
-    if (rc == 0 && write_lock && !(lock_tmp = write_tmp(es, lk->path, new_text, d)))
+    if (rc == 0 && write_lock && !(lock_tmp = write_tmp(es, lk->path, new_text, d, &ready)))
         rc = -1;
     bool *placed = arena_calloc(a, es->n + 1, sizeof *placed);
     for (size_t i = 0; i < es->n && rc == 0; i++) {
@@ -791,17 +935,19 @@ size_t emit_check(const emit_set *es, emit_result *res, diags *d)
         }
     }
     /* recorded files that the specs no longer produce */
+    smap rels, names;
+    smap_init(&rels, a, es->n);
+    smap_init(&names, a, es->n);
+    for (size_t k = 0; k < es->n; k++) {
+        *smap_at(&rels, es->v[k].rel) = 1;
+        if (es->v[k].name)
+            *smap_at(&names, es->v[k].name) = 1;
+    }
     for (size_t i = 0; i < lk->n; i++) {
         const lock_entry *e = &lk->v[i];
-        bool produced = false, name_produced = false;
-        for (size_t k = 0; k < es->n && !produced; k++) {
-            if (es->v[k].name && !strcmp(es->v[k].name, e->name))
-                name_produced = true;
-            if (!strcmp(es->v[k].rel, e->path))
-                produced = true;
-        }
-        if (produced)
+        if (smap_get(&rels, e->path, strlen(e->path)))
             continue;
+        bool name_produced = smap_get(&names, e->name, strlen(e->name)) != NULL;
         const char *path = join_out(a, es->out, e->path);
         srcloc at = {lk->path, e->line, 1};
         char disk[65];

@@ -1,6 +1,7 @@
 #include "lockfile.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,9 +18,112 @@ static const char header[] =
     "# partc check compares the specs and the folder with this record.  Keep it\n"
     "# under version control next to the migrations and do not edit it.\n";
 
+/* ---- lookup index ---------------------------------------------------------
+ *
+ * lock_find_path and lock_find_name are called once per migration file and
+ * once per table (thousands of times on a large folder), so they go through
+ * hash tables over the entries instead of a scan.  lockfile.h has no room
+ * for them: one index, for the lockfile looked up last, lives here (in the
+ * lockfile's arena).  It is only used while it describes exactly that
+ * lockfile's entries (same struct, array, count and arena); lock_add keeps
+ * it up to date and lock_read drops it, and a record that is started again
+ * (lock_add on an empty lockfile) drops it too.  Entries are only ever
+ * appended, through lock_add, so the first entry of a path or name stays
+ * the first. */
+
+#define LOCK_INDEX_MIN 8 /* fewer entries: a scan */
+
+typedef struct lock_index {
+    const lockfile *lk;
+    const lock_entry *v;
+    size_t n;
+    arena *a;
+    size_t cap;        /* slots, a power of two, more than twice n */
+    uint32_t *by_path; /* entry index + 1 of the first entry with a path; 0 empty */
+    uint32_t *by_name;
+} lock_index;
+
+static lock_index lix;
+
+static uint64_t lix_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        h = (h ^ *p) * 1099511628211ull;
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+    return h;
+}
+
+static bool lix_valid(const lockfile *lk)
+{
+    return lix.lk == lk && lix.v == lk->v && lix.n == lk->n && lix.a == lk->a && lk->a;
+}
+
+static const char *lix_key(const lock_entry *e, bool by_path)
+{
+    return by_path ? e->path : e->name;
+}
+
+/* Adds entry i unless an earlier entry has its key. */
+static void lix_put(uint32_t *slots, const lock_entry *v, size_t i, bool by_path)
+{
+    const char *k = lix_key(&v[i], by_path);
+    size_t mask = lix.cap - 1;
+    for (size_t s = (size_t)lix_hash(k) & mask;; s = (s + 1) & mask) {
+        if (!slots[s]) {
+            slots[s] = (uint32_t)(i + 1);
+            return;
+        }
+        if (strcmp(lix_key(&v[slots[s] - 1], by_path), k) == 0)
+            return;
+    }
+}
+
+static void lix_build(const lockfile *lk)
+{
+    size_t cap = 64;
+    while (cap < 2 * lk->n + 2)
+        cap *= 2;
+    lix.lk = lk;
+    lix.v = lk->v;
+    lix.n = lk->n;
+    lix.a = lk->a;
+    lix.cap = cap;
+    lix.by_path = arena_calloc(lk->a, cap, sizeof *lix.by_path);
+    lix.by_name = arena_calloc(lk->a, cap, sizeof *lix.by_name);
+    for (size_t i = 0; i < lk->n; i++) {
+        lix_put(lix.by_path, lk->v, i, true);
+        lix_put(lix.by_name, lk->v, i, false);
+    }
+}
+
+static const lock_entry *lix_find(const lockfile *lk, const char *key, bool by_path)
+{
+    if (lk->n > UINT32_MAX - 1 || !lk->a || lk->n < LOCK_INDEX_MIN) {
+        for (size_t i = 0; i < lk->n; i++)
+            if (strcmp(lix_key(&lk->v[i], by_path), key) == 0)
+                return &lk->v[i];
+        return NULL;
+    }
+    if (!lix_valid(lk))
+        lix_build(lk);
+    const uint32_t *slots = by_path ? lix.by_path : lix.by_name;
+    size_t mask = lix.cap - 1;
+    for (size_t s = (size_t)lix_hash(key) & mask; slots[s]; s = (s + 1) & mask)
+        if (strcmp(lix_key(&lk->v[slots[s] - 1], by_path), key) == 0)
+            return &lk->v[slots[s] - 1];
+    return NULL;
+}
+
 lock_entry *lock_add(lockfile *lk, const char *version, const char *name, int64_t as_of,
                      const char *sha256, const char *path)
 {
+    /* the index follows this lockfile only when it describes it now */
+    bool follow = lk->n > 0 && lk->n < UINT32_MAX - 1 && lix_valid(lk);
+    if (!follow && lix.lk == lk)
+        lix.lk = NULL;
     if (lk->n == lk->cap) {
         size_t cap = lk->cap ? lk->cap * 2 : 32;
         lk->v = arena_grow(lk->a, lk->v, lk->n, cap, sizeof *lk->v);
@@ -32,23 +136,27 @@ lock_entry *lock_add(lockfile *lk, const char *version, const char *name, int64_
     e->sha256 = arena_strdup(lk->a, sha256);
     e->path = arena_strdup(lk->a, path);
     e->line = 0;
+    if (follow) {
+        if (2 * lk->n + 2 > lix.cap) {
+            lix_build(lk);
+        } else {
+            lix.v = lk->v;
+            lix.n = lk->n;
+            lix_put(lix.by_path, lk->v, lk->n - 1, true);
+            lix_put(lix.by_name, lk->v, lk->n - 1, false);
+        }
+    }
     return e;
 }
 
 const lock_entry *lock_find_path(const lockfile *lk, const char *path)
 {
-    for (size_t i = 0; i < lk->n; i++)
-        if (strcmp(lk->v[i].path, path) == 0)
-            return &lk->v[i];
-    return NULL;
+    return lix_find(lk, path, true);
 }
 
 const lock_entry *lock_find_name(const lockfile *lk, const char *name)
 {
-    for (size_t i = 0; i < lk->n; i++)
-        if (strcmp(lk->v[i].name, name) == 0)
-            return &lk->v[i];
-    return NULL;
+    return lix_find(lk, name, false);
 }
 
 static bool all_of(const char *s, size_t min, size_t max, const char *set)
@@ -116,6 +224,8 @@ static char *slurp(const char *path, size_t *len, int *err)
 
 int lock_read(lockfile *lk, arena *a, const char *path, diags *d)
 {
+    if (lix.lk == lk)
+        lix.lk = NULL;
     memset(lk, 0, sizeof *lk);
     lk->a = a;
     lk->path = arena_strdup(a, path);

@@ -220,8 +220,28 @@ static const char *or_empty(const char *s)
     return s ? s : "";
 }
 
+/* Appends v as printf's "%0<width>d" does. */
+static void put_num(strbuf *sb, int v, int width)
+{
+    if (v < 0) {
+        sb_addf(sb, "%0*d", width, v);
+        return;
+    }
+    char buf[16];
+    size_t n = 0;
+    do {
+        buf[sizeof buf - 1 - n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    while (n < (size_t)width && n < sizeof buf)
+        buf[sizeof buf - 1 - n++] = '0';
+    sb_add(sb, buf + sizeof buf - n, n);
+}
+
 const char *names_partition(arena *a, const table *t, int64_t range_start)
 {
+    /* called for every planned partition, several times: literal runs are
+     * copied whole and numbers written without printf */
     const char *p = t->part.naming.s;
     cal_tm tm;
     int iy, iw;
@@ -232,24 +252,27 @@ const char *names_partition(arena *a, const table *t, int64_t range_start)
         size_t len = 0;
         token tk = p[i] == '{' ? token_at(p + i, &len) : TK_NONE;
         if (tk == TK_NONE) {
-            sb_addc(&sb, p[i]);
-            i++;
+            size_t run = 1;
+            while (p[i + run] && p[i + run] != '{')
+                run++;
+            sb_add(&sb, p + i, run);
+            i += run;
             continue;
         }
         switch (tk) {
         case TK_TABLE: sb_puts(&sb, or_empty(t->name.s)); break;
-        case TK_YYYY: sb_addf(&sb, "%04d", tm.year); break;
-        case TK_MM: sb_addf(&sb, "%02d", tm.month); break;
-        case TK_DD: sb_addf(&sb, "%02d", tm.day); break;
-        case TK_HH: sb_addf(&sb, "%02d", tm.hour); break;
-        case TK_IYYY: sb_addf(&sb, "%04d", iy); break;
-        case TK_IW: sb_addf(&sb, "%02d", iw); break;
-        case TK_Q: sb_addf(&sb, "%d", (tm.month - 1) / 3 + 1); break;
+        case TK_YYYY: put_num(&sb, tm.year, 4); break;
+        case TK_MM: put_num(&sb, tm.month, 2); break;
+        case TK_DD: put_num(&sb, tm.day, 2); break;
+        case TK_HH: put_num(&sb, tm.hour, 2); break;
+        case TK_IYYY: put_num(&sb, iy, 4); break;
+        case TK_IW: put_num(&sb, iw, 2); break;
+        case TK_Q: put_num(&sb, (tm.month - 1) / 3 + 1, 1); break;
         case TK_NONE: break;
         }
         i += len;
     }
-    const char *r = arena_strdup(a, sb_str(&sb));
+    const char *r = arena_strndup(a, sb_str(&sb), sb.len);
     sb_free(&sb);
     return r;
 }
@@ -310,14 +333,35 @@ const char *names_pattern_to_char(arena *a, const table *t)
 
 /* ---- other generated names ---- */
 
+/* x followed by y (each table has a dozen such names: no printf). */
+static const char *cat(arena *a, const char *x, const char *y)
+{
+    size_t nx = strlen(x), ny = strlen(y);
+    char *r = arena_alloc(a, nx + ny + 1);
+    memcpy(r, x, nx);
+    memcpy(r + nx, y, ny + 1);
+    return r;
+}
+
 const char *names_default_partition(arena *a, const table *t)
 {
-    return arena_printf(a, "%s_default", or_empty(t->name.s));
+    return cat(a, or_empty(t->name.s), "_default");
 }
 
 const char *names_pkey(arena *a, const table *t)
 {
-    return arena_printf(a, "%s_pkey", or_empty(t->name.s));
+    return cat(a, or_empty(t->name.s), "_pkey");
+}
+
+/* RE_PLAIN: ^[a-z0-9_]+\z, without the regex engine. */
+static bool plain_lower(const char *s)
+{
+    if (!*s)
+        return false;
+    for (const char *p = s; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
+            return false;
+    return true;
 }
 
 /* <table>_<c1>_<c2>..._<suffix>; expressions (when exprs) become "expr" */
@@ -329,7 +373,7 @@ static const char *join_cols(arena *a, const table *t, const slist *cols,
     for (size_t i = 0; cols && i < cols->n; i++) {
         const char *c = or_empty(cols->v[i].s);
         sb_addc(&sb, '_');
-        if (exprs && !rx_match(RX_PLAIN, c) && !table_column(t, c))
+        if (exprs && !plain_lower(c) && !table_column(t, c))
             sb_puts(&sb, "expr");
         else
             sb_puts(&sb, c);
@@ -363,27 +407,27 @@ const char *names_fkey(arena *a, const table *t, const foreign_key *fk)
 
 const char *names_fn_create_partitions(arena *a, const table *t)
 {
-    return arena_printf(a, "%s_create_partitions", or_empty(t->name.s));
+    return cat(a, or_empty(t->name.s), "_create_partitions");
 }
 
 const char *names_fn_apply_retention(arena *a, const table *t)
 {
-    return arena_printf(a, "%s_apply_retention", or_empty(t->name.s));
+    return cat(a, or_empty(t->name.s), "_apply_retention");
 }
 
 const char *names_fn_secure_partition(arena *a, const table *t)
 {
-    return arena_printf(a, "%s_secure_partition", or_empty(t->name.s));
+    return cat(a, or_empty(t->name.s), "_secure_partition");
 }
 
 const char *names_fn_health(arena *a, const table *t)
 {
-    return arena_printf(a, "%s_partition_health", or_empty(t->name.s));
+    return cat(a, or_empty(t->name.s), "_partition_health");
 }
 
 const char *names_view_health(arena *a, const table *t)
 {
-    return arena_printf(a, "%s_partition_health_now", or_empty(t->name.s));
+    return cat(a, or_empty(t->name.s), "_partition_health_now");
 }
 
 const char *names_cron_job(arena *a, const table *t, const char *what)
@@ -394,12 +438,12 @@ const char *names_cron_job(arena *a, const table *t, const char *what)
 
 const char *names_shadow(arena *a, const table *t)
 {
-    return arena_printf(a, "%s%s", or_empty(t->name.s), or_empty(t->migrate.shadow_suffix.s));
+    return cat(a, or_empty(t->name.s), or_empty(t->migrate.shadow_suffix.s));
 }
 
 const char *names_old(arena *a, const table *t)
 {
-    return arena_printf(a, "%s%s", or_empty(t->name.s), or_empty(t->migrate.old_suffix.s));
+    return cat(a, or_empty(t->name.s), or_empty(t->migrate.old_suffix.s));
 }
 
 const conv_object names_conv_objects[] = {
@@ -425,24 +469,70 @@ const char *names_conv(arena *a, const table *t, const char *what)
 
 const char *names_shadow_of(arena *a, const table *t, const char *name)
 {
-    return arena_printf(a, "%s%s", or_empty(name), or_empty(t->migrate.shadow_suffix.s));
+    return cat(a, or_empty(name), or_empty(t->migrate.shadow_suffix.s));
 }
 
 const char *names_old_of(arena *a, const table *t, const char *name)
 {
-    return arena_printf(a, "%s%s", or_empty(name), or_empty(t->migrate.old_suffix.s));
+    return cat(a, or_empty(name), or_empty(t->migrate.old_suffix.s));
 }
 
 /* ---- grammar checks ---- */
 
+/* The common shapes, which the patterns accept, are recognised without the
+ * regex engine (every column type and schedule of a spec set is checked);
+ * anything else goes to the pattern, which decides. */
+
+/* One or more words [A-Za-z_][A-Za-z0-9_$]* separated by spaces: "text",
+ * "double precision", "timestamp with time zone".  RE_TYPE matches these. */
+static bool plain_type(const char *s)
+{
+    const char *p = s;
+    for (;;) {
+        if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || *p == '_'))
+            return false;
+        p++;
+        while ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+               *p == '_' || *p == '$')
+            p++;
+        if (!*p)
+            return true;
+        if (*p != ' ')
+            return false;
+        while (*p == ' ')
+            p++;
+    }
+}
+
+/* Five fields of [0-9*,/-] separated by spaces: "0 3 * * 1", "*\/10 * * * *".
+ * RE_CRON matches these. */
+static bool plain_cron(const char *s)
+{
+    const char *p = s;
+    for (int field = 0; field < 5; field++) {
+        if (field) {
+            if (*p != ' ')
+                return false;
+            while (*p == ' ')
+                p++;
+        }
+        const char *f = p;
+        while ((*p >= '0' && *p <= '9') || *p == '*' || *p == ',' || *p == '/' || *p == '-')
+            p++;
+        if (p == f)
+            return false;
+    }
+    return *p == '\0';
+}
+
 bool names_type_ok(const char *type)
 {
-    return type && *type && rx_match(RX_TYPE, type);
+    return type && *type && (plain_type(type) || rx_match(RX_TYPE, type));
 }
 
 bool names_cron_ok(const char *s)
 {
-    return s && *s && rx_match(RX_CRON, s);
+    return s && *s && (plain_cron(s) || rx_match(RX_CRON, s));
 }
 
 /* Levenshtein distance; only called on error paths. */

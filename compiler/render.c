@@ -135,12 +135,35 @@ static const char *pick_tag(rctx *c, const tvars *tv, const char *kind)
     }
 }
 
-/* Expands template kind with base values plus tv into a fresh string. */
+/* Expands template kind with base values plus tv into a fresh string.
+ * Every step does this, so the base values are added with one pass over
+ * tv's own (few) names each, in place of a tvars_get and a tvars_set over
+ * the growing set: the same set results (a name of tv keeps its value
+ * unless that value is NULL, and the other base names follow in order). */
 static const char *expand(rctx *c, const char *kind, tvars *tv)
 {
-    for (size_t i = 0; i < c->base.n; i++)
-        if (!tvars_get(tv, c->base.names[i]))
-            tvars_set(tv, c->base.names[i], c->base.values[i]);
+    const tvars *b = &c->base;
+    size_t own = tv->n;
+    if (tv->cap < own + b->n + 1) {
+        size_t cap = own + b->n + 1;
+        tv->names = arena_grow(tv->a, tv->names, tv->n, cap, sizeof *tv->names);
+        tv->values = arena_grow(tv->a, tv->values, tv->n, cap, sizeof *tv->values);
+        tv->cap = cap;
+    }
+    for (size_t i = 0; i < b->n; i++) {
+        const char *name = b->names[i];
+        size_t j = 0;
+        while (j < own && !(tv->names[j][0] == name[0] && strcmp(tv->names[j], name) == 0))
+            j++;
+        if (j < own) {
+            if (!tv->values[j])
+                tv->values[j] = b->values[i];
+            continue;
+        }
+        tv->names[tv->n] = name;
+        tv->values[tv->n] = b->values[i];
+        tv->n++;
+    }
     if (!tvars_get(tv, "tag"))
         tvars_set(tv, "tag", pick_tag(c, tv, kind));
     strbuf sb = STRBUF_INIT;
@@ -911,9 +934,15 @@ static void render_steps(rctx *c, const migration *m, const step *steps, size_t 
 int render_migration(const migration *m, const template_set *ts, const render_opts *o,
                      arena *a, strbuf *up, strbuf *down, diags *d)
 {
-    rctx c = {.a = a, .ts = ts, .o = o, .d = d, .t = m->t, .rc = 0};
+    /* every value and expansion is scratch: the SQL goes to up and down,
+     * diags copy what they keep, so a spec set of thousands of tables does
+     * not keep every intermediate string of every migration in a */
+    (void)a;
+    arena *scratch = arena_new();
+    rctx c = {.a = scratch, .ts = ts, .o = o, .d = d, .t = m->t, .rc = 0};
     base_vars(&c);
     render_steps(&c, m, m->up, m->nup, "up", m->in_tx, up);
     render_steps(&c, m, m->down, m->ndown, "down", m->down_in_tx, down);
+    arena_free(scratch);
     return c.rc;
 }

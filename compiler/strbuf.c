@@ -66,6 +66,21 @@ void sb_addc(strbuf *sb, char c)
 
 void sb_vaddf(strbuf *sb, const char *fmt, va_list ap)
 {
+    /* one pass when the text fits in the room left */
+    if (sb->buf && sb->cap - sb->len > 1) {
+        size_t room = sb->cap - sb->len;
+        va_list cp;
+        va_copy(cp, ap);
+        int n = vsnprintf(sb->buf + sb->len, room, fmt, cp);
+        va_end(cp);
+        if (n >= 0 && (size_t)n < room) {
+            sb->len += (size_t)n;
+            return;
+        }
+        sb->buf[sb->len] = '\0';
+        if (n < 0)
+            return;
+    }
     va_list cp;
     va_copy(cp, ap);
     int n = vsnprintf(NULL, 0, fmt, cp);

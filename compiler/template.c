@@ -58,10 +58,17 @@ int template_set_load(template_set *ts, arena *a, const char *dir, diags *d)
     return rc;
 }
 
+/* Every step renders several templates and looks up every placeholder, so
+ * the scans below compare the first byte before calling strcmp. */
+static bool same(const char *x, const char *y)
+{
+    return x[0] == y[0] && strcmp(x, y) == 0;
+}
+
 const template_src *template_find(const template_set *ts, const char *name)
 {
     for (size_t i = 0; i < ts->n; i++)
-        if (strcmp(ts->v[i].name, name) == 0)
+        if (same(ts->v[i].name, name))
             return &ts->v[i];
     return NULL;
 }
@@ -75,7 +82,7 @@ void tvars_init(tvars *tv, arena *a)
 void tvars_set(tvars *tv, const char *name, const char *value)
 {
     for (size_t i = 0; i < tv->n; i++)
-        if (strcmp(tv->names[i], name) == 0) {
+        if (same(tv->names[i], name)) {
             tv->values[i] = value;
             return;
         }
@@ -93,8 +100,21 @@ void tvars_set(tvars *tv, const char *name, const char *value)
 const char *tvars_get(const tvars *tv, const char *name)
 {
     for (size_t i = 0; i < tv->n; i++)
-        if (strcmp(tv->names[i], name) == 0)
+        if (same(tv->names[i], name))
             return tv->values[i];
+    return NULL;
+}
+
+/* tvars_get of the name key[0..len), without copying it. */
+static const char *tvars_get_n(const tvars *tv, const char *key, size_t len)
+{
+    for (size_t i = 0; i < tv->n; i++) {
+        const char *nm = tv->names[i];
+        if (len && nm[0] == key[0] && strncmp(nm, key, len) == 0 && nm[len] == '\0')
+            return tv->values[i];
+        if (!len && nm[0] == '\0')
+            return tv->values[i];
+    }
     return NULL;
 }
 
@@ -140,9 +160,10 @@ static int expand_line(const template_src *t, const char *name, const char *p, c
                      "unterminated placeholder in template '%s'", name);
             return -1;
         }
-        const char *key = arena_strndup(tv->a, open + 2, (size_t)(close - open - 2));
-        const char *val = tvars_get(tv, key);
+        size_t klen = (size_t)(close - open - 2);
+        const char *val = tvars_get_n(tv, open + 2, klen);
         if (!val) {
+            const char *key = arena_strndup(tv->a, open + 2, klen);
             diag_add(d, SEV_ERROR, "unknown-placeholder", loc_in(t, open),
                      "the renderer supplies a fixed set of values per template, listed in its first lines",
                      "unknown placeholder '{{%s}}' in template '%s'", key, name);

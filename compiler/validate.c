@@ -4,12 +4,14 @@
  * retention, maintenance, security, name lengths, generated names), name
  * registries for collisions across tables (relations and functions per
  * schema), then the foreign-key graph: cycles and the dependency order.
- * Scratch memory (hash sets, partition names, graph arrays) lives in a
- * private arena freed before returning; what the model keeps (gen_name,
- * ordered) is allocated from ss->a. */
+ * Scratch memory (partition names, shapes, graph arrays) lives in a
+ * private arena and the name sets' slots on the heap, all freed before
+ * returning; what the model keeps (gen_name, ordered) is allocated from
+ * ss->a. */
 #include "validate.h"
 
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -247,15 +249,30 @@ static nent *nset_find(const nset *s, const char *schema, const char *name)
     return e->name ? e : NULL;
 }
 
+/* The slots live on the heap, not in the scratch arena, so that the old
+ * slots of a set that grows are freed at once (a spec set of 10,000 tables
+ * registers some 100,000 names).  nset_free releases them. */
+static void nset_free(nset *s)
+{
+    free(s->v);
+    s->v = NULL;
+    s->n = s->cap = 0;
+}
+
 /* Inserts e unless the name is taken: returns the existing entry then. */
 static const nent *nset_put(nset *s, const nent *e)
 {
     if ((s->n + 1) * 2 > s->cap) {
         size_t cap = s->cap ? s->cap * 2 : 256;
-        nent *v = arena_calloc(s->a, cap, sizeof *v);
+        nent *v = calloc(cap, sizeof *v);
+        if (!v) {
+            fputs("partc: fatal: out of memory\n", stderr);
+            abort();
+        }
         for (size_t i = 0; i < s->cap; i++)
             if (s->v[i].name)
                 *nset_slot(v, cap, s->v[i].h, s->v[i].schema, s->v[i].name) = s->v[i];
+        free(s->v);
         s->v = v;
         s->cap = cap;
     }
@@ -381,7 +398,8 @@ static void check_col_list(vctx *v, const table *t, const slist *l, const char *
                 "column '%s' is listed twice in %s of '%s'", c->s, listname, tname(v, t));
             continue;
         }
-        if (exprs && !names_plain_ident(c->s))
+        /* a declared column is a name however it is spelled; render quotes it */
+        if (exprs && !table_column(t, c->s) && !names_plain_ident(c->s))
             check_expr(v, c, "index expression");
         else
             need_column(v, t, c, what);
@@ -1315,6 +1333,9 @@ int validate_specset(specset *ss, int64_t as_of, diags *d)
     }
     register_partitions(&v);
     order_tables(&v);
+    nset_free(&v.tables);
+    nset_free(&v.rels);
+    nset_free(&v.fns);
     arena_free(v.tmp);
 
     int errors = 0;
