@@ -10,6 +10,8 @@ void diags_init(diags *d, arena *a)
     d->a = a;
 }
 
+#define DIAG_MAX_MESSAGE 1000
+
 diag *diag_add(diags *d, severity sev, const char *code, srcloc at,
                const char *hint, const char *fmt, ...)
 {
@@ -28,6 +30,15 @@ diag *diag_add(diags *d, severity sev, const char *code, srcloc at,
     va_start(ap, fmt);
     dg->message = arena_vprintf(d->a, fmt, ap);
     va_end(ap);
+    /* a message quotes what the spec says, which may be up to a 64 KiB
+     * value: keep it to a readable length, cut on a UTF-8 boundary */
+    size_t len = strlen(dg->message);
+    if (len > DIAG_MAX_MESSAGE) {
+        size_t cut = DIAG_MAX_MESSAGE;
+        while (cut > 0 && ((unsigned char)dg->message[cut] & 0xC0) == 0x80)
+            cut--;
+        dg->message = arena_printf(d->a, "%.*s... (%zu bytes more)", (int)cut, dg->message, len - cut);
+    }
     dg->hint = hint ? arena_strdup(d->a, hint) : NULL;
     dg->suppressed = false;
     dg->reason = NULL;
@@ -150,10 +161,14 @@ static srcfile *find_file(const srcset *ss, const char *path)
 
 void diag_print(FILE *out, const diag *dg, const srcset *ss)
 {
-    if (dg->at.file && dg->at.line > 0)
-        fprintf(out, "%s:%d:%d: ", dg->at.file, dg->at.line, dg->at.col > 0 ? dg->at.col : 1);
-    else if (dg->at.file)
-        fprintf(out, "%s: ", dg->at.file);
+    /* paths come from the command line too: no control characters out */
+    if (dg->at.file && dg->at.line > 0) {
+        put_text(out, dg->at.file);
+        fprintf(out, ":%d:%d: ", dg->at.line, dg->at.col > 0 ? dg->at.col : 1);
+    } else if (dg->at.file) {
+        put_text(out, dg->at.file);
+        fputs(": ", out);
+    }
     else
         fputs("partc: ", out);
     fprintf(out, "%s: ", severity_name(dg->sev));
