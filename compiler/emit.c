@@ -13,80 +13,7 @@
 #include "calendar.h"
 #include "sha256.h"
 #include "strbuf.h"
-
-/* ---- string map ---------------------------------------------------------- */
-
-/* Strings to counts or indexes, for the checks that compare every file or
- * folder entry with every other one or with the record: hash lookups keep
- * them linear in the number of files.  Keys are not copied. */
-typedef struct smap {
-    const char **k;
-    size_t *v;
-    size_t cap, n;
-    arena *a;
-} smap;
-
-static uint64_t smap_hash(const char *s, size_t len)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdull;
-    h ^= h >> 33;
-    return h;
-}
-
-static void smap_init(smap *m, arena *a, size_t expect)
-{
-    m->cap = 64;
-    while (m->cap < 2 * expect + 2)
-        m->cap *= 2;
-    m->n = 0;
-    m->a = a;
-    m->k = arena_calloc(a, m->cap, sizeof *m->k);
-    m->v = arena_calloc(a, m->cap, sizeof *m->v);
-}
-
-/* The slot of the first len bytes of key (the whole key: len = strlen). */
-static size_t smap_slot(const smap *m, const char *key, size_t len)
-{
-    size_t mask = m->cap - 1;
-    size_t i = (size_t)smap_hash(key, len) & mask;
-    while (m->k[i] && !(strncmp(m->k[i], key, len) == 0 && m->k[i][len] == '\0'))
-        i = (i + 1) & mask;
-    return i;
-}
-
-/* The value of key[0..len), or NULL when absent. */
-static size_t *smap_get(const smap *m, const char *key, size_t len)
-{
-    size_t i = smap_slot(m, key, len);
-    return m->k[i] ? &m->v[i] : NULL;
-}
-
-/* The value of key (whole string), added as 0 when absent. */
-static size_t *smap_at(smap *m, const char *key)
-{
-    if (2 * (m->n + 1) > m->cap) {
-        smap old = *m;
-        smap_init(m, old.a, old.cap);
-        for (size_t i = 0; i < old.cap; i++)
-            if (old.k[i]) {
-                size_t j = smap_slot(m, old.k[i], strlen(old.k[i]));
-                m->k[j] = old.k[i];
-                m->v[j] = old.v[i];
-                m->n++;
-            }
-    }
-    size_t i = smap_slot(m, key, strlen(key));
-    if (!m->k[i]) {
-        m->k[i] = key;
-        m->v[i] = 0;
-        m->n++;
-    }
-    return &m->v[i];
-}
+#include "strmap.h"
 
 /* ---- targets ------------------------------------------------------------- */
 
@@ -307,7 +234,7 @@ const char *emit_safe_name(arena *a, const char *name)
 
 /* 1 same content, 0 absent, -1 other content, -2 unreadable; *sha gets the
  * digest of what is on disk when it exists. */
-static int read_existing(arena *a, const char *path, const char *content, char sha[65])
+static int read_existing(const char *path, const char *content, char sha[65])
 {
     FILE *f = fopen(path, "rb");
     if (!f)
@@ -323,7 +250,6 @@ static int read_existing(arena *a, const char *path, const char *content, char s
         sb_free(&sb);
         return -2;
     }
-    (void)a;
     sha256_hex(sb_str(&sb), sb.len, sha);
     int same = content && sb.len == strlen(content) && memcmp(sb_str(&sb), content, sb.len) == 0;
     sb_free(&sb);
@@ -394,21 +320,21 @@ static entry *scan_folder(emit_set *es, size_t *n)
 /* The names a folder entry has when partc.lock records it: every recorded
  * path, and every leading part of one that ends before a '/' (a folder that
  * holds recorded files). */
-static void recorded_names(smap *m, arena *a, const lockfile *lk)
+static void recorded_names(strmap *m, arena *a, const lockfile *lk)
 {
-    smap_init(m, a, 2 * lk->n);
+    strmap_init(m, a, 2 * lk->n);
     for (size_t i = 0; i < lk->n; i++) {
         const char *p = lk->v[i].path;
-        *smap_at(m, p) = 1;
+        strmap_slot(m, p, strlen(p))->n = 1;
         for (const char *q = strchr(p, '/'); q; q = strchr(q + 1, '/'))
-            *smap_at(m, arena_strndup(a, p, (size_t)(q - p))) = 1;
+            strmap_slot(m, p, (size_t)(q - p))->n = 1;
     }
 }
 
 /* Is a folder entry a file (or folder) that partc.lock records? */
-static bool recorded_entry(const smap *recorded, const char *name)
+static bool recorded_entry(const strmap *recorded, const char *name)
 {
-    return smap_get(recorded, name, strlen(name)) != NULL;
+    return strmap_get(recorded, name, strlen(name)) != NULL;
 }
 
 static bool ts14_instant(const char *v, int64_t *t)
@@ -430,11 +356,11 @@ static const char *ts14(arena *a, int64_t t)
 /* Does a folder entry hold one of the migrations of names?  It holds a
  * migration under the text after its version up to a '.', a '/' or the
  * end. */
-static bool entry_names_any(const entry *e, const smap *names)
+static bool entry_names_any(const entry *e, const strmap *names)
 {
     for (size_t j = 0;; j++) {
         char c = e->rest[j];
-        if ((c == '\0' || c == '.' || c == '/') && smap_get(names, e->rest, j))
+        if ((c == '\0' || c == '.' || c == '/') && strmap_get(names, e->rest, j))
             return true;
         if (c == '\0')
             return false;
@@ -453,22 +379,22 @@ int emit_layout(emit_set *es, const plan *p, const char *const *up, const char *
 
     /* which entries the record holds, and the file names of the planned
      * migrations: looked up, not scanned, per entry and per migration */
-    smap recorded;
+    strmap recorded;
     recorded_names(&recorded, a, lk);
     bool *rec_ent = arena_calloc(a, nent + 1, sizeof *rec_ent);
     for (size_t i = 0; i < nent; i++)
         rec_ent[i] = recorded_entry(&recorded, ent[i].name);
     const char **safe = arena_calloc(a, p->n + 1, sizeof *safe);
-    smap planned_names;
-    smap_init(&planned_names, a, p->n);
+    strmap planned_names;
+    strmap_init(&planned_names, a, p->n);
     for (size_t k = 0; k < p->n; k++) {
         safe[k] = emit_safe_name(a, p->v[k].name);
-        *smap_at(&planned_names, safe[k]) = 1;
+        strmap_slot(&planned_names, safe[k], strlen(safe[k]))->n = 1;
     }
     /* the entries the record does not hold, by every name they can hold a
      * migration under: name -> first of a list in folder order */
-    smap by_name;
-    smap_init(&by_name, a, nent);
+    strmap by_name;
+    strmap_init(&by_name, a, nent);
     size_t *next_ent = arena_calloc(a, nent + 1, sizeof *next_ent);
     size_t npairs = 0, cappairs = nent + 1;
     size_t *pair_ent = arena_calloc(a, cappairs, sizeof *pair_ent);
@@ -483,7 +409,7 @@ int emit_layout(emit_set *es, const plan *p, const char *const *up, const char *
                     next_ent = arena_grow(a, next_ent, npairs, cappairs * 2, sizeof *next_ent);
                     cappairs *= 2;
                 }
-                size_t *head = smap_at(&by_name, arena_strndup(a, ent[i].rest, j));
+                size_t *head = &strmap_slot(&by_name, ent[i].rest, j)->n;
                 pair_ent[npairs] = i;
                 next_ent[npairs] = *head; /* 0: the end; else pair + 1 */
                 *head = ++npairs;
@@ -559,8 +485,8 @@ int emit_layout(emit_set *es, const plan *p, const char *const *up, const char *
         /* the same migration under another version that the record does not
          * know: a second copy would run it twice (the entries that hold it,
          * in folder order) */
-        const size_t *head = smap_get(&by_name, name, strlen(name));
-        for (size_t x = head ? *head : 0; x; x = next_ent[x - 1]) {
+        const strmap_val *head = strmap_get(&by_name, name, strlen(name));
+        for (size_t x = head ? head->n : 0; x; x = next_ent[x - 1]) {
             size_t k = pair_ent[x - 1];
             bool ours = false; /* the very file (or folder) partc writes */
             for (size_t j = first; j < es->n && !ours; j++) {
@@ -587,7 +513,7 @@ int emit_layout(emit_set *es, const plan *p, const char *const *up, const char *
     for (size_t i = 0; i < es->n; i++) {
         emit_file *f = &es->v[i];
         char disk[65] = {0};
-        int ex = read_existing(a, f->path, f->content, disk);
+        int ex = read_existing(f->path, f->content, disk);
         f->recorded = f->name ? lock_find_path(lk, f->rel) : NULL;
         if (ex == -2)
             f->state = FS_UNREADABLE;
@@ -741,17 +667,17 @@ static int write_all(int fd, const char *s, size_t len)
  * diag.  ready holds the folders earlier calls made sure of: the files of
  * a run go to one or two folders, which are then not created again,
  * component by component, for each file. */
-static const char *write_tmp(emit_set *es, const char *path, const char *content, diags *d, smap *ready)
+static const char *write_tmp(emit_set *es, const char *path, const char *content, diags *d, strmap *ready)
 {
     arena *a = es->a;
     const char *dir = dir_of(a, path);
-    if (!smap_get(ready, dir, strlen(dir))) {
+    if (!strmap_get(ready, dir, strlen(dir))) {
         if (mkdirs(es, dir) != 0) {
             diag_add(d, SEV_ERROR, "io-error", (srcloc){dir, 0, 0}, NULL, "cannot create folder '%s': %s", dir,
                      strerror(errno));
             return NULL;
         }
-        *smap_at(ready, dir) = 1;
+        strmap_slot(ready, dir, strlen(dir))->n = 1;
     }
     const char *tmp = arena_printf(a, "%s.partc-tmp-%ld", path, (long)getpid());
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0666);
@@ -781,10 +707,10 @@ int emit_write(emit_set *es, emit_result *res, diags *d, bool *io_error)
     *io_error = false;
     int rc = 0;
     /* one error for every earlier file of the same path */
-    smap paths;
-    smap_init(&paths, a, es->n);
+    strmap paths;
+    strmap_init(&paths, a, es->n);
     for (size_t i = 0; i < es->n; i++) {
-        size_t *earlier = smap_at(&paths, es->v[i].path);
+        size_t *earlier = &strmap_slot(&paths, es->v[i].path, strlen(es->v[i].path))->n;
         for (size_t j = 0; j < *earlier; j++) {
             diag_add(d, SEV_ERROR, "output-collision", (srcloc){es->v[i].path, 0, 0},
                      "two migrations map to one file name: rename a table",
@@ -802,34 +728,27 @@ int emit_write(emit_set *es, emit_result *res, diags *d, bool *io_error)
         return rc;
 
     /* the record after this run: what it had, and every file now in place */
-    const char *old_text = lk->present ? lock_text(lk) : NULL;
-    const char *seen = NULL;
     for (size_t i = 0; i < es->n; i++) {
         emit_file *f = &es->v[i];
-        if (!f->name || f->recorded)
-            continue;
-        lock_add(lk, f->version, f->name, f->as_of, f->sha256, f->rel);
-        if (!seen || strcmp(seen, f->name) != 0)
-            res->migrations_new++;
-        seen = f->name;
+        if (f->name && !f->recorded)
+            lock_add(lk, f->version, f->name, f->as_of, f->sha256, f->rel);
     }
     lk->target = es->tg->name;
     const char *new_text = lock_text(lk);
     char lock_disk[65];
-    int lock_state = read_existing(a, lk->path, new_text, lock_disk);
+    int lock_state = read_existing(lk->path, new_text, lock_disk);
     if (lock_state == -2) {
         diag_add(d, SEV_ERROR, "io-error", (srcloc){lk->path, 0, 0}, NULL, "cannot read '%s'", lk->path);
         *io_error = true;
         return -1;
     }
-    (void)old_text;
     bool write_lock = lock_state != 1;
 
     /* every new file under a temporary name, then renames, the record last */
     const char **tmp = arena_calloc(a, es->n + 1, sizeof *tmp);
     const char *lock_tmp = NULL;
-    smap ready;
-    smap_init(&ready, a, 4);
+    strmap ready;
+    strmap_init(&ready, a, 4);
     for (size_t i = 0; i < es->n && rc == 0; i++) {
         emit_file *f = &es->v[i];
         if (f->state != FS_NEW && f->state != FS_RESTORE)
@@ -935,23 +854,23 @@ size_t emit_check(const emit_set *es, emit_result *res, diags *d)
         }
     }
     /* recorded files that the specs no longer produce */
-    smap rels, names;
-    smap_init(&rels, a, es->n);
-    smap_init(&names, a, es->n);
+    strmap rels, names;
+    strmap_init(&rels, a, es->n);
+    strmap_init(&names, a, es->n);
     for (size_t k = 0; k < es->n; k++) {
-        *smap_at(&rels, es->v[k].rel) = 1;
+        strmap_slot(&rels, es->v[k].rel, strlen(es->v[k].rel))->n = 1;
         if (es->v[k].name)
-            *smap_at(&names, es->v[k].name) = 1;
+            strmap_slot(&names, es->v[k].name, strlen(es->v[k].name))->n = 1;
     }
     for (size_t i = 0; i < lk->n; i++) {
         const lock_entry *e = &lk->v[i];
-        if (smap_get(&rels, e->path, strlen(e->path)))
+        if (strmap_get(&rels, e->path, strlen(e->path)))
             continue;
-        bool name_produced = smap_get(&names, e->name, strlen(e->name)) != NULL;
+        bool name_produced = strmap_get(&names, e->name, strlen(e->name)) != NULL;
         const char *path = join_out(a, es->out, e->path);
         srcloc at = {lk->path, e->line, 1};
         char disk[65];
-        int ex = read_existing(a, path, NULL, disk);
+        int ex = read_existing(path, NULL, disk);
         if (ex == 0) {
             diag_add(d, SEV_ERROR, "deleted", (srcloc){path, 0, 0},
                      "restore it from version control: runners remember the migrations they applied",

@@ -101,7 +101,7 @@ int emit_layout(emit_set *es, const plan *p, const char *const *up, const char *
                 int64_t version_base, diags *d);
 
 typedef struct emit_result {
-    size_t written, restored, unchanged, migrations_new;
+    size_t written, restored, unchanged;
     bool lock_written;
 } emit_result;
 

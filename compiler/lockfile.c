@@ -7,9 +7,8 @@
 #include <string.h>
 
 #include "calendar.h"
+#include "srcfile.h"
 #include "strbuf.h"
-
-#define LOCK_MAX_BYTES (64u << 20)
 
 static const char header[] =
     "# partc.lock: every file partc compile wrote into this folder, with the\n"
@@ -18,112 +17,9 @@ static const char header[] =
     "# partc check compares the specs and the folder with this record.  Keep it\n"
     "# under version control next to the migrations and do not edit it.\n";
 
-/* ---- lookup index ---------------------------------------------------------
- *
- * lock_find_path and lock_find_name are called once per migration file and
- * once per table (thousands of times on a large folder), so they go through
- * hash tables over the entries instead of a scan.  lockfile.h has no room
- * for them: one index, for the lockfile looked up last, lives here (in the
- * lockfile's arena).  It is only used while it describes exactly that
- * lockfile's entries (same struct, array, count and arena); lock_add keeps
- * it up to date and lock_read drops it, and a record that is started again
- * (lock_add on an empty lockfile) drops it too.  Entries are only ever
- * appended, through lock_add, so the first entry of a path or name stays
- * the first. */
-
-#define LOCK_INDEX_MIN 8 /* fewer entries: a scan */
-
-typedef struct lock_index {
-    const lockfile *lk;
-    const lock_entry *v;
-    size_t n;
-    arena *a;
-    size_t cap;        /* slots, a power of two, more than twice n */
-    uint32_t *by_path; /* entry index + 1 of the first entry with a path; 0 empty */
-    uint32_t *by_name;
-} lock_index;
-
-static lock_index lix;
-
-static uint64_t lix_hash(const char *s)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-        h = (h ^ *p) * 1099511628211ull;
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdull;
-    h ^= h >> 33;
-    return h;
-}
-
-static bool lix_valid(const lockfile *lk)
-{
-    return lix.lk == lk && lix.v == lk->v && lix.n == lk->n && lix.a == lk->a && lk->a;
-}
-
-static const char *lix_key(const lock_entry *e, bool by_path)
-{
-    return by_path ? e->path : e->name;
-}
-
-/* Adds entry i unless an earlier entry has its key. */
-static void lix_put(uint32_t *slots, const lock_entry *v, size_t i, bool by_path)
-{
-    const char *k = lix_key(&v[i], by_path);
-    size_t mask = lix.cap - 1;
-    for (size_t s = (size_t)lix_hash(k) & mask;; s = (s + 1) & mask) {
-        if (!slots[s]) {
-            slots[s] = (uint32_t)(i + 1);
-            return;
-        }
-        if (strcmp(lix_key(&v[slots[s] - 1], by_path), k) == 0)
-            return;
-    }
-}
-
-static void lix_build(const lockfile *lk)
-{
-    size_t cap = 64;
-    while (cap < 2 * lk->n + 2)
-        cap *= 2;
-    lix.lk = lk;
-    lix.v = lk->v;
-    lix.n = lk->n;
-    lix.a = lk->a;
-    lix.cap = cap;
-    lix.by_path = arena_calloc(lk->a, cap, sizeof *lix.by_path);
-    lix.by_name = arena_calloc(lk->a, cap, sizeof *lix.by_name);
-    for (size_t i = 0; i < lk->n; i++) {
-        lix_put(lix.by_path, lk->v, i, true);
-        lix_put(lix.by_name, lk->v, i, false);
-    }
-}
-
-static const lock_entry *lix_find(const lockfile *lk, const char *key, bool by_path)
-{
-    if (lk->n > UINT32_MAX - 1 || !lk->a || lk->n < LOCK_INDEX_MIN) {
-        for (size_t i = 0; i < lk->n; i++)
-            if (strcmp(lix_key(&lk->v[i], by_path), key) == 0)
-                return &lk->v[i];
-        return NULL;
-    }
-    if (!lix_valid(lk))
-        lix_build(lk);
-    const uint32_t *slots = by_path ? lix.by_path : lix.by_name;
-    size_t mask = lix.cap - 1;
-    for (size_t s = (size_t)lix_hash(key) & mask; slots[s]; s = (s + 1) & mask)
-        if (strcmp(lix_key(&lk->v[slots[s] - 1], by_path), key) == 0)
-            return &lk->v[slots[s] - 1];
-    return NULL;
-}
-
 lock_entry *lock_add(lockfile *lk, const char *version, const char *name, int64_t as_of,
                      const char *sha256, const char *path)
 {
-    /* the index follows this lockfile only when it describes it now */
-    bool follow = lk->n > 0 && lk->n < UINT32_MAX - 1 && lix_valid(lk);
-    if (!follow && lix.lk == lk)
-        lix.lk = NULL;
     if (lk->n == lk->cap) {
         size_t cap = lk->cap ? lk->cap * 2 : 32;
         lk->v = arena_grow(lk->a, lk->v, lk->n, cap, sizeof *lk->v);
@@ -136,27 +32,31 @@ lock_entry *lock_add(lockfile *lk, const char *version, const char *name, int64_
     e->sha256 = arena_strdup(lk->a, sha256);
     e->path = arena_strdup(lk->a, path);
     e->line = 0;
-    if (follow) {
-        if (2 * lk->n + 2 > lix.cap) {
-            lix_build(lk);
-        } else {
-            lix.v = lk->v;
-            lix.n = lk->n;
-            lix_put(lix.by_path, lk->v, lk->n - 1, true);
-            lix_put(lix.by_name, lk->v, lk->n - 1, false);
-        }
-    }
+    /* entries are only appended: the first of a path or a name stays the
+     * one found (indexes + 1, since the array moves as it grows) */
+    strmap_val *by_path = strmap_slot(&lk->by_path, e->path, strlen(e->path));
+    if (!by_path->n)
+        by_path->n = lk->n;
+    strmap_val *by_name = strmap_slot(&lk->by_name, e->name, strlen(e->name));
+    if (!by_name->n)
+        by_name->n = lk->n;
     return e;
+}
+
+static const lock_entry *find(const lockfile *lk, const strmap *m, const char *key)
+{
+    const strmap_val *v = strmap_get(m, key, strlen(key));
+    return v ? &lk->v[v->n - 1] : NULL;
 }
 
 const lock_entry *lock_find_path(const lockfile *lk, const char *path)
 {
-    return lix_find(lk, path, true);
+    return find(lk, &lk->by_path, path);
 }
 
 const lock_entry *lock_find_name(const lockfile *lk, const char *name)
 {
-    return lix_find(lk, name, false);
+    return find(lk, &lk->by_name, name);
 }
 
 static bool all_of(const char *s, size_t min, size_t max, const char *set)
@@ -189,56 +89,25 @@ static bool safe_path(const char *p)
     return !leading;
 }
 
-static char *slurp(const char *path, size_t *len, int *err)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        *err = errno;
-        return NULL;
-    }
-    strbuf sb = STRBUF_INIT;
-    char buf[8192];
-    size_t got;
-    while ((got = fread(buf, 1, sizeof buf, f)) > 0) {
-        if (sb.len + got > LOCK_MAX_BYTES) {
-            *err = EFBIG;
-            fclose(f);
-            sb_free(&sb);
-            return NULL;
-        }
-        sb_add(&sb, buf, got);
-    }
-    *err = ferror(f) ? EIO : 0;
-    fclose(f);
-    if (*err) {
-        sb_free(&sb);
-        return NULL;
-    }
-    *len = sb.len;
-    if (sb.len == 0)
-        return strdup("");
-    return sb_detach(&sb);
-}
-
 #define HINT_RESTORE "partc.lock is written by partc compile: restore it from version control"
 
 int lock_read(lockfile *lk, arena *a, const char *path, diags *d)
 {
-    if (lix.lk == lk)
-        lix.lk = NULL;
     memset(lk, 0, sizeof *lk);
     lk->a = a;
     lk->path = arena_strdup(a, path);
-    size_t len = 0;
-    int err = 0;
-    char *text = slurp(lk->path, &len, &err);
-    if (!text) {
-        if (err == ENOENT)
+    strmap_init(&lk->by_path, a, 64);
+    strmap_init(&lk->by_name, a, 64);
+    const char *why = NULL;
+    srcfile *sf = srcfile_read(a, lk->path, &why);
+    if (!sf) {
+        if (errno == ENOENT)
             return 0;
-        diag_add(d, SEV_ERROR, "io-error", (srcloc){lk->path, 0, 0}, NULL, "cannot read '%s': %s", lk->path,
-                 strerror(err));
+        diag_add(d, SEV_ERROR, "io-error", (srcloc){lk->path, 0, 0}, NULL, "cannot read '%s': %s", lk->path, why);
         return -2;
     }
+    size_t len = sf->len;
+    char *text = (char *)sf->bytes; /* this run's copy, split in place */
     lk->present = true;
     int rc = 0;
     bool have_magic = false;
@@ -247,7 +116,6 @@ int lock_read(lockfile *lk, arena *a, const char *path, diags *d)
     if (memchr(text, '\0', len)) {
         diag_add(d, SEV_ERROR, "bad-lock", (srcloc){lk->path, 0, 0}, HINT_RESTORE, "'%s' holds a NUL byte",
                  lk->path);
-        free(text);
         return -1;
     }
     for (char *p = text; p && *p;) {
@@ -312,7 +180,6 @@ int lock_read(lockfile *lk, arena *a, const char *path, diags *d)
                  lk->path);
         rc = -1;
     }
-    free(text);
     return rc;
 }
 

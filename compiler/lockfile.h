@@ -16,6 +16,7 @@
 
 #include "arena.h"
 #include "diag.h"
+#include "strmap.h"
 
 #define LOCK_FILE_NAME "partc.lock"
 
@@ -35,6 +36,7 @@ typedef struct lockfile {
     lock_entry *v;
     size_t n, cap;
     arena *a;
+    strmap by_path, by_name; /* -> index + 1 of the first entry */
 } lockfile;
 
 /* Reads the record at path; a missing file gives an empty record.  Returns

@@ -127,16 +127,24 @@ typedef struct run {
     lockfile lock;
 } run;
 
-static int64_t default_as_of(const specset *ss)
+/* $SOURCE_DATE_EPOCH when it holds seconds. */
+static bool source_date_epoch(int64_t *t)
 {
     const char *sde = getenv("SOURCE_DATE_EPOCH");
-    if (sde && *sde) {
-        char *end;
-        long long v = strtoll(sde, &end, 10);
-        if (*end == '\0' && v >= 0)
-            return (int64_t)v;
-    }
-    return specset_latest_start(ss);
+    if (!sde || !*sde)
+        return false;
+    char *end;
+    long long v = strtoll(sde, &end, 10);
+    if (*end != '\0' || v < 0)
+        return false;
+    *t = (int64_t)v;
+    return true;
+}
+
+static int64_t default_as_of(const specset *ss)
+{
+    int64_t t;
+    return source_date_epoch(&t) ? t : specset_latest_start(ss);
 }
 
 /* Loads and validates; returns an exit code (EXIT_OK to go on). */
@@ -200,16 +208,10 @@ static int unknown_target(const char *who, const char *name)
  * clock only names migrations that are new. */
 static int64_t version_base(const run *r, const options *o)
 {
+    int64_t t;
     if (o->as_of_text)
         return r->as_of;
-    const char *sde = getenv("SOURCE_DATE_EPOCH");
-    if (sde && *sde) {
-        char *end;
-        long long v = strtoll(sde, &end, 10);
-        if (*end == '\0' && v >= 0)
-            return (int64_t)v;
-    }
-    return (int64_t)time(NULL);
+    return source_date_epoch(&t) ? t : (int64_t)time(NULL);
 }
 
 /* A table already in partc.lock keeps the --as-of it was first compiled for. */

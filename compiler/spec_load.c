@@ -19,6 +19,7 @@
 #include "calendar.h"
 #include "names.h"
 #include "strbuf.h"
+#include "strmap.h"
 
 #define MAX_DEPTH 64
 /* The longest scalar (name, type, expression, reason) a spec may hold. */
@@ -51,65 +52,18 @@ typedef struct ynode {
 
 /* ------------------------------------------------------- string hash map */
 
-typedef struct strmap {
-    const char **k;
-    void **v;
-    size_t cap, n;
-} strmap;
-
-static uint64_t hash_str(const char *s)
-{
-    uint64_t h = 1469598103934665603u;
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 1099511628211u;
-    }
-    return h;
-}
-
 static void *sm_get(const strmap *m, const char *k)
 {
-    if (!m->cap)
-        return NULL;
-    size_t i = (size_t)hash_str(k) & (m->cap - 1);
-    while (m->k[i]) {
-        if (strcmp(m->k[i], k) == 0)
-            return m->v[i];
-        i = (i + 1) & (m->cap - 1);
-    }
-    return NULL;
-}
-
-static void sm_put(arena *a, strmap *m, const char *k, void *v);
-
-static void sm_grow(arena *a, strmap *m)
-{
-    strmap old = *m;
-    m->cap = old.cap ? old.cap * 2 : 16;
-    m->n = 0;
-    m->k = arena_calloc(a, m->cap, sizeof *m->k);
-    m->v = arena_calloc(a, m->cap, sizeof *m->v);
-    for (size_t i = 0; i < old.cap; i++)
-        if (old.k[i])
-            sm_put(a, m, old.k[i], old.v[i]);
+    const strmap_val *v = strmap_get(m, k, strlen(k));
+    return v ? v->p : NULL;
 }
 
 /* Insert or replace. */
 static void sm_put(arena *a, strmap *m, const char *k, void *v)
 {
-    if ((m->n + 1) * 2 > m->cap)
-        sm_grow(a, m);
-    size_t i = (size_t)hash_str(k) & (m->cap - 1);
-    while (m->k[i]) {
-        if (strcmp(m->k[i], k) == 0) {
-            m->v[i] = v;
-            return;
-        }
-        i = (i + 1) & (m->cap - 1);
-    }
-    m->k[i] = k;
-    m->v[i] = v;
-    m->n++;
+    if (!m->cap)
+        strmap_init(m, a, 8);
+    strmap_slot(m, k, strlen(k))->p = v;
 }
 
 /* ---------------------------------------------------------- load state */

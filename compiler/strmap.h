@@ -1,0 +1,33 @@
+/* strmap: one open-addressing hash map from byte strings to pointers, in an
+ * arena.  Keys are not copied (the caller keeps them alive); a key is the
+ * first len bytes of a string, so a prefix can be looked up without copying
+ * it.  A zeroed strmap with its arena set is an empty map. */
+#ifndef PARTC_STRMAP_H
+#define PARTC_STRMAP_H
+
+#include <stddef.h>
+
+#include "arena.h"
+
+/* A value: a pointer, or a count or index. */
+typedef union strmap_val {
+    void *p;
+    size_t n;
+} strmap_val;
+
+typedef struct strmap {
+    const char **k;
+    size_t *klen;
+    strmap_val *v;
+    size_t cap, n;
+    arena *a;
+} strmap;
+
+/* An empty map sized for about expect keys. */
+void strmap_init(strmap *m, arena *a, size_t expect);
+/* The value of key[0..len), or NULL when absent. */
+strmap_val *strmap_get(const strmap *m, const char *key, size_t len);
+/* The value of key[0..len), added (zero) when absent. */
+strmap_val *strmap_slot(strmap *m, const char *key, size_t len);
+
+#endif
