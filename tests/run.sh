@@ -12,7 +12,7 @@ failed=0
 suite() {
     name=$1; shift
     echo "== $name"
-    if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED suite: $name"; fi
+    _t0=$(date +%s); if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED suite: $name"; fi; echo "-- $name: $(( $(date +%s) - _t0 )) s"
 }
 
 drift() {
