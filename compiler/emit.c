@@ -102,30 +102,31 @@ static void flyway_files(emit_set *es, const char *v, const char *name, const mi
     emit_add(es, vf, up);
     if (!m->in_tx)
         emit_add(es, arena_printf(es->a, "%s.conf", vf), conf);
+    /* an undo file holds its own BEGIN/COMMIT, so that it is one transaction
+     * whether Flyway or psql -f runs it: Flyway must not open another */
     emit_add(es, uf, down);
-    if (!m->down_in_tx)
-        emit_add(es, arena_printf(es->a, "%s.conf", uf), conf);
+    emit_add(es, arena_printf(es->a, "%s.conf", uf), conf);
 }
 
 const target emit_targets[] = {
-    {"plain", "out", "NNNN_<name>.up.sql and .down.sql; partc writes BEGIN/COMMIT", true, VERSIONS_SEQ4, 0,
+    {"plain", "out", "NNNN_<name>.up.sql and .down.sql; partc writes BEGIN/COMMIT", true, true, VERSIONS_SEQ4, 0,
      LOCK_FILE_NAME, plain_files, NULL},
     {"supabase", "supabase/migrations",
-     "<version>_<name>.sql; rollbacks in ../rollbacks/<version>_<name>.down.sql", false, VERSIONS_TS14, 0,
+     "<version>_<name>.sql; rollbacks in ../rollbacks/<version>_<name>.down.sql", false, true, VERSIONS_TS14, 0,
      "../" LOCK_FILE_NAME, supabase_files, NULL},
     {"prisma", "prisma/migrations",
-     "<version>_<name>/migration.sql and migration_lock.toml; rollbacks in ../rollbacks/", false, VERSIONS_TS14, 0,
+     "<version>_<name>/migration.sql and migration_lock.toml; rollbacks in ../rollbacks/", false, true, VERSIONS_TS14, 0,
      LOCK_FILE_NAME, prisma_files, prisma_support},
     {"sqlx", "migrations", "<version>_<name>.up.sql and .down.sql; '-- no-transaction' first where needed", false,
-     VERSIONS_TS14, 0, LOCK_FILE_NAME, sqlx_files, NULL},
-    {"golang-migrate", "migrations", "<version>_<name>.up.sql and .down.sql", false, VERSIONS_TS14, 0,
+     false, VERSIONS_TS14, 0, LOCK_FILE_NAME, sqlx_files, NULL},
+    {"golang-migrate", "migrations", "<version>_<name>.up.sql and .down.sql", false, false, VERSIONS_TS14, 0,
      LOCK_FILE_NAME, golang_files, NULL},
     {"dbmate", "db/migrations",
      "<version>_<name>.sql with '-- migrate:up' and '-- migrate:down' sections ('transaction:false' where needed)",
-     false, VERSIONS_TS14, 0, LOCK_FILE_NAME, dbmate_files, NULL},
+     false, false, VERSIONS_TS14, 0, LOCK_FILE_NAME, dbmate_files, NULL},
     {"flyway", "db/migration",
      "V<version>__<name>.sql and undo U<version>__<name>.sql; a .sql.conf with executeInTransaction=false where needed",
-     false, VERSIONS_TS14, 'V', LOCK_FILE_NAME, flyway_files, NULL},
+     false, true, VERSIONS_TS14, 'V', LOCK_FILE_NAME, flyway_files, NULL},
 };
 const size_t emit_ntargets = sizeof emit_targets / sizeof emit_targets[0];
 

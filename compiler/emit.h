@@ -68,7 +68,8 @@ typedef struct target {
     const char *name;
     const char *default_out;
     const char *layout;     /* one line for --help and the README */
-    bool wrap_tx;           /* partc writes BEGIN/COMMIT (the runner does not) */
+    bool wrap_tx;           /* partc writes BEGIN/COMMIT in up files (the runner does not) */
+    bool wrap_down_tx;      /* ... and in rollback files (run with psql -f, or by a runner that opens none) */
     version_style versions;
     char version_prefix;    /* the letter before a version ('V' for Flyway), or 0 */
     const char *lock_at;    /* partc.lock, relative to the folder */

@@ -531,7 +531,7 @@ void lint_run(const lint_ctx *cx)
     const specset *ss = cx->ss;
     table *const *tables = ss->ordered ? ss->ordered : ss->tables;
     for (size_t i = 0; i < ss->ntables; i++)
-        for (size_t k = 0; k < lint_nrules; k++)
+        for (size_t k = 0; k < lint_nrules && !tables[i]->invalid; k++)
             if (lint_rules[k].check) /* NULL: validation reports it */
                 lint_rules[k].check(cx, &lint_rules[k], tables[i]);
     for (size_t i = 0; i < ss->ntables; i++)

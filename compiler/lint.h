@@ -35,7 +35,8 @@ extern const lint_rule lint_rules[];
 extern const size_t lint_nrules;
 
 const lint_rule *lint_find(const char *id);
-/* Runs every rule on every table, then applies lint.allow. */
+/* Runs every rule on every table that validation found no error in, then
+ * applies lint.allow. */
 void lint_run(const lint_ctx *cx);
 /* A finding of rule r at `at` (checks call this). */
 diag *lint_report(const lint_ctx *cx, const lint_rule *r, const table *t, srcloc at,

@@ -167,9 +167,9 @@ static int load(run *r, const options *o, bool lint)
         }
     } else
         r->as_of = default_as_of(&r->ss);
-    if (diags_count(&r->d, SEV_ERROR) == 0)
-        validate_specset(&r->ss, r->as_of, &r->d);
-    if (lint && diags_count(&r->d, SEV_ERROR) == 0) {
+    /* an error in one file or table does not hide the findings of the others */
+    validate_specset(&r->ss, r->as_of, &r->d);
+    if (lint) {
         lint_ctx cx = {&r->ss, &r->d, r->as_of, o->target ? o->target : "plain",
                        o->max_partitions ? atoi(o->max_partitions) : 0};
         lint_run(&cx);
@@ -248,7 +248,7 @@ static int build_output_in(run *r, const options *o, const target *tg, emit_set 
         return EXIT_IO;
     if (plan_build_with(p, &r->ss, r->as_of, recorded_as_of, r, r->a, &r->d) != 0)
         return EXIT_FINDINGS;
-    render_opts ro = {tg->wrap_tx, &r->ss};
+    render_opts ro = {tg->wrap_tx, tg->wrap_down_tx, &r->ss};
     const char **ups = arena_calloc(r->a, p->n + 1, sizeof *ups);
     const char **downs = arena_calloc(r->a, p->n + 1, sizeof *downs);
     bool failed = false;

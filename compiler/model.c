@@ -31,17 +31,51 @@ void specset_add_table(specset *ss, table *t)
     ss->tables[ss->ntables++] = t;
 }
 
-table *specset_find(const specset *ss, const char *schema, const char *name)
+void specset_set_aside_failed(specset *ss)
 {
-    if (!schema)
-        schema = "public";
+    size_t k = 0;
     for (size_t i = 0; i < ss->ntables; i++) {
         table *t = ss->tables[i];
-        if (t->name.s && strcmp(t->name.s, name) == 0 &&
-            strcmp(t->schema.s ? t->schema.s : "public", schema) == 0)
-            return t;
+        if (!t->load_failed) {
+            ss->tables[k++] = t;
+            continue;
+        }
+        ss->failed = arena_grow(ss->a, ss->failed, ss->nfailed, ss->nfailed + 1, sizeof *ss->failed);
+        ss->failed[ss->nfailed++] = t;
     }
-    return NULL;
+    ss->ntables = k;
+}
+
+bool specset_maybe_declared(const specset *ss, const char *schema, const char *name)
+{
+    if (ss->incomplete)
+        return true;
+    for (size_t i = 0; i < ss->nfailed; i++) {
+        const table *t = ss->failed[i];
+        if (t->name.s && name && strcmp(t->name.s, name) == 0 &&
+            (!schema || strcmp(t->schema.s ? t->schema.s : "public", schema) == 0))
+            return true;
+    }
+    return false;
+}
+
+table *specset_table_at(const specset *ss, srcloc at)
+{
+    if (!at.file || at.line <= 0)
+        return NULL;
+    table *best = NULL;
+    for (size_t i = 0; i < ss->ntables; i++) {
+        table *t = ss->tables[i];
+        const srcloc *k = &t->name.at;
+        if (!k->file || strcmp(k->file, at.file) != 0)
+            continue;
+        if (k->line > at.line || (k->line == at.line && k->col > at.col))
+            continue; /* starts after at */
+        if (!best || k->line > best->name.at.line ||
+            (k->line == best->name.at.line && k->col > best->name.at.col))
+            best = t;
+    }
+    return best;
 }
 
 bool table_has_security(const table *t)

@@ -202,6 +202,9 @@ struct table {
     lint_allow *allows;
     size_t nallows;
     int order;          /* validate: position in dependency order (referenced first) */
+    bool load_failed;   /* spec_load reported an error inside this table: it is
+                           kept out of validation and lint (only its name is known) */
+    bool invalid;       /* validate reported an error about it: lint skips it */
 };
 
 typedef struct settings_spec {
@@ -223,6 +226,9 @@ typedef struct specset {
     size_t ntables;
     size_t cap;
     table **ordered;   /* validate: dependency order, ties by schema.name */
+    table **failed;    /* tables set aside by specset_set_aside_failed */
+    size_t nfailed;
+    bool incomplete;   /* a file could not be read as a spec: tables may be missing */
 } specset;
 
 void specset_init(specset *ss, arena *a);
@@ -230,8 +236,15 @@ void specset_init(specset *ss, arena *a);
  * migrate.lock_timeout_ms are -1) so that model_defaults can fill them. */
 table *table_new(arena *a);
 void specset_add_table(specset *ss, table *t);
-/* Lookup by schema and name; schema NULL means "public". */
-table *specset_find(const specset *ss, const char *schema, const char *name);
+/* Moves the tables that failed to load from tables to failed, so that the
+ * rest of the spec set can still be validated and linted. */
+void specset_set_aside_failed(specset *ss);
+/* True when a table of that schema and name failed to load, or when a file
+ * could not be read at all (a reference to it may then be right). */
+bool specset_maybe_declared(const specset *ss, const char *schema, const char *name);
+/* The table whose lines in its spec file hold at (from its key to the next
+ * table's key), or NULL. */
+table *specset_table_at(const specset *ss, srcloc at);
 const column *table_column(const table *t, const char *name);
 /* RLS, a policy or a grant to apply to the table (and every partition). */
 bool table_has_security(const table *t);

@@ -886,19 +886,16 @@ static const char *render_step(rctx *c, const step *s)
 }
 
 static void render_steps(rctx *c, const migration *m, const step *steps, size_t n,
-                         const char *direction, bool in_tx, strbuf *out)
+                         const char *direction, bool in_tx, bool wrap, strbuf *out)
 {
     tvars *hv = vars(c);
     tvars_set(hv, "title", one_line(c, arena_printf(c->a, "%s %s.%s", m->phase, c->t->schema.s, c->t->name.s)));
-    /* the file name only: the output must not depend on where partc ran */
-    const char *src = c->t->file ? c->t->file : "(memory)";
-    const char *slash = strrchr(src, '/');
-    tvars_set(hv, "source", one_line(c, slash ? slash + 1 : src));
+    /* no file name: renaming or moving a spec file changes no migration */
     tvars_set(hv, "direction", direction);
     sb_puts(out, expand(c, "file_header", hv));
     if (!in_tx)
         sb_puts(out, "-- It runs outside a transaction block, so it is the only statement of its file.\n");
-    bool tx = c->o->wrap_tx && in_tx;
+    bool tx = wrap && in_tx;
     int64_t lt = m->lock_timeout_ms >= 0 ? m->lock_timeout_ms : c->o->ss->settings.lock_timeout_ms;
     if (tx)
         sb_puts(out, "\nBEGIN;\n");
@@ -941,8 +938,8 @@ int render_migration(const migration *m, const template_set *ts, const render_op
     arena *scratch = arena_new();
     rctx c = {.a = scratch, .ts = ts, .o = o, .d = d, .t = m->t, .rc = 0};
     base_vars(&c);
-    render_steps(&c, m, m->up, m->nup, "up", m->in_tx, up);
-    render_steps(&c, m, m->down, m->ndown, "down", m->down_in_tx, down);
+    render_steps(&c, m, m->up, m->nup, "up", m->in_tx, o->wrap_tx, up);
+    render_steps(&c, m, m->down, m->ndown, "down", m->down_in_tx, o->wrap_down_tx, down);
     arena_free(scratch);
     return c.rc;
 }

@@ -18,7 +18,8 @@
 #include "template.h"
 
 typedef struct render_opts {
-    bool wrap_tx; /* BEGIN/COMMIT around a transactional file */
+    bool wrap_tx;      /* BEGIN/COMMIT around a transactional up file */
+    bool wrap_down_tx; /* ... and around a transactional rollback file */
     const specset *ss;
 } render_opts;
 

@@ -1355,6 +1355,22 @@ static const char *table_key(ld *L, const table *t)
     return arena_printf(L->a, "%zu:%s.%s", strlen(t->schema.s), t->schema.s, t->name.s);
 }
 
+static void add_table(ld *L, table *t)
+{
+    if (!t->schema.s)
+        model_defaults(t);
+    const char *key = table_key(L, t);
+    table *prev = sm_get(&L->tables, key);
+    if (prev) {
+        err(L, "duplicate-table", t->name.at,
+            arena_printf(L->a, "first defined at %s:%d", prev->name.at.file, prev->name.at.line),
+            "table '%s.%s' is defined more than once", disp(L, t->schema.s), disp(L, t->name.s));
+        return;
+    }
+    sm_put(L->a, &L->tables, key, t);
+    specset_add_table(L->ss, t);
+}
+
 static void load_table(ld *L, ynode *k, ynode *v)
 {
     table *t = table_new(L->a);
@@ -1363,8 +1379,13 @@ static void load_table(ld *L, ynode *k, ynode *v)
     t->file = L->file;
     t->mode_at = t->strategy_at = t->unique_at = t->primary_key.at = k->at;
     const char *ctx = arena_printf(L->a, "table '%s'", disp(L, k->text));
-    if (!want_kind(L, v, YN_MAP, k->text))
+    size_t errors_before = L->nerr;
+    if (!want_kind(L, v, YN_MAP, k->text)) {
+        /* its name is still known, for the references of other tables */
+        t->load_failed = true;
+        add_table(L, t);
         return;
+    }
     check_keys(L, v, ctx, TABLE_KEYS);
     ynode *x, *xk;
     int i;
@@ -1403,17 +1424,8 @@ static void load_table(ld *L, ynode *k, ynode *v)
     if ((x = get(v, "lint", NULL)))
         load_lint(L, t, x);
     model_defaults(t);
-
-    const char *key = table_key(L, t);
-    table *prev = sm_get(&L->tables, key);
-    if (prev) {
-        err(L, "duplicate-table", t->name.at,
-            arena_printf(L->a, "first defined at %s:%d", prev->name.at.file, prev->name.at.line),
-            "table '%s.%s' is defined more than once", disp(L, t->schema.s), disp(L, t->name.s));
-        return;
-    }
-    sm_put(L->a, &L->tables, key, t);
-    specset_add_table(L->ss, t);
+    t->load_failed = L->nerr != errors_before;
+    add_table(L, t);
 }
 
 static void load_settings(ld *L, ynode *k, ynode *v)
@@ -1444,7 +1456,7 @@ static void load_settings(ld *L, ynode *k, ynode *v)
 
 /* ------------------------------------------------------------ one file */
 
-static void load_file_body(ld *L, srcfile *sf);
+static bool load_file_body(ld *L, srcfile *sf);
 
 static void load_file(ld *L, srcfile *sf)
 {
@@ -1452,11 +1464,16 @@ static void load_file(ld *L, srcfile *sf)
     L->file = sf->path;
     L->in_file = true;
     L->nerr = 0;
-    load_file_body(L, sf);
+    /* a file that cannot be read as a spec may declare tables that others
+     * reference: their references are then not reported as unknown */
+    if (!load_file_body(L, sf))
+        L->ss->incomplete = true;
     L->in_file = false;
 }
 
-static void load_file_body(ld *L, srcfile *sf)
+/* Returns false when the file could not be read as a spec (its tables are
+ * unknown). */
+static bool load_file_body(ld *L, srcfile *sf)
 {
     /* a UTF-8 byte order mark starts the file: skip it, so that line 1's
      * columns and excerpts are those of the text after it */
@@ -1465,20 +1482,20 @@ static void load_file_body(ld *L, srcfile *sf)
         sf->len -= 3;
     }
     if (check_encoding(L) != 0)
-        return;
+        return false;
     int failed;
     ynode *root = build_tree(L, &failed);
     if (failed)
-        return;
+        return false;
     if (!root || is_null(root)) {
         err(L, "empty-spec", root ? root->at : file_loc(L, 1, 1),
             "a spec starts with 'version: 1'", "file has no spec document");
-        return;
+        return false;
     }
     if (root->kind != YN_MAP) {
         err(L, "wrong-type", root->at, "a spec starts with 'version: 1'",
             "expected a mapping at the top of the spec, got %s", kind_desc(L, root));
-        return;
+        return false;
     }
     const char *ctx = "the spec";
     size_t before = L->d->n;
@@ -1490,12 +1507,12 @@ static void load_file_body(ld *L, srcfile *sf)
         if (x->kind == YN_SCALAR && !x->plain && parse_int(x->text, &ver) == 1) {
             err(L, "bad-version", x->at, "write version: 1, without quotes",
                 "spec version must be the number 1, not the quoted text %s", kind_desc(L, x));
-            return;
+            return false;
         }
         if (x->kind != YN_SCALAR || !x->plain || parse_int(x->text, &ver) != 1 || ver != 1) {
             err(L, "bad-version", x->at, "this partc reads 'version: 1'",
                 "unsupported spec version %s", kind_desc(L, x));
-            return;
+            return false;
         }
     } else
         missing(L, root->at, "version", ctx, "a spec starts with 'version: 1'");
@@ -1506,14 +1523,15 @@ static void load_file_body(ld *L, srcfile *sf)
     if (!tables) {
         if (!settings && !unknown_top)
             missing(L, root->at, "tables", ctx, "add 'tables:' with at least one table");
-        return;
+        return true;
     }
     if (!want_kind(L, tables, YN_MAP, "tables"))
-        return;
+        return false;
     check_names(L, tables, "'tables'");
     for (ynode *k = tables->head; k && k->next; k = k->next->next)
         if (!k->skip)
             load_table(L, k, k->next);
+    return true;
 }
 
 static void ld_init(ld *L, specset *ss, diags *d)

@@ -484,6 +484,8 @@ static void check_fk(vctx *v, size_t ti, size_t k)
     long j = table_lookup(v, schema, fk->ref_table.s);
     if (j < 0 && !fk->ref_schema.s && strcmp(schema, "public") != 0)
         j = table_lookup(v, "public", fk->ref_table.s);
+    if (j < 0 && specset_maybe_declared(v->ss, fk->ref_schema.s ? schema : NULL, fk->ref_table.s))
+        return; /* declared in a file or table that failed to load: reported there */
     if (j < 0) {
         near nr = {NULL, 0, v->tmp, fk->ref_table.s};
         for (size_t i = 0; i < v->ss->ntables; i++)
@@ -1283,9 +1285,29 @@ static void order_tables(vctx *v)
 
 /* ---------------------------------------------------------------- entry */
 
+/* Marks the table of every error added since diag `from` invalid (an error
+ * outside every table marks them all), so that lint passes them over. */
+static void mark_invalid(specset *ss, const diags *d, size_t from)
+{
+    for (size_t i = from; i < d->n; i++) {
+        if (d->v[i].sev != SEV_ERROR)
+            continue;
+        table *t = specset_table_at(ss, d->v[i].at);
+        if (t) {
+            t->invalid = true;
+            continue;
+        }
+        for (size_t k = 0; k < ss->ntables; k++)
+            ss->tables[k]->invalid = true;
+        return;
+    }
+}
+
 int validate_specset(specset *ss, int64_t as_of, diags *d)
 {
     size_t before = d->n;
+    /* what failed to load was reported by spec_load; the rest is checked */
+    specset_set_aside_failed(ss);
     vctx v = {0};
     v.ss = ss;
     v.d = d;
@@ -1338,6 +1360,7 @@ int validate_specset(specset *ss, int64_t as_of, diags *d)
     nset_free(&v.fns);
     arena_free(v.tmp);
 
+    mark_invalid(ss, d, before);
     int errors = 0;
     for (size_t i = before; i < d->n; i++)
         if (d->v[i].sev == SEV_ERROR)

@@ -18,7 +18,9 @@
 #include "model.h"
 
 /* as_of: the instant up to which partitions are generated (see plan.h),
- * used to check every generated partition name.  Returns errors added. */
+ * used to check every generated partition name.  Tables that failed to load
+ * are set aside first (specset_set_aside_failed); every table an error is
+ * about is marked invalid.  Returns errors added. */
 int validate_specset(specset *ss, int64_t as_of, diags *d);
 
 #endif

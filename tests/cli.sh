@@ -46,6 +46,15 @@ diff -r "$tmp/a" "$tmp/b" >/dev/null && ok || bad "two compiles differ"
 LC_ALL=C TZ=Pacific/Kiritimati expect 0 "compile c (other TZ)" -- "$PARTC" compile specs --out "$tmp/c" --as-of "$AS_OF"
 diff -r "$tmp/a" "$tmp/c" >/dev/null && ok || bad "the time zone changes the output"
 
+# renaming or moving a spec file changes no migration
+mkdir -p "$tmp/mv/specs/sub"
+cp specs/*.yaml "$tmp/mv/specs/"
+expect 0 "compile before the move" -- "$PARTC" compile "$tmp/mv/specs" --out "$tmp/mv/out" --as-of "$AS_OF"
+mv "$tmp/mv/specs/campotech.yaml" "$tmp/mv/specs/sub/seed004-renamed.yaml"
+expect 0 "check after a spec file moved" -- "$PARTC" check "$tmp/mv/specs" --out "$tmp/mv/out" --as-of "$AS_OF"
+expect 0 "compile after a spec file moved" -- "$PARTC" compile "$tmp/mv/specs" --out "$tmp/mv/out" --as-of "$AS_OF"
+grep -q "0 files written" "$tmp/out" && ok || bad "a moved spec file rewrote migrations: $(cat "$tmp/out")"
+
 # compiling again into the same folder rewrites nothing
 expect 0 "compile again" -- "$PARTC" compile specs --out "$tmp/a" --as-of "$AS_OF"
 grep -q "0 files written" "$tmp/out" && ok || bad "second compile wrote files: $(cat "$tmp/out")"

@@ -111,9 +111,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     else
         as_of = specset_latest_start(&ss);
 
-    if (diags_count(&d, SEV_ERROR) == 0)
-        validate_specset(&ss, as_of, &d);
-    if (diags_count(&d, SEV_ERROR) == 0) {
+    validate_specset(&ss, as_of, &d);
+    {
         lint_ctx cx = {&ss, &d, as_of, supabase ? "supabase" : "plain", (size & 16) ? 3 : 0};
         lint_run(&cx);
     }
@@ -132,7 +131,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         plan p;
         if (template_set_load(&ts, a, NULL, &d) == 0 && plan_build(&p, &ss, as_of, a, &d) == 0) {
             report_plan(devnull, &p, &ss);
-            render_opts ro = {tg->wrap_tx, &ss};
+            render_opts ro = {tg->wrap_tx, tg->wrap_down_tx, &ss};
             size_t bytes_out = 0, steps = 0;
             const char **ups = arena_calloc(a, p.n + 1, sizeof *ups);
             const char **downs = arena_calloc(a, p.n + 1, sizeof *downs);
