@@ -60,7 +60,7 @@ paths() {
     prisma) echo "${2}_$3/migration.sql"; echo "../rollbacks/${2}_$3.down.sql" ;;
     dbmate) echo "${2}_$3.sql" ;;
     flyway)
-        echo "V${2}__$3.sql"; echo "U${2}__$3.sql"
+        echo "V${2}__$3.sql"; echo "U${2}__$3.sql"; echo "U${2}__$3.sql.conf"
         case $3 in *_backfill) echo "V${2}__$3.sql.conf" ;; esac ;;
     esac
 }
@@ -255,7 +255,8 @@ for t in $targets; do
     check '[ "$n_bf" -gt 0 ]' "$t: no backfill migration to test the markers on"
     case $t in
     sqlx | dbmate) marked=$(LC_ALL=C sort "$tmp/nt") ;;
-    flyway) marked=$(sed 's/$/.conf/' "$tmp/nt" | LC_ALL=C sort) ;;
+    # Flyway's undo files hold their own transaction: every one has a .conf
+    flyway) marked=$( (sed 's/$/.conf/' "$tmp/nt"; grep '^U.*\.sql$' "$tmp/have" | sed 's/$/.conf/') | LC_ALL=C sort) ;;
     *) marked= ;;
     esac
     got=$(cd "$o" && xargs grep -lE 'no-transaction|transaction:false|executeInTransaction' <"$tmp/have" | LC_ALL=C sort)
@@ -276,8 +277,19 @@ for t in $targets; do
             END { done_() }')
         check '[ -z "$unwrapped" ]' "plain: transactional files without BEGIN;/COMMIT;: $(echo $unwrapped | cut -c1-200)"
     else
-        begins=$(grep -rlix '[[:space:]]*BEGIN;[[:space:]]*' "$proj")
-        check '[ -z "$begins" ]' "$t: files hold BEGIN;: $(echo $begins | cut -c1-200)"
+        # the files a runner applies hold no BEGIN; the rollbacks run with
+        # psql -f (rollbacks/ folders, Flyway undo files) are one transaction
+        begins=$(grep -rlix '[[:space:]]*BEGIN;[[:space:]]*' "$proj" | grep -v '/rollbacks/\|/U[0-9]*__[^/]*\.sql$')
+        check '[ -z "$begins" ]' "$t: files a runner applies hold BEGIN;: $(echo $begins | cut -c1-200)"
+        case $t in
+        supabase | prisma | flyway)
+            unwrapped=$(find "$proj" -path '*/rollbacks/*.down.sql' -o -name 'U*__*.sql' | xargs awk '
+                function done_() { if (f != "" && !(b && c)) print f }
+                FNR == 1 { done_(); f = FILENAME; b = c = 0 }
+                $0 == "BEGIN;" { b = 1 } $0 == "COMMIT;" { c = 1 }
+                END { done_() }')
+            check '[ -z "$unwrapped" ]' "$t: rollbacks run with psql -f without BEGIN;/COMMIT;: $(echo $unwrapped | cut -c1-200)" ;;
+        esac
     fi
 
     # -- compiling again rewrites nothing, whatever the date
