@@ -375,7 +375,13 @@ int cal_parse_duration(const char *s, duration *d)
             break;
     if (k == sizeof units / sizeof units[0])
         return CAL_ESYNTAX;
-    if (negative || n == 0)
+    if (!negative && n == 0) {
+        /* zero: the unit is still told, for the one key that allows it */
+        d->n = 0;
+        d->unit = units[k].unit;
+        return CAL_ENONPOS;
+    }
+    if (negative)
         return CAL_ENONPOS;
     if (rc == CAL_EOVERFLOW || n > DUR_MAX_SECONDS / unit_seconds(units[k].unit))
         return CAL_EOVERFLOW;

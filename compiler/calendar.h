@@ -24,7 +24,7 @@ typedef enum {
 typedef enum { DU_HOURS, DU_DAYS, DU_WEEKS, DU_MONTHS, DU_YEARS } dur_unit;
 
 typedef struct duration {
-    int64_t n; /* > 0 */
+    int64_t n; /* > 0; 0 only for retention.keep of an expiry column */
     dur_unit unit;
 } duration;
 
@@ -81,7 +81,8 @@ const char *cal_duration_unit_sql(dur_unit u);
  * optional "Z"; years 1900..9999. */
 int cal_parse_instant(const char *s, int64_t *t);
 /* "N unit" with unit hour(s) day(s) week(s) month(s) year(s).
- * CAL_EOVERFLOW when n is worth more than 100000 years of seconds. */
+ * CAL_EOVERFLOW when n is worth more than 100000 years of seconds;
+ * CAL_ENONPOS for a negative or zero count (zero also fills *d, n = 0). */
 int cal_parse_duration(const char *s, duration *d);
 /* lock/statement timeouts: "0", "250ms", "2s", "1min", "1h" (a bare number is
  * milliseconds, as in PostgreSQL).  Result in milliseconds, >= 0.

@@ -650,6 +650,10 @@ static void convert_vars(rctx *c)
     tvars_set(b, "batch_pause", arena_printf(a, "%s::interval",
                                              lit(c, arena_printf(a, "%lld milliseconds",
                                                                  (long long)t->migrate.batch_pause_ms))));
+    tvars_set(b, "statement_timeout_iv",
+              arena_printf(a, "%s::interval",
+                           lit(c, arena_printf(a, "%lld milliseconds",
+                                               (long long)c->o->ss->settings.statement_timeout_ms))));
     int64_t lt = t->migrate.lock_timeout_ms >= 0 ? t->migrate.lock_timeout_ms : c->o->ss->settings.lock_timeout_ms;
     tvars_set(b, "migrate_lock_timeout", lit(c, arena_printf(a, "%lldms", (long long)lt)));
     tvars_set(b, "keep_old", dur_lit(c, t->migrate.keep_old));
@@ -865,10 +869,14 @@ static const char *render_step(rctx *c, const step *s)
         tvars_set(tv, "retire", expand(c, retire, vars(c)));
     } else if (!strcmp(k, "fn_retention_delete")) {
         const retention_spec *r = &t->retention;
-        tvars_set(tv, "keep", dur_lit(c, r->keep));
         tvars_set(tv, "column", ident(c, r->column.s));
         tvars_set(tv, "batch_size", arena_printf(a, "%lld", (long long)r->batch_size));
-        const char *cutoff = arena_printf(a, "p_now - %s::interval", dur_lit(c, r->keep));
+        /* keep 0: what has expired by p_now goes, p_now included */
+        bool expiry = r->keep.n == 0;
+        tvars_set(tv, "older", expiry ? "has passed (at or before p_now)"
+                                      : arena_printf(a, "is older than p_now - %s", dur_lit(c, r->keep)));
+        tvars_set(tv, "before", expiry ? "<=" : "<");
+        const char *cutoff = expiry ? "p_now" : arena_printf(a, "p_now - %s::interval", dur_lit(c, r->keep));
         if (t->part.present && r->protect > 0)
             /* never the current range nor the protect-1 before it */
             cutoff = arena_printf(a, "least(%s, date_trunc(%s, p_now) - %d * %s::interval)", cutoff,
@@ -900,7 +908,9 @@ static void render_steps(rctx *c, const migration *m, const step *steps, size_t 
     if (tx)
         sb_puts(out, "\nBEGIN;\n");
     if (in_tx)
-        sb_addf(out, "\nSET LOCAL lock_timeout = %s;\n", lit(c, arena_printf(c->a, "%lldms", (long long)lt)));
+        sb_addf(out, "\nSET LOCAL lock_timeout = %s;\nSET LOCAL statement_timeout = %s;\n",
+                lit(c, arena_printf(c->a, "%lldms", (long long)lt)),
+                lit(c, arena_printf(c->a, "%lldms", (long long)c->o->ss->settings.statement_timeout_ms)));
     const char *prev = NULL;
     for (size_t i = 0; i < n; i++) {
         const step *s = &steps[i];

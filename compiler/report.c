@@ -59,7 +59,41 @@ static void print_steps(FILE *out, const char *title, const step *v, size_t n)
     }
 }
 
-static void print_table(FILE *out, const plan *p, const migration *m)
+static void print_ms(FILE *out, int64_t ms)
+{
+    if (ms == 0)
+        fputs("none", out);
+    else if (ms % 1000 == 0)
+        fprintf(out, "%llds", (long long)(ms / 1000));
+    else
+        fprintf(out, "%lldms", (long long)ms);
+}
+
+/* The timeouts a migration's statements run under. */
+static void print_timeouts(FILE *out, const migration *m, const specset *ss)
+{
+    int64_t st = ss->settings.statement_timeout_ms;
+    int64_t lt = m->lock_timeout_ms >= 0 ? m->lock_timeout_ms : ss->settings.lock_timeout_ms;
+    if (m->in_tx) {
+        fputs("  timeouts: lock_timeout ", out);
+        print_ms(out, lt);
+        fputs(", statement_timeout ", out);
+        print_ms(out, st);
+        fputs(" (SET LOCAL in the file)\n", out);
+        return;
+    }
+    fputs("  timeouts: the CALL runs under the session's statement_timeout (set it to 0 for a long copy); ", out);
+    if (st > 0) {
+        fputs("batches shrink when one takes more than a quarter of settings.statement_timeout ", out);
+        print_ms(out, st);
+    } else
+        fputs("settings.statement_timeout none, batches sized by rows only", out);
+    fputs("; lock_timeout ", out);
+    print_ms(out, lt);
+    fputs(" for the switch to mirroring\n", out);
+}
+
+static void print_table(FILE *out, const plan *p, const migration *m, const specset *ss)
 {
     const table *t = m->t;
     fprintf(out, "%s.%s (%s:%d)\n", t->schema.s, t->name.s, t->file ? t->file : "-", t->name.at.line);
@@ -69,8 +103,13 @@ static void print_table(FILE *out, const plan *p, const migration *m)
     fputc('\n', out);
     fprintf(out, "  phase %s: migration '%s' (%s)\n", m->phase, m->name,
             m->in_tx ? "one transaction" : "outside a transaction block, alone in its file");
+    print_timeouts(out, m, ss);
     print_steps(out, "up", m->up, m->nup);
     print_steps(out, "down", m->down, m->ndown);
+    /* the partitions, retention and maintenance once per table, with the
+     * migration that creates them */
+    if (strcmp(m->phase, "create") != 0 && strcmp(m->phase, "prepare") != 0)
+        return;
     if (t->strategy == STRATEGY_PARTITION) {
         int64_t first, count;
         plan_ranges(t, p->as_of, &first, &count);
@@ -79,6 +118,8 @@ static void print_table(FILE *out, const plan *p, const migration *m)
         fprintf(out, "  partitions: %lld created by the migration, %s [", (long long)count,
                 names_partition(a, t, first));
         print_ts(out, first);
+        fputs(", ", out);
+        print_ts(out, cal_add(t->part.interval, first, 1));
         fputs(") .. ", out);
         fprintf(out, "%s [", names_partition(a, t, last));
         print_ts(out, last);
@@ -93,8 +134,12 @@ static void print_table(FILE *out, const plan *p, const migration *m)
         const retention_spec *r = &t->retention;
         fputs("  retention: ", out);
         if (r->action == RET_DELETE) {
-            fprintf(out, "delete rows whose %s is older than ", r->column.s);
-            print_duration(out, r->keep);
+            if (r->keep.n == 0)
+                fprintf(out, "delete rows whose %s has passed", r->column.s);
+            else {
+                fprintf(out, "delete rows whose %s is older than ", r->column.s);
+                print_duration(out, r->keep);
+            }
             fprintf(out, ", %lld rows a batch\n", (long long)r->batch_size);
         } else {
             fprintf(out, "%s partitions that ended more than ", retention_action_name(r->action));
@@ -129,7 +174,7 @@ void report_plan(FILE *out, const plan *p, const specset *ss)
     fputs("\n", out);
     for (size_t i = 0; i < p->n; i++) {
         fputc('\n', out);
-        print_table(out, p, &p->v[i]);
+        print_table(out, p, &p->v[i], ss);
     }
     table **order = ss->ordered ? ss->ordered : ss->tables;
     for (size_t i = 0; i < ss->ntables; i++)

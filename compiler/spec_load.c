@@ -803,14 +803,23 @@ static bool get_list(ld *L, ynode *v, const char *key, const char *what, size_t 
     return true;
 }
 
-static bool get_duration(ld *L, ynode *v, const char *key, duration *out, srcloc *at)
+/* A duration; with allow_zero, also 0 (a bare 0 or "0 <unit>"), which
+ * validation accepts only where it means something. */
+static bool get_duration_z(ld *L, ynode *v, const char *key, bool allow_zero, duration *out, srcloc *at)
 {
+    if (allow_zero && v->kind == YN_SCALAR && v->plain && strcmp(v->text, "0") == 0) {
+        out->n = 0;
+        out->unit = DU_DAYS;
+        if (at)
+            *at = v->at;
+        return true;
+    }
     if (v->kind != YN_SCALAR || is_null(v)) {
         err(L, "wrong-type", v->at, "write e.g. '90 days'",
             "expected a duration for '%s', got %s", key, kind_desc(L, v));
         return false;
     }
-    duration dd;
+    duration dd = {-1, DU_DAYS};
     int r = cal_parse_duration(v->text, &dd);
     const char *shown = disp_n(L, v->text, v->len);
     switch (r) {
@@ -820,6 +829,12 @@ static bool get_duration(ld *L, ynode *v, const char *key, duration *out, srcloc
             *at = v->at;
         return true;
     case CAL_ENONPOS:
+        if (allow_zero && dd.n == 0) {
+            *out = dd;
+            if (at)
+                *at = v->at;
+            return true;
+        }
         err(L, "negative-duration", v->at,
             "give a positive number of hours, days, weeks, months or years",
             "duration '%s' for '%s' must be positive", shown, key);
@@ -834,6 +849,11 @@ static bool get_duration(ld *L, ynode *v, const char *key, duration *out, srcloc
             "'%s' is not a duration", shown);
         return false;
     }
+}
+
+static bool get_duration(ld *L, ynode *v, const char *key, duration *out, srcloc *at)
+{
+    return get_duration_z(L, v, key, false, out, at);
 }
 
 static bool get_timeout(ld *L, ynode *v, const char *key, int64_t *ms, srcloc *at)
@@ -1177,7 +1197,7 @@ static void load_retention(ld *L, table *t, ynode *key, ynode *v)
     ynode *x;
     int i;
     if ((x = get(v, "keep", NULL)))
-        get_duration(L, x, "keep", &r->keep, &r->keep_at);
+        get_duration_z(L, x, "keep", true, &r->keep, &r->keep_at);
     else
         missing(L, key->at, "keep", "'retention'",
                 "say how long rows are kept, e.g. keep: 90 days");

@@ -892,6 +892,17 @@ static void check_retention(vctx *v, const table *t)
     /* the defaulted column is the partition key, checked there */
     if (r->column.s && r->column.s != t->part.key.s)
         need_column(v, t, &r->column, "retention column");
+    /* keep 0: "delete what has expired", for a column that holds the expiry
+     * time itself; on any other column it would delete every row */
+    bool expiry = r->action == RET_DELETE && r->column.s && r->column.s != t->part.key.s &&
+                  !(t->part.key.s && strcmp(r->column.s, t->part.key.s) == 0);
+    if (r->keep.n == 0 && !expiry)
+        err(v, "bad-retention", pick(r->keep_at, r->at),
+            r->action == RET_DELETE
+                ? "keep 0 deletes rows whose retention.column has passed: name the expiry column (e.g. column: "
+                  "expires_at), or give a positive keep"
+                : "give a positive keep, e.g. keep: 90 days (keep 0 is for action delete on an expiry column)",
+            "retention keep 0 of '%s' would remove rows as soon as they are written", tname(v, t));
     check_len(v, r->archive_schema.s, false, r->at, "shorten retention.archive_schema");
 }
 

@@ -5,6 +5,7 @@
 BEGIN;
 
 SET LOCAL lock_timeout = '2000ms';
+SET LOCAL statement_timeout = '0ms';
 
 -- swap: public.event_impressions becomes public.event_impressions_old and public.event_impressions_partitioned becomes public.event_impressions; ids continue; writes are mirrored back to public.event_impressions_old
 -- The swap: under ACCESS EXCLUSIVE on both tables, for catalog changes only.

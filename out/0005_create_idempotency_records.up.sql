@@ -5,6 +5,7 @@
 BEGIN;
 
 SET LOCAL lock_timeout = '2000ms';
+SET LOCAL statement_timeout = '0ms';
 
 -- create plain table public.idempotency_records
 CREATE TABLE public.idempotency_records (
@@ -26,8 +27,8 @@ CREATE INDEX idx_idempotency_expires ON public.idempotency_records USING btree (
 CREATE INDEX idx_idempotency_operation ON public.idempotency_records USING btree (operation);
 
 -- create function idempotency_records_apply_retention
--- Retention for the table: deletes rows whose expires_at is older than
--- p_now - '1 hour', in batches of 10000 rows, at most p_max_batches
+-- Retention for the table: deletes rows whose expires_at has passed (at or before p_now),
+-- in batches of 10000 rows, at most p_max_batches
 -- batches per call (run it on a schedule).  Rows locked by others are skipped
 -- and taken on a later run.  Returns the number of rows deleted.
 CREATE FUNCTION public.idempotency_records_apply_retention(p_now timestamptz DEFAULT now(), p_max_batches integer DEFAULT 10)
@@ -38,14 +39,14 @@ SET timezone = 'UTC'
 SET lock_timeout = '2000ms'
 AS $partc$
 DECLARE
-    v_cutoff timestamptz := p_now - '1 hour'::interval;
+    v_cutoff timestamptz := p_now;
     v_rows   bigint;
     v_total  bigint := 0;
 BEGIN
     FOR i IN 1 .. p_max_batches LOOP
         DELETE FROM public.idempotency_records
          WHERE ctid = ANY (ARRAY(SELECT ctid FROM public.idempotency_records
-                                  WHERE expires_at < v_cutoff
+                                  WHERE expires_at <= v_cutoff
                                   LIMIT 10000
                                     FOR UPDATE SKIP LOCKED));
         GET DIAGNOSTICS v_rows = ROW_COUNT;

@@ -5,6 +5,7 @@
 BEGIN;
 
 SET LOCAL lock_timeout = '2000ms';
+SET LOCAL statement_timeout = '0ms';
 
 -- swap: public.audit_logs becomes public.audit_logs_old and public.audit_logs_partitioned becomes public.audit_logs; ids continue; writes are mirrored back to public.audit_logs_old
 -- The swap: under ACCESS EXCLUSIVE on both tables, for catalog changes only.

@@ -5,6 +5,7 @@
 BEGIN;
 
 SET LOCAL lock_timeout = '2000ms';
+SET LOCAL statement_timeout = '0ms';
 
 -- drop function jobs_apply_retention
 DROP FUNCTION public.jobs_apply_retention(timestamptz);

@@ -5,6 +5,7 @@
 BEGIN;
 
 SET LOCAL lock_timeout = '2000ms';
+SET LOCAL statement_timeout = '0ms';
 
 -- swap: public.jobs becomes public.jobs_old and public.jobs_partitioned becomes public.jobs; ids continue; writes are mirrored back to public.jobs_old
 -- The swap: under ACCESS EXCLUSIVE on both tables, for catalog changes only.

@@ -5,6 +5,7 @@
 BEGIN;
 
 SET LOCAL lock_timeout = '2000ms';
+SET LOCAL statement_timeout = '0ms';
 
 -- drop function ingest_idempotency_apply_retention
 DROP FUNCTION public.ingest_idempotency_apply_retention(timestamptz);

@@ -5,6 +5,7 @@
 BEGIN;
 
 SET LOCAL lock_timeout = '2000ms';
+SET LOCAL statement_timeout = '0ms';
 
 -- swap: public.ingest_idempotency becomes public.ingest_idempotency_old and public.ingest_idempotency_new becomes public.ingest_idempotency; ids continue; writes are mirrored back to public.ingest_idempotency_old
 -- The swap: under ACCESS EXCLUSIVE on both tables, for catalog changes only.

@@ -5,6 +5,7 @@
 BEGIN;
 
 SET LOCAL lock_timeout = '2000ms';
+SET LOCAL statement_timeout = '0ms';
 
 -- swap: public.ticket_analytics becomes public.ticket_analytics_old and public.ticket_analytics_partitioned becomes public.ticket_analytics; ids continue; writes are mirrored back to public.ticket_analytics_old
 -- The swap: under ACCESS EXCLUSIVE on both tables, for catalog changes only.

@@ -5,6 +5,7 @@
 BEGIN;
 
 SET LOCAL lock_timeout = '2000ms';
+SET LOCAL statement_timeout = '0ms';
 
 -- fail: the rows of public.ticket_analytics_old are gone and cannot be restored by a migration
 DO $partc$

@@ -5,6 +5,7 @@
 BEGIN;
 
 SET LOCAL lock_timeout = '2000ms';
+SET LOCAL statement_timeout = '0ms';
 
 -- swap: public.notification_logs becomes public.notification_logs_old and public.notification_logs_partitioned becomes public.notification_logs; ids continue; writes are mirrored back to public.notification_logs_old
 -- The swap: under ACCESS EXCLUSIVE on both tables, for catalog changes only.

@@ -5,6 +5,7 @@
 BEGIN;
 
 SET LOCAL lock_timeout = '2000ms';
+SET LOCAL statement_timeout = '0ms';
 
 -- preflight: public.technician_location_history matches its spec (columns, keys, indexes, foreign keys in and out, views, triggers, security, key range)
 -- Preflight: the live table must match the spec before anything changes.
@@ -1007,6 +1008,9 @@ $partc$;
 -- holds writers back, switches the trigger to mirroring and checks that both
 -- tables hold the same number of rows.  Interrupted, it resumes where the
 -- last committed batch ended.  Run it with CALL, outside a transaction block.
+-- With settings.statement_timeout, a batch that takes more than a quarter of
+-- it makes the next ones smaller (a SET inside a procedure cannot time its
+-- transactions: the session's statement_timeout times the whole CALL).
 CREATE PROCEDURE public.technician_location_history_backfill(p_batch_rows integer DEFAULT 10000,
                                    p_pause interval DEFAULT '0 milliseconds'::interval)
 LANGUAGE plpgsql
@@ -1023,6 +1027,9 @@ DECLARE
     v_ok     boolean;
     v_a      bigint;
     v_b      bigint;
+    v_limit  interval := '0 milliseconds'::interval;
+    v_b0     timestamptz;
+    v_next   bigint;
 BEGIN
     IF pg_catalog.current_setting('statement_timeout') <> '0' THEN
         RAISE NOTICE 'partc: statement_timeout is %: the backfill stops then; call it again to resume, or SET statement_timeout = 0 first',
@@ -1088,17 +1095,22 @@ BEGIN
         END IF;
         PERFORM pg_catalog.set_config('synchronous_commit', 'off', true);
         v_hi := least(v_st.next_page + v_st.batch_pages, v_pages);
+        v_b0 := clock_timestamp();
         INSERT INTO public.technician_location_history_partitioned OVERRIDING SYSTEM VALUE
         SELECT o.* FROM public.technician_location_history o
          WHERE o.ctid >= pg_catalog.format('(%s,0)', v_st.next_page)::tid
            AND o.ctid < pg_catalog.format('(%s,0)', v_hi)::tid
            AND NOT EXISTS (SELECT 1 FROM public.technician_location_history_sync_log l WHERE l.id = o.id);
         GET DIAGNOSTICS v_n = ROW_COUNT;
+        v_next := CASE WHEN v_n = 0 THEN v_st.batch_pages * 2
+                       ELSE greatest(1, least(v_st.batch_pages * 4,
+                            ceil(v_st.batch_pages * p_batch_rows::numeric / v_n)::bigint)) END;
+        IF v_limit > interval '0' AND clock_timestamp() - v_b0 > v_limit / 4 THEN
+            v_next := least(v_next, greatest(1, floor(v_st.batch_pages * extract(epoch FROM v_limit / 4)
+                                                       / extract(epoch FROM clock_timestamp() - v_b0))::bigint));
+        END IF;
         UPDATE public.technician_location_history_backfill_state
-           SET next_page = v_hi, rows_copied = rows_copied + v_n,
-               batch_pages = CASE WHEN v_n = 0 THEN batch_pages * 2
-                                  ELSE greatest(1, least(batch_pages * 4,
-                                       ceil(batch_pages * p_batch_rows::numeric / v_n)::bigint)) END;
+           SET next_page = v_hi, rows_copied = rows_copied + v_n, batch_pages = v_next;
         COMMIT;
         SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
         PERFORM public.technician_location_history_backfill_begin();

@@ -5,6 +5,7 @@
 BEGIN;
 
 SET LOCAL lock_timeout = '2000ms';
+SET LOCAL statement_timeout = '0ms';
 
 -- swap: public.technician_location_history becomes public.technician_location_history_old and public.technician_location_history_partitioned becomes public.technician_location_history; ids continue; writes are mirrored back to public.technician_location_history_old
 -- The swap: under ACCESS EXCLUSIVE on both tables, for catalog changes only.

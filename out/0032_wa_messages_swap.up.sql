@@ -5,6 +5,7 @@
 BEGIN;
 
 SET LOCAL lock_timeout = '2000ms';
+SET LOCAL statement_timeout = '0ms';
 
 -- swap: public.wa_messages becomes public.wa_messages_old and public.wa_messages_partitioned becomes public.wa_messages; ids continue; writes are mirrored back to public.wa_messages_old
 -- The swap: under ACCESS EXCLUSIVE on both tables, for catalog changes only.

@@ -5,6 +5,7 @@
 BEGIN;
 
 SET LOCAL lock_timeout = '2000ms';
+SET LOCAL statement_timeout = '0ms';
 
 -- refuse before migrate.keep_old has passed since the swap
 -- Cleanup: the old table and everything that kept it in step go.  Refused

@@ -1,6 +1,6 @@
 --! placeholders: tag, table, table_lit, shadow, shadow_lit, log, state, ident_match_l_o, fn_indexes, fn_reset,
 --! fn_mode, fn_replay, proc_backfill, search_path, search_path_lit, batch_size, batch_pause, migrate_lock_timeout,
---! build_keys, drop_keys, fn_begin, columns_check
+--! build_keys, drop_keys, fn_begin, columns_check, statement_timeout_iv
 -- Drops (false) or builds (true) the shadow's keys and indexes.  The copy
 -- runs without them and builds each once at the end, which is faster than
 -- keeping them up to date row by row.
@@ -67,6 +67,9 @@ ${{tag}}$;
 -- holds writers back, switches the trigger to mirroring and checks that both
 -- tables hold the same number of rows.  Interrupted, it resumes where the
 -- last committed batch ended.  Run it with CALL, outside a transaction block.
+-- With settings.statement_timeout, a batch that takes more than a quarter of
+-- it makes the next ones smaller (a SET inside a procedure cannot time its
+-- transactions: the session's statement_timeout times the whole CALL).
 CREATE PROCEDURE {{proc_backfill}}(p_batch_rows integer DEFAULT {{batch_size}},
                                    p_pause interval DEFAULT {{batch_pause}})
 LANGUAGE plpgsql
@@ -83,6 +86,9 @@ DECLARE
     v_ok     boolean;
     v_a      bigint;
     v_b      bigint;
+    v_limit  interval := {{statement_timeout_iv}};
+    v_b0     timestamptz;
+    v_next   bigint;
 BEGIN
     IF pg_catalog.current_setting('statement_timeout') <> '0' THEN
         RAISE NOTICE 'partc: statement_timeout is %: the backfill stops then; call it again to resume, or SET statement_timeout = 0 first',
@@ -148,17 +154,22 @@ BEGIN
         END IF;
         PERFORM pg_catalog.set_config('synchronous_commit', 'off', true);
         v_hi := least(v_st.next_page + v_st.batch_pages, v_pages);
+        v_b0 := clock_timestamp();
         INSERT INTO {{shadow}} OVERRIDING SYSTEM VALUE
         SELECT o.* FROM {{table}} o
          WHERE o.ctid >= pg_catalog.format('(%s,0)', v_st.next_page)::tid
            AND o.ctid < pg_catalog.format('(%s,0)', v_hi)::tid
            AND NOT EXISTS (SELECT 1 FROM {{log}} l WHERE {{ident_match_l_o}});
         GET DIAGNOSTICS v_n = ROW_COUNT;
+        v_next := CASE WHEN v_n = 0 THEN v_st.batch_pages * 2
+                       ELSE greatest(1, least(v_st.batch_pages * 4,
+                            ceil(v_st.batch_pages * p_batch_rows::numeric / v_n)::bigint)) END;
+        IF v_limit > interval '0' AND clock_timestamp() - v_b0 > v_limit / 4 THEN
+            v_next := least(v_next, greatest(1, floor(v_st.batch_pages * extract(epoch FROM v_limit / 4)
+                                                       / extract(epoch FROM clock_timestamp() - v_b0))::bigint));
+        END IF;
         UPDATE {{state}}
-           SET next_page = v_hi, rows_copied = rows_copied + v_n,
-               batch_pages = CASE WHEN v_n = 0 THEN batch_pages * 2
-                                  ELSE greatest(1, least(batch_pages * 4,
-                                       ceil(batch_pages * p_batch_rows::numeric / v_n)::bigint)) END;
+           SET next_page = v_hi, rows_copied = rows_copied + v_n, batch_pages = v_next;
         COMMIT;
         SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
         PERFORM {{fn_begin}}();

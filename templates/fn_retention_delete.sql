@@ -1,6 +1,6 @@
---! placeholders: fn_retention, table, column, search_path, lock_timeout, tag, cutoff, batch_size, keep
--- Retention for the table: deletes rows whose {{column}} is older than
--- p_now - {{keep}}, in batches of {{batch_size}} rows, at most p_max_batches
+--! placeholders: fn_retention, table, column, search_path, lock_timeout, tag, cutoff, batch_size, older, before
+-- Retention for the table: deletes rows whose {{column}} {{older}},
+-- in batches of {{batch_size}} rows, at most p_max_batches
 -- batches per call (run it on a schedule).  Rows locked by others are skipped
 -- and taken on a later run.  Returns the number of rows deleted.
 CREATE FUNCTION {{fn_retention}}(p_now timestamptz DEFAULT now(), p_max_batches integer DEFAULT 10)
@@ -18,7 +18,7 @@ BEGIN
     FOR i IN 1 .. p_max_batches LOOP
         DELETE FROM {{table}}
          WHERE ctid = ANY (ARRAY(SELECT ctid FROM {{table}}
-                                  WHERE {{column}} < v_cutoff
+                                  WHERE {{column}} {{before}} v_cutoff
                                   LIMIT {{batch_size}}
                                     FOR UPDATE SKIP LOCKED));
         GET DIAGNOSTICS v_rows = ROW_COUNT;

@@ -5,6 +5,7 @@
 BEGIN;
 
 SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '0ms';
 
 -- refuse while billing.invoice_lines is swapped
 DO $partc$

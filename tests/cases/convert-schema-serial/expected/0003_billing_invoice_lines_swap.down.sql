@@ -5,6 +5,7 @@
 BEGIN;
 
 SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '0ms';
 
 -- drop the health function and view
 DROP VIEW billing.invoice_lines_partition_health_now;

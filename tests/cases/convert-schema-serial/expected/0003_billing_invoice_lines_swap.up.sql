@@ -5,6 +5,7 @@
 BEGIN;
 
 SET LOCAL lock_timeout = '1000ms';
+SET LOCAL statement_timeout = '0ms';
 
 -- swap: billing.invoice_lines becomes billing.invoice_lines_old and billing.invoice_lines_partitioned becomes billing.invoice_lines; ids continue; writes are mirrored back to billing.invoice_lines_old
 -- The swap: under ACCESS EXCLUSIVE on both tables, for catalog changes only.

@@ -5,6 +5,7 @@
 BEGIN;
 
 SET LOCAL lock_timeout = '2000ms';
+SET LOCAL statement_timeout = '0ms';
 
 -- create plain table public.page_clicks
 CREATE TABLE public.page_clicks (
@@ -18,8 +19,8 @@ CREATE TABLE public.page_clicks (
 CREATE INDEX page_clicks_clicked_at_brin ON public.page_clicks USING brin (clicked_at);
 
 -- create function page_clicks_apply_retention
--- Retention for the table: deletes rows whose clicked_at is older than
--- p_now - '1 day', in batches of 100 rows, at most p_max_batches
+-- Retention for the table: deletes rows whose clicked_at is older than p_now - '1 day',
+-- in batches of 100 rows, at most p_max_batches
 -- batches per call (run it on a schedule).  Rows locked by others are skipped
 -- and taken on a later run.  Returns the number of rows deleted.
 CREATE FUNCTION public.page_clicks_apply_retention(p_now timestamptz DEFAULT now(), p_max_batches integer DEFAULT 10)

@@ -5,6 +5,7 @@
 BEGIN;
 
 SET LOCAL lock_timeout = '2000ms';
+SET LOCAL statement_timeout = '0ms';
 
 -- create plain table public.idempotency_records
 CREATE TABLE public.idempotency_records (
@@ -26,8 +27,8 @@ CREATE INDEX idx_idempotency_expires ON public.idempotency_records USING btree (
 CREATE INDEX idx_idempotency_operation ON public.idempotency_records USING btree (operation);
 
 -- create function idempotency_records_apply_retention
--- Retention for the table: deletes rows whose expires_at is older than
--- p_now - '1 hour', in batches of 10000 rows, at most p_max_batches
+-- Retention for the table: deletes rows whose expires_at is older than p_now - '1 hour',
+-- in batches of 10000 rows, at most p_max_batches
 -- batches per call (run it on a schedule).  Rows locked by others are skipped
 -- and taken on a later run.  Returns the number of rows deleted.
 CREATE FUNCTION public.idempotency_records_apply_retention(p_now timestamptz DEFAULT now(), p_max_batches integer DEFAULT 10)

@@ -5,6 +5,7 @@
 BEGIN;
 
 SET LOCAL lock_timeout = '2000ms';
+SET LOCAL statement_timeout = '0ms';
 
 -- create partitioned table public.technician_location_history
 CREATE TABLE public.technician_location_history (

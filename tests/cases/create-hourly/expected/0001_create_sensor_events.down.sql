@@ -5,6 +5,7 @@
 BEGIN;
 
 SET LOCAL lock_timeout = '2000ms';
+SET LOCAL statement_timeout = '0ms';
 
 -- drop view sensor_events_partition_health_now and function sensor_events_partition_health
 DROP VIEW public.sensor_events_partition_health_now;

@@ -5,6 +5,7 @@
 BEGIN;
 
 SET LOCAL lock_timeout = '2000ms';
+SET LOCAL statement_timeout = '0ms';
 
 -- create plain table public.login_sessions
 CREATE TABLE public.login_sessions (
@@ -23,8 +24,8 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON public.login_sessions TO api_user;
 CREATE INDEX login_sessions_expires_at_idx ON public.login_sessions USING btree (expires_at);
 
 -- create function login_sessions_apply_retention
--- Retention for the table: deletes rows whose expires_at is older than
--- p_now - '2 hours', in batches of 50 rows, at most p_max_batches
+-- Retention for the table: deletes rows whose expires_at is older than p_now - '2 hours',
+-- in batches of 50 rows, at most p_max_batches
 -- batches per call (run it on a schedule).  Rows locked by others are skipped
 -- and taken on a later run.  Returns the number of rows deleted.
 CREATE FUNCTION public.login_sessions_apply_retention(p_now timestamptz DEFAULT now(), p_max_batches integer DEFAULT 10)

@@ -5,6 +5,7 @@
 BEGIN;
 
 SET LOCAL lock_timeout = '2000ms';
+SET LOCAL statement_timeout = '0ms';
 
 -- create partitioned table public.ledger_entries
 CREATE TABLE public.ledger_entries (
