@@ -28,6 +28,7 @@ DECLARE
     v_rls    boolean;
     v_min    text;
     v_max    text;
+    v_n      bigint;
     r        record;
 BEGIN
     -- bounds and dates compare in UTC for the rest of this transaction
@@ -41,8 +42,12 @@ BEGIN
         RAISE EXCEPTION 'partc: % is not a plain table (it may be partitioned already)', 'public.technician_location_history'
             USING HINT = 'if an earlier conversion swapped it, the prepare phase has nothing left to do';
     END IF;
+    IF pg_catalog.to_regclass('public.technician_location_history_partitioned') IS NOT NULL AND pg_catalog.to_regclass('public.technician_location_history_backfill_state') IS NOT NULL THEN
+        RAISE EXCEPTION 'partc: the prepare phase of % has run already (% and % exist)', 'public.technician_location_history', 'public.technician_location_history_partitioned', 'public.technician_location_history_backfill_state'
+            USING HINT = 'go on with the backfill migration; to prepare again, apply this migration''s rollback first';
+    END IF;
     IF pg_catalog.to_regclass('public.technician_location_history_partitioned') IS NOT NULL THEN
-        v_bad := v_bad || format('the shadow table name %s is taken', 'public.technician_location_history_partitioned');
+        v_bad := v_bad || format('the shadow table name %s is taken by a table that is not partc''s', 'public.technician_location_history_partitioned');
     END IF;
     IF pg_catalog.to_regclass('public.technician_location_history_old') IS NOT NULL THEN
         v_bad := v_bad || format('the name %s, which the old table gets at the swap, is taken', 'public.technician_location_history_old');
@@ -66,19 +71,23 @@ BEGIN
         v_bad := v_bad || format('column %I is generated: convert does not copy generated columns yet', r.attname);
     END LOOP;
 
-    -- the partition key
+    -- the partition key: NOT NULL, and no row before the first range (both
+    -- are reported at once, with what a fix needs to know)
     IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a
                     WHERE a.attrelid = v_rel AND a.attname = 'recorded_at' AND a.attnum > 0 AND NOT a.attisdropped) THEN
         v_bad := v_bad || format('partition key %I is not a column', 'recorded_at');
-    ELSIF NOT (SELECT a.attnotnull FROM pg_catalog.pg_attribute a WHERE a.attrelid = v_rel AND a.attname = 'recorded_at') THEN
-        v_bad := v_bad || format('partition key %I allows NULL (add CHECK (%I IS NOT NULL) NOT VALID, VALIDATE it, then SET NOT NULL)',
-                                 'recorded_at', 'recorded_at');
     ELSE
+        IF NOT (SELECT a.attnotnull FROM pg_catalog.pg_attribute a WHERE a.attrelid = v_rel AND a.attname = 'recorded_at') THEN
+            EXECUTE format('SELECT count(*) FROM %s WHERE %I IS NULL', v_rel, 'recorded_at') INTO v_n;
+            v_bad := v_bad || format('partition key %I allows NULL and is NULL in %s of the rows (fill them, then add '
+                                     'CHECK (%I IS NOT NULL) NOT VALID, VALIDATE it, then SET NOT NULL)', 'recorded_at', v_n, 'recorded_at');
+        END IF;
         EXECUTE format('SELECT min(%1$I)::text, max(%1$I)::text FROM %2$s', 'recorded_at', v_rel) INTO v_min, v_max;
         IF NOT (spec->>'default_partition')::boolean AND v_min IS NOT NULL
            AND v_min::timestamptz < (spec->>'start')::timestamptz THEN
-            v_bad := v_bad || format('rows with %I = %s lie before partition.start %s and there is no default partition',
-                                     'recorded_at', v_min, spec->>'start');
+            EXECUTE format('SELECT count(*) FROM %s WHERE %I < %L', v_rel, 'recorded_at', spec->>'start') INTO v_n;
+            v_bad := v_bad || format('rows before partition.start %s: %s (the earliest %I is %s), and there is no default partition',
+                                     spec->>'start', v_n, 'recorded_at', v_min);
         END IF;
         PERFORM pg_catalog.set_config('partc.max_key', coalesce(v_max, ''), true);
     END IF;

@@ -55,7 +55,8 @@ CREATE INDEX events_note_idx ON events (note);
 CREATE TABLE replies (id bigint PRIMARY KEY, event_id bigint REFERENCES events (id));
 CREATE VIEW recent_events AS SELECT * FROM events;
 CREATE FUNCTION count_events() RETURNS bigint LANGUAGE sql BEGIN ATOMIC SELECT count(*) FROM events; END;
-INSERT INTO events VALUES (1, NULL, 1, '2025-12-31 23:00:00+00', 'early');
+INSERT INTO events VALUES (1, NULL, 1, '2025-12-31 23:00:00+00', 'early'), (2, NULL, 1, NULL, 'no key'),
+                          (3, NULL, 1, '2025-12-01 00:00:00+00', 'earlier');
 SQL
 pg_dump --schema-only -d "$db" | grep -v '^\\\(un\)\{0,1\}restrict ' >"$tmp/before.sql"
 
@@ -63,7 +64,8 @@ if q -f "$prepare" >"$tmp/out.txt" 2>&1; then
     fail "prepare applied to a table that does not match" "$tmp/out.txt"
 fi
 for want in "column kind is integer, the spec says text" \
-            "partition key created_at allows NULL" \
+            "partition key created_at allows NULL and is NULL in 1 of the rows" \
+            "rows before partition.start 2026-01-01 00:00:00+00: 2 (the earliest created_at is 2025-12-01 00:00:00+00)" \
             "index events_note_idx is not declared under indexes" \
             "foreign key (customer_id) to public.customers is declared but the table has none" \
             "foreign key replies_event_id_fkey of replies references the table" \
@@ -84,16 +86,30 @@ DROP VIEW recent_events;
 DROP FUNCTION count_events();
 DROP TABLE replies;
 DROP INDEX events_note_idx;
+UPDATE events SET created_at = '2026-02-01' WHERE created_at IS NULL;
 ALTER TABLE events ALTER COLUMN kind TYPE text, ALTER COLUMN created_at SET NOT NULL,
     ADD FOREIGN KEY (customer_id) REFERENCES customers (id);
 SQL
 if q -f "$prepare" >"$tmp/out.txt" 2>&1; then
     fail "prepare applied with rows before partition.start" "$tmp/out.txt"
 fi
-grep -qF "lie before partition.start" "$tmp/out.txt" || fail "rows before start not reported" "$tmp/out.txt"
+grep -qF "rows before partition.start 2026-01-01 00:00:00+00: 2 (the earliest" "$tmp/out.txt" ||
+    fail "rows before start not reported" "$tmp/out.txt"
 
-q -c "UPDATE events SET created_at = '2026-03-01'" >/dev/null || fail "move the row"
+q -c "UPDATE events SET created_at = '2026-03-01' WHERE created_at < '2026-01-01'" >/dev/null || fail "move the rows"
 q -f "$prepare" >"$tmp/out.txt" 2>&1 || fail "prepare on a matching table" "$tmp/out.txt"
+
+# prepare applied twice: said as such, with what to do, and nothing changes
+pg_dump --schema-only -d "$db" | grep -v '^\\\(un\)\{0,1\}restrict ' >"$tmp/before.sql"
+if q -f "$prepare" >"$tmp/out.txt" 2>&1; then
+    fail "prepare applied a second time" "$tmp/out.txt"
+fi
+grep -qF "the prepare phase of public.events has run already" "$tmp/out.txt" &&
+    grep -qF "go on with the backfill migration" "$tmp/out.txt" ||
+    fail "a second prepare does not say that prepare has run" "$tmp/out.txt"
+! grep -q "is taken" "$tmp/out.txt" || fail "a second prepare says a name is taken" "$tmp/out.txt"
+pg_dump --schema-only -d "$db" | grep -v '^\\\(un\)\{0,1\}restrict ' >"$tmp/after.sql"
+cmp -s "$tmp/before.sql" "$tmp/after.sql" || fail "a second prepare changed the schema"
 
 # a column changed after prepare: the backfill refuses to copy shifted rows
 q -c "ALTER TABLE events DROP COLUMN note" >/dev/null || fail "drop a column"
