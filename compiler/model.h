@@ -57,9 +57,26 @@ typedef struct check {
     sval expr; /* SQL boolean expression */
 } check;
 
+typedef enum { SORT_DEFAULT, SORT_ASC, SORT_DESC } sort_order;
+typedef enum { NULLS_DEFAULT, NULLS_FIRST, NULLS_LAST } nulls_order;
+
+/* How one column of an index is indexed, beside its name or expression in
+ * index.columns (written as text, e.g. "created_at DESC NULLS LAST", or as
+ * a mapping { column | expression, order, nulls, opclass, collate }). */
+typedef struct index_col {
+    bool expression;   /* columns.v[i] is an SQL expression, not a column */
+    sort_order order;
+    srcloc order_at;
+    nulls_order nulls;
+    srcloc nulls_at;
+    sval opclass;      /* s == NULL: the type's default; may be schema.name */
+    sval collate;      /* s == NULL: the column's collation */
+} index_col;
+
 typedef struct index {
     sval name;      /* s == NULL when the spec gives none */
     slist columns;  /* column names or expressions */
+    index_col *cols; /* columns.n entries: order, nulls, opclass, collation */
     sval using;     /* btree | brin | hash | gin | gist; default btree */
     bool unique;
     srcloc unique_at;

@@ -392,7 +392,18 @@ const char *names_unique(arena *a, const table *t, const slist *cols)
 
 const char *names_index(arena *a, const table *t, const index *ix)
 {
-    return join_cols(a, t, &ix->columns, true, "idx");
+    if (!ix->cols)
+        return join_cols(a, t, &ix->columns, true, "idx");
+    strbuf sb = STRBUF_INIT;
+    sb_puts(&sb, or_empty(t->name.s));
+    for (size_t i = 0; i < ix->columns.n; i++) {
+        sb_addc(&sb, '_');
+        sb_puts(&sb, ix->cols[i].expression ? "expr" : or_empty(ix->columns.v[i].s));
+    }
+    sb_puts(&sb, "_idx");
+    const char *r = arena_strdup(a, sb_str(&sb));
+    sb_free(&sb);
+    return r;
 }
 
 const char *names_brin_index(arena *a, const table *t)
@@ -608,4 +619,195 @@ bool names_plain_ident(const char *s)
             return false;
     }
     return true;
+}
+
+/* ---- index columns written as text ---------------------------------------- */
+
+static bool word_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$' ||
+           (unsigned char)c >= 0x80;
+}
+
+/* One word at *p: a plain name (folded to lowercase, '.' kept for
+ * schema.name) or a "quoted" name; *quoted tells which.  NULL at the end of
+ * the text or at anything else. */
+static const char *next_word(arena *a, const char **p, bool *quoted)
+{
+    const char *s = *p;
+    while (*s == ' ' || *s == '\t')
+        s++;
+    *quoted = false;
+    if (*s == '"') {
+        strbuf sb = STRBUF_INIT;
+        for (s++; *s; s++) {
+            if (*s == '"' && s[1] == '"')
+                sb_addc(&sb, *s++);
+            else if (*s == '"')
+                break;
+            else
+                sb_addc(&sb, *s);
+        }
+        if (*s != '"' || sb.len == 0) {
+            sb_free(&sb);
+            return NULL;
+        }
+        *p = s + 1;
+        *quoted = true;
+        const char *r = arena_strdup(a, sb_str(&sb));
+        sb_free(&sb);
+        return r;
+    }
+    const char *start = s;
+    while (word_char(*s) || (*s == '.' && s > start && word_char(s[1])))
+        s++;
+    if (s == start)
+        return NULL;
+    char *w = arena_strndup(a, start, (size_t)(s - start));
+    for (char *q = w; *q; q++)
+        if (*q >= 'A' && *q <= 'Z')
+            *q = (char)(*q - 'A' + 'a');
+    *p = s;
+    return w;
+}
+
+static bool only_words(const char *s)
+{
+    bool in_quote = false;
+    for (; *s; s++) {
+        if (*s == '"')
+            in_quote = !in_quote;
+        else if (!in_quote && !word_char(*s) && *s != ' ' && *s != '\t' && *s != '.')
+            return false;
+    }
+    return !in_quote;
+}
+
+static bool keyword(const char *w, bool quoted, const char *k)
+{
+    return w && !quoted && strcmp(w, k) == 0;
+}
+
+/* [COLLATE c] [opclass] [ASC | DESC] [NULLS FIRST | LAST] */
+static int index_options(arena *a, const char *p, index_col *col, const char **why)
+{
+    bool q;
+    const char *w = next_word(a, &p, &q);
+    if (keyword(w, q, "collate")) {
+        const char *c = next_word(a, &p, &q);
+        if (!c || (!q && (!strcmp(c, "asc") || !strcmp(c, "desc") || !strcmp(c, "nulls")))) {
+            *why = "COLLATE needs a collation name, e.g. COLLATE \"C\"";
+            return -1;
+        }
+        col->collate.s = c;
+        w = next_word(a, &p, &q);
+    }
+    if (w && (q || (strcmp(w, "asc") && strcmp(w, "desc") && strcmp(w, "nulls") && strcmp(w, "collate")))) {
+        col->opclass.s = w;
+        w = next_word(a, &p, &q);
+    }
+    if (keyword(w, q, "asc") || keyword(w, q, "desc")) {
+        col->order = w[0] == 'a' ? SORT_ASC : SORT_DESC;
+        w = next_word(a, &p, &q);
+    }
+    if (keyword(w, q, "nulls")) {
+        const char *fl = next_word(a, &p, &q);
+        if (!keyword(fl, q, "first") && !keyword(fl, q, "last")) {
+            *why = "NULLS is followed by FIRST or LAST";
+            return -1;
+        }
+        col->nulls = fl[0] == 'f' ? NULLS_FIRST : NULLS_LAST;
+        w = next_word(a, &p, &q);
+    }
+    if (w) {
+        *why = arena_printf(a, "'%s' is not an index option here (the order is COLLATE, operator class, "
+                               "ASC or DESC, NULLS FIRST or LAST)", w);
+        return -1;
+    }
+    return 0;
+}
+
+/* An expression written without parentheses that ends in an index option:
+ * "payload->>'k' DESC" is meant as the expression and an order. */
+static bool ends_in_option(const char *s)
+{
+    static const char *const tails[] = {" asc", " desc", " nulls first", " nulls last"};
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        n--;
+    for (size_t i = 0; i < sizeof tails / sizeof tails[0]; i++) {
+        size_t k = strlen(tails[i]);
+        if (n < k)
+            continue;
+        size_t j = 0;
+        while (j < k && (s[n - k + j] | 0x20) == (tails[i][j] | 0x20))
+            j++;
+        if (j == k)
+            return true;
+    }
+    return false;
+}
+
+static int whole_expression(index_col *col, const char *s, const char **why)
+{
+    col->expression = true;
+    if (ends_in_option(s)) {
+        *why = "an expression followed by ASC, DESC or NULLS must be in parentheses, e.g. '(lower(name)) DESC'";
+        return -1;
+    }
+    return 0;
+}
+
+int names_index_column_parse(arena *a, const table *t, const char *s, const char **subject, index_col *col,
+                             const char **why)
+{
+    memset(col, 0, sizeof *col);
+    *why = NULL;
+    *subject = s;
+    if (table_column(t, s))
+        return 0;
+    const char *p = s;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    if (*p == '(') {
+        /* (expression) options: the parenthesis that closes the first one */
+        int depth = 0;
+        char quote = 0;
+        const char *q = p;
+        for (; *q; q++) {
+            if (quote) {
+                if (*q == quote)
+                    quote = 0;
+            } else if (*q == '\'' || *q == '"')
+                quote = *q;
+            else if (*q == '(')
+                depth++;
+            else if (*q == ')' && --depth == 0)
+                break;
+        }
+        if (*q == ')' && only_words(q + 1)) {
+            col->expression = true;
+            *subject = arena_strndup(a, p + 1, (size_t)(q - p - 1));
+            return index_options(a, q + 1, col, why);
+        }
+        return whole_expression(col, s, why);
+    }
+    bool quoted;
+    const char *rest = p;
+    const char *name = next_word(a, &rest, &quoted);
+    if (!name || strchr(name, '.') || !(*rest == '\0' || *rest == ' ' || *rest == '\t') || !only_words(rest)) {
+        /* lower(email), a + b, ...: an expression */
+        return whole_expression(col, s, why);
+    }
+    /* an unquoted name keeps its spelling when the table declares it so */
+    if (!quoted) {
+        const char *end = p;
+        while (word_char(*end))
+            end++;
+        const char *as_written = arena_strndup(a, p, (size_t)(end - p));
+        if (table_column(t, as_written))
+            name = as_written;
+    }
+    *subject = name;
+    return index_options(a, rest, col, why);
 }

@@ -81,6 +81,15 @@ bool names_cron_ok(const char *s);
 const char *names_type_base(arena *a, const char *type);
 /* [A-Za-z_][A-Za-z0-9_]*: a column name rather than an expression. */
 bool names_plain_ident(const char *s);
+/* Reads an index column written as text: a column of t (its whole name, a
+ * plain name or a "quoted" one) or a parenthesized expression, followed by
+ * [COLLATE c] [opclass] [ASC | DESC] [NULLS FIRST | LAST] (keywords in any
+ * case; unquoted names fold to lowercase, as in SQL); any other text is an
+ * expression as a whole.  Fills *subject (the column name or the expression)
+ * and *col (locations are left to the caller).  Returns 0, or -1 with *why
+ * when the words after a column are not index options. */
+int names_index_column_parse(arena *a, const table *t, const char *s, const char **subject, index_col *col,
+                             const char **why);
 /* Levenshtein distance, for "did you mean" hints; scratch memory from a. */
 size_t names_edit_distance(arena *a, const char *x, const char *y);
 

@@ -50,19 +50,40 @@ static const char *ident_list(rctx *c, const slist *l)
 }
 
 
-/* Index columns: names are identifiers, anything else an expression. */
-static const char *index_columns(rctx *c, const slist *l)
+/* An operator class or collation name: name or schema.name. */
+static const char *qualified_name(rctx *c, const char *s)
 {
+    const char *dot = strchr(s, '.');
+    if (!dot)
+        return ident(c, s);
+    return sql_qualified(c->a, arena_strndup(c->a, s, (size_t)(dot - s)), dot + 1);
+}
+
+/* Index columns: a column or an (expression), then COLLATE, the operator
+ * class, ASC/DESC and NULLS FIRST/LAST as the spec says. */
+static const char *index_columns(rctx *c, const index *ix)
+{
+    const slist *l = &ix->columns;
     strbuf sb = STRBUF_INIT;
     for (size_t i = 0; i < l->n; i++) {
         if (i)
             sb_puts(&sb, ", ");
-        if (table_column(c->t, l->v[i].s))
-            sb_puts(&sb, ident(c, l->v[i].s));
-        else if (names_plain_ident(l->v[i].s) && c->t->ncolumns == 0)
-            sb_puts(&sb, ident(c, l->v[i].s));
-        else
+        const index_col *ic = ix->cols ? &ix->cols[i] : NULL;
+        bool expr = ic ? ic->expression : !table_column(c->t, l->v[i].s) && !names_plain_ident(l->v[i].s);
+        if (expr)
             sb_addf(&sb, "(%s)", l->v[i].s);
+        else
+            sb_puts(&sb, ident(c, l->v[i].s));
+        if (!ic)
+            continue;
+        if (ic->collate.s)
+            sb_addf(&sb, " COLLATE %s", qualified_name(c, ic->collate.s));
+        if (ic->opclass.s)
+            sb_addf(&sb, " %s", qualified_name(c, ic->opclass.s));
+        if (ic->order != SORT_DEFAULT)
+            sb_puts(&sb, ic->order == SORT_DESC ? " DESC" : " ASC");
+        if (ic->nulls != NULLS_DEFAULT)
+            sb_puts(&sb, ic->nulls == NULLS_FIRST ? " NULLS FIRST" : " NULLS LAST");
     }
     const char *r = arena_strdup(c->a, sb_str(&sb));
     sb_free(&sb);
@@ -446,9 +467,15 @@ static const char *spec_json(rctx *c)
     }
     sb_puts(&sb, "],\n \"indexes\": [");
     for (size_t i = 0; i < t->nindexes; i++) {
-        if (i)
-            sb_puts(&sb, ", ");
-        json_str(&sb, t->indexes[i].gen_name);
+        const index *ix = &t->indexes[i];
+        sb_puts(&sb, i ? ",\n   {\"name\": " : "{\"name\": ");
+        json_str(&sb, ix->gen_name);
+        sb_addf(&sb, ", \"unique\": %s, \"def\": ", ix->unique ? "true" : "false");
+        /* what follows ON <table> in CREATE INDEX and in pg_get_indexdef */
+        json_str(&sb, arena_printf(a, "USING %s (%s)%s%s", ix->using.s ? ix->using.s : "btree", index_columns(c, ix),
+                                   ix->include.n ? arena_printf(a, " INCLUDE (%s)", ident_list(c, &ix->include)) : "",
+                                   ix->where.s ? arena_printf(a, " WHERE (%s)", ix->where.s) : ""));
+        sb_addc(&sb, '}');
     }
     sb_puts(&sb, "],\n \"checks\": [");
     for (size_t i = 0; i < t->nchecks; i++) {
@@ -737,7 +764,7 @@ static void index_vars(rctx *c, tvars *tv, size_t i, const char *rel, const char
     tvars_set(tv, "if_not_exists", if_not_exists ? "IF NOT EXISTS " : "");
     tvars_set(tv, "index", ident(c, name));
     tvars_set(tv, "method", ix->using.s ? ix->using.s : "btree");
-    tvars_set(tv, "columns", index_columns(c, &ix->columns));
+    tvars_set(tv, "columns", index_columns(c, ix));
     tvars_set(tv, "include", ix->include.n ? arena_printf(c->a, " INCLUDE (%s)", ident_list(c, &ix->include)) : "");
     tvars_set(tv, "where", ix->where.s ? arena_printf(c->a, " WHERE (%s)", ix->where.s) : "");
 }

@@ -969,6 +969,10 @@ static const char *const PARTITION_KEYS[] = {"key", "interval", "start", "premak
                                              "naming", "default_partition", NULL};
 static const char *const INDEX_KEYS[] = {"name", "columns", "using", "unique",
                                          "where", "include", NULL};
+static const char *const INDEX_COLUMN_KEYS[] = {"column", "expression", "order", "nulls", "opclass",
+                                                "collate", NULL};
+static const char *const SORT_ORDERS[] = {"asc", "desc", NULL};
+static const char *const NULLS_ORDERS[] = {"first", "last", NULL};
 static const char *const FK_KEYS[] = {"columns", "references", "on_delete", NULL};
 static const char *const REF_KEYS[] = {"table", "columns", NULL};
 static const char *const RETENTION_KEYS[] = {"keep", "action", "column", "batch_size",
@@ -1084,6 +1088,77 @@ static void load_partition(ld *L, table *t, ynode *key, ynode *v)
         get_bool(L, x, "default_partition", &p->default_partition, &p->default_partition_at);
 }
 
+/* One item of an index's columns: text ("created_at DESC NULLS LAST") or a
+ * mapping { column | expression, order, nulls, opclass, collate }. */
+static bool load_index_column(ld *L, table *t, ynode *it, sval *subject, index_col *col)
+{
+    memset(col, 0, sizeof *col);
+    col->order_at = col->nulls_at = it->at;
+    if (it->kind == YN_MAP) {
+        const char *ctx = "an index column";
+        check_keys(L, it, ctx, INDEX_COLUMN_KEYS);
+        ynode *c = get(it, "column", NULL), *e = get(it, "expression", NULL), *x;
+        if (c && e) {
+            err(L, "bad-index-column", it->at, "give either column or expression",
+                "an index column has both 'column' and 'expression'");
+            return false;
+        }
+        if (!c && !e) {
+            missing(L, it->at, "column", ctx, "name the column, or give expression: \"lower(email)\"");
+            return false;
+        }
+        if (!get_str(L, c ? c : e, c ? "column" : "expression", c ? W_NAME : "an SQL expression", subject))
+            return false;
+        col->expression = e != NULL;
+        int i;
+        if ((x = get(it, "order", NULL)) && get_enum(L, x, "order", SORT_ORDERS, &i, &col->order_at))
+            col->order = i == 0 ? SORT_ASC : SORT_DESC;
+        if ((x = get(it, "nulls", NULL)) && get_enum(L, x, "nulls", NULLS_ORDERS, &i, &col->nulls_at))
+            col->nulls = i == 0 ? NULLS_FIRST : NULLS_LAST;
+        if ((x = get(it, "opclass", NULL)))
+            get_str(L, x, "opclass", "an operator class", &col->opclass);
+        if ((x = get(it, "collate", NULL)))
+            get_str(L, x, "collate", "a collation", &col->collate);
+        return true;
+    }
+    sval text = {0};
+    if (!get_str(L, it, "columns", "a column name or expression", &text))
+        return false;
+    const char *why = NULL;
+    if (names_index_column_parse(L->a, t, text.s, &subject->s, col, &why) != 0) {
+        err(L, "bad-index-column", it->at,
+            "write 'column [COLLATE c] [opclass] [ASC|DESC] [NULLS FIRST|LAST]', an expression in parentheses, "
+            "or a mapping { column: c, order: desc, nulls: last, opclass: o, collate: c }",
+            "cannot read index column '%s': %s", disp(L, text.s), why);
+        return false;
+    }
+    subject->at = col->order_at = col->nulls_at = text.at;
+    if (col->opclass.s)
+        col->opclass.at = text.at;
+    if (col->collate.s)
+        col->collate.at = text.at;
+    return true;
+}
+
+static void load_index_columns(ld *L, table *t, index *ix, ynode *v)
+{
+    if (!want_kind(L, v, YN_SEQ, "columns"))
+        return;
+    if (v->n > MAX_KEY_COLUMNS) {
+        err(L, "too-many-columns", v->at,
+            arena_printf(L->a, "PostgreSQL allows at most %d columns in a key or an index", MAX_KEY_COLUMNS),
+            "'columns' lists %zu columns", v->n);
+        return;
+    }
+    ix->columns.at = v->at;
+    ix->columns.present = true;
+    ix->columns.v = arena_calloc(L->a, v->n, sizeof *ix->columns.v);
+    ix->cols = arena_calloc(L->a, v->n, sizeof *ix->cols);
+    for (ynode *it = v->head; it; it = it->next)
+        if (load_index_column(L, t, it, &ix->columns.v[ix->columns.n], &ix->cols[ix->columns.n]))
+            ix->columns.n++;
+}
+
 static void load_indexes(ld *L, table *t, ynode *v)
 {
     if (!want_kind(L, v, YN_SEQ, "indexes"))
@@ -1104,7 +1179,7 @@ static void load_indexes(ld *L, table *t, ynode *v)
         if ((x = get(it, "name", NULL)))
             get_str(L, x, "name", W_NAME, &ix->name);
         if ((x = get(it, "columns", NULL)))
-            get_list(L, x, "columns", "a column name or expression", MAX_KEY_COLUMNS, &ix->columns);
+            load_index_columns(L, t, ix, x);
         else {
             ix->columns.at = it->at;
             missing(L, it->at, "columns", ctx, "list the indexed columns, e.g. columns: [a, b]");

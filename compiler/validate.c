@@ -443,11 +443,59 @@ static void check_keys(vctx *v, const table *t)
     }
 }
 
+/* A name of at most 63 bytes per part, schema.name allowed. */
+static void check_index_name_part(vctx *v, const sval *n, const char *what)
+{
+    if (!n->s)
+        return;
+    const char *dot = strchr(n->s, '.');
+    if (n->s[0] == '.' || (dot && (dot[1] == '\0' || strchr(dot + 1, '.')))) {
+        err(v, "bad-index-column", n->at, "write name or schema.name",
+            "%s '%s' is not a name", what, n->s);
+        return;
+    }
+    check_len(v, dot ? dot + 1 : n->s, false, n->at, "shorten the name");
+}
+
+static void check_index_columns(vctx *v, const table *t, const index *ix)
+{
+    const char *method = ix->using.s ? ix->using.s : "btree";
+    if (!ix->cols) {
+        check_col_list(v, t, &ix->columns, "index column", "an index", true);
+        return;
+    }
+    for (size_t i = 0; i < ix->columns.n; i++) {
+        const sval *c = &ix->columns.v[i];
+        const index_col *ic = &ix->cols[i];
+        if (!c->s)
+            continue;
+        bool dup = false;
+        for (size_t j = 0; j < i && !dup; j++)
+            dup = !ic->expression && !ix->cols[j].expression && ix->columns.v[j].s &&
+                  strcmp(ix->columns.v[j].s, c->s) == 0 && ix->cols[j].opclass.s == ic->opclass.s;
+        if (dup) {
+            err(v, "duplicate-column", c->at, "remove the second occurrence",
+                "column '%s' is listed twice in an index of '%s'", c->s, tname(v, t));
+            continue;
+        }
+        if (ic->expression)
+            check_expr(v, c, "index expression");
+        else
+            need_column(v, t, c, "index column");
+        if ((ic->order != SORT_DEFAULT || ic->nulls != NULLS_DEFAULT) && strcmp(method, "btree") != 0)
+            err(v, "bad-index-column", ic->order != SORT_DEFAULT ? ic->order_at : ic->nulls_at,
+                "drop order and nulls, or use btree: only btree indexes are ordered",
+                "index column '%s' of '%s' sets an order, but a %s index has none", c->s, tname(v, t), method);
+        check_index_name_part(v, &ic->opclass, "operator class");
+        check_index_name_part(v, &ic->collate, "collation");
+    }
+}
+
 static void check_indexes(vctx *v, table *t)
 {
     for (size_t i = 0; i < t->nindexes; i++) {
         index *ix = &t->indexes[i];
-        check_col_list(v, t, &ix->columns, "index column", "an index", true);
+        check_index_columns(v, t, ix);
         check_col_list(v, t, &ix->include, "index include column", "an index include", false);
         check_expr(v, &ix->where, "index predicate");
         ix->gen_name = ix->name.s ? ix->name.s : names_index(v->ss->a, t, ix);

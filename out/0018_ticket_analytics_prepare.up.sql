@@ -15,7 +15,8 @@ DECLARE
     spec     jsonb := '{"columns": [{"name": "id", "type": "bigint"}, {"name": "event_id", "type": "uuid"}, {"name": "ticket_type", "type": "text"}, {"name": "metric", "type": "text"}, {"name": "quantity", "type": "integer"}, {"name": "revenue_cents", "type": "bigint"}, {"name": "created_at", "type": "timestamptz"}],
  "primary_key": ["id"],
  "unique": [],
- "indexes": ["idx_ticket_analytics_event_created", "idx_ticket_analytics_metric_created"],
+ "indexes": [{"name": "idx_ticket_analytics_event_created", "unique": false, "def": "USING btree (event_id, created_at)"},
+   {"name": "idx_ticket_analytics_metric_created", "unique": false, "def": "USING btree (metric, created_at)"}],
  "checks": ["chk_ticket_analytics_quantity"],
  "foreign_keys": [{"columns": ["event_id"], "ref_schema": "public", "ref_table": "events", "ref_columns": ["id"]}],
  "rls": true, "policies": ["analytics_read_organizer"],
@@ -29,6 +30,8 @@ DECLARE
     v_min    text;
     v_max    text;
     v_n      bigint;
+    v_want   text;
+    v_have   text;
     r        record;
 BEGIN
     -- bounds and dates compare in UTC for the rest of this transaction
@@ -131,10 +134,43 @@ BEGIN
               WHERE i.indrelid = v_rel AND NOT i.indisprimary
                 AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k WHERE k.conindid = i.indexrelid AND k.conrelid = v_rel)
                 AND NOT i.indisunique LOOP
-        IF NOT spec->'indexes' ? r.name THEN
+        IF NOT EXISTS (SELECT 1 FROM jsonb_array_elements(spec->'indexes') x WHERE x->>'name' = r.name) THEN
             v_bad := v_bad || format('index %I is not declared under indexes (it would be lost)', r.name);
         END IF;
     END LOOP;
+    -- and each declared index the table has is defined as the spec says: the
+    -- spec's is built on an empty copy of the table and both definitions are
+    -- compared as PostgreSQL prints them (method, columns, order, nulls,
+    -- operator classes, collations, include, predicate)
+    FOR r IN SELECT x->>'name' AS name, (x->>'unique')::boolean AS uniq, x->>'def' AS def, c.oid AS live,
+                    i.indisunique AS live_uniq
+               FROM jsonb_array_elements(spec->'indexes') x
+               JOIN pg_catalog.pg_class c ON c.relname = x->>'name' AND c.relnamespace =
+                    (SELECT t.relnamespace FROM pg_catalog.pg_class t WHERE t.oid = v_rel)
+               JOIN pg_catalog.pg_index i ON i.indexrelid = c.oid AND i.indrelid = v_rel LOOP
+        IF pg_catalog.to_regclass('pg_temp.partc_preflight') IS NULL THEN
+            CREATE TEMP TABLE partc_preflight (LIKE public.ticket_analytics);
+        END IF;
+        EXECUTE format('CREATE %sINDEX partc_preflight_idx ON pg_temp.partc_preflight %s',
+                       CASE WHEN r.uniq THEN 'UNIQUE ' ELSE '' END, r.def);
+        v_want := pg_catalog.pg_get_indexdef('pg_temp.partc_preflight_idx'::regclass);
+        v_want := substr(v_want, position(' USING ' IN v_want) + 1);
+        v_have := pg_catalog.pg_get_indexdef(r.live);
+        v_have := substr(v_have, length(format('CREATE %sINDEX %I ON %s ', CASE WHEN r.live_uniq THEN 'UNIQUE ' ELSE '' END,
+                                               r.name, (SELECT format('%I.%I', n.nspname, t.relname)
+                                                          FROM pg_catalog.pg_class t
+                                                          JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace
+                                                         WHERE t.oid = v_rel))) + 1);
+        IF v_want IS DISTINCT FROM v_have OR r.uniq IS DISTINCT FROM r.live_uniq THEN
+            v_bad := v_bad || format('index %I is %s%s on the table, the spec says %s%s', r.name,
+                                     CASE WHEN r.live_uniq THEN 'UNIQUE ' ELSE '' END, v_have,
+                                     CASE WHEN r.uniq THEN 'UNIQUE ' ELSE '' END, v_want);
+        END IF;
+        DROP INDEX pg_temp.partc_preflight_idx;
+    END LOOP;
+    IF pg_catalog.to_regclass('pg_temp.partc_preflight') IS NOT NULL THEN
+        DROP TABLE pg_temp.partc_preflight;
+    END IF;
 
     -- checks declared exist (the others are copied as they are)
     FOR r IN SELECT jsonb_array_elements_text(spec->'checks') AS name LOOP

@@ -89,12 +89,17 @@ DROP INDEX events_note_idx;
 UPDATE events SET created_at = '2026-02-01' WHERE created_at IS NULL;
 ALTER TABLE events ALTER COLUMN kind TYPE text, ALTER COLUMN created_at SET NOT NULL,
     ADD FOREIGN KEY (customer_id) REFERENCES customers (id);
+CREATE INDEX events_kind_idx ON events (kind DESC NULLS LAST);
 SQL
 if q -f "$prepare" >"$tmp/out.txt" 2>&1; then
     fail "prepare applied with rows before partition.start" "$tmp/out.txt"
 fi
 grep -qF "rows before partition.start 2026-01-01 00:00:00+00: 2 (the earliest" "$tmp/out.txt" ||
     fail "rows before start not reported" "$tmp/out.txt"
+# a declared index whose definition differs from the live one
+grep -qF "index events_kind_idx is USING btree (kind DESC NULLS LAST) on the table, the spec says USING btree (kind)" "$tmp/out.txt" ||
+    fail "an index defined otherwise than the spec is not reported" "$tmp/out.txt"
+q -c "DROP INDEX events_kind_idx" -c "CREATE INDEX events_kind_idx ON events (kind)" >/dev/null || fail "fix the index"
 
 q -c "UPDATE events SET created_at = '2026-03-01' WHERE created_at < '2026-01-01'" >/dev/null || fail "move the rows"
 q -f "$prepare" >"$tmp/out.txt" 2>&1 || fail "prepare on a matching table" "$tmp/out.txt"

@@ -319,3 +319,67 @@ TEST(names_init_twice)
     T_CHECK(names_type_ok("text"));
     T_CHECK(names_cron_ok("@daily"));
 }
+
+/* one index column as text: subject, expression?, order, nulls, opclass, collate */
+static void check_icol(arena *a, const table *t, const char *text, const char *subject, bool expr, sort_order order,
+                       nulls_order nulls, const char *opclass, const char *collate, int line)
+{
+    const char *got = NULL, *why = NULL;
+    index_col col;
+    if (names_index_column_parse(a, t, text, &got, &col, &why) != 0) {
+        t_fail(__FILE__, line, "'%s' refused: %s", text, why ? why : "?");
+        return;
+    }
+    if (strcmp(got, subject) != 0 || col.expression != expr || col.order != order || col.nulls != nulls ||
+        (opclass ? !col.opclass.s || strcmp(col.opclass.s, opclass) : col.opclass.s != NULL) ||
+        (collate ? !col.collate.s || strcmp(col.collate.s, collate) : col.collate.s != NULL))
+        t_fail(__FILE__, line, "'%s': got '%s' expr %d order %d nulls %d opclass %s collate %s", text, got,
+               col.expression, col.order, col.nulls, col.opclass.s ? col.opclass.s : "-",
+               col.collate.s ? col.collate.s : "-");
+}
+
+TEST(names_index_column_parse)
+{
+    arena *a = arena_new();
+    table *t = mk(a, "docs", "{table}_{YYYY}_{MM}", IV_MONTHLY);
+    static column cols[3];
+    cols[0].name.s = "id";
+    cols[1].name.s = "Note; n";
+    cols[2].name.s = "CamelCase";
+    t->columns = cols;
+    t->ncolumns = 3;
+    check_icol(a, t, "id", "id", false, SORT_DEFAULT, NULLS_DEFAULT, NULL, NULL, __LINE__);
+    check_icol(a, t, "id DESC", "id", false, SORT_DESC, NULLS_DEFAULT, NULL, NULL, __LINE__);
+    check_icol(a, t, "created_at desc nulls last", "created_at", false, SORT_DESC, NULLS_LAST, NULL, NULL, __LINE__);
+    check_icol(a, t, "id ASC NULLS FIRST", "id", false, SORT_ASC, NULLS_FIRST, NULL, NULL, __LINE__);
+    check_icol(a, t, "payload jsonb_path_ops", "payload", false, SORT_DEFAULT, NULLS_DEFAULT, "jsonb_path_ops", NULL,
+               __LINE__);
+    check_icol(a, t, "name COLLATE \"C\"", "name", false, SORT_DEFAULT, NULLS_DEFAULT, NULL, "C", __LINE__);
+    check_icol(a, t, "name collate \"C\" pg_catalog.text_pattern_ops desc", "name", false, SORT_DESC, NULLS_DEFAULT,
+               "pg_catalog.text_pattern_ops", "C", __LINE__);
+    check_icol(a, t, "name COLLATE POSIX", "name", false, SORT_DEFAULT, NULLS_DEFAULT, NULL, "posix", __LINE__);
+    /* a declared column is a name however it is spelled */
+    check_icol(a, t, "Note; n", "Note; n", false, SORT_DEFAULT, NULLS_DEFAULT, NULL, NULL, __LINE__);
+    check_icol(a, t, "\"Note; n\" DESC", "Note; n", false, SORT_DESC, NULLS_DEFAULT, NULL, NULL, __LINE__);
+    check_icol(a, t, "CamelCase DESC", "CamelCase", false, SORT_DESC, NULLS_DEFAULT, NULL, NULL, __LINE__);
+    /* expressions */
+    check_icol(a, t, "lower(email)", "lower(email)", true, SORT_DEFAULT, NULLS_DEFAULT, NULL, NULL, __LINE__);
+    check_icol(a, t, "a + b", "a + b", true, SORT_DEFAULT, NULLS_DEFAULT, NULL, NULL, __LINE__);
+    check_icol(a, t, "(lower(name)) DESC", "lower(name)", true, SORT_DESC, NULLS_DEFAULT, NULL, NULL, __LINE__);
+    check_icol(a, t, "(a) + (b)", "(a) + (b)", true, SORT_DEFAULT, NULLS_DEFAULT, NULL, NULL, __LINE__);
+    check_icol(a, t, "(payload->'k') jsonb_ops", "payload->'k'", true, SORT_DEFAULT, NULLS_DEFAULT, "jsonb_ops", NULL,
+               __LINE__);
+    check_icol(a, t, "coalesce(a, 'x y')", "coalesce(a, 'x y')", true, SORT_DEFAULT, NULLS_DEFAULT, NULL, NULL,
+               __LINE__);
+    /* words that are not index options */
+    static const char *const bad[] = {"id DESC DESC", "id NULLS", "id NULLS MIDDLE", "id foo bar", "name COLLATE",
+                                      "id DESC jsonb_ops", "(a) DESC DESC", "id ASC COLLATE \"C\"",
+                                      "payload->>'k' DESC", "a + b nulls last", "lower(x) asc"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        const char *got = NULL, *why = NULL;
+        index_col col;
+        if (names_index_column_parse(a, t, bad[i], &got, &col, &why) == 0 || !why)
+            t_fail(__FILE__, __LINE__, "'%s' should be refused with a reason", bad[i]);
+    }
+    arena_free(a);
+}
