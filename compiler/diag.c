@@ -12,6 +12,18 @@ void diags_init(diags *d, arena *a)
 
 #define DIAG_MAX_MESSAGE 1000
 
+/* Where to cut s[0, len) to at most max bytes without splitting a UTF-8
+ * sequence: len when it fits. */
+static size_t utf8_cut(const char *s, size_t len, size_t max)
+{
+    if (len <= max)
+        return len;
+    size_t cut = max;
+    while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
+        cut--;
+    return cut;
+}
+
 diag *diag_add(diags *d, severity sev, const char *code, srcloc at,
                const char *hint, const char *fmt, ...)
 {
@@ -33,18 +45,21 @@ diag *diag_add(diags *d, severity sev, const char *code, srcloc at,
     /* a message quotes what the spec says, which may be up to a 64 KiB
      * value: keep it to a readable length, cut on a UTF-8 boundary */
     size_t len = strlen(dg->message);
-    if (len > DIAG_MAX_MESSAGE) {
-        size_t cut = DIAG_MAX_MESSAGE;
-        while (cut > 0 && ((unsigned char)dg->message[cut] & 0xC0) == 0x80)
-            cut--;
+    size_t cut = utf8_cut(dg->message, len, DIAG_MAX_MESSAGE);
+    if (cut < len)
         dg->message = arena_printf(d->a, "%.*s... (%zu bytes more)", (int)cut, dg->message, len - cut);
-    }
     dg->hint = hint ? arena_strdup(d->a, hint) : NULL;
+    dg->detail = NULL;
     dg->suppressed = false;
     dg->reason = NULL;
     dg->seq = (unsigned)d->n;
     d->n++;
     return dg;
+}
+
+void diag_set_detail(diags *d, diag *dg, const char *text)
+{
+    dg->detail = text ? arena_strdup(d->a, text) : NULL;
 }
 
 static int strcmp_null(const char *a, const char *b)
@@ -94,13 +109,11 @@ const char *severity_name(severity s)
     }
 }
 
-/* Print a source line, replacing control bytes so that a hostile file cannot
- * drive the terminal; returns the display width of the first `upto` bytes. */
-static void put_excerpt(FILE *out, const char *s, size_t len, int col)
+/* Bytes of a file's line, control bytes replaced so that a hostile file
+ * cannot drive the terminal. */
+static void put_bytes(FILE *out, const char *s, size_t len)
 {
-    fputs("    ", out);
-    size_t shown = len > 200 ? 200 : len;
-    for (size_t i = 0; i < shown; i++) {
+    for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
         if (c == '\t')
             fputc(' ', out);
@@ -109,6 +122,14 @@ static void put_excerpt(FILE *out, const char *s, size_t len, int col)
         else
             fputc(c, out);
     }
+}
+
+/* A source line, and a caret under column col when col > 0. */
+static void put_excerpt(FILE *out, const char *s, size_t len, int col)
+{
+    fputs("    ", out);
+    size_t shown = len > 200 ? 200 : len;
+    put_bytes(out, s, shown);
     if (shown < len)
         fputs("...", out);
     fputc('\n', out);
@@ -187,6 +208,17 @@ void diag_print(FILE *out, const diag *dg, const srcset *ss)
         fputs("  hint: ", out);
         put_text(out, dg->hint);
         fputc('\n', out);
+    }
+    for (const char *p = dg->detail; p && *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        size_t cut = utf8_cut(p, len, DIAG_MAX_MESSAGE);
+        fputs("    ", out);
+        put_bytes(out, p, cut);
+        if (cut < len)
+            fprintf(out, "... (%zu bytes more)", len - cut);
+        fputc('\n', out);
+        p += len + (nl != NULL);
     }
     if (dg->suppressed)
         fprintf(out, "  allowed: %s\n", dg->reason ? dg->reason : "");

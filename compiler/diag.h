@@ -28,6 +28,7 @@ typedef struct diag {
     srcloc at;
     const char *message;
     const char *hint; /* may be NULL */
+    const char *detail; /* lines shown under the hint (a diff), or NULL */
     bool suppressed;  /* lint finding accepted through lint.allow */
     const char *reason; /* the lint.allow reason when suppressed */
     unsigned seq;     /* insertion order, the last sort key */
@@ -43,6 +44,8 @@ void diags_init(diags *d, arena *a);
 diag *diag_add(diags *d, severity sev, const char *code, srcloc at,
                const char *hint, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
+/* Sets the detail of dg, a diag of d (copied into d's arena). */
+void diag_set_detail(diags *d, diag *dg, const char *text);
 /* Sort by file, line, col, then code, then insertion order. */
 void diags_sort(diags *d);
 /* Unsuppressed diags at or above min. */
@@ -51,7 +54,10 @@ size_t diags_count(const diags *d, severity min);
 const char *severity_name(severity s);
 
 /* Text form: `file:line:col: severity: message [code]`, the source line with
- * a caret under the column, and `  hint: ...`.  Files are looked up in ss for
+ * a caret under the column, `  hint: ...`, and each line of the detail
+ * indented by four spaces.  Control characters are shown as '?' (tabs as
+ * spaces in excerpts and details), and a detail line is cut after 1,000
+ * bytes.  Files are looked up in ss for
  * the excerpt; pass NULL to skip excerpts. */
 void diag_print(FILE *out, const diag *dg, const srcset *ss);
 void diags_print(FILE *out, const diags *d, const srcset *ss);

@@ -14,6 +14,7 @@
 #include "sha256.h"
 #include "strbuf.h"
 #include "strmap.h"
+#include "textdiff.h"
 
 /* ---- targets ------------------------------------------------------------- */
 
@@ -233,23 +234,30 @@ const char *emit_safe_name(arena *a, const char *name)
 
 /* ---- the folder ---------------------------------------------------------- */
 
-/* 1 same content, 0 absent, -1 other content, -2 unreadable; *sha gets the
- * digest of what is on disk when it exists. */
-static int read_existing(const char *path, const char *content, char sha[65])
+/* The bytes of path into sb: 1 read, 0 absent, -2 unreadable. */
+static int slurp(const char *path, strbuf *sb)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
         return errno == ENOENT || errno == ENOTDIR ? 0 : -2;
-    strbuf sb = STRBUF_INIT;
     char buf[16384];
     size_t got;
     while ((got = fread(buf, 1, sizeof buf, f)) > 0)
-        sb_add(&sb, buf, got);
+        sb_add(sb, buf, got);
     int bad = ferror(f);
     fclose(f);
-    if (bad) {
+    return bad ? -2 : 1;
+}
+
+/* 1 same content, 0 absent, -1 other content, -2 unreadable; *sha gets the
+ * digest of what is on disk when it exists. */
+static int read_existing(const char *path, const char *content, char sha[65])
+{
+    strbuf sb = STRBUF_INIT;
+    int rc = slurp(path, &sb);
+    if (rc != 1) {
         sb_free(&sb);
-        return -2;
+        return rc;
     }
     sha256_hex(sb_str(&sb), sb.len, sha);
     int same = content && sb.len == strlen(content) && memcmp(sb_str(&sb), content, sb.len) == 0;
@@ -554,6 +562,22 @@ static bool holds_line(const char *path, const char *line)
     return found;
 }
 
+/* How many lines of a diff a [drift] shows. */
+#define DRIFT_DIFF_LINES 20
+
+/* Under a [drift]: how the file on disk differs from what the specs
+ * compile to now (nothing when the file is gone). */
+static void drift_diff(const emit_set *es, const emit_file *f, diags *d, diag *dg)
+{
+    strbuf sb = STRBUF_INIT;
+    if (slurp(f->path, &sb) == 1)
+        diag_set_detail(d, dg,
+                        textdiff_unified(es->a, sb_str(&sb), sb.len, f->content, strlen(f->content),
+                                         arena_printf(es->a, "%s (on disk)", f->path),
+                                         arena_printf(es->a, "%s (from the specs)", f->path), DRIFT_DIFF_LINES));
+    sb_free(&sb);
+}
+
 /* The errors both compile and check report; returns how many. */
 static size_t report_states(const emit_set *es, diags *d)
 {
@@ -585,11 +609,14 @@ static size_t report_states(const emit_set *es, diags *d)
             errors++;
             break;
         case FS_DRIFT:
-            diag_add(d, SEV_ERROR, "drift", at,
-                     "an emitted migration is never rewritten: undo the spec change; or, if this migration never "
-                     "ran anywhere, delete its files and their lines in partc.lock and compile again",
-                     "the specs now compile migration '%s' (version %s) to other SQL than this file holds",
-                     f->name, f->version);
+            drift_diff(es, f, d,
+                       diag_add(d, SEV_ERROR, "drift", at,
+                                "an emitted migration is never rewritten: undo the spec change; or, if this "
+                                "migration never ran anywhere, delete its files and their lines in partc.lock and "
+                                "compile again",
+                                "the specs now compile migration '%s' (version %s) to other SQL than this file "
+                                "holds",
+                                f->name, f->version));
             errors++;
             break;
         case FS_UNREADABLE:
@@ -607,6 +634,70 @@ static size_t report_states(const emit_set *es, diags *d)
         default:
             break;
         }
+    }
+    return errors;
+}
+
+/* Recorded files that the specs no longer produce, which both compile and
+ * check refuse: a recorded file deleted or edited, a migration the specs
+ * compile to other files, and a migration no spec compiles to any more (a
+ * spec deleted by mistake must not be forgotten).  Returns how many. */
+static size_t report_unproduced(const emit_set *es, diags *d)
+{
+    arena *a = es->a;
+    const lockfile *lk = es->lock;
+    size_t errors = 0;
+    strmap rels, names, removed;
+    strmap_init(&rels, a, es->n);
+    strmap_init(&names, a, es->n);
+    strmap_init(&removed, a, 4);
+    for (size_t k = 0; k < es->n; k++) {
+        strmap_slot(&rels, es->v[k].rel, strlen(es->v[k].rel))->n = 1;
+        if (es->v[k].name)
+            strmap_slot(&names, es->v[k].name, strlen(es->v[k].name))->n = 1;
+    }
+    for (size_t i = 0; i < lk->n; i++) {
+        const lock_entry *e = &lk->v[i];
+        if (strmap_get(&rels, e->path, strlen(e->path)))
+            continue;
+        const char *path = join_out(a, es->out, e->path);
+        srcloc at = {lk->path, e->line, 1};
+        char disk[65];
+        int ex = read_existing(path, NULL, disk);
+        if (ex == 0) {
+            diag_add(d, SEV_ERROR, "deleted", (srcloc){path, 0, 0},
+                     "restore it from version control: runners remember the migrations they applied",
+                     "deleted, but partc.lock records it (line %d)", e->line);
+            errors++;
+        } else if (ex == -1 && strcmp(disk, e->sha256) != 0) {
+            diag_add(d, SEV_ERROR, "edited", (srcloc){path, 0, 0},
+                     "restore the file from version control",
+                     "edited after partc wrote it: its SHA-256 is not the one partc.lock records (line %d)",
+                     e->line);
+            errors++;
+        }
+        if (strmap_get(&names, e->name, strlen(e->name))) {
+            diag_add(d, SEV_ERROR, "lock-mismatch", at,
+                     "an emitted migration is never rewritten: undo the spec change, or restore partc.lock from "
+                     "version control; if this migration never ran anywhere, delete its files and their lines in "
+                     "partc.lock and compile again",
+                     "partc.lock records '%s' for migration '%s', but the specs compile that migration to other "
+                     "files",
+                     e->path, e->name);
+            errors++;
+            continue;
+        }
+        size_t *seen = &strmap_slot(&removed, e->name, strlen(e->name))->n;
+        if (*seen)
+            continue; /* one error a migration, at its first line */
+        *seen = 1;
+        diag_add(d, SEV_ERROR, "removed", at,
+                 "if its spec was deleted or renamed by mistake, restore it; to remove the table on purpose, "
+                 "drop it in the database yourself, then delete the migration's files and its lines in "
+                 "partc.lock (partc cannot drop a table from a spec yet)",
+                 "'%s' records migration '%s' (version %s), but no spec compiles to it any more", lk->path,
+                 e->name, e->version);
+        errors++;
     }
     return errors;
 }
@@ -720,7 +811,7 @@ int emit_write(emit_set *es, emit_result *res, diags *d, bool *io_error)
         }
         ++*earlier;
     }
-    if (report_states(es, d))
+    if (report_states(es, d) + report_unproduced(es, d))
         rc = -1;
     for (size_t i = 0; i < es->n; i++)
         if (es->v[i].state == FS_UNREADABLE)
@@ -813,7 +904,6 @@ int emit_write(emit_set *es, emit_result *res, diags *d, bool *io_error)
 size_t emit_check(const emit_set *es, emit_result *res, diags *d)
 {
     arena *a = es->a;
-    const lockfile *lk = es->lock;
     memset(res, 0, sizeof *res);
     const char *compile = arena_printf(a, "run 'partc compile --target %s --out %s' and commit what it writes, "
                                           "partc.lock included",
@@ -854,45 +944,6 @@ size_t emit_check(const emit_set *es, emit_result *res, diags *d)
             break;
         }
     }
-    /* recorded files that the specs no longer produce */
-    strmap rels, names;
-    strmap_init(&rels, a, es->n);
-    strmap_init(&names, a, es->n);
-    for (size_t k = 0; k < es->n; k++) {
-        strmap_slot(&rels, es->v[k].rel, strlen(es->v[k].rel))->n = 1;
-        if (es->v[k].name)
-            strmap_slot(&names, es->v[k].name, strlen(es->v[k].name))->n = 1;
-    }
-    for (size_t i = 0; i < lk->n; i++) {
-        const lock_entry *e = &lk->v[i];
-        if (strmap_get(&rels, e->path, strlen(e->path)))
-            continue;
-        bool name_produced = strmap_get(&names, e->name, strlen(e->name)) != NULL;
-        const char *path = join_out(a, es->out, e->path);
-        srcloc at = {lk->path, e->line, 1};
-        char disk[65];
-        int ex = read_existing(path, NULL, disk);
-        if (ex == 0) {
-            diag_add(d, SEV_ERROR, "deleted", (srcloc){path, 0, 0},
-                     "restore it from version control: runners remember the migrations they applied",
-                     "deleted, but partc.lock records it (line %d)", e->line);
-            errors++;
-        } else if (ex == -1 && strcmp(disk, e->sha256) != 0) {
-            diag_add(d, SEV_ERROR, "edited", (srcloc){path, 0, 0},
-                     "restore the file from version control",
-                     "edited after partc wrote it: its SHA-256 is not the one partc.lock records (line %d)",
-                     e->line);
-            errors++;
-        }
-        if (name_produced) {
-            diag_add(d, SEV_ERROR, "lock-mismatch", at, compile,
-                     "partc.lock records '%s' for migration '%s', but the specs compile that migration to other "
-                     "files",
-                     e->path, e->name);
-            errors++;
-        } else
-            diag_add(d, SEV_NOTE, "not-in-specs", at, NULL,
-                     "migration '%s' (%s) is recorded but no spec produces it any more", e->name, e->path);
-    }
+    errors += report_unproduced(es, d);
     return errors;
 }

@@ -12,8 +12,11 @@
  * record; emit_write writes (all or nothing: every file is checked first,
  * written under a temporary name and renamed, the record last, and a failure
  * midway removes what this run renamed into place); emit_check reports how
- * the folder differs from the specs and the record.  emit is the only module
- * that writes files. */
+ * the folder differs from the specs and the record.  Both refuse a drift (a
+ * recorded file the specs now compile to other content; the diag carries a
+ * diff of the file on disk against it) and a migration the record holds but
+ * no spec compiles to any more.  emit is the only module that writes
+ * files. */
 #ifndef PARTC_EMIT_H
 #define PARTC_EMIT_H
 
@@ -106,8 +109,10 @@ typedef struct emit_result {
     bool lock_written;
 } emit_result;
 
-/* Writes new and deleted-but-recorded files and the record.  Returns 0, or
- * -1 with diags; *io_error is set for file system failures. */
+/* Writes new and deleted-but-recorded files and the record; writes nothing
+ * when a file would be overwritten, was edited or drifted, or a recorded
+ * migration is no longer compiled.  Returns 0, or -1 with diags; *io_error
+ * is set for file system failures. */
 int emit_write(emit_set *es, emit_result *res, diags *d, bool *io_error);
 
 /* Adds an error for every difference between the specs, the folder and the

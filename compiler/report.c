@@ -438,6 +438,8 @@ static void report_json(FILE *out, const diags *d, const char *tool_version)
         jw_kint(&w, "column", g->at.line > 0 && g->at.col > 0 ? g->at.col : 0);
         jw_kstr(&w, "message", g->message);
         jw_kstr(&w, "hint", g->hint);
+        if (g->detail) /* only where there is one: most findings have none */
+            jw_kstr(&w, "detail", g->detail);
         jw_key(&w, "suppressed");
         jw_bool(&w, g->suppressed);
         if (g->suppressed)
@@ -486,13 +488,18 @@ static char *sarif_uri(const char *path)
     return sb_detach(&sb);
 }
 
-/* The message, and the hint after it. */
+/* The message, the hint after it, and the detail on the lines below. */
 static char *message_with_hint(const diag *g)
 {
     strbuf sb = STRBUF_INIT;
     sb_puts(&sb, g->message ? g->message : "");
     if (g->hint)
         sb_addf(&sb, " (hint: %s)", g->hint);
+    if (g->detail) {
+        size_t len = strlen(g->detail);
+        sb_addc(&sb, '\n');
+        sb_add(&sb, g->detail, len && g->detail[len - 1] == '\n' ? len - 1 : len);
+    }
     return sb_detach(&sb);
 }
 

@@ -85,6 +85,19 @@ said() {
         END { exit !f }' "$tmp/err"
 }
 
+# detail LOCATION: the lines printed under the [drift] at LOCATION, without
+# their indent
+detail() {
+    awk -v loc="$1" '
+        f && /^    / { print substr($0, 5); next }
+        f && /^  hint: / { next }
+        f { exit }
+        index($0, loc) == 1 && substr($0, length(loc) + 1, 1) == ":" && /\[drift\]$/ { f = 1 }' "$tmp/err"
+}
+# changes: the lines of a unified diff on stdin that remove or add (not the
+# --- and +++ headers)
+changes() { awk '/^@@ / { h = 1; next } h && /^[-+]/' ; }
+
 # snap_mig: the migrations folder $wo exactly, and the regular files of the
 # project $w (a failed write may leave the sibling rollbacks folder, empty)
 snap_mig() { snap "$wo"; (cd "$w" && find . -type f | LC_ALL=C sort); }
@@ -152,6 +165,16 @@ cp specs/*.yaml "$tmp/specs-drift/"
 awk '!d && /batch_size: 10000/ { sub(/batch_size: 10000/, "batch_size: 5000"); d = 1 } { print }' \
     specs/analytics.yaml >"$tmp/specs-drift/analytics.yaml"
 cmp -s specs/analytics.yaml "$tmp/specs-drift/analytics.yaml" && bad "the drift spec copy is not changed" || ok
+# the first partition of event_impressions a year earlier: a long diff
+mkdir -p "$tmp/specs-wide" "$tmp/specs-less"
+cp specs/*.yaml "$tmp/specs-wide/"
+awk '!d && /start: 2025-01-01/ { sub(/start: 2025-01-01/, "start: 2024-01-01"); d = 1 } { print }' \
+    specs/analytics.yaml >"$tmp/specs-wide/analytics.yaml"
+cmp -s specs/analytics.yaml "$tmp/specs-wide/analytics.yaml" && bad "the wide spec copy is not changed" || ok
+# a spec deleted: its table's migration is recorded, and no spec produces it
+cp specs/*.yaml "$tmp/specs-less/"
+rm "$tmp/specs-less/idempotency.yaml"
+removed_name=create_idempotency_records
 printf 'version: 1\ntables:\n  t:\n    columns:\n      a: { type: text }\n    partition: { key: nope, interval: monthly, start: 2025-01-01 }\n' \
     >"$tmp/specs-bad/t.yaml"
 new_name=create_zz_widgets
@@ -356,6 +379,54 @@ for t in $targets; do
     ckcase drift
     bf=event_impressions_backfill
     ckrun drift "a spec change (batch_size)" "$(loc "$wo" "$(paths "$t" "$(version_of "$lock" $bf)" $bf | head -1)")" "$tmp/specs-drift"
+    # the diff under it: the one statement that changed, with its context,
+    # as diff -u shows it
+    pf=$(paths "$t" "$(version_of "$lock" event_impressions_prepare)" event_impressions_prepare | head -1)
+    pl=$(loc "$wo" "$pf")
+    "$PARTC" compile "$tmp/specs-drift" --target "$t" --out "$w/new/$(defout "$t")" --as-of "$AS_OF" >/dev/null 2>&1
+    newf=$(loc "$w/new/$(defout "$t")" "$pf")
+    diff -u --label "$pl (on disk)" --label "$pl (from the specs)" "$pl" "$newf" >"$tmp/want-diff"
+    for cmd in check compile; do
+        [ "$cmd" = compile ] && { snap "$w/proj" >"$tmp/snap1"; expect 1 "$t: compile, a spec change (batch_size)" -- \
+            "$PARTC" compile "$tmp/specs-drift" --target "$t" --out "$wo" --as-of "$AS_OF"; }
+        detail "$pl" >"$tmp/got-diff"
+        cmp -s "$tmp/got-diff" "$tmp/want-diff" && ok ||
+            bad "$t: $cmd, drift: the diff under [drift] is not diff -u's: $(diff "$tmp/want-diff" "$tmp/got-diff" | sed -n 2,3p)"
+        old_line=$(grep -F 'p_batch_rows integer DEFAULT 10000,' "$pl")
+        printf -- '-%s\n+%s\n' "$old_line" "$(echo "$old_line" | sed 's/DEFAULT 10000,/DEFAULT 5000,/')" >"$tmp/want-changes"
+        changes <"$tmp/got-diff" | cmp -s - "$tmp/want-changes" && [ "$(grep -c '^@@ ' "$tmp/got-diff")" = 1 ] && ok ||
+            bad "$t: $cmd, drift: the diff does not show exactly the changed statement: $(changes <"$tmp/got-diff" | head -3)"
+    done
+    snap "$w/proj" | cmp -s - "$tmp/snap1" && ok || bad "$t: compile, drift: compile wrote into the folder"
+
+    # a long diff: the first 20 lines, then how many more lines differ
+    ckrun drift "a spec change (partition.start)" "$pl" "$tmp/specs-wide"
+    detail "$pl" >"$tmp/got-diff"
+    "$PARTC" compile "$tmp/specs-wide" --target "$t" --out "$w/wide/$(defout "$t")" --as-of "$AS_OF" >/dev/null 2>&1
+    n_all=$(diff -u --minimal "$pl" "$(loc "$w/wide/$(defout "$t")" "$pf")" | changes | wc -l)
+    n_shown=$(head -20 "$tmp/got-diff" | changes | wc -l)
+    more=$(sed -n '21s/^\.\.\. \([0-9]*\) more lines differ$/\1/p' "$tmp/got-diff")
+    check '[ "$(wc -l <"$tmp/got-diff")" = 21 ] && [ -n "$more" ] && [ $((n_shown + more)) = "$n_all" ]' \
+        "$t: check, a long diff: want 20 lines and '... $((n_all - n_shown)) more lines differ', got $(wc -l <"$tmp/got-diff") lines ending '$(tail -1 "$tmp/got-diff")'"
+    head -3 "$tmp/got-diff" | sed 's/^@@ -.*/@@/' | cmp -s - "$(printf -- '--- %s (on disk)\n+++ %s (from the specs)\n@@\n' "$pl" "$pl" >"$tmp/head"; echo "$tmp/head")" && ok ||
+        bad "$t: check, a long diff: it does not start with its headers and a hunk: $(head -3 "$tmp/got-diff")"
+
+    # a table whose spec is gone: an error at its line of the lock, for
+    # check and compile, and nothing written
+    ckcase removed
+    rl=$(awk -v n="$removed_name" '$1 == "file" && $3 == n { print NR; exit }' "$wl")
+    for cmd in check compile; do
+        snap "$w" >"$tmp/snap1"
+        expect 1 "$t: $cmd, a removed table" -- "$PARTC" "$cmd" "$tmp/specs-less" --target "$t" --out "$wo" --as-of "$AS_OF"
+        said removed "$wl:$rl" && ok || bad "$t: $cmd, a removed table: no [removed] at $wl:$rl: $(grep 'error:' "$tmp/err" | head -2)"
+        check '[ "$(grep -c "\[removed\]" "$tmp/err")" = 1 ] && [ "$(grep -c "error:" "$tmp/err")" = 1 ]' \
+            "$t: $cmd, a removed table: want one error, got: $(grep 'error:' "$tmp/err" | head -3)"
+        grep -q "records migration '$removed_name' (version $(version_of "$wl" $removed_name)), but no spec compiles to it" "$tmp/err" &&
+            grep -q "^  hint: .*drop it in the database yourself, then delete the migration's files and its lines in partc.lock" "$tmp/err" && ok ||
+            bad "$t: $cmd, a removed table: the message or hint is not the one documented: $(grep -A1 '\[removed\]' "$tmp/err")"
+        check '[ ! -s "$tmp/out" ]' "$t: $cmd, a removed table: printed a summary: $(cat "$tmp/out")"
+        snap "$w" | cmp -s - "$tmp/snap1" && ok || bad "$t: $cmd, a removed table: wrote into the folder"
+    done
 
     ckcase not-emitted
     snap "$w" >"$tmp/snap1"

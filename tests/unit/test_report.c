@@ -176,13 +176,19 @@ typedef struct rf {
     srcset files;
 } rf;
 
-/* The findings of the tests, added out of order and sorted as main does. */
-static void rf_init(rf *f)
+/* No findings and no files. */
+static void rf_empty(rf *f)
 {
     f->a = arena_new();
     diags_init(&f->d, f->a);
     memset(&f->files, 0, sizeof f->files);
     f->files.a = f->a;
+}
+
+/* The findings of the tests, added out of order and sorted as main does. */
+static void rf_init(rf *f)
+{
+    rf_empty(f);
     srcset_add(&f->files, srcfile_from_bytes(f->a, "a.yaml", SPEC_A, strlen(SPEC_A)));
     diag_add(&f->d, SEV_ERROR, "unknown-column", (srcloc){"specs/b,c d:e.yaml", 2, 9},
              "use one of: id", "no column 'z'");
@@ -582,10 +588,7 @@ TEST(report_sarif)
 TEST(report_no_findings)
 {
     rf f;
-    f.a = arena_new();
-    diags_init(&f.d, f.a);
-    memset(&f.files, 0, sizeof f.files);
-    f.files.a = f.a;
+    rf_empty(&f);
     char *s = render(&f, FORMAT_TEXT);
     STREQ(s, "no findings\n");
     free(s);
@@ -620,10 +623,7 @@ TEST(report_no_findings)
 
 static void rf_odd(rf *f)
 {
-    f->a = arena_new();
-    diags_init(&f->d, f->a);
-    memset(&f->files, 0, sizeof f->files);
-    f->files.a = f->a;
+    rf_empty(f);
     diag_add(&f->d, SEV_NOTE, "unknown-template", (srcloc){NULL, 0, 0}, NULL, "template 'x' is not used");
     diag_add(&f->d, SEV_WARNING, "too-many-partitions", (srcloc){"/abs/dir/x y.yaml", 5, 0}, NULL,
              "esc \x1b[31m tab\t bad \xff ok \xc3\xa9 del \x7f");
@@ -687,5 +687,55 @@ TEST(report_odd_input)
     s = render(&f, FORMAT_SARIF);
     T_CHECK(s && strstr(s, "\"executionSuccessful\": false,"));
     free(s);
+    rf_free(&f);
+}
+
+/* ---- a detail (the diff under a [drift]): indented under the hint in
+ * text, a key of its own in json, lines after the message elsewhere; no
+ * control character but newline comes out of the text form */
+
+TEST(report_detail)
+{
+    rf f;
+    rf_empty(&f);
+    diag *g = diag_add(&f.d, SEV_ERROR, "drift", (srcloc){"out/0001_x.up.sql", 0, 0}, "undo the spec change",
+                       "other SQL");
+    diag_set_detail(&f.d, g, "--- a\n+++ b\n@@ -1 +1 @@\n-x\tq\x1b[2J\n+y\r\n");
+    char *s = render(&f, FORMAT_TEXT);
+    STREQ(s, "out/0001_x.up.sql: error: other SQL [drift]\n"
+             "  hint: undo the spec change\n"
+             "    --- a\n"
+             "    +++ b\n"
+             "    @@ -1 +1 @@\n"
+             "    -x q?[2J\n"
+             "    +y?\n"
+             "1 error, 0 warnings, 0 allowed\n");
+    free(s);
+    s = render(&f, FORMAT_JSON);
+    T_CHECK(s && json_parses(s));
+    T_CHECK(s && strstr(s, "\"hint\": \"undo the spec change\",\n"
+                           "      \"detail\": \"--- a\\n+++ b\\n@@ -1 +1 @@\\n-x\\tq\\u001b[2J\\n+y\\r\\n\",\n"));
+    free(s);
+    s = render(&f, FORMAT_GITHUB);
+    STREQ(s, "::error file=out/0001_x.up.sql,title=drift::other SQL (hint: undo the spec change)%0A--- a%0A+++ "
+             "b%0A@@ -1 +1 @@%0A-x?q?[2J%0A+y%0D\n"
+             "1 error, 0 warnings, 0 allowed\n");
+    free(s);
+    s = render(&f, FORMAT_SARIF);
+    T_CHECK(s && json_parses(s));
+    T_CHECK(s && strstr(s, "\"text\": \"other SQL (hint: undo the spec change)\\n--- a\\n+++ b\\n@@ -1 +1 "
+                           "@@\\n-x\\tq\\u001b[2J\\n+y\\r\"\n"));
+    free(s);
+    /* a long line is cut, on a character */
+    strbuf long_line = STRBUF_INIT;
+    sb_puts(&long_line, "+");
+    for (int i = 0; i < 600; i++)
+        sb_puts(&long_line, "\xc3\xa9");
+    sb_puts(&long_line, "\n");
+    diag_set_detail(&f.d, g, sb_str(&long_line));
+    s = render(&f, FORMAT_TEXT);
+    T_CHECK(s && strstr(s, "\xc3\xa9... (202 bytes more)\n1 error"));
+    free(s);
+    sb_free(&long_line);
     rf_free(&f);
 }
