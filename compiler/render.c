@@ -728,9 +728,19 @@ static void base_vars(rctx *c)
     tvars_set(b, "policy_search_path", search_path(c));
     tvars_set(b, "lock_timeout",
               lit(c, arena_printf(a, "%lldms", (long long)c->o->ss->settings.lock_timeout_ms)));
+    /* what the maintenance functions make others wait, per lock attempt,
+     * whatever settings.lock_timeout (unless that is shorter) */
+    int64_t mlt = c->o->ss->settings.lock_timeout_ms;
+    tvars_set(b, "maint_lock_timeout", lit(c, arena_printf(a, "%lldms", (long long)(mlt > 0 && mlt < 50 ? mlt : 50))));
     tvars_set(b, "fn_secure", qual(c, names_fn_secure_partition(a, t)));
     tvars_set(b, "fn_create", qual(c, names_fn_create_partitions(a, t)));
     tvars_set(b, "fn_retention", qual(c, names_fn_apply_retention(a, t)));
+    /* DETACH ... CONCURRENTLY needs PostgreSQL 14 and no default partition;
+     * the suffix is as long as _create_partitions, whose length validate
+     * checks, so the name fits in 63 bytes too */
+    if (t->retention.present && t->retention.action != RET_DELETE && t->part.present &&
+        !t->part.default_partition && c->o->ss->settings.postgres >= 14)
+        tvars_set(b, "fn_statements", qual(c, arena_printf(a, "%s_retire_statements", t->name.s)));
     tvars_set(b, "fn_health", qual(c, names_fn_health(a, t)));
     tvars_set(b, "view_health", qual(c, names_view_health(a, t)));
     tvars_set(b, "archive_schema", ident(c, t->retention.archive_schema.s));
@@ -878,6 +888,8 @@ static const char *render_step(rctx *c, const step *s)
         }
         if (table_has_security(t))
             sec = expand(c, "secure_stmt", vars(c));
+        tvars_set(tv, "attempt_begin", expand(c, "attempt_begin", vars(c)));
+        tvars_set(tv, "attempt_end", expand(c, "attempt_end", vars(c)));
         tvars_set(tv, "default_take", take);
         tvars_set(tv, "default_return", ret);
         tvars_set(tv, "secure_stmt", sec);
@@ -887,13 +899,36 @@ static const char *render_step(rctx *c, const step *s)
         tvars_set(tv, "critical", dur_lit(c, t->maintenance.critical_ahead));
     } else if (!strcmp(k, "fn_retention_partitions")) {
         const retention_spec *r = &t->retention;
-        tvars_set(tv, "keep", dur_lit(c, r->keep));
-        tvars_set(tv, "protect", arena_printf(a, "%d", r->protect));
-        tvars_set(tv, "bounds", bounds_query(c, tv));
+        tvars *ev = vars(c);
+        tvars_set(ev, "keep", dur_lit(c, r->keep));
+        tvars_set(ev, "protect", arena_printf(a, "%d", r->protect));
+        tvars_set(ev, "bounds", bounds_query(c, tv));
+        tvars_set(ev, "pending", c->o->ss->settings.postgres >= 14
+                                     ? "(SELECT i.inhdetachpending FROM pg_catalog.pg_inherits i WHERE i.inhrelid = b.part)"
+                                     : "false");
+        const char *eligible = expand(c, "retention_eligible", ev);
+        size_t elen = strlen(eligible);
+        tvars_set(tv, "eligible", arena_strndup(a, eligible, elen && eligible[elen - 1] == '\n' ? elen - 1 : elen));
+        tvars_set(tv, "keep", tvars_get(ev, "keep"));
+        tvars_set(tv, "protect", tvars_get(ev, "protect"));
         tvars_set(tv, "action", retention_action_name(r->action));
-        const char *retire = r->action == RET_DROP ? "retire_drop"
-                             : r->action == RET_DETACH ? "retire_detach" : "retire_archive";
-        tvars_set(tv, "retire", expand(c, retire, vars(c)));
+        tvars_set(tv, "attempt_begin", expand(c, "attempt_begin", vars(c)));
+        tvars_set(tv, "attempt_end", expand(c, "attempt_end", vars(c)));
+        const char *retire = expand(c, r->action == RET_DROP     ? "retire_drop"
+                                       : r->action == RET_DETACH ? "retire_detach"
+                                                                 : "retire_archive",
+                                    vars(c));
+        size_t rlen = strlen(retire);
+        tvars_set(tv, "retire", arena_strndup(a, retire, rlen && retire[rlen - 1] == '\n' ? rlen - 1 : rlen));
+        if (tvars_get(&c->base, "fn_statements")) {
+            /* a statement of its own, after the function it stands in for */
+            tvars *sv = vars(c);
+            tvars_set(sv, "eligible", tvars_get(tv, "eligible"));
+            tvars_set(sv, "retire", tvars_get(tv, "retire"));
+            tvars_set(sv, "fn_retention_lit", lit(c, tvars_get(&c->base, "fn_retention")));
+            const char *fn = expand(c, k, tv);
+            return arena_printf(a, "%s\n%s", fn, expand(c, "fn_retire_statements", sv));
+        }
     } else if (!strcmp(k, "fn_retention_delete")) {
         const retention_spec *r = &t->retention;
         tvars_set(tv, "column", ident(c, r->column.s));
@@ -916,6 +951,8 @@ static const char *render_step(rctx *c, const step *s)
     } else if (!strcmp(k, "drop_fn_retention")) {
         tvars_set(tv, "retention_args",
                   t->retention.action == RET_DELETE ? "timestamptz, integer" : "timestamptz");
+        tvars_set(tv, "drop_statements",
+                  tvars_get(&c->base, "fn_statements") ? expand(c, "drop_fn_retire_statements", vars(c)) : "");
     }
     return expand(c, k, tv);
 }

@@ -1,2 +1,2 @@
---! placeholders: fn_retention, retention_args
-DROP FUNCTION {{fn_retention}}({{retention_args}});
+--! placeholders: fn_retention, retention_args, drop_statements
+{{drop_statements}}DROP FUNCTION {{fn_retention}}({{retention_args}});

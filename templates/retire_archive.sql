@@ -1,3 +1,3 @@
---! placeholders: table_lit, archive_schema_lit.  Inside fn_retention_partitions.
-        EXECUTE format('ALTER TABLE %s DETACH PARTITION %s', {{table_lit}}::regclass, r.part);
-        EXECUTE format('ALTER TABLE %s SET SCHEMA %I', r.part, {{archive_schema_lit}});
+--! placeholders: archive_schema_lit.  An expression inside fn_retention_partitions and
+--! fn_retire_statements: the statement that follows the detach of partition r.part.
+format('ALTER TABLE %s SET SCHEMA %I', r.part, {{archive_schema_lit}})

@@ -1,2 +1,3 @@
---! placeholders: table_lit.  Inside fn_retention_partitions.
-        EXECUTE format('ALTER TABLE %s DETACH PARTITION %s', {{table_lit}}::regclass, r.part);
+--! placeholders: none.  An expression inside fn_retention_partitions and
+--! fn_retire_statements: what follows the detach of partition r.part (nothing).
+NULL::text
