@@ -17,6 +17,7 @@ END
 $partc$;
 
 -- drop function access_logs_apply_retention
+DROP FUNCTION public.access_logs_retire_statements(timestamptz);
 DROP FUNCTION public.access_logs_apply_retention(timestamptz);
 
 -- drop view access_logs_partition_health_now and function access_logs_partition_health

@@ -17,6 +17,7 @@ END
 $partc$;
 
 -- drop function error_logs_apply_retention
+DROP FUNCTION public.error_logs_retire_statements(timestamptz);
 DROP FUNCTION public.error_logs_apply_retention(timestamptz);
 
 -- drop view error_logs_partition_health_now and function error_logs_partition_health

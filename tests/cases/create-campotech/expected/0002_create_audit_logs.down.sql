@@ -17,6 +17,7 @@ END
 $partc$;
 
 -- drop function audit_logs_apply_retention
+DROP FUNCTION public.audit_logs_retire_statements(timestamptz);
 DROP FUNCTION public.audit_logs_apply_retention(timestamptz);
 
 -- drop view audit_logs_partition_health_now and function audit_logs_partition_health

@@ -17,6 +17,7 @@ END
 $partc$;
 
 -- drop function jobs_apply_retention
+DROP FUNCTION public.jobs_retire_statements(timestamptz);
 DROP FUNCTION public.jobs_apply_retention(timestamptz);
 
 -- drop view jobs_partition_health_now and function jobs_partition_health

@@ -17,6 +17,7 @@ END
 $partc$;
 
 -- drop function notification_logs_apply_retention
+DROP FUNCTION public.notification_logs_retire_statements(timestamptz);
 DROP FUNCTION public.notification_logs_apply_retention(timestamptz);
 
 -- drop view notification_logs_partition_health_now and function notification_logs_partition_health

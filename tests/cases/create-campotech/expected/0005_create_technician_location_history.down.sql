@@ -17,6 +17,7 @@ END
 $partc$;
 
 -- drop function technician_location_history_apply_retention
+DROP FUNCTION public.technician_location_history_retire_statements(timestamptz);
 DROP FUNCTION public.technician_location_history_apply_retention(timestamptz);
 
 -- drop view technician_location_history_partition_health_now and function technician_location_history_partition_health

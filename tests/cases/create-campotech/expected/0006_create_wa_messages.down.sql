@@ -17,6 +17,7 @@ END
 $partc$;
 
 -- drop function wa_messages_apply_retention
+DROP FUNCTION public.wa_messages_retire_statements(timestamptz);
 DROP FUNCTION public.wa_messages_apply_retention(timestamptz);
 
 -- drop view wa_messages_partition_health_now and function wa_messages_partition_health

@@ -17,6 +17,7 @@ END
 $partc$;
 
 -- drop function api_metrics_apply_retention
+DROP FUNCTION public.api_metrics_retire_statements(timestamptz);
 DROP FUNCTION public.api_metrics_apply_retention(timestamptz);
 
 -- drop view api_metrics_partition_health_now and function api_metrics_partition_health

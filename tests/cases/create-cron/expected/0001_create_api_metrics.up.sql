@@ -31,23 +31,34 @@ CREATE TABLE public.api_metrics_20261125 PARTITION OF public.api_metrics
 -- of the range that holds p_now, starting after the newest partition so that
 -- no gap is left, each with the table's security.  Idempotent; a
 -- call made while another runs returns 0 at once (advisory lock).  Pass p_now to
--- plan for another day.  Returns the number of partitions created.
+-- plan for another day.  Each partition takes ACCESS EXCLUSIVE on the table, asked
+-- for first and waiting at most '50ms' (a few attempts with pauses
+-- between them, then only what it can get at once), so that no reader waits longer
+-- behind it; what it cannot lock is left for the next run and named in a WARNING.
+-- Returns the number of partitions created.
 CREATE FUNCTION public.api_metrics_create_partitions(p_now timestamptz DEFAULT now())
 RETURNS integer
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 SET timezone = 'UTC'
-SET lock_timeout = '2000ms'
+SET lock_timeout = '50ms'
 AS $partc$
 DECLARE
-    v_now  timestamptz := date_trunc('day', p_now);
-    v_last timestamptz := v_now + 3 * '1 day'::interval;
-    v_lo   timestamptz;
-    v_hi   timestamptz;
-    v_name text;
-    v_rel  regclass;
-    v_made integer := 0;
-    v_busy boolean;
+    v_table   regclass := 'public.api_metrics'::regclass;
+    v_default text := (SELECT ', ONLY ' || p.partdefid::regclass::text FROM pg_catalog.pg_partitioned_table p
+                        WHERE p.partrelid = 'public.api_metrics'::regclass AND p.partdefid <> 0);
+    v_now     timestamptz := date_trunc('day', p_now);
+    v_last    timestamptz := v_now + 3 * '1 day'::interval;
+    v_lo      timestamptz;
+    v_hi      timestamptz;
+    v_name    text;
+    v_rel     regclass;
+    v_made    integer := 0;
+    v_busy    boolean;
+    v_try     integer;
+    v_nowait  text;
+    v_why     text;
+    v_left    text;
 BEGIN
     -- one maintainer at a time: a second caller returns at once
     IF NOT pg_catalog.pg_try_advisory_xact_lock(pg_catalog.hashtextextended('public.api_metrics', 0::bigint)) THEN
@@ -66,15 +77,53 @@ BEGIN
     WHILE v_lo <= v_last LOOP
         v_hi := v_lo + '1 day'::interval;
         v_name := to_char(v_lo, '"api_metrics_"YYYYMMDD');
-        IF to_regclass(format('%I.%I', 'public', v_name)) IS NULL THEN
-            EXECUTE format('CREATE TABLE %I.%I PARTITION OF %s FOR VALUES FROM (%L) TO (%L)',
-                           'public', v_name, 'public.api_metrics'::regclass,
-                           to_char(v_lo, 'YYYY-MM-DD HH24:MI:SS"+00"'), to_char(v_hi, 'YYYY-MM-DD HH24:MI:SS"+00"'));
-            v_rel := format('%I.%I', 'public', v_name)::regclass;
+        IF to_regclass(format('%I.%I', 'public', v_name)) IS NOT NULL THEN
+            v_lo := v_hi;
+            CONTINUE;
+        ELSIF v_why IS NOT NULL THEN
+            -- stopped: a later range created now would leave a gap
+            v_left := v_left || ', ' || format('%I.%I', 'public', v_name);
+            v_lo := v_hi;
+            CONTINUE;
+        END IF;
+        v_try := 0;
+        LOOP
+            v_nowait := CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_locks l
+                                           WHERE l.locktype = 'relation' AND l.pid = pg_catalog.pg_backend_pid()
+                                             AND l.relation = v_table AND l.granted
+                                             AND l.mode NOT IN ('AccessShareLock', 'RowShareLock', 'RowExclusiveLock'))
+                             THEN ' NOWAIT' ELSE '' END;
+            BEGIN
+                -- the order in which readers lock: the table, then its partitions
+                EXECUTE format('LOCK TABLE ONLY %s%s IN ACCESS EXCLUSIVE MODE', v_table, v_default) || v_nowait;
+                EXECUTE format('CREATE TABLE %I.%I PARTITION OF %s FOR VALUES FROM (%L) TO (%L)',
+                               'public', v_name, v_table,
+                               to_char(v_lo, 'YYYY-MM-DD HH24:MI:SS"+00"'), to_char(v_hi, 'YYYY-MM-DD HH24:MI:SS"+00"'));
+                v_rel := format('%I.%I', 'public', v_name)::regclass;
+                EXIT;
+            EXCEPTION WHEN lock_not_available THEN
+                v_try := v_try + 1;
+                IF v_nowait <> '' THEN
+                    v_why := format('this transaction already holds a lock on %s that others wait for, so it takes no lock it cannot get at once (%s)',
+                                    v_table, SQLERRM);
+                ELSIF v_try >= 5 THEN
+                    v_why := format('%s attempts to lock, each waiting at most %s, failed: another transaction holds a lock on the table or the partition (%s)',
+                                    v_try, pg_catalog.current_setting('lock_timeout'), SQLERRM);
+                END IF;
+            END;
+            EXIT WHEN v_why IS NOT NULL;
+            PERFORM pg_catalog.pg_sleep(0.05 * 2 ^ v_try);
+        END LOOP;
+        IF v_why IS NULL THEN
             v_made := v_made + 1;
+        ELSE
+            v_left := format('%I.%I', 'public', v_name);
         END IF;
         v_lo := v_hi;
     END LOOP;
+    IF v_why IS NOT NULL THEN
+        RAISE WARNING 'partitions of % left for the next run: %: %', v_table, v_left, v_why;
+    END IF;
     RETURN v_made;
 END
 $partc$;
@@ -110,19 +159,29 @@ CREATE VIEW public.api_metrics_partition_health_now AS SELECT * FROM public.api_
 -- create function api_metrics_apply_retention
 -- Retention for the table: drop every partition whose whole range is older
 -- than p_now - '14 days', never one of the newest 2 partitions that have
--- begun, never a future one.  Returns the number of partitions retired.
+-- begun, never a future one.  Each partition takes ACCESS EXCLUSIVE on the table
+-- and the partition, asked for first and waiting at most '50ms' (a few
+-- attempts with pauses between them, then only what it can get at once), so that no
+-- reader waits longer behind it; what it cannot lock is left for the next run and
+-- named in a WARNING.  Returns the number of partitions retired.
 CREATE FUNCTION public.api_metrics_apply_retention(p_now timestamptz DEFAULT now())
 RETURNS integer
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 SET timezone = 'UTC'
-SET lock_timeout = '2000ms'
+SET lock_timeout = '50ms'
 AS $partc$
 DECLARE
-    v_cutoff timestamptz := p_now - '14 days'::interval;
-    v_seen   integer := 0;
-    v_done   integer := 0;
-    r        record;
+    v_table   regclass := 'public.api_metrics'::regclass;
+    v_default text := (SELECT ', ONLY ' || p.partdefid::regclass::text FROM pg_catalog.pg_partitioned_table p
+                        WHERE p.partrelid = 'public.api_metrics'::regclass AND p.partdefid <> 0);
+    v_done    integer := 0;
+    v_try     integer;
+    v_nowait  text;
+    v_why     text;
+    v_left    text;
+    v_next    text;
+    r         record;
 BEGIN
     -- one maintainer at a time: a second caller returns at once
     IF NOT pg_catalog.pg_try_advisory_xact_lock(pg_catalog.hashtextextended('public.api_metrics', 0::bigint)) THEN
@@ -130,24 +189,124 @@ BEGIN
         RETURN 0;
     END IF;
     FOR r IN
-        SELECT b.part, b.upper_bound
-          FROM (SELECT c.oid::regclass AS part,
+        SELECT e.part, e.pending
+          FROM (SELECT b.part, b.lower_bound, b.upper_bound, (SELECT i.inhdetachpending FROM pg_catalog.pg_inherits i WHERE i.inhrelid = b.part) AS pending,
+                       row_number() OVER (ORDER BY b.lower_bound DESC) AS n
+                  FROM (SELECT c.oid::regclass AS part,
                (regexp_match(pg_get_expr(c.relpartbound, c.oid), 'FROM \(''([^'']*)''\)'))[1]::timestamptz AS lower_bound,
                (regexp_match(pg_get_expr(c.relpartbound, c.oid), 'TO \(''([^'']*)''\)'))[1]::timestamptz AS upper_bound
           FROM pg_inherits i
           JOIN pg_class c ON c.oid = i.inhrelid
          WHERE i.inhparent = 'public.api_metrics'::regclass
            AND pg_get_expr(c.relpartbound, c.oid) <> 'DEFAULT') b
-         WHERE b.lower_bound <= p_now
-         ORDER BY b.lower_bound DESC
+                 WHERE b.lower_bound <= p_now) e
+         WHERE e.n > 2
+           AND e.upper_bound <= p_now - '14 days'::interval
+         ORDER BY e.lower_bound DESC
     LOOP
-        v_seen := v_seen + 1;
-        CONTINUE WHEN v_seen <= 2;
-        CONTINUE WHEN r.upper_bound > v_cutoff;
-        EXECUTE format('DROP TABLE %s', r.part);
-        v_done := v_done + 1;
+        IF v_why IS NOT NULL THEN
+            v_left := v_left || ', ' || r.part::text;
+            CONTINUE;
+        END IF;
+        v_try := 0;
+        LOOP
+            v_nowait := CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_locks l
+                                           WHERE l.locktype = 'relation' AND l.pid = pg_catalog.pg_backend_pid()
+                                             AND l.relation = v_table AND l.granted
+                                             AND l.mode NOT IN ('AccessShareLock', 'RowShareLock', 'RowExclusiveLock'))
+                             THEN ' NOWAIT' ELSE '' END;
+            BEGIN
+                -- the order in which readers lock: the table, then its partitions
+                IF r.pending THEN
+                    EXECUTE format('LOCK TABLE ONLY %s IN SHARE UPDATE EXCLUSIVE MODE', v_table) || v_nowait;
+                    EXECUTE format('LOCK TABLE ONLY %s IN ACCESS EXCLUSIVE MODE', r.part) || v_nowait;
+                ELSE
+                    EXECUTE format('LOCK TABLE ONLY %s, ONLY %s%s IN ACCESS EXCLUSIVE MODE', v_table, r.part, v_default) || v_nowait;
+                END IF;
+                EXECUTE format('ALTER TABLE %s DETACH PARTITION %s%s', v_table, r.part,
+                               CASE WHEN r.pending THEN ' FINALIZE' ELSE '' END);
+                v_next := format('DROP TABLE %s', r.part);
+                IF v_next IS NOT NULL THEN
+                    EXECUTE v_next;
+                END IF;
+                EXIT;
+            EXCEPTION WHEN lock_not_available THEN
+                v_try := v_try + 1;
+                IF v_nowait <> '' THEN
+                    v_why := format('this transaction already holds a lock on %s that others wait for, so it takes no lock it cannot get at once (%s)',
+                                    v_table, SQLERRM);
+                ELSIF v_try >= 5 THEN
+                    v_why := format('%s attempts to lock, each waiting at most %s, failed: another transaction holds a lock on the table or the partition (%s)',
+                                    v_try, pg_catalog.current_setting('lock_timeout'), SQLERRM);
+                END IF;
+            END;
+            EXIT WHEN v_why IS NOT NULL;
+            PERFORM pg_catalog.pg_sleep(0.05 * 2 ^ v_try);
+        END LOOP;
+        IF v_why IS NULL THEN
+            v_done := v_done + 1;
+        ELSE
+            v_left := r.part::text;
+        END IF;
     END LOOP;
+    IF v_why IS NOT NULL THEN
+        RAISE WARNING 'retention of % left % for the next run: %', v_table, v_left, v_why;
+    END IF;
     RETURN v_done;
+END
+$partc$;
+
+-- The statements that retire what public.api_metrics_apply_retention(p_now) would, without ever
+-- making a reader wait: ALTER TABLE ... DETACH PARTITION ... CONCURRENTLY (FINALIZE
+-- for a partition that an interrupted one left pending), each followed by what the
+-- action does with the detached table.  They cannot run inside a function or a
+-- transaction block: run each on its own, for instance with psql:
+--   SELECT s FROM public.api_metrics_retire_statements() s \gexec
+-- (with ON_ERROR_STOP).  Before PostgreSQL 14 or with a default partition the one
+-- statement is SELECT public.api_metrics_apply_retention(p_now).
+CREATE FUNCTION public.api_metrics_retire_statements(p_now timestamptz DEFAULT now())
+RETURNS SETOF text
+LANGUAGE plpgsql
+STABLE
+SET search_path = pg_catalog, pg_temp
+SET timezone = 'UTC'
+AS $partc$
+DECLARE
+    v_table regclass := 'public.api_metrics'::regclass;
+    v_next  text;
+    r       record;
+BEGIN
+    IF pg_catalog.current_setting('server_version_num')::integer < 140000
+       OR (SELECT p.partdefid <> 0 FROM pg_catalog.pg_partitioned_table p WHERE p.partrelid = v_table) THEN
+        RETURN NEXT format('SELECT %s(%L)', 'public.api_metrics_apply_retention', p_now);
+        RETURN;
+    END IF;
+    FOR r IN
+        SELECT e.part, e.pending
+          FROM (SELECT b.part, b.lower_bound, b.upper_bound, (SELECT i.inhdetachpending FROM pg_catalog.pg_inherits i WHERE i.inhrelid = b.part) AS pending,
+                       row_number() OVER (ORDER BY b.lower_bound DESC) AS n
+                  FROM (SELECT c.oid::regclass AS part,
+               (regexp_match(pg_get_expr(c.relpartbound, c.oid), 'FROM \(''([^'']*)''\)'))[1]::timestamptz AS lower_bound,
+               (regexp_match(pg_get_expr(c.relpartbound, c.oid), 'TO \(''([^'']*)''\)'))[1]::timestamptz AS upper_bound
+          FROM pg_inherits i
+          JOIN pg_class c ON c.oid = i.inhrelid
+         WHERE i.inhparent = 'public.api_metrics'::regclass
+           AND pg_get_expr(c.relpartbound, c.oid) <> 'DEFAULT') b
+                 WHERE b.lower_bound <= p_now) e
+         WHERE e.n > 2
+           AND e.upper_bound <= p_now - '14 days'::interval
+         ORDER BY e.lower_bound DESC
+    LOOP
+        RETURN NEXT format('ALTER TABLE %s DETACH PARTITION %s %s', v_table, r.part,
+                           CASE WHEN r.pending THEN 'FINALIZE' ELSE 'CONCURRENTLY' END);
+        -- only once the partition is detached: a run that stopped on an error
+        -- (without ON_ERROR_STOP) never drops or moves an attached partition
+        v_next := format('DROP TABLE %s', r.part);
+        IF v_next IS NOT NULL THEN
+            RETURN NEXT format('DO %L', format('BEGIN IF EXISTS (SELECT 1 FROM pg_catalog.pg_class c WHERE c.oid = pg_catalog.to_regclass(%L) AND NOT c.relispartition) THEN %s; END IF; END',
+                                               r.part, v_next));
+        END IF;
+    END LOOP;
 END
 $partc$;
 

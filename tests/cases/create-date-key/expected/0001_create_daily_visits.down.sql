@@ -17,6 +17,7 @@ END
 $partc$;
 
 -- drop function daily_visits_apply_retention
+DROP FUNCTION public.daily_visits_retire_statements(timestamptz);
 DROP FUNCTION public.daily_visits_apply_retention(timestamptz);
 
 -- drop view daily_visits_partition_health_now and function daily_visits_partition_health

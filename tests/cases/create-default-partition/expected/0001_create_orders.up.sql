@@ -35,23 +35,34 @@ CREATE INDEX orders_customer_idx ON public.orders USING btree (customer);
 -- of the range that holds p_now, starting after the newest partition so that
 -- no gap is left, each with the table's security.  Idempotent; a
 -- call made while another runs returns 0 at once (advisory lock).  Pass p_now to
--- plan for another day.  Returns the number of partitions created.
+-- plan for another day.  Each partition takes ACCESS EXCLUSIVE on the table, asked
+-- for first and waiting at most '50ms' (a few attempts with pauses
+-- between them, then only what it can get at once), so that no reader waits longer
+-- behind it; what it cannot lock is left for the next run and named in a WARNING.
+-- Returns the number of partitions created.
 CREATE FUNCTION public.orders_create_partitions(p_now timestamptz DEFAULT now())
 RETURNS integer
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 SET timezone = 'UTC'
-SET lock_timeout = '2000ms'
+SET lock_timeout = '50ms'
 AS $partc$
 DECLARE
-    v_now  timestamptz := date_trunc('month', p_now);
-    v_last timestamptz := v_now + 2 * '1 month'::interval;
-    v_lo   timestamptz;
-    v_hi   timestamptz;
-    v_name text;
-    v_rel  regclass;
-    v_made integer := 0;
-    v_busy boolean;
+    v_table   regclass := 'public.orders'::regclass;
+    v_default text := (SELECT ', ONLY ' || p.partdefid::regclass::text FROM pg_catalog.pg_partitioned_table p
+                        WHERE p.partrelid = 'public.orders'::regclass AND p.partdefid <> 0);
+    v_now     timestamptz := date_trunc('month', p_now);
+    v_last    timestamptz := v_now + 2 * '1 month'::interval;
+    v_lo      timestamptz;
+    v_hi      timestamptz;
+    v_name    text;
+    v_rel     regclass;
+    v_made    integer := 0;
+    v_busy    boolean;
+    v_try     integer;
+    v_nowait  text;
+    v_why     text;
+    v_left    text;
 BEGIN
     -- one maintainer at a time: a second caller returns at once
     IF NOT pg_catalog.pg_try_advisory_xact_lock(pg_catalog.hashtextextended('public.orders', 0::bigint)) THEN
@@ -70,30 +81,68 @@ BEGIN
     WHILE v_lo <= v_last LOOP
         v_hi := v_lo + '1 month'::interval;
         v_name := to_char(v_lo, '"orders_"YYYY"_"MM');
-        IF to_regclass(format('%I.%I', 'public', v_name)) IS NULL THEN
-            -- rows referenced by foreign keys cannot be moved without firing the
-            -- keys' ON DELETE actions: stop and let a person decide
-            IF EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE contype = 'f' AND confrelid = 'public.orders'::regclass) THEN
-                EXECUTE format('SELECT EXISTS (SELECT 1 FROM %s WHERE %I >= %L AND %I < %L)',
-                               'public.orders_default'::regclass, 'placed_at', v_lo, 'placed_at', v_hi) INTO v_busy;
-                IF v_busy THEN
-                    RAISE EXCEPTION 'the default partition of % holds rows from % to %, and foreign keys reference the table', 'public.orders', v_lo, v_hi
-                        USING HINT = 'move those rows by hand (they would fire ON DELETE actions), then run the function again';
+        IF to_regclass(format('%I.%I', 'public', v_name)) IS NOT NULL THEN
+            v_lo := v_hi;
+            CONTINUE;
+        ELSIF v_why IS NOT NULL THEN
+            -- stopped: a later range created now would leave a gap
+            v_left := v_left || ', ' || format('%I.%I', 'public', v_name);
+            v_lo := v_hi;
+            CONTINUE;
+        END IF;
+        v_try := 0;
+        LOOP
+            v_nowait := CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_locks l
+                                           WHERE l.locktype = 'relation' AND l.pid = pg_catalog.pg_backend_pid()
+                                             AND l.relation = v_table AND l.granted
+                                             AND l.mode NOT IN ('AccessShareLock', 'RowShareLock', 'RowExclusiveLock'))
+                             THEN ' NOWAIT' ELSE '' END;
+            BEGIN
+                -- the order in which readers lock: the table, then its partitions
+                EXECUTE format('LOCK TABLE ONLY %s%s IN ACCESS EXCLUSIVE MODE', v_table, v_default) || v_nowait;
+                -- rows referenced by foreign keys cannot be moved without firing the
+                -- keys' ON DELETE actions: stop and let a person decide
+                IF EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE contype = 'f' AND confrelid = 'public.orders'::regclass) THEN
+                    EXECUTE format('SELECT EXISTS (SELECT 1 FROM %s WHERE %I >= %L AND %I < %L)',
+                                   'public.orders_default'::regclass, 'placed_at', v_lo, 'placed_at', v_hi) INTO v_busy;
+                    IF v_busy THEN
+                        RAISE EXCEPTION 'the default partition of % holds rows from % to %, and foreign keys reference the table', 'public.orders', v_lo, v_hi
+                            USING HINT = 'move those rows by hand (they would fire ON DELETE actions), then run the function again';
+                    END IF;
                 END IF;
-            END IF;
-            EXECUTE format('CREATE TEMP TABLE partc_moved (LIKE %s)', 'public.orders'::regclass);
-            EXECUTE format('WITH m AS (DELETE FROM %s WHERE %I >= %L AND %I < %L RETURNING *) INSERT INTO pg_temp.partc_moved SELECT * FROM m',
-                           'public.orders_default'::regclass, 'placed_at', v_lo, 'placed_at', v_hi);
-            EXECUTE format('CREATE TABLE %I.%I PARTITION OF %s FOR VALUES FROM (%L) TO (%L)',
-                           'public', v_name, 'public.orders'::regclass,
-                           to_char(v_lo, 'YYYY-MM-DD HH24:MI:SS"+00"'), to_char(v_hi, 'YYYY-MM-DD HH24:MI:SS"+00"'));
-            v_rel := format('%I.%I', 'public', v_name)::regclass;
-            EXECUTE format('INSERT INTO %s OVERRIDING SYSTEM VALUE SELECT * FROM pg_temp.partc_moved', v_rel);
-            DROP TABLE pg_temp.partc_moved;
+                EXECUTE format('CREATE TEMP TABLE partc_moved (LIKE %s)', 'public.orders'::regclass);
+                EXECUTE format('WITH m AS (DELETE FROM %s WHERE %I >= %L AND %I < %L RETURNING *) INSERT INTO pg_temp.partc_moved SELECT * FROM m',
+                               'public.orders_default'::regclass, 'placed_at', v_lo, 'placed_at', v_hi);
+                EXECUTE format('CREATE TABLE %I.%I PARTITION OF %s FOR VALUES FROM (%L) TO (%L)',
+                               'public', v_name, v_table,
+                               to_char(v_lo, 'YYYY-MM-DD HH24:MI:SS"+00"'), to_char(v_hi, 'YYYY-MM-DD HH24:MI:SS"+00"'));
+                v_rel := format('%I.%I', 'public', v_name)::regclass;
+                EXECUTE format('INSERT INTO %s OVERRIDING SYSTEM VALUE SELECT * FROM pg_temp.partc_moved', v_rel);
+                DROP TABLE pg_temp.partc_moved;
+                EXIT;
+            EXCEPTION WHEN lock_not_available THEN
+                v_try := v_try + 1;
+                IF v_nowait <> '' THEN
+                    v_why := format('this transaction already holds a lock on %s that others wait for, so it takes no lock it cannot get at once (%s)',
+                                    v_table, SQLERRM);
+                ELSIF v_try >= 5 THEN
+                    v_why := format('%s attempts to lock, each waiting at most %s, failed: another transaction holds a lock on the table or the partition (%s)',
+                                    v_try, pg_catalog.current_setting('lock_timeout'), SQLERRM);
+                END IF;
+            END;
+            EXIT WHEN v_why IS NOT NULL;
+            PERFORM pg_catalog.pg_sleep(0.05 * 2 ^ v_try);
+        END LOOP;
+        IF v_why IS NULL THEN
             v_made := v_made + 1;
+        ELSE
+            v_left := format('%I.%I', 'public', v_name);
         END IF;
         v_lo := v_hi;
     END LOOP;
+    IF v_why IS NOT NULL THEN
+        RAISE WARNING 'partitions of % left for the next run: %: %', v_table, v_left, v_why;
+    END IF;
     RETURN v_made;
 END
 $partc$;

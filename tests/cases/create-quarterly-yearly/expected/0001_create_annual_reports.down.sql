@@ -17,6 +17,7 @@ END
 $partc$;
 
 -- drop function annual_reports_apply_retention
+DROP FUNCTION public.annual_reports_retire_statements(timestamptz);
 DROP FUNCTION public.annual_reports_apply_retention(timestamptz);
 
 -- drop view annual_reports_partition_health_now and function annual_reports_partition_health

@@ -17,6 +17,7 @@ END
 $partc$;
 
 -- drop function Invoice Lines_apply_retention
+DROP FUNCTION "Billing"."Invoice Lines_retire_statements"(timestamptz);
 DROP FUNCTION "Billing"."Invoice Lines_apply_retention"(timestamptz);
 
 -- drop view Invoice Lines_partition_health_now and function Invoice Lines_partition_health

@@ -17,6 +17,7 @@ END
 $partc$;
 
 -- drop function audit_events_apply_retention
+DROP FUNCTION audit.audit_events_retire_statements(timestamptz);
 DROP FUNCTION audit.audit_events_apply_retention(timestamptz);
 
 -- drop view audit_events_partition_health_now and function audit_events_partition_health
