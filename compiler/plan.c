@@ -92,6 +92,13 @@ static bool archives(const table *t)
            strcmp(t->retention.archive_schema.s, t->schema.s) != 0;
 }
 
+/* Retention that leaves tables behind (detach, archive): the rollback keeps
+ * them and says which. */
+static bool keeps_detached(const table *t)
+{
+    return t->retention.present && (t->retention.action == RET_DETACH || t->retention.action == RET_ARCHIVE);
+}
+
 static const char *fk_lock(arena *a, const foreign_key *fk)
 {
     return arena_printf(a, "SHARE ROW EXCLUSIVE on %s.%s", fk->ref ? fk->ref->schema.s : "?",
@@ -205,6 +212,8 @@ static void plan_prepare(builder *b, const table *t, int64_t as_of)
          arena_printf(a, "drop view %s and function %s", names_view_health(a, t), names_fn_health(a, t)));
     down(b, "drop_fn_create_partitions", "none",
          arena_printf(a, "drop function %s", names_fn_create_partitions(a, t)));
+    if (keeps_detached(t))
+        down(b, "notice_detached", "none", "name the tables that retention detached, which stay");
     down(b, "drop_table", arena_printf(a, "ACCESS EXCLUSIVE on %s", sh),
          arena_printf(a, "drop table %s and all its partitions", sh))
         ->rel = REL_SHADOW;
@@ -353,6 +362,8 @@ static void plan_create(builder *b, const table *t, int64_t as_of)
         down(b, "drop_fn_create_partitions", "none",
              arena_printf(a, "drop function %s", names_fn_create_partitions(a, t)));
     }
+    if (keeps_detached(t))
+        down(b, "notice_detached", "none", "name the tables that retention detached, which stay");
     down(b, "drop_table", arena_printf(a, "ACCESS EXCLUSIVE on %s", q),
          arena_printf(a, "drop table %s%s", q, partitioned ? " and all its partitions" : ""));
     if (partitioned && table_has_security(t))

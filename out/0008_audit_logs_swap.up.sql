@@ -288,7 +288,8 @@ BEGIN
                 END IF;
                 EXECUTE format('ALTER TABLE %s DETACH PARTITION %s%s', v_table, r.part,
                                CASE WHEN r.pending THEN ' FINALIZE' ELSE '' END);
-                v_next := format('ALTER TABLE %s SET SCHEMA %I', r.part, 'audit_archive');
+                v_next := format('COMMENT ON TABLE %1$s IS %2$L; ALTER TABLE %1$s SET SCHEMA %3$I', r.part,
+       'partc: detached from ' || 'public.audit_logs' || ' by retention', 'audit_archive');
                 IF v_next IS NOT NULL THEN
                     EXECUTE v_next;
                 END IF;
@@ -364,7 +365,8 @@ BEGIN
                            CASE WHEN r.pending THEN 'FINALIZE' ELSE 'CONCURRENTLY' END);
         -- only once the partition is detached: a run that stopped on an error
         -- (without ON_ERROR_STOP) never drops or moves an attached partition
-        v_next := format('ALTER TABLE %s SET SCHEMA %I', r.part, 'audit_archive');
+        v_next := format('COMMENT ON TABLE %1$s IS %2$L; ALTER TABLE %1$s SET SCHEMA %3$I', r.part,
+       'partc: detached from ' || 'public.audit_logs' || ' by retention', 'audit_archive');
         IF v_next IS NOT NULL THEN
             RETURN NEXT format('DO %L', format('BEGIN IF EXISTS (SELECT 1 FROM pg_catalog.pg_class c WHERE c.oid = pg_catalog.to_regclass(%L) AND NOT c.relispartition) THEN %s; END IF; END',
                                                r.part, v_next));

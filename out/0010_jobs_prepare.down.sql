@@ -48,6 +48,25 @@ DROP FUNCTION public.jobs_partition_health(timestamptz);
 -- drop function jobs_create_partitions
 DROP FUNCTION public.jobs_create_partitions(timestamptz);
 
+-- name the tables that retention detached, which stay
+-- The tables that retention detached or archived are not dropped: their rows
+-- may still be needed.  Say which ones stay.
+DO $partc$
+DECLARE
+    v_kept text;
+BEGIN
+    SELECT string_agg(c.oid::regclass::text, ', ' ORDER BY c.oid::regclass::text) INTO v_kept
+      FROM pg_catalog.pg_description d
+      JOIN pg_catalog.pg_class c ON c.oid = d.objoid
+     WHERE d.classoid = 'pg_catalog.pg_class'::regclass AND d.objsubid = 0
+       AND d.description = 'partc: detached from ' || 'public.jobs' || ' by retention';
+    IF v_kept IS NOT NULL THEN
+        RAISE NOTICE 'partc: keeping the tables that retention detached from %: % (drop them when their rows are no longer needed)',
+            'public.jobs', v_kept;
+    END IF;
+END
+$partc$;
+
 -- drop table public.jobs_partitioned and all its partitions
 DROP TABLE public.jobs_partitioned;
 
