@@ -35,6 +35,7 @@ typedef struct options {
     const char *format;  /* lint, rules: text | json | sarif | github (| markdown for rules) */
     const char *fail_on; /* lint: error | warning */
     const char *max_partitions; /* lint: too-many-partitions threshold */
+    const char *postgres; /* the server major, instead of settings.postgres */
     bool help;
 } options;
 
@@ -54,17 +55,17 @@ static int cmd_check(const options *o);
 
 static const command commands[] = {
     {"compile", "write forward and rollback migrations for the specs",
-     "partc compile [PATH...] [--target T] [--out DIR] [--as-of YYYY-MM-DD] [--templates DIR]",
-     "--target --out --as-of --templates", cmd_compile},
+     "partc compile [PATH...] [--target T] [--out DIR] [--as-of YYYY-MM-DD] [--postgres N] [--templates DIR]",
+     "--target --out --as-of --postgres --templates", cmd_compile},
     {"check", "exit 1 when a migrations folder differs from what the specs compile to (for CI)",
-     "partc check [PATH...] [--target T] [--out DIR] [--as-of YYYY-MM-DD] [--templates DIR]",
-     "--target --out --as-of --templates", cmd_check},
+     "partc check [PATH...] [--target T] [--out DIR] [--as-of YYYY-MM-DD] [--postgres N] [--templates DIR]",
+     "--target --out --as-of --postgres --templates", cmd_check},
     {"plan", "show what the migrations will do: steps, locks, transactions, partitions",
-     "partc plan [PATH...] [--as-of YYYY-MM-DD]", "--as-of", cmd_plan},
+     "partc plan [PATH...] [--as-of YYYY-MM-DD] [--postgres N]", "--as-of --postgres", cmd_plan},
     {"lint", "check the specs: validation errors and partition-safety rules",
      "partc lint [PATH...] [--format text|json|sarif|github] [--fail-on error|warning] [--target T] "
-     "[--max-partitions N] [--as-of YYYY-MM-DD]",
-     "--as-of --target --format --fail-on --max-partitions", cmd_lint},
+     "[--max-partitions N] [--as-of YYYY-MM-DD] [--postgres N]",
+     "--as-of --target --format --fail-on --max-partitions --postgres", cmd_lint},
     {"rules", "list the lint rules: id, default severity, summary, why, how to fix",
      "partc rules [--format text|json|markdown]", "--format", cmd_rules},
 };
@@ -101,6 +102,10 @@ static void usage_command(FILE *out, const command *c)
     if (strstr(c->allowed, "--as-of"))
         fputs("  --as-of DATE      plan partitions through the range of DATE plus premake\n"
               "                    (default: $SOURCE_DATE_EPOCH, else the latest partition start)\n",
+              out);
+    if (strstr(c->allowed, "--postgres"))
+        fputs("  --postgres N      the PostgreSQL major (13 to 18) the SQL must run on, instead of\n"
+              "                    settings.postgres (default 15)\n",
               out);
     if (strstr(c->allowed, "--templates"))
         fputs("  --templates DIR   use the *.sql templates of DIR instead of the built-in ones\n", out);
@@ -159,6 +164,16 @@ static int load(run *r, const options *o, bool lint)
     spec_load_paths(&r->ss, paths, npaths, &r->d, &r->io_failed);
     if (r->io_failed)
         return EXIT_IO;
+    if (o->postgres) {
+        char *end;
+        long v = strtol(o->postgres, &end, 10);
+        if (*end || end == o->postgres || v < 13 || v > 18) {
+            fprintf(stderr, "partc: error: --postgres '%s' is not a PostgreSQL major from 13 to 18\n", o->postgres);
+            return EXIT_USAGE;
+        }
+        r->ss.settings.postgres = (int)v;
+        r->ss.settings.postgres_at = (srcloc){0};
+    }
     if (o->as_of_text) {
         if (cal_parse_instant(o->as_of_text, &r->as_of) != CAL_OK) {
             fprintf(stderr, "partc: error: --as-of '%s' is not a date\n  hint: write YYYY-MM-DD\n",
@@ -458,9 +473,9 @@ static int parse(const command *c, int argc, char **argv, options *o)
         size_t nlen = eq ? (size_t)(eq - a) : strlen(a);
         const char *val = eq ? eq + 1 : NULL;
         static const char *valued[] = {"--target", "--out", "--as-of", "--templates", "--format", "--fail-on",
-                                       "--max-partitions"};
+                                       "--max-partitions", "--postgres"};
         const char **slot[] = {&o->target, &o->out, &o->as_of_text, &o->templates, &o->format, &o->fail_on,
-                               &o->max_partitions};
+                               &o->max_partitions, &o->postgres};
         size_t nvalued = sizeof valued / sizeof valued[0];
         size_t k;
         for (k = 0; k < nvalued; k++)

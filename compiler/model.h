@@ -227,7 +227,7 @@ struct table {
 typedef struct settings_spec {
     bool present;
     srcloc at;
-    int postgres;              /* 13..17, default 15 */
+    int postgres;              /* 13..18, default 15; --postgres overrides it */
     srcloc postgres_at;
     int64_t lock_timeout_ms;   /* default 2000 */
     srcloc lock_timeout_at;

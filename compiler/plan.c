@@ -449,7 +449,7 @@ int plan_build_with(plan *p, const specset *ss, int64_t run_as_of, plan_as_of_fn
         }
         if (t->mode == MODE_CONVERT && ss->settings.postgres < 14) {
             diag_add(d, SEV_ERROR, "unsupported", ss->settings.postgres_at.file ? ss->settings.postgres_at : t->mode_at,
-                     "set settings.postgres to 14 or later",
+                     "set settings.postgres (or pass --postgres) to 14 or later",
                      "mode convert (table '%s') needs PostgreSQL 14 or later: the backfill reads the table by TID ranges",
                      t->name.s);
             errors++;

@@ -1541,7 +1541,7 @@ static void load_settings(ld *L, ynode *k, ynode *v)
     check_keys(L, v, "'settings'", SETTINGS_KEYS);
     ynode *x;
     if ((x = get(v, "postgres", NULL)))
-        get_int32(L, x, "postgres", 13, 17, &s->postgres, &s->postgres_at);
+        get_int32(L, x, "postgres", 13, 18, &s->postgres, &s->postgres_at);
     if ((x = get(v, "lock_timeout", NULL)))
         get_timeout(L, x, "lock_timeout", &s->lock_timeout_ms, &s->lock_timeout_at);
     if ((x = get(v, "statement_timeout", NULL)))

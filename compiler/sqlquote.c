@@ -6,7 +6,7 @@
 #include "strbuf.h"
 
 /* Every PostgreSQL keyword that quote_ident() would quote: reserved,
- * type/function-name and column-name keywords of PostgreSQL 13 to 17
+ * type/function-name and column-name keywords of PostgreSQL 13 to 18
  * (unreserved keywords are plain names).  Sorted by strcmp for bsearch;
  * a keyword of a newer server only costs a pair of quotes on an older one. */
 static const char *const keywords[] = {

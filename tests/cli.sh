@@ -46,6 +46,14 @@ diff -r "$tmp/a" "$tmp/b" >/dev/null && ok || bad "two compiles differ"
 LC_ALL=C TZ=Pacific/Kiritimati expect 0 "compile c (other TZ)" -- "$PARTC" compile specs --out "$tmp/c" --as-of "$AS_OF"
 diff -r "$tmp/a" "$tmp/c" >/dev/null && ok || bad "the time zone changes the output"
 
+# --postgres: the server major instead of settings.postgres
+expect 2 "--postgres 12" -- "$PARTC" compile specs --postgres 12 --out "$tmp/pg12"
+expect 2 "--postgres x" -- "$PARTC" plan specs --postgres x
+[ ! -e "$tmp/pg12" ] && ok || bad "a bad --postgres wrote files"
+expect 1 "convert refused for PostgreSQL 13" -- "$PARTC" compile specs --postgres 13 --out "$tmp/pg13" --as-of "$AS_OF"
+grep -q "needs PostgreSQL 14 or later" "$tmp/err" && ok || bad "--postgres 13 does not say convert needs 14"
+expect 0 "compile for PostgreSQL 18" -- "$PARTC" compile specs --postgres 18 --out "$tmp/pg18" --as-of "$AS_OF"
+
 # renaming or moving a spec file changes no migration
 mkdir -p "$tmp/mv/specs/sub"
 cp specs/*.yaml "$tmp/mv/specs/"
