@@ -42,6 +42,7 @@ suite fuzz-regressions sh "$here/fuzz/regressions.sh"
 suite cases sh "$here/cases/run.sh"
 suite drift drift
 suite postgres sh "$here/pg/run-all.sh"
+suite postgres-clock sh "$here/pg/run-clock.sh"
 suite pg-selftest sh "$here/pg/selftest.sh"
 # valgrind is slow under sanitizers' builds and pointless there
 if [ -z "${PARTC_NO_ULIMIT:-}" ]; then suite valgrind sh "$here/valgrind.sh"; fi

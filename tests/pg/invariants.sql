@@ -129,14 +129,17 @@ WHERE NOT ci.indisvalid;
 -- 5. range partitions are contiguous. Partitions never overlap, so they form
 -- one gapless run exactly when at most one of them starts where no other one
 -- ends (a MINVALUE partition always starts a run). Bounds compare as the
--- server prints them, which is the same text for the same value.
-CREATE TEMP VIEW partc_inv_range AS
+-- server prints them, which is the same text for the same value.  A table
+-- with an index, so that a year of hourly partitions is checked in moments.
+CREATE TEMP TABLE partc_inv_range AS
 SELECT x.parent, x.parent_name, x.part_name, x.bound,
        substring(x.bound FROM '^FOR VALUES FROM \((.*)\) TO \(.*\)$') AS lo,
        substring(x.bound FROM '^FOR VALUES FROM \(.*\) TO \((.*)\)$') AS hi
 FROM partc_inv_pair x
 JOIN pg_partitioned_table pt ON pt.partrelid = x.parent AND pt.partstrat = 'r'
 WHERE x.bound <> 'DEFAULT';
+CREATE INDEX ON partc_inv_range (parent, hi);
+ANALYZE partc_inv_range;
 
 INSERT INTO partc_inv_failure
 SELECT 5, format('range partitions of %s are not contiguous: %s runs start at %s',
@@ -198,5 +201,6 @@ BEGIN
     END IF;
 END $$;
 
-DROP VIEW partc_inv_range, partc_inv_acl, partc_inv_policy, partc_inv_pair, partc_inv_parent;
+DROP TABLE partc_inv_range;
+DROP VIEW partc_inv_acl, partc_inv_policy, partc_inv_pair, partc_inv_parent;
 DROP TABLE partc_inv_failure;

@@ -197,16 +197,36 @@ pg_start() {
         echo "full_page_writes = off"
         echo "shared_buffers = 128MB"
         echo "max_connections = 50"
+        # The shared lock table of a server with the default settings
+        # (64 locks x 100 connections): a rollback that drops a table with
+        # hundreds of partitions locks each of them and each of their indexes.
+        echo "max_locks_per_transaction = 128"
         echo "timezone = 'UTC'"
         echo "log_timezone = 'UTC'"
         echo "logging_collector = off"
+        # PARTC_PG_SETTINGS: more lines for postgresql.conf (one per line)
+        [ -z "${PARTC_PG_SETTINGS:-}" ] || printf '%s\n' "$PARTC_PG_SETTINGS"
         if [ -n "$_pg_cron" ]; then
             echo "shared_preload_libraries = 'pg_cron'"
             echo "cron.database_name = 'partc_cron'"
         fi
     } >>"$_pg_data/postgresql.conf" || { _pg_fail "cannot write postgresql.conf"; return 1; }
 
-    if ! (cd "$_pg_tmp" && _pg_as_user "$_pg_bin/pg_ctl" -D "$_pg_data" -l "$_pg_log" -w -t 30 -s start) \
+    # PARTC_PG_FAKETIME (e.g. +365d, -30d) moves the server's clock, and only
+    # the server's: libfaketime is preloaded into pg_ctl and the postmaster
+    # it starts, never into the clients.
+    _pg_env=""
+    if [ -n "${PARTC_PG_FAKETIME:-}" ]; then
+        _pg_ftlib=/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1
+        [ -f "$_pg_ftlib" ] || _pg_ftlib=$(ls /usr/lib/*/faketime/libfaketime.so.1 2>/dev/null | head -n 1)
+        [ -n "$_pg_ftlib" ] && [ -f "$_pg_ftlib" ] || {
+            _pg_fail "PARTC_PG_FAKETIME is set but libfaketime is not installed (Debian package faketime)"
+            return 1
+        }
+        _pg_env="LD_PRELOAD=$_pg_ftlib FAKETIME=$PARTC_PG_FAKETIME FAKETIME_DONT_RESET=1"
+    fi
+    # shellcheck disable=SC2086 # _pg_env is a list of NAME=VALUE words without spaces
+    if ! (cd "$_pg_tmp" && _pg_as_user env $_pg_env "$_pg_bin/pg_ctl" -D "$_pg_data" -l "$_pg_log" -w -t 30 -s start) \
             >"$_pg_tmp/pg_ctl.log" 2>&1; then
         sed 's/^/    /' "$_pg_tmp/pg_ctl.log" >&2
         _pg_fail "the server did not start"

@@ -1,0 +1,35 @@
+#!/bin/sh
+# The examples and golden cases again, on clusters whose clock is moved
+# (libfaketime preloaded into the server only, see lib.sh): a year later and
+# a month earlier than the machine's clock.  Nothing the suite asserts may
+# depend on the day it runs.  PARTC_CLOCK_OFFSETS overrides the offsets.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+. "$here/lib.sh"
+. "$here/golden.sh"
+passed=0
+failed=0
+for offset in ${PARTC_CLOCK_OFFSETS:-+365d -30d}; do
+    PARTC_PG_FAKETIME=$offset
+    export PARTC_PG_FAKETIME
+    pg_start || exit 1
+    # The server's day must be the machine's day moved by the offset.
+    days=${offset%d}
+    want=$(date -u -d "$days days" +%Y-%m-%d)
+    got=$("$PARTC_PG_BIN/psql" -X -At -c "SELECT (now() AT TIME ZONE 'UTC')::date" 2>&1)
+    if [ "$got" != "$want" ]; then
+        echo "FAIL clock$offset: the server's date is '$got', expected $want"
+        failed=$((failed + 1))
+    else
+        echo "ok clock$offset: the server's date is $got"
+        passed=$((passed + 1))
+        golden_tag="@$offset"
+        golden_offset=$offset
+        golden_all
+    fi
+    pg_stop
+done
+unset PARTC_PG_FAKETIME
+echo "postgres-clock: $passed passed, $failed failed"
+[ "$failed" = 0 ]
