@@ -18,7 +18,8 @@ UNIT_SRCS := $(wildcard tests/unit/*.c)
 
 # Debian packages: what the build needs, and what the tests need on top.
 BUILD_DEBS := gcc make pkg-config libyaml-dev libpcre2-dev
-TEST_DEBS  := postgresql-15 postgresql-client-15 postgresql-15-cron diffutils libpq-dev valgrind time faketime
+TEST_DEBS  := postgresql-15 postgresql-client-15 postgresql-15-cron postgresql-15-plpgsql-check diffutils libpq-dev \
+              valgrind time faketime
 
 .PHONY: all run test san bench install clean deps test-deps unit out fuzz fuzz-regressions valgrind
 all: partc

@@ -893,6 +893,11 @@ static const char *render_step(rctx *c, const step *s)
         tvars_set(tv, "default_take", take);
         tvars_set(tv, "default_return", ret);
         tvars_set(tv, "secure_stmt", sec);
+        /* v_rel names the new partition for the steps that use it, and only then */
+        bool rel = *take || *sec;
+        tvars_set(tv, "rel_decl", rel ? "    v_rel     regclass;\n" : "");
+        tvars_set(tv, "rel_assign", rel ? arena_printf(a, "                v_rel := format('%%I.%%I', %s, v_name)::regclass;\n",
+                                                       lit(c, t->schema.s)) : "");
     } else if (!strcmp(k, "fn_partition_health")) {
         tvars_set(tv, "bounds", bounds_query(c, tv));
         tvars_set(tv, "warn", dur_lit(c, t->maintenance.warn_ahead));

@@ -433,7 +433,6 @@ DECLARE
     v_name    text;
     v_rel     regclass;
     v_made    integer := 0;
-    v_busy    boolean;
     v_try     integer;
     v_nowait  text;
     v_why     text;
@@ -746,13 +745,13 @@ BEGIN
             RETURNING l.*)
     SELECT coalesce(array_agg(d::public.jobs_sync_log), '{}') INTO v_done FROM d;
     IF cardinality(v_done) = 0 THEN
-        RETURN 0;
+        RETURN 0::bigint;
     END IF;
     -- every copy of those rows goes, wherever the copy or an earlier replay put it
     DELETE FROM public.jobs_partitioned x WHERE (x.id) IN (SELECT u.id FROM unnest(v_done) u);
     INSERT INTO public.jobs_partitioned OVERRIDING SYSTEM VALUE
     SELECT o.* FROM public.jobs o WHERE (o.id) IN (SELECT u.id FROM unnest(v_done) u);
-    RETURN cardinality(v_done);
+    RETURN cardinality(v_done)::bigint;
 END
 $partc$;
 
@@ -854,7 +853,6 @@ DECLARE
     v_pages  bigint;
     v_hi     bigint;
     v_n      bigint;
-    v_left   bigint;
     v_t0     timestamptz := clock_timestamp();
     v_said   timestamptz := clock_timestamp();
     v_tries  integer := 0;

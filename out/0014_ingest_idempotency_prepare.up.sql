@@ -392,7 +392,6 @@ DECLARE
     v_name    text;
     v_rel     regclass;
     v_made    integer := 0;
-    v_busy    boolean;
     v_try     integer;
     v_nowait  text;
     v_why     text;
@@ -705,13 +704,13 @@ BEGIN
             RETURNING l.*)
     SELECT coalesce(array_agg(d::public.ingest_idempotency_sync_log), '{}') INTO v_done FROM d;
     IF cardinality(v_done) = 0 THEN
-        RETURN 0;
+        RETURN 0::bigint;
     END IF;
     -- every copy of those rows goes, wherever the copy or an earlier replay put it
     DELETE FROM public.ingest_idempotency_new x WHERE (x.site_id, x.idempotency_key) IN (SELECT u.site_id, u.idempotency_key FROM unnest(v_done) u);
     INSERT INTO public.ingest_idempotency_new OVERRIDING SYSTEM VALUE
     SELECT o.* FROM public.ingest_idempotency o WHERE (o.site_id, o.idempotency_key) IN (SELECT u.site_id, u.idempotency_key FROM unnest(v_done) u);
-    RETURN cardinality(v_done);
+    RETURN cardinality(v_done)::bigint;
 END
 $partc$;
 
@@ -813,7 +812,6 @@ DECLARE
     v_pages  bigint;
     v_hi     bigint;
     v_n      bigint;
-    v_left   bigint;
     v_t0     timestamptz := clock_timestamp();
     v_said   timestamptz := clock_timestamp();
     v_tries  integer := 0;

@@ -405,9 +405,7 @@ DECLARE
     v_lo      timestamptz;
     v_hi      timestamptz;
     v_name    text;
-    v_rel     regclass;
     v_made    integer := 0;
-    v_busy    boolean;
     v_try     integer;
     v_nowait  text;
     v_why     text;
@@ -452,7 +450,6 @@ BEGIN
                 EXECUTE format('CREATE TABLE %I.%I PARTITION OF %s FOR VALUES FROM (%L) TO (%L)',
                                'public', v_name, v_table,
                                to_char(v_lo, 'YYYY-MM-DD HH24:MI:SS"+00"'), to_char(v_hi, 'YYYY-MM-DD HH24:MI:SS"+00"'));
-                v_rel := format('%I.%I', 'public', v_name)::regclass;
                 EXIT;
             EXCEPTION WHEN lock_not_available THEN
                 v_try := v_try + 1;
@@ -719,13 +716,13 @@ BEGIN
             RETURNING l.*)
     SELECT coalesce(array_agg(d::public.notification_logs_sync_log), '{}') INTO v_done FROM d;
     IF cardinality(v_done) = 0 THEN
-        RETURN 0;
+        RETURN 0::bigint;
     END IF;
     -- every copy of those rows goes, wherever the copy or an earlier replay put it
     DELETE FROM public.notification_logs_partitioned x WHERE (x.id) IN (SELECT u.id FROM unnest(v_done) u);
     INSERT INTO public.notification_logs_partitioned OVERRIDING SYSTEM VALUE
     SELECT o.* FROM public.notification_logs o WHERE (o.id) IN (SELECT u.id FROM unnest(v_done) u);
-    RETURN cardinality(v_done);
+    RETURN cardinality(v_done)::bigint;
 END
 $partc$;
 
@@ -825,7 +822,6 @@ DECLARE
     v_pages  bigint;
     v_hi     bigint;
     v_n      bigint;
-    v_left   bigint;
     v_t0     timestamptz := clock_timestamp();
     v_said   timestamptz := clock_timestamp();
     v_tries  integer := 0;

@@ -120,9 +120,7 @@ DECLARE
     v_lo      timestamptz;
     v_hi      timestamptz;
     v_name    text;
-    v_rel     regclass;
     v_made    integer := 0;
-    v_busy    boolean;
     v_try     integer;
     v_nowait  text;
     v_why     text;
@@ -167,7 +165,6 @@ BEGIN
                 EXECUTE format('CREATE TABLE %I.%I PARTITION OF %s FOR VALUES FROM (%L) TO (%L)',
                                'public', v_name, v_table,
                                to_char(v_lo, 'YYYY-MM-DD HH24:MI:SS"+00"'), to_char(v_hi, 'YYYY-MM-DD HH24:MI:SS"+00"'));
-                v_rel := format('%I.%I', 'public', v_name)::regclass;
                 EXIT;
             EXCEPTION WHEN lock_not_available THEN
                 v_try := v_try + 1;

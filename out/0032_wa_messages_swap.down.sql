@@ -122,7 +122,6 @@ DECLARE
     v_name    text;
     v_rel     regclass;
     v_made    integer := 0;
-    v_busy    boolean;
     v_try     integer;
     v_nowait  text;
     v_why     text;

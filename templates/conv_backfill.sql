@@ -79,7 +79,6 @@ DECLARE
     v_pages  bigint;
     v_hi     bigint;
     v_n      bigint;
-    v_left   bigint;
     v_t0     timestamptz := clock_timestamp();
     v_said   timestamptz := clock_timestamp();
     v_tries  integer := 0;

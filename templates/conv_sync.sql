@@ -183,12 +183,12 @@ BEGIN
             RETURNING l.*)
     SELECT coalesce(array_agg(d::{{log}}), '{}') INTO v_done FROM d;
     IF cardinality(v_done) = 0 THEN
-        RETURN 0;
+        RETURN 0::bigint;
     END IF;
     -- every copy of those rows goes, wherever the copy or an earlier replay put it
     DELETE FROM {{shadow}} x WHERE {{ident_x_u}};
     INSERT INTO {{shadow}} OVERRIDING SYSTEM VALUE
     SELECT o.* FROM {{table}} o WHERE {{ident_o_u}};
-    RETURN cardinality(v_done);
+    RETURN cardinality(v_done)::bigint;
 END
 ${{tag}}$;

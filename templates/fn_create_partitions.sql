@@ -1,6 +1,7 @@
 --! placeholders: fn_create, table, table_lit, schema_lit, search_path, maint_lock_timeout,
 --! tag, trunc, interval, start, premake, to_char, bound_format, default_take,
---! default_return, secure_stmt, bounds, attempt_begin, attempt_end
+--! default_return, secure_stmt, bounds, attempt_begin, attempt_end, rel_decl, rel_assign
+--! (v_rel, the new partition, only for the default-partition and security steps)
 -- Creates the missing partitions of {{table}} through {{premake}} ranges ahead
 -- of the range that holds p_now, starting after the newest partition so that
 -- no gap is left, each with the table's security.  Idempotent; a
@@ -26,9 +27,7 @@ DECLARE
     v_lo      timestamptz;
     v_hi      timestamptz;
     v_name    text;
-    v_rel     regclass;
-    v_made    integer := 0;
-    v_busy    boolean;
+{{rel_decl}}    v_made    integer := 0;
     v_try     integer;
     v_nowait  text;
     v_why     text;
@@ -59,8 +58,7 @@ BEGIN
 {{default_take}}                EXECUTE format('CREATE TABLE %I.%I PARTITION OF %s FOR VALUES FROM (%L) TO (%L)',
                                {{schema_lit}}, v_name, v_table,
                                to_char(v_lo, {{bound_format}}), to_char(v_hi, {{bound_format}}));
-                v_rel := format('%I.%I', {{schema_lit}}, v_name)::regclass;
-{{default_return}}{{secure_stmt}}{{attempt_end}}        IF v_why IS NULL THEN
+{{rel_assign}}{{default_return}}{{secure_stmt}}{{attempt_end}}        IF v_why IS NULL THEN
             v_made := v_made + 1;
         ELSE
             v_left := format('%I.%I', {{schema_lit}}, v_name);

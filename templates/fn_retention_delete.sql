@@ -13,7 +13,7 @@ AS ${{tag}}$
 DECLARE
     v_cutoff timestamptz := {{cutoff}};
     v_rows   bigint;
-    v_total  bigint := 0;
+    v_total  bigint := 0::bigint;
 BEGIN
     FOR i IN 1 .. p_max_batches LOOP
         DELETE FROM {{table}}

@@ -41,9 +41,30 @@ suite hostile sh "$here/hostile/run.sh"
 suite fuzz-regressions sh "$here/fuzz/regressions.sh"
 suite cases sh "$here/cases/run.sh"
 suite drift drift
+# The PostgreSQL suites in two lanes, one core each: run-all.sh and the
+# selftest here, the clock and the server matrix beside them (their output is
+# printed when they are done).
+lanes=$(mktemp -d)
+beside() {
+    for _s in "$@"; do
+        _n=${_s%%=*}
+        _t0=$(date +%s)
+        sh "${_s#*=}" >"$lanes/$_n.out" 2>&1
+        echo $? >"$lanes/$_n.rc"
+        echo $(( $(date +%s) - _t0 )) >"$lanes/$_n.time"
+    done
+}
+beside "postgres-clock=$here/pg/run-clock.sh" "postgres-matrix=$here/pg/run-matrix.sh" &
 suite postgres sh "$here/pg/run-all.sh"
-suite postgres-clock sh "$here/pg/run-clock.sh"
 suite pg-selftest sh "$here/pg/selftest.sh"
+wait
+for _n in postgres-clock postgres-matrix; do
+    echo "== $_n"
+    cat "$lanes/$_n.out" 2>/dev/null
+    if [ "$(cat "$lanes/$_n.rc" 2>/dev/null)" = 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED suite: $_n"; fi
+    echo "-- $_n: $(cat "$lanes/$_n.time" 2>/dev/null) s (beside postgres)"
+done
+rm -rf "$lanes"
 # valgrind is slow under sanitizers' builds and pointless there
 if [ -z "${PARTC_NO_ULIMIT:-}" ]; then suite valgrind sh "$here/valgrind.sh"; fi
 echo "suites: $passed passed, $failed failed"

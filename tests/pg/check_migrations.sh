@@ -141,7 +141,16 @@ apply() {
 }
 
 # dump FILE: the schema, without pg_dump's per-run random \restrict key.
+# pg_dump refuses a server newer than itself: there the catalog's own
+# description (catalog_dump.sql) stands in for it.
+dump_major=$("$pg_dump" --version 2>/dev/null | sed -n -E 's/.* ([0-9]+)(\.[0-9]+)?.*/\1/p')
 dump() {
+    if [ "${PARTC_PG_MAJOR:-0}" -gt "${dump_major:-0}" ]; then
+        if ! "$psql" -X -At -v ON_ERROR_STOP=1 -d "$db" -f "$here/catalog_dump.sql" >"$1" 2>"$out"; then
+            fail "$2" "catalog dump failed: $(first_error "$out")" "$out"
+        fi
+        return 0
+    fi
     if ! "$pg_dump" --schema-only --no-owner -d "$db" >"$1.raw" 2>"$out"; then
         fail "$2" "pg_dump failed: $(head -n 1 "$out")" "$out"
     fi
@@ -155,6 +164,7 @@ ups_in_order() {
             *_cleanup.up.sql) [ "${2:-}" = all ] || continue ;;
         esac
         apply "$1 $(basename "$f")" "$f"
+        plpgsql_check "plpgsql_check after $(basename "$f")"
     done
 }
 
@@ -164,6 +174,38 @@ run_psql setup "$db" -f "$here/roles.sql"
 [ -z "$setup_sql" ] || run_psql setup "$db" -f "$setup_sql"
 
 dump "$work/baseline.sql" baseline
+
+# plpgsql_check STEP: with PARTC_PLPGSQL_CHECK=1, every PL/pgSQL function
+# and procedure in the database through plpgsql_check (plpgsql_check.sql);
+# an error fails, and so does a warning that plpgsql_check.allow does not
+# list (level, function and message as extended regular expressions, and
+# the reason, tab-separated).
+plpgsql_check() {
+    [ "${PARTC_PLPGSQL_CHECK:-}" = 1 ] || return 0
+    run_psql "$1" "$db" -At -v seen="$(cat "$work/plc-seen" 2>/dev/null)" -f "$here/plpgsql_check.sql"
+    sed -n 's/^seen\t//p' "$out" >"$work/plc-seen"
+    grep -v '^seen	' "$out" >"$work/plc.txt"
+    awk -F '\t' -v allow="$here/plpgsql_check.allow" '
+        BEGIN {
+            n = 0
+            while ((getline line < allow) > 0) {
+                if (line ~ /^#/ || line == "") continue
+                split(line, f, "\t")
+                lv[n] = f[1]; fn[n] = f[2]; msg[n] = f[3]; n++
+            }
+        }
+        $0 == "" { next }
+        {
+            ok = 0
+            if ($1 != "error")
+                for (i = 0; i < n; i++)
+                    if ($1 ~ ("^" lv[i] "$") && $2 ~ fn[i] && $5 ~ msg[i]) { ok = 1; break }
+            if (!ok) print
+        }' "$work/plc.txt" >"$out"
+    if [ -s "$out" ]; then
+        fail "$1" "$(wc -l <"$out" | tr -d ' ') finding(s) not in tests/pg/plpgsql_check.allow" "$out"
+    fi
+}
 
 ups_in_order up
 run_psql invariants "$db" -f "$here/invariants.sql"

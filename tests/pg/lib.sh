@@ -7,7 +7,8 @@
 #     pg_stop                 # optional: the EXIT/INT/TERM trap does it too
 #
 # pg_start exports PGHOST (the cluster's private unix-socket dir), PGPORT,
-# PGUSER=postgres, PGDATABASE=postgres, and PARTC_PG_BIN (server binaries),
+# PGUSER=postgres, PGDATABASE=postgres, PARTC_PG_BIN (client binaries: psql,
+# pg_dump), PARTC_PG_MAJOR (the server's major version),
 # PARTC_PG_TMP (the temp dir holding data, socket and server.log; removed by
 # pg_stop, so callers may keep scratch files under it), PARTC_PG_LOG.
 #
@@ -128,8 +129,21 @@ pg_start() {
         echo "pg_start: a cluster is already running (call pg_stop first)" >&2
         return 1
     fi
-    _pg_bin=$(_pg_find_bin) || {
+    # Clients (psql, pg_isready, pg_dump) are always Debian's; the server is
+    # theirs too unless PARTC_PG_SERVER_BIN names other server binaries
+    # (initdb, pg_ctl, postgres: tests/pg/servers.sh installs 13 to 18).
+    _pg_cbin=$(_pg_find_bin) || {
         echo "pg_start: no PostgreSQL server under /usr/lib/postgresql/*/bin" >&2
+        return 1
+    }
+    _pg_bin=${PARTC_PG_SERVER_BIN:-$_pg_cbin}
+    [ -x "$_pg_bin/postgres" ] && [ -x "$_pg_bin/initdb" ] && [ -x "$_pg_bin/pg_ctl" ] || {
+        echo "pg_start: no initdb, pg_ctl and postgres in $_pg_bin" >&2
+        return 1
+    }
+    _pg_major=$("$_pg_bin/postgres" --version 2>/dev/null | sed -n -E 's/.* ([0-9]+)(\.[0-9]+)?.*/\1/p')
+    [ -n "$_pg_major" ] || {
+        echo "pg_start: cannot tell the version of $_pg_bin/postgres" >&2
         return 1
     }
 
@@ -176,7 +190,7 @@ pg_start() {
 
     (cd "$_pg_tmp" && _pg_as_user mkdir "$_pg_sock") || { _pg_fail "cannot create $_pg_sock"; return 1; }
     if ! (cd "$_pg_tmp" && _pg_as_user "$_pg_bin/initdb" -D "$_pg_data" --auth=trust -U postgres \
-            --encoding=UTF8 --locale=C --no-sync --no-instructions) >"$_pg_tmp/initdb.log" 2>&1; then
+            --encoding=UTF8 --locale=C --no-sync) >"$_pg_tmp/initdb.log" 2>&1; then
         sed 's/^/    /' "$_pg_tmp/initdb.log" >&2
         _pg_fail "initdb failed"
         return 1
@@ -240,21 +254,22 @@ pg_start() {
     PGPORT=$_pg_port
     PGUSER=postgres
     PGDATABASE=postgres
-    PARTC_PG_BIN=$_pg_bin
+    PARTC_PG_BIN=$_pg_cbin
+    PARTC_PG_MAJOR=$_pg_major
     PARTC_PG_TMP=$_pg_tmp
     PARTC_PG_LOG=$_pg_log
-    export PGHOST PGPORT PGUSER PGDATABASE PARTC_PG_BIN PARTC_PG_TMP PARTC_PG_LOG
+    export PGHOST PGPORT PGUSER PGDATABASE PARTC_PG_BIN PARTC_PG_MAJOR PARTC_PG_TMP PARTC_PG_LOG
 
     _pg_i=0
-    until "$_pg_bin/pg_isready" -q -h "$PGHOST" -p "$PGPORT" -d postgres; do
+    until "$_pg_cbin/pg_isready" -q -h "$PGHOST" -p "$PGPORT" -d postgres; do
         _pg_i=$((_pg_i + 1))
         [ "$_pg_i" -lt 100 ] || { _pg_fail "pg_isready never succeeded"; return 1; }
         sleep 0.1
     done
 
     if [ -n "$_pg_cron" ]; then
-        "$_pg_bin/psql" -X -q -v ON_ERROR_STOP=1 -d postgres -c 'CREATE DATABASE partc_cron' >/dev/null 2>"$_pg_tmp/cron.log" &&
-        "$_pg_bin/psql" -X -q -v ON_ERROR_STOP=1 -d partc_cron -c 'CREATE EXTENSION IF NOT EXISTS pg_cron' \
+        "$_pg_cbin/psql" -X -q -v ON_ERROR_STOP=1 -d postgres -c 'CREATE DATABASE partc_cron' >/dev/null 2>"$_pg_tmp/cron.log" &&
+        "$_pg_cbin/psql" -X -q -v ON_ERROR_STOP=1 -d partc_cron -c 'CREATE EXTENSION IF NOT EXISTS pg_cron' \
             >/dev/null 2>>"$_pg_tmp/cron.log" || {
             sed 's/^/    /' "$_pg_tmp/cron.log" >&2
             _pg_fail "cannot set up pg_cron in database partc_cron"

@@ -2,16 +2,21 @@
 # Applies, checks, rolls back and re-applies, on a throwaway cluster:
 #   - every example of specs/ as compiled into out/ (setup and asserts in tests/pg/examples/)
 #   - every golden case with expected migrations (tests/cases/*/expected)
-# then runs every tests/pg/test_*.sh.
+# then runs every tests/pg/test_*.sh.  On this suite's server (Debian's 15)
+# every PL/pgSQL function and procedure also goes through plpgsql_check
+# (check_migrations.sh, PARTC_PLPGSQL_CHECK).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 . "$here/lib.sh"
 . "$here/golden.sh"
 pg_start || exit 1
+PARTC_PLPGSQL_CHECK=1
+export PARTC_PLPGSQL_CHECK
 passed=0
 failed=0
 golden_all
+unset PARTC_PLPGSQL_CHECK
 for t in "$here"/test_*.sh; do
     [ -f "$t" ] || continue
     if sh "$t"; then passed=$((passed + 1)); else failed=$((failed + 1)); fi

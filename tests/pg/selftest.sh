@@ -212,6 +212,32 @@ expect "CIC in a multi-statement file (psql -f)" "ok cic" check cic "$work/cic"
 expect "CIC in a multi-statement file (one query)" "FAIL cic: up 0002_c.up.sql: CREATE INDEX CONCURRENTLY cannot run inside a transaction block" \
     env PARTC_PG_APPLY=simple sh "$here/check_migrations.sh" cic "$work/cic"
 
+# plpgsql_check: a function reading a column its table does not have, and a
+# trigger function created disabled for a later phase (checked only once a
+# trigger calls it enabled)
+mkdir -p "$work/plc"
+printf '%s\n' "CREATE TABLE public.t (id int);" \
+    "CREATE FUNCTION public.t_bad() RETURNS int LANGUAGE plpgsql AS \$\$ BEGIN RETURN (SELECT max(nope) FROM public.t); END \$\$;" \
+    >"$work/plc/0001_a.up.sql"
+echo "DROP FUNCTION public.t_bad(); DROP TABLE public.t;" >"$work/plc/0001_a.down.sql"
+expect "plpgsql_check finds an error" "FAIL plc: plpgsql_check after 0001_a.up.sql: * finding(s) not in tests/pg/plpgsql_check.allow" \
+    env PARTC_PLPGSQL_CHECK=1 sh "$here/check_migrations.sh" plc "$work/plc"
+mkdir -p "$work/plc2"
+printf '%s\n' "CREATE TABLE public.t (id int);" \
+    "CREATE FUNCTION public.t_later() RETURNS trigger LANGUAGE plpgsql AS \$\$ BEGIN INSERT INTO public.t_old VALUES (NEW.id); RETURN NULL; END \$\$;" \
+    "CREATE TRIGGER t_later AFTER INSERT ON public.t FOR EACH ROW EXECUTE FUNCTION public.t_later();" \
+    "ALTER TABLE public.t DISABLE TRIGGER t_later;" >"$work/plc2/0001_a.up.sql"
+echo "DROP TABLE public.t; DROP FUNCTION public.t_later();" >"$work/plc2/0001_a.down.sql"
+expect "plpgsql_check skips a disabled trigger's function" "ok plc2" \
+    env PARTC_PLPGSQL_CHECK=1 sh "$here/check_migrations.sh" plc2 "$work/plc2"
+printf '%s\n' "CREATE TABLE public.t_old (id int);" "ALTER TABLE public.t ENABLE TRIGGER t_later;" >"$work/plc2/0002_b.up.sql"
+echo "ALTER TABLE public.t DISABLE TRIGGER t_later; DROP TABLE public.t_old;" >"$work/plc2/0002_b.down.sql"
+expect "plpgsql_check checks it once enabled" "ok plc2" \
+    env PARTC_PLPGSQL_CHECK=1 sh "$here/check_migrations.sh" plc2 "$work/plc2"
+printf '%s\n' "ALTER TABLE public.t ENABLE TRIGGER t_later;" >"$work/plc2/0002_b.up.sql"
+expect "plpgsql_check: an enabled trigger's missing table" "FAIL plc2: plpgsql_check after 0002_b.up.sql: * finding(s) not in tests/pg/plpgsql_check.allow" \
+    env PARTC_PLPGSQL_CHECK=1 sh "$here/check_migrations.sh" plc2 "$work/plc2"
+
 mkdir -p "$work/lonely"
 echo "SELECT 1;" >"$work/lonely/0001_x.up.sql"
 expect "an up without its down" "FAIL lonely: layout: 0001_x.up.sql has no 0001_x.down.sql" check lonely "$work/lonely"

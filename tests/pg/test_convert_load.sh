@@ -29,7 +29,9 @@ cl_init convert_load partc_convert_load
 t0=$(date +%s)
 
 # -- the migrations ----------------------------------------------------------
-"$PARTC" compile "$dir/load" --out "$CL_WORK/out" --as-of 2026-11-22 >"$CL_WORK/compile.out" 2>&1 ||
+# PARTC_POSTGRES: compile for that major (run-matrix.sh runs this on others)
+"$PARTC" compile "$dir/load" --out "$CL_WORK/out" --as-of 2026-11-22 ${PARTC_POSTGRES:+--postgres "$PARTC_POSTGRES"} \
+    >"$CL_WORK/compile.out" 2>&1 ||
     cl_fail compile "partc compile exited $?" "$CL_WORK/compile.out"
 mig() {  # the migration file of phase $1, way $2 (up | down)
     for m in "$CL_WORK/out/"*"_events_$1.$2.sql"; do

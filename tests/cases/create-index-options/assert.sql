@@ -8,7 +8,10 @@ DECLARE
         'docs_name_c#USING btree (name COLLATE "C")',
         'docs_name_pattern#USING btree (name COLLATE "POSIX" text_pattern_ops NULLS FIRST)',
         'docs_lower_name#USING btree (lower(name) DESC, lower((name || ''x''::text)))',
-        'docs_expr_idx#USING btree (date_trunc(''day''::text, (created_at AT TIME ZONE ''UTC''::text)) DESC)'];
+        -- PostgreSQL 13 prints AT TIME ZONE as the function timezone()
+        CASE WHEN current_setting('server_version_num')::int < 140000
+             THEN 'docs_expr_idx#USING btree (date_trunc(''day''::text, timezone(''UTC''::text, created_at)) DESC)'
+             ELSE 'docs_expr_idx#USING btree (date_trunc(''day''::text, (created_at AT TIME ZONE ''UTC''::text)) DESC)' END];
     got text[];
     part text[];
 BEGIN

@@ -59,8 +59,8 @@ BEGIN
     DELETE FROM public.jobs WHERE id = v_id;
     ASSERT NOT EXISTS (SELECT 1 FROM public.jobs_old WHERE id = v_id), 'delete mirrored to jobs_old';
     -- a write to a partition by its name is mirrored too
-    -- (PostgreSQL 15 applies the parent's identity only through the parent)
-    INSERT INTO public.jobs_y2026m11 (id, organization_id, created_at)
+    -- (explicit ids: PostgreSQL 17 and later give a partition the parent's identity)
+    INSERT INTO public.jobs_y2026m11 (id, organization_id, created_at) OVERRIDING SYSTEM VALUE
     SELECT (SELECT max(id) + 1000 FROM public.jobs), organization_id, '2026-11-21' FROM public.jobs LIMIT 1
     RETURNING id INTO v_id;
     ASSERT EXISTS (SELECT 1 FROM public.jobs_old WHERE id = v_id), 'partition insert mirrored to jobs_old';

@@ -118,7 +118,6 @@ DECLARE
     v_name    text;
     v_rel     regclass;
     v_made    integer := 0;
-    v_busy    boolean;
     v_try     integer;
     v_nowait  text;
     v_why     text;
@@ -163,12 +162,16 @@ BEGIN
                 -- rows referenced by foreign keys cannot be moved without firing the
                 -- keys' ON DELETE actions: stop and let a person decide
                 IF EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE contype = 'f' AND confrelid = 'billing.invoice_lines'::regclass) THEN
-                    EXECUTE format('SELECT EXISTS (SELECT 1 FROM %s WHERE %I >= %L AND %I < %L)',
-                                   'billing.invoice_lines_default'::regclass, 'billed_at', v_lo, 'billed_at', v_hi) INTO v_busy;
-                    IF v_busy THEN
-                        RAISE EXCEPTION 'the default partition of % holds rows from % to %, and foreign keys reference the table', 'billing.invoice_lines', v_lo, v_hi
-                            USING HINT = 'move those rows by hand (they would fire ON DELETE actions), then run the function again';
-                    END IF;
+                    DECLARE
+                        v_busy boolean;
+                    BEGIN
+                        EXECUTE format('SELECT EXISTS (SELECT 1 FROM %s WHERE %I >= %L AND %I < %L)',
+                                       'billing.invoice_lines_default'::regclass, 'billed_at', v_lo, 'billed_at', v_hi) INTO v_busy;
+                        IF v_busy THEN
+                            RAISE EXCEPTION 'the default partition of % holds rows from % to %, and foreign keys reference the table', 'billing.invoice_lines', v_lo, v_hi
+                                USING HINT = 'move those rows by hand (they would fire ON DELETE actions), then run the function again';
+                        END IF;
+                    END;
                 END IF;
                 EXECUTE format('CREATE TEMP TABLE partc_moved (LIKE %s)', 'billing.invoice_lines'::regclass);
                 EXECUTE format('WITH m AS (DELETE FROM %s WHERE %I >= %L AND %I < %L RETURNING *) INSERT INTO pg_temp.partc_moved SELECT * FROM m',

@@ -33,7 +33,7 @@ AS $partc$
 DECLARE
     v_cutoff timestamptz := least(p_now - '1 day'::interval, date_trunc('month', p_now) - 1 * '1 month'::interval);
     v_rows   bigint;
-    v_total  bigint := 0;
+    v_total  bigint := 0::bigint;
 BEGIN
     FOR i IN 1 .. p_max_batches LOOP
         DELETE FROM public.page_clicks

@@ -32,7 +32,7 @@ AS $partc$
 DECLARE
     v_cutoff timestamptz := p_now;
     v_rows   bigint;
-    v_total  bigint := 0;
+    v_total  bigint := 0::bigint;
 BEGIN
     FOR i IN 1 .. p_max_batches LOOP
         DELETE FROM public.sessions
