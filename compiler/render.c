@@ -615,6 +615,22 @@ static const char *shadow_keys(rctx *c, const char *indent, bool guarded)
     return r;
 }
 
+/* ",\n    CONSTRAINT ... PRIMARY KEY (...)" and the unique lists, for the
+ * shadow's CREATE TABLE: keys of a new table, declared with it. */
+static const char *shadow_inline_keys(rctx *c)
+{
+    const table *t = c->t;
+    strbuf sb = STRBUF_INIT;
+    size_t nfin;
+    const char **fin = final_names(c, &nfin); /* the primary key, the unique lists, the indexes */
+    for (size_t i = 0; i < 1 + t->nunique; i++)
+        sb_addf(&sb, ",\n    CONSTRAINT %s %s (%s)", ident(c, names_shadow_of(c->a, t, fin[i])),
+                i == 0 ? "PRIMARY KEY" : "UNIQUE", key_columns(c, i == 0 ? &t->primary_key : &t->unique[i - 1]));
+    const char *r = arena_strdup(c->a, sb_str(&sb));
+    sb_free(&sb);
+    return r;
+}
+
 static const char *shadow_drop_keys(rctx *c, const char *indent)
 {
     const table *t = c->t;
@@ -834,9 +850,7 @@ static const char *render_step(rctx *c, const step *s)
     } else if (!strcmp(k, "conv_preflight")) {
         tvars_set(tv, "spec_json", spec_json(c));
     } else if (!strcmp(k, "conv_shadow")) {
-        const char *keys = shadow_keys(c, "", false);
-        size_t len = strlen(keys);
-        tvars_set(tv, "keys", arena_strndup(a, keys, len && keys[len - 1] == '\n' ? len - 1 : len));
+        tvars_set(tv, "keys", shadow_inline_keys(c));
     } else if (!strcmp(k, "conv_backfill")) {
         tvars_set(tv, "columns_check",
                   same_columns(c, tvars_get(&c->base, "table_lit"), tvars_get(&c->base, "shadow_lit"),

@@ -38,7 +38,9 @@ DROP FUNCTION public.event_impressions_sync_guard();
 DROP FUNCTION public.event_impressions_sync_reverse();
 DROP FUNCTION public.event_impressions_sync_forward();
 DROP FUNCTION public.event_impressions_sync_capture();
+-- squawk-ignore ban-drop-table
 DROP TABLE public.event_impressions_backfill_state;
+-- squawk-ignore ban-drop-table
 DROP TABLE public.event_impressions_sync_log;
 
 -- drop view event_impressions_partition_health_now and function event_impressions_partition_health
@@ -49,6 +51,7 @@ DROP FUNCTION public.event_impressions_partition_health(timestamptz);
 DROP FUNCTION public.event_impressions_create_partitions(timestamptz);
 
 -- drop table public.event_impressions_partitioned and all its partitions
+-- squawk-ignore ban-drop-table
 DROP TABLE public.event_impressions_partitioned;
 
 -- drop function event_impressions_secure_partition

@@ -38,10 +38,13 @@ DROP FUNCTION public.event_impressions_sync_guard();
 DROP FUNCTION public.event_impressions_sync_reverse();
 DROP FUNCTION public.event_impressions_sync_forward();
 DROP FUNCTION public.event_impressions_sync_capture();
+-- squawk-ignore ban-drop-table
 DROP TABLE public.event_impressions_backfill_state;
+-- squawk-ignore ban-drop-table
 DROP TABLE public.event_impressions_sync_log;
 
 -- drop table public.event_impressions_old
+-- squawk-ignore ban-drop-table
 DROP TABLE public.event_impressions_old;
 
 COMMIT;

@@ -38,7 +38,9 @@ DROP FUNCTION public.audit_logs_sync_guard();
 DROP FUNCTION public.audit_logs_sync_reverse();
 DROP FUNCTION public.audit_logs_sync_forward();
 DROP FUNCTION public.audit_logs_sync_capture();
+-- squawk-ignore ban-drop-table
 DROP TABLE public.audit_logs_backfill_state;
+-- squawk-ignore ban-drop-table
 DROP TABLE public.audit_logs_sync_log;
 
 -- drop view audit_logs_partition_health_now and function audit_logs_partition_health
@@ -68,6 +70,7 @@ END
 $partc$;
 
 -- drop table public.audit_logs_partitioned and all its partitions
+-- squawk-ignore ban-drop-table
 DROP TABLE public.audit_logs_partitioned;
 
 -- drop function audit_logs_secure_partition

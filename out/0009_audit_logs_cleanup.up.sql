@@ -38,10 +38,13 @@ DROP FUNCTION public.audit_logs_sync_guard();
 DROP FUNCTION public.audit_logs_sync_reverse();
 DROP FUNCTION public.audit_logs_sync_forward();
 DROP FUNCTION public.audit_logs_sync_capture();
+-- squawk-ignore ban-drop-table
 DROP TABLE public.audit_logs_backfill_state;
+-- squawk-ignore ban-drop-table
 DROP TABLE public.audit_logs_sync_log;
 
 -- drop table public.audit_logs_old
+-- squawk-ignore ban-drop-table
 DROP TABLE public.audit_logs_old;
 
 -- schedule maintenance with pg_cron '0 3 * * 1', retention included (NOTICE when pg_cron is absent)

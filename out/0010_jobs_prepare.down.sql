@@ -38,7 +38,9 @@ DROP FUNCTION public.jobs_sync_guard();
 DROP FUNCTION public.jobs_sync_reverse();
 DROP FUNCTION public.jobs_sync_forward();
 DROP FUNCTION public.jobs_sync_capture();
+-- squawk-ignore ban-drop-table
 DROP TABLE public.jobs_backfill_state;
+-- squawk-ignore ban-drop-table
 DROP TABLE public.jobs_sync_log;
 
 -- drop view jobs_partition_health_now and function jobs_partition_health
@@ -68,6 +70,7 @@ END
 $partc$;
 
 -- drop table public.jobs_partitioned and all its partitions
+-- squawk-ignore ban-drop-table
 DROP TABLE public.jobs_partitioned;
 
 -- drop function jobs_secure_partition

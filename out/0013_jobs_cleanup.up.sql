@@ -38,10 +38,13 @@ DROP FUNCTION public.jobs_sync_guard();
 DROP FUNCTION public.jobs_sync_reverse();
 DROP FUNCTION public.jobs_sync_forward();
 DROP FUNCTION public.jobs_sync_capture();
+-- squawk-ignore ban-drop-table
 DROP TABLE public.jobs_backfill_state;
+-- squawk-ignore ban-drop-table
 DROP TABLE public.jobs_sync_log;
 
 -- drop table public.jobs_old
+-- squawk-ignore ban-drop-table
 DROP TABLE public.jobs_old;
 
 -- schedule maintenance with pg_cron '0 3 * * 1', retention included (NOTICE when pg_cron is absent)

@@ -38,7 +38,9 @@ DROP FUNCTION public.ingest_idempotency_sync_guard();
 DROP FUNCTION public.ingest_idempotency_sync_reverse();
 DROP FUNCTION public.ingest_idempotency_sync_forward();
 DROP FUNCTION public.ingest_idempotency_sync_capture();
+-- squawk-ignore ban-drop-table
 DROP TABLE public.ingest_idempotency_backfill_state;
+-- squawk-ignore ban-drop-table
 DROP TABLE public.ingest_idempotency_sync_log;
 
 -- drop view ingest_idempotency_partition_health_now and function ingest_idempotency_partition_health
@@ -49,6 +51,7 @@ DROP FUNCTION public.ingest_idempotency_partition_health(timestamptz);
 DROP FUNCTION public.ingest_idempotency_create_partitions(timestamptz);
 
 -- drop table public.ingest_idempotency_new and all its partitions
+-- squawk-ignore ban-drop-table
 DROP TABLE public.ingest_idempotency_new;
 
 -- drop function ingest_idempotency_secure_partition

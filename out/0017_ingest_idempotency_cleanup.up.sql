@@ -38,10 +38,13 @@ DROP FUNCTION public.ingest_idempotency_sync_guard();
 DROP FUNCTION public.ingest_idempotency_sync_reverse();
 DROP FUNCTION public.ingest_idempotency_sync_forward();
 DROP FUNCTION public.ingest_idempotency_sync_capture();
+-- squawk-ignore ban-drop-table
 DROP TABLE public.ingest_idempotency_backfill_state;
+-- squawk-ignore ban-drop-table
 DROP TABLE public.ingest_idempotency_sync_log;
 
 -- drop table public.ingest_idempotency_old
+-- squawk-ignore ban-drop-table
 DROP TABLE public.ingest_idempotency_old;
 
 -- schedule maintenance with pg_cron '15 3 * * *', retention included (NOTICE when pg_cron is absent)

@@ -38,7 +38,9 @@ DROP FUNCTION public.ticket_analytics_sync_guard();
 DROP FUNCTION public.ticket_analytics_sync_reverse();
 DROP FUNCTION public.ticket_analytics_sync_forward();
 DROP FUNCTION public.ticket_analytics_sync_capture();
+-- squawk-ignore ban-drop-table
 DROP TABLE public.ticket_analytics_backfill_state;
+-- squawk-ignore ban-drop-table
 DROP TABLE public.ticket_analytics_sync_log;
 
 -- drop view ticket_analytics_partition_health_now and function ticket_analytics_partition_health
@@ -49,6 +51,7 @@ DROP FUNCTION public.ticket_analytics_partition_health(timestamptz);
 DROP FUNCTION public.ticket_analytics_create_partitions(timestamptz);
 
 -- drop table public.ticket_analytics_partitioned and all its partitions
+-- squawk-ignore ban-drop-table
 DROP TABLE public.ticket_analytics_partitioned;
 
 -- drop function ticket_analytics_secure_partition

@@ -38,10 +38,13 @@ DROP FUNCTION public.ticket_analytics_sync_guard();
 DROP FUNCTION public.ticket_analytics_sync_reverse();
 DROP FUNCTION public.ticket_analytics_sync_forward();
 DROP FUNCTION public.ticket_analytics_sync_capture();
+-- squawk-ignore ban-drop-table
 DROP TABLE public.ticket_analytics_backfill_state;
+-- squawk-ignore ban-drop-table
 DROP TABLE public.ticket_analytics_sync_log;
 
 -- drop table public.ticket_analytics_old
+-- squawk-ignore ban-drop-table
 DROP TABLE public.ticket_analytics_old;
 
 COMMIT;

@@ -38,7 +38,9 @@ DROP FUNCTION public.notification_logs_sync_guard();
 DROP FUNCTION public.notification_logs_sync_reverse();
 DROP FUNCTION public.notification_logs_sync_forward();
 DROP FUNCTION public.notification_logs_sync_capture();
+-- squawk-ignore ban-drop-table
 DROP TABLE public.notification_logs_backfill_state;
+-- squawk-ignore ban-drop-table
 DROP TABLE public.notification_logs_sync_log;
 
 -- drop view notification_logs_partition_health_now and function notification_logs_partition_health
@@ -49,6 +51,7 @@ DROP FUNCTION public.notification_logs_partition_health(timestamptz);
 DROP FUNCTION public.notification_logs_create_partitions(timestamptz);
 
 -- drop table public.notification_logs_partitioned and all its partitions
+-- squawk-ignore ban-drop-table
 DROP TABLE public.notification_logs_partitioned;
 
 COMMIT;

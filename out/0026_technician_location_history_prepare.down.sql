@@ -38,7 +38,9 @@ DROP FUNCTION public.technician_location_history_sync_guard();
 DROP FUNCTION public.technician_location_history_sync_reverse();
 DROP FUNCTION public.technician_location_history_sync_forward();
 DROP FUNCTION public.technician_location_history_sync_capture();
+-- squawk-ignore ban-drop-table
 DROP TABLE public.technician_location_history_backfill_state;
+-- squawk-ignore ban-drop-table
 DROP TABLE public.technician_location_history_sync_log;
 
 -- drop view technician_location_history_partition_health_now and function technician_location_history_partition_health
@@ -49,6 +51,7 @@ DROP FUNCTION public.technician_location_history_partition_health(timestamptz);
 DROP FUNCTION public.technician_location_history_create_partitions(timestamptz);
 
 -- drop table public.technician_location_history_partitioned and all its partitions
+-- squawk-ignore ban-drop-table
 DROP TABLE public.technician_location_history_partitioned;
 
 COMMIT;

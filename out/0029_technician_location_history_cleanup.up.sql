@@ -38,10 +38,13 @@ DROP FUNCTION public.technician_location_history_sync_guard();
 DROP FUNCTION public.technician_location_history_sync_reverse();
 DROP FUNCTION public.technician_location_history_sync_forward();
 DROP FUNCTION public.technician_location_history_sync_capture();
+-- squawk-ignore ban-drop-table
 DROP TABLE public.technician_location_history_backfill_state;
+-- squawk-ignore ban-drop-table
 DROP TABLE public.technician_location_history_sync_log;
 
 -- drop table public.technician_location_history_old
+-- squawk-ignore ban-drop-table
 DROP TABLE public.technician_location_history_old;
 
 -- schedule maintenance with pg_cron '30 2 * * *', retention included (NOTICE when pg_cron is absent)

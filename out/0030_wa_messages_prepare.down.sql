@@ -38,7 +38,9 @@ DROP FUNCTION public.wa_messages_sync_guard();
 DROP FUNCTION public.wa_messages_sync_reverse();
 DROP FUNCTION public.wa_messages_sync_forward();
 DROP FUNCTION public.wa_messages_sync_capture();
+-- squawk-ignore ban-drop-table
 DROP TABLE public.wa_messages_backfill_state;
+-- squawk-ignore ban-drop-table
 DROP TABLE public.wa_messages_sync_log;
 
 -- drop view wa_messages_partition_health_now and function wa_messages_partition_health
@@ -49,6 +51,7 @@ DROP FUNCTION public.wa_messages_partition_health(timestamptz);
 DROP FUNCTION public.wa_messages_create_partitions(timestamptz);
 
 -- drop table public.wa_messages_partitioned and all its partitions
+-- squawk-ignore ban-drop-table
 DROP TABLE public.wa_messages_partitioned;
 
 -- drop function wa_messages_secure_partition

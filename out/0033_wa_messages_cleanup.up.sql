@@ -38,10 +38,13 @@ DROP FUNCTION public.wa_messages_sync_guard();
 DROP FUNCTION public.wa_messages_sync_reverse();
 DROP FUNCTION public.wa_messages_sync_forward();
 DROP FUNCTION public.wa_messages_sync_capture();
+-- squawk-ignore ban-drop-table
 DROP TABLE public.wa_messages_backfill_state;
+-- squawk-ignore ban-drop-table
 DROP TABLE public.wa_messages_sync_log;
 
 -- drop table public.wa_messages_old
+-- squawk-ignore ban-drop-table
 DROP TABLE public.wa_messages_old;
 
 -- schedule maintenance with pg_cron '0 3 * * 1', retention included (NOTICE when pg_cron is absent)

@@ -11,5 +11,7 @@ DROP FUNCTION {{fn_guard}}();
 DROP FUNCTION {{fn_reverse}}();
 DROP FUNCTION {{fn_forward}}();
 DROP FUNCTION {{fn_capture}}();
+-- squawk-ignore ban-drop-table
 DROP TABLE {{state}};
+-- squawk-ignore ban-drop-table
 DROP TABLE {{log}};

@@ -2,13 +2,17 @@
 --! ident_cols, match_x_o, ident_x_u, ident_x_old, ident_o_u, fn_capture, fn_forward, fn_reverse, fn_guard,
 --! fn_mode, fn_replay, search_path
 -- The sync log: the keys of rows written while the backfill copies.
+-- (the key columns with the live table's types; the log is new and empty
+-- in this transaction, so squawk's rules for live tables are silenced)
 CREATE TABLE {{log}} AS SELECT {{log_cols}} FROM {{table}} WITH NO DATA;
+-- squawk-ignore adding-field-with-default, adding-serial-primary-key-field
 ALTER TABLE {{log}} ADD COLUMN seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY;
+-- squawk-ignore require-concurrent-index-creation
 CREATE INDEX ON {{log}} ({{ident_cols}});
 
 -- Where the backfill stands; one row.
 CREATE TABLE {{state}} (
-    id            integer PRIMARY KEY DEFAULT 1 CHECK (id = 1),
+    id            bigint PRIMARY KEY DEFAULT 1 CHECK (id = 1),
     phase         text NOT NULL DEFAULT 'new'
                   CHECK (phase IN ('new', 'copy', 'index', 'replay', 'switch', 'verify', 'done', 'swapped')),
     next_page     bigint NOT NULL DEFAULT 0,

@@ -41,6 +41,7 @@ suite hostile sh "$here/hostile/run.sh"
 suite fuzz-regressions sh "$here/fuzz/regressions.sh"
 suite cases sh "$here/cases/run.sh"
 suite drift drift
+suite squawk sh "$here/squawk.sh"
 # The PostgreSQL suites in two lanes, one core each: run-all.sh and the
 # selftest here, the clock and the server matrix beside them (their output is
 # printed when they are done).

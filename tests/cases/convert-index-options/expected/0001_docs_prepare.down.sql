@@ -29,7 +29,9 @@ DROP FUNCTION public.docs_sync_guard();
 DROP FUNCTION public.docs_sync_reverse();
 DROP FUNCTION public.docs_sync_forward();
 DROP FUNCTION public.docs_sync_capture();
+-- squawk-ignore ban-drop-table
 DROP TABLE public.docs_backfill_state;
+-- squawk-ignore ban-drop-table
 DROP TABLE public.docs_sync_log;
 
 -- drop view docs_partition_health_now and function docs_partition_health
@@ -40,6 +42,7 @@ DROP FUNCTION public.docs_partition_health(timestamptz);
 DROP FUNCTION public.docs_create_partitions(timestamptz);
 
 -- drop table public.docs_partitioned and all its partitions
+-- squawk-ignore ban-drop-table
 DROP TABLE public.docs_partitioned;
 
 COMMIT;

@@ -38,10 +38,13 @@ DROP FUNCTION public.docs_sync_guard();
 DROP FUNCTION public.docs_sync_reverse();
 DROP FUNCTION public.docs_sync_forward();
 DROP FUNCTION public.docs_sync_capture();
+-- squawk-ignore ban-drop-table
 DROP TABLE public.docs_backfill_state;
+-- squawk-ignore ban-drop-table
 DROP TABLE public.docs_sync_log;
 
 -- drop table public.docs_old
+-- squawk-ignore ban-drop-table
 DROP TABLE public.docs_old;
 
 COMMIT;

@@ -38,10 +38,13 @@ DROP FUNCTION billing.invoice_lines_sync_guard();
 DROP FUNCTION billing.invoice_lines_sync_reverse();
 DROP FUNCTION billing.invoice_lines_sync_forward();
 DROP FUNCTION billing.invoice_lines_sync_capture();
+-- squawk-ignore ban-drop-table
 DROP TABLE billing.invoice_lines_backfill_state;
+-- squawk-ignore ban-drop-table
 DROP TABLE billing.invoice_lines_sync_log;
 
 -- drop table billing.invoice_lines_old
+-- squawk-ignore ban-drop-table
 DROP TABLE billing.invoice_lines_old;
 
 COMMIT;

@@ -47,6 +47,7 @@ END
 $partc$;
 
 -- drop table public.access_logs and all its partitions
+-- squawk-ignore ban-drop-table
 DROP TABLE public.access_logs;
 
 -- drop schema cold if partc created it and it is empty

@@ -47,6 +47,7 @@ END
 $partc$;
 
 -- drop table public.error_logs and all its partitions
+-- squawk-ignore ban-drop-table
 DROP TABLE public.error_logs;
 
 COMMIT;

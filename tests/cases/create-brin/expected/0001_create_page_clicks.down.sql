@@ -20,6 +20,7 @@ $partc$;
 DROP FUNCTION public.page_clicks_apply_retention(timestamptz, integer);
 
 -- drop table public.page_clicks
+-- squawk-ignore ban-drop-table
 DROP TABLE public.page_clicks;
 
 COMMIT;

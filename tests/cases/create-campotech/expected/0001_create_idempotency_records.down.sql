@@ -20,6 +20,7 @@ $partc$;
 DROP FUNCTION public.idempotency_records_apply_retention(timestamptz, integer);
 
 -- drop table public.idempotency_records
+-- squawk-ignore ban-drop-table
 DROP TABLE public.idempotency_records;
 
 COMMIT;

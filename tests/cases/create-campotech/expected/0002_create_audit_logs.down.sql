@@ -47,6 +47,7 @@ END
 $partc$;
 
 -- drop table public.audit_logs and all its partitions
+-- squawk-ignore ban-drop-table
 DROP TABLE public.audit_logs;
 
 -- drop function audit_logs_secure_partition

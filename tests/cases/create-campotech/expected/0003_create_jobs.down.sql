@@ -47,6 +47,7 @@ END
 $partc$;
 
 -- drop table public.jobs and all its partitions
+-- squawk-ignore ban-drop-table
 DROP TABLE public.jobs;
 
 -- drop function jobs_secure_partition

@@ -28,6 +28,7 @@ DROP FUNCTION public.notification_logs_partition_health(timestamptz);
 DROP FUNCTION public.notification_logs_create_partitions(timestamptz);
 
 -- drop table public.notification_logs and all its partitions
+-- squawk-ignore ban-drop-table
 DROP TABLE public.notification_logs;
 
 COMMIT;

@@ -28,6 +28,7 @@ DROP FUNCTION public.technician_location_history_partition_health(timestamptz);
 DROP FUNCTION public.technician_location_history_create_partitions(timestamptz);
 
 -- drop table public.technician_location_history and all its partitions
+-- squawk-ignore ban-drop-table
 DROP TABLE public.technician_location_history;
 
 COMMIT;

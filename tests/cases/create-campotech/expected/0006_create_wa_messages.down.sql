@@ -28,6 +28,7 @@ DROP FUNCTION public.wa_messages_partition_health(timestamptz);
 DROP FUNCTION public.wa_messages_create_partitions(timestamptz);
 
 -- drop table public.wa_messages and all its partitions
+-- squawk-ignore ban-drop-table
 DROP TABLE public.wa_messages;
 
 -- drop function wa_messages_secure_partition

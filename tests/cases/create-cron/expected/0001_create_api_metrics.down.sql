@@ -28,6 +28,7 @@ DROP FUNCTION public.api_metrics_partition_health(timestamptz);
 DROP FUNCTION public.api_metrics_create_partitions(timestamptz);
 
 -- drop table public.api_metrics and all its partitions
+-- squawk-ignore ban-drop-table
 DROP TABLE public.api_metrics;
 
 COMMIT;

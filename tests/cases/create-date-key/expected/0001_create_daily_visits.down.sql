@@ -28,6 +28,7 @@ DROP FUNCTION public.daily_visits_partition_health(timestamptz);
 DROP FUNCTION public.daily_visits_create_partitions(timestamptz);
 
 -- drop table public.daily_visits and all its partitions
+-- squawk-ignore ban-drop-table
 DROP TABLE public.daily_visits;
 
 COMMIT;

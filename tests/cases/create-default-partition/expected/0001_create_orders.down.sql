@@ -24,6 +24,7 @@ DROP FUNCTION public.orders_partition_health(timestamptz);
 DROP FUNCTION public.orders_create_partitions(timestamptz);
 
 -- drop table public.orders and all its partitions
+-- squawk-ignore ban-drop-table
 DROP TABLE public.orders;
 
 COMMIT;

@@ -8,6 +8,7 @@ SET LOCAL lock_timeout = '2000ms';
 SET LOCAL statement_timeout = '0ms';
 
 -- drop table public.tenants
+-- squawk-ignore ban-drop-table
 DROP TABLE public.tenants;
 
 COMMIT;

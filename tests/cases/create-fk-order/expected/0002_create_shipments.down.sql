@@ -24,6 +24,7 @@ DROP FUNCTION public.shipments_partition_health(timestamptz);
 DROP FUNCTION public.shipments_create_partitions(timestamptz);
 
 -- drop table public.shipments and all its partitions
+-- squawk-ignore ban-drop-table
 DROP TABLE public.shipments;
 
 COMMIT;

@@ -24,6 +24,7 @@ DROP FUNCTION public.parcels_partition_health(timestamptz);
 DROP FUNCTION public.parcels_create_partitions(timestamptz);
 
 -- drop table public.parcels and all its partitions
+-- squawk-ignore ban-drop-table
 DROP TABLE public.parcels;
 
 COMMIT;

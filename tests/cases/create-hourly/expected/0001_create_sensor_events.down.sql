@@ -15,6 +15,7 @@ DROP FUNCTION public.sensor_events_partition_health(timestamptz);
 DROP FUNCTION public.sensor_events_create_partitions(timestamptz);
 
 -- drop table public.sensor_events and all its partitions
+-- squawk-ignore ban-drop-table
 DROP TABLE public.sensor_events;
 
 COMMIT;

@@ -15,6 +15,7 @@ DROP FUNCTION public.docs_partition_health(timestamptz);
 DROP FUNCTION public.docs_create_partitions(timestamptz);
 
 -- drop table public.docs and all its partitions
+-- squawk-ignore ban-drop-table
 DROP TABLE public.docs;
 
 COMMIT;

@@ -8,6 +8,7 @@ SET LOCAL lock_timeout = '2000ms';
 SET LOCAL statement_timeout = '0ms';
 
 -- drop table public.notes
+-- squawk-ignore ban-drop-table
 DROP TABLE public.notes;
 
 COMMIT;

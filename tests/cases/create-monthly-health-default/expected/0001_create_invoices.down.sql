@@ -24,6 +24,7 @@ DROP FUNCTION public.invoices_partition_health(timestamptz);
 DROP FUNCTION public.invoices_create_partitions(timestamptz);
 
 -- drop table public.invoices and all its partitions
+-- squawk-ignore ban-drop-table
 DROP TABLE public.invoices;
 
 COMMIT;

@@ -20,6 +20,7 @@ $partc$;
 DROP FUNCTION public.login_sessions_apply_retention(timestamptz, integer);
 
 -- drop table public.login_sessions
+-- squawk-ignore ban-drop-table
 DROP TABLE public.login_sessions;
 
 COMMIT;

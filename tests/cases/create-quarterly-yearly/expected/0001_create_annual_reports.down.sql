@@ -28,6 +28,7 @@ DROP FUNCTION public.annual_reports_partition_health(timestamptz);
 DROP FUNCTION public.annual_reports_create_partitions(timestamptz);
 
 -- drop table public.annual_reports and all its partitions
+-- squawk-ignore ban-drop-table
 DROP TABLE public.annual_reports;
 
 COMMIT;

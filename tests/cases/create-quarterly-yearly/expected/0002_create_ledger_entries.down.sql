@@ -24,6 +24,7 @@ DROP FUNCTION public.ledger_entries_partition_health(timestamptz);
 DROP FUNCTION public.ledger_entries_create_partitions(timestamptz);
 
 -- drop table public.ledger_entries and all its partitions
+-- squawk-ignore ban-drop-table
 DROP TABLE public.ledger_entries;
 
 COMMIT;

@@ -11,6 +11,7 @@ SET LOCAL statement_timeout = '0ms';
 DROP FUNCTION public.sessions_apply_retention(timestamptz, integer);
 
 -- drop table public.sessions
+-- squawk-ignore ban-drop-table
 DROP TABLE public.sessions;
 
 COMMIT;

@@ -24,6 +24,7 @@ DROP FUNCTION public.notes_partition_health(timestamptz);
 DROP FUNCTION public.notes_create_partitions(timestamptz);
 
 -- drop table public.notes and all its partitions
+-- squawk-ignore ban-drop-table
 DROP TABLE public.notes;
 
 -- drop function notes_secure_partition

@@ -24,6 +24,7 @@ DROP FUNCTION public.tenant_notes_partition_health(timestamptz);
 DROP FUNCTION public.tenant_notes_create_partitions(timestamptz);
 
 -- drop table public.tenant_notes and all its partitions
+-- squawk-ignore ban-drop-table
 DROP TABLE public.tenant_notes;
 
 -- drop function tenant_notes_secure_partition

@@ -28,6 +28,7 @@ DROP FUNCTION "Billing"."Invoice Lines_partition_health"(timestamptz);
 DROP FUNCTION "Billing"."Invoice Lines_create_partitions"(timestamptz);
 
 -- drop table Billing.Invoice Lines and all its partitions
+-- squawk-ignore ban-drop-table
 DROP TABLE "Billing"."Invoice Lines";
 
 -- drop function Invoice Lines_secure_partition

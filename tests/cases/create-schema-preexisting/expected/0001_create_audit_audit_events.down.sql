@@ -47,6 +47,7 @@ END
 $partc$;
 
 -- drop table audit.audit_events and all its partitions
+-- squawk-ignore ban-drop-table
 DROP TABLE audit.audit_events;
 
 -- drop schema cold if partc created it and it is empty

@@ -24,6 +24,7 @@ DROP FUNCTION public.meter_readings_partition_health(timestamptz);
 DROP FUNCTION public.meter_readings_create_partitions(timestamptz);
 
 -- drop table public.meter_readings and all its partitions
+-- squawk-ignore ban-drop-table
 DROP TABLE public.meter_readings;
 
 COMMIT;
