@@ -42,22 +42,25 @@ suite fuzz-regressions sh "$here/fuzz/regressions.sh"
 suite cases sh "$here/cases/run.sh"
 suite drift drift
 suite squawk sh "$here/squawk.sh"
-# The PostgreSQL suites in two lanes, one core each: run-all.sh and the
-# selftest here, the clock and the server matrix beside them (their output is
-# printed when they are done).
+# The PostgreSQL suites in two lanes, one core each: run-all.sh, the
+# selftest and one major of the matrix here; the clock and the rest of the
+# matrix beside them (their output is printed when they are done).
 lanes=$(mktemp -d)
 beside() {
-    for _s in "$@"; do
-        _n=${_s%%=*}
-        _t0=$(date +%s)
-        sh "${_s#*=}" >"$lanes/$_n.out" 2>&1
-        echo $? >"$lanes/$_n.rc"
-        echo $(( $(date +%s) - _t0 )) >"$lanes/$_n.time"
-    done
+    _n=$1
+    shift
+    _t0=$(date +%s)
+    sh "$@" >"$lanes/$_n.out" 2>&1
+    echo $? >"$lanes/$_n.rc"
+    echo $(( $(date +%s) - _t0 )) >"$lanes/$_n.time"
 }
-beside "postgres-clock=$here/pg/run-clock.sh" "postgres-matrix=$here/pg/run-matrix.sh" &
+{
+    beside postgres-clock "$here/pg/run-clock.sh"
+    beside postgres-matrix "$here/pg/run-matrix.sh" 13 14 16 18
+} &
 suite postgres sh "$here/pg/run-all.sh"
 suite pg-selftest sh "$here/pg/selftest.sh"
+suite postgres-matrix-17 sh "$here/pg/run-matrix.sh" 17
 wait
 for _n in postgres-clock postgres-matrix; do
     echo "== $_n"
