@@ -21,7 +21,6 @@ struct block {
 struct arena {
     struct block *head;
     struct block *str;
-    size_t total;
 };
 
 static void oom(void)
@@ -83,7 +82,6 @@ void *arena_alloc(arena *a, size_t n)
     }
     void *p = b->data + b->used;
     b->used += need;
-    a->total += need;
     return p;
 }
 
@@ -109,7 +107,6 @@ static char *str_alloc(arena *a, size_t n)
     }
     char *p = (char *)b->data + b->used;
     b->used += n;
-    a->total += n;
     return p;
 }
 
@@ -160,7 +157,6 @@ char *arena_vprintf(arena *a, const char *fmt, va_list ap)
             oom();
         if ((size_t)n < avail) {
             b->used += (size_t)n + 1;
-            a->total += (size_t)n + 1;
             return p;
         }
     }
@@ -184,7 +180,3 @@ char *arena_printf(arena *a, const char *fmt, ...)
     return p;
 }
 
-size_t arena_used(const arena *a)
-{
-    return a->total;
-}

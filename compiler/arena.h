@@ -27,7 +27,4 @@ char *arena_printf(arena *a, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 char *arena_vprintf(arena *a, const char *fmt, va_list ap);
 
-/* Bytes handed out so far (for the scale benchmark). */
-size_t arena_used(const arena *a);
-
 #endif

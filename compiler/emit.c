@@ -147,14 +147,6 @@ const char *emit_lock_path(arena *a, const target *tg, const char *out)
     return join_out(a, trim_slashes(a, out), tg->lock_at);
 }
 
-const char *emit_target_names(arena *a, const char *sep)
-{
-    const char *s = "";
-    for (size_t i = 0; i < emit_ntargets; i++)
-        s = arena_printf(a, "%s%s%s", s, i ? sep : "", emit_targets[i].name);
-    return s;
-}
-
 /* ---- file set ------------------------------------------------------------ */
 
 static const char *trim_slashes(arena *a, const char *dir)
@@ -242,21 +234,26 @@ static int slurp(const char *path, strbuf *sb)
         return errno == ENOENT || errno == ENOTDIR ? 0 : -2;
     char buf[16384];
     size_t got;
+    errno = 0;
     while ((got = fread(buf, 1, sizeof buf, f)) > 0)
         sb_add(sb, buf, got);
     int bad = ferror(f);
+    int err = errno ? errno : EIO;
     fclose(f);
+    errno = err; /* what stopped the read, for the caller's message */
     return bad ? -2 : 1;
 }
 
-/* 1 same content, 0 absent, -1 other content, -2 unreadable; *sha gets the
- * digest of what is on disk when it exists. */
+/* 1 same content, 0 absent, -1 other content, -2 unreadable (errno says
+ * why); *sha gets the digest of what is on disk when it exists. */
 static int read_existing(const char *path, const char *content, char sha[65])
 {
     strbuf sb = STRBUF_INIT;
     int rc = slurp(path, &sb);
     if (rc != 1) {
+        int err = errno;
         sb_free(&sb);
+        errno = err;
         return rc;
     }
     sha256_hex(sb_str(&sb), sb.len, sha);
@@ -524,8 +521,10 @@ int emit_layout(emit_set *es, const plan *p, const char *const *up, const char *
         char disk[65] = {0};
         int ex = read_existing(f->path, f->content, disk);
         f->recorded = f->name ? lock_find_path(lk, f->rel) : NULL;
-        if (ex == -2)
+        if (ex == -2) {
             f->state = FS_UNREADABLE;
+            f->read_errno = errno;
+        }
         else if (f->support_line)
             f->state = ex == 0 ? FS_NEW : FS_SAME; /* an existing one is checked by its line */
         else if (f->recorded && strcmp(f->recorded->sha256, f->sha256) != 0)
@@ -620,7 +619,7 @@ static size_t report_states(const emit_set *es, diags *d)
             errors++;
             break;
         case FS_UNREADABLE:
-            diag_add(d, SEV_ERROR, "io-error", at, NULL, "cannot read '%s': %s", f->path, strerror(EACCES));
+            diag_add(d, SEV_ERROR, "io-error", at, NULL, "cannot read '%s': %s", f->path, strerror(f->read_errno));
             errors++;
             break;
         case FS_SAME:
@@ -830,7 +829,8 @@ int emit_write(emit_set *es, emit_result *res, diags *d, bool *io_error)
     char lock_disk[65];
     int lock_state = read_existing(lk->path, new_text, lock_disk);
     if (lock_state == -2) {
-        diag_add(d, SEV_ERROR, "io-error", (srcloc){lk->path, 0, 0}, NULL, "cannot read '%s'", lk->path);
+        diag_add(d, SEV_ERROR, "io-error", (srcloc){lk->path, 0, 0}, NULL, "cannot read '%s': %s", lk->path,
+                 strerror(errno));
         *io_error = true;
         return -1;
     }

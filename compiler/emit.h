@@ -48,6 +48,7 @@ typedef struct emit_file {
     const char *support_line;   /* support file: an existing one must hold this line */
     const lock_entry *recorded;
     file_state state;
+    int read_errno;             /* FS_UNREADABLE: why */
 } emit_file;
 
 struct target;
@@ -87,8 +88,6 @@ extern const size_t emit_ntargets;
 const target *emit_find_target(const char *name);
 /* Where partc.lock of folder out lives. */
 const char *emit_lock_path(arena *a, const target *tg, const char *out);
-/* "plain, supabase, ..." */
-const char *emit_target_names(arena *a, const char *sep);
 
 void emit_set_init(emit_set *es, arena *a, const target *tg, const char *out, lockfile *lock);
 /* Adds a file of the migration being laid out, rel relative to the folder. */

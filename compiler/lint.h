@@ -1,9 +1,10 @@
 /* lint: partition-safety rules over a validated spec set.
  *
  * One table of rules {id, default severity, summary, why, fix, check}.  A
- * check adds findings (diags whose code is the rule id); lint_run then marks
- * findings suppressed where the table's lint.allow names the rule with a
- * reason.  Never prints (report and diag do). */
+ * check adds findings (diags whose code is the rule id) through
+ * lint_report, which marks a finding suppressed, with the reason, as it is
+ * added when the table's lint.allow names its rule.  Never prints (report
+ * and diag do). */
 #ifndef PARTC_LINT_H
 #define PARTC_LINT_H
 

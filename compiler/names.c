@@ -28,12 +28,9 @@
     "|(?:[1-9]|[1-5][0-9]) +seconds?"                                        \
     "|@(?:yearly|annually|monthly|weekly|daily|hourly|reboot))\\z"
 
-/* A plain column name, as opposed to an index expression. */
-#define RE_PLAIN "^[a-z0-9_]+\\z"
+enum { RX_TYPE, RX_CRON, RX_COUNT };
 
-enum { RX_TYPE, RX_CRON, RX_PLAIN, RX_COUNT };
-
-static const char *const rx_src[RX_COUNT] = {RE_TYPE, RE_CRON, RE_PLAIN};
+static const char *const rx_src[RX_COUNT] = {RE_TYPE, RE_CRON};
 static pcre2_code *rx[RX_COUNT];
 static pcre2_match_data *rx_md;
 

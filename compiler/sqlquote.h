@@ -1,4 +1,8 @@
-/* sqlquote: the only code that turns spec values into SQL tokens.
+/* sqlquote: spec values as SQL identifiers, literals and dollar-quoted
+ * bodies.  Two other places embed spec values in SQL, both as data that then
+ * goes through sql_literal: render's spec_json (the JSON document the
+ * preflight compares with) and names' to_char patterns (literal text in
+ * double-quoted runs).
  *
  * Identifiers are double-quoted when they are not plain lowercase names or
  * are keywords; literals are single-quoted with quotes doubled; function

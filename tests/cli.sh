@@ -120,5 +120,12 @@ sed -n '/^<!-- rules: begin/,/^<!-- rules: end/p' README.md | sed '1d;$d' >"$tmp
 [ -s "$tmp/rules.md" ] && cmp -s "$tmp/rules.md" "$tmp/readme-rules.md" && ok ||
     bad "README's rules table differs from 'partc rules --format markdown'"
 
+# an output file that cannot be read is reported with the real reason
+"$PARTC" compile specs --out "$tmp/unread" --as-of "$AS_OF" >/dev/null 2>&1
+first=$(ls "$tmp/unread/"*.up.sql | head -n 1)
+rm "$first" && mkdir "$first"
+expect 1 "check with a folder where a migration should be" -- "$PARTC" check specs --out "$tmp/unread" --as-of "$AS_OF"
+grep -q "cannot read '.*': Is a directory \[io-error\]" "$tmp/err" && ok || bad "io-error names the real reason: $(grep io-error "$tmp/err")"
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" = 0 ]
