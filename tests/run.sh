@@ -36,13 +36,7 @@ drift() {
 cd "$root"
 suite unit "$UNIT"
 suite cli sh "$here/cli.sh"
-suite targets sh "$here/targets.sh"
-suite hostile sh "$here/hostile/run.sh"
-suite fuzz-regressions sh "$here/fuzz/regressions.sh"
-suite cases sh "$here/cases/run.sh"
-suite drift drift
-suite squawk sh "$here/squawk.sh"
-# The PostgreSQL suites in two lanes, one core each: run-all.sh, the
+# Two lanes, one core each: the suites without a server, run-all.sh, the
 # selftest and one major of the matrix here; the clock and the rest of the
 # matrix beside them (their output is printed when they are done).
 lanes=$(mktemp -d)
@@ -58,6 +52,12 @@ beside() {
     beside postgres-clock "$here/pg/run-clock.sh"
     beside postgres-matrix "$here/pg/run-matrix.sh" 13 14 16 18
 } &
+suite targets sh "$here/targets.sh"
+suite hostile sh "$here/hostile/run.sh"
+suite fuzz-regressions sh "$here/fuzz/regressions.sh"
+suite cases sh "$here/cases/run.sh"
+suite drift drift
+suite squawk sh "$here/squawk.sh"
 suite postgres sh "$here/pg/run-all.sh"
 suite pg-selftest sh "$here/pg/selftest.sh"
 suite postgres-matrix-17 sh "$here/pg/run-matrix.sh" 17
