@@ -2,10 +2,11 @@
 -- current database (outside the system schemas and extensions) through
 -- plpgsql_check, trigger functions once per trigger that calls them (with
 -- the trigger's table and the transition tables its triggers there name).
--- Functions listed in the psql variable `seen` (comma-separated
--- oid:md5(source)) are skipped: check_migrations.sh checks each function
--- right after the migration that creates or changes it, in the state it is
--- made for.  Prints one line per finding: level, function, line, sqlstate,
+-- Functions listed in the psql variable `seen` (comma-separated md5 of
+-- signature and source) are skipped: check_migrations.sh checks each
+-- function right after the migration that creates or changes it, in the
+-- state it is made for, and not again when a later pass re-creates it
+-- unchanged.  Prints one line per finding: level, function, line, sqlstate,
 -- message (tab-separated), then one line "seen<TAB>LIST" for the next call.
 -- Leaves no object behind (the extension is dropped).
 -- Run with psql -X -At -v ON_ERROR_STOP=1 -v seen=... -f.
@@ -19,17 +20,20 @@ SELECT id FROM unnest(string_to_array(current_setting('partc.seen'), ',')) id WH
 DO $$
 DECLARE f record; t record;
 BEGIN
-    FOR f IN SELECT p.oid, p.oid::regprocedure::text AS name, p.oid::text || ':' || md5(p.prosrc) AS id,
-                    p.prorettype = 'pg_catalog.trigger'::pg_catalog.regtype AS is_trigger
-               FROM pg_catalog.pg_proc p
-               JOIN pg_catalog.pg_language l ON l.oid = p.prolang
-               JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
-              WHERE l.lanname = 'plpgsql'
-                AND n.nspname NOT IN ('pg_catalog', 'information_schema')
-                AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d
-                                 WHERE d.classid = 'pg_catalog.pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')
-                AND NOT (p.oid::text || ':' || md5(p.prosrc)) = ANY (string_to_array(current_setting('partc.seen'), ','))
-              ORDER BY 2
+    FOR f IN SELECT * FROM (
+                 SELECT p.oid, p.oid::regprocedure::text AS name,
+                        md5(p.oid::regprocedure::text || E'\n' || p.prosrc) AS id,
+                        p.prorettype = 'pg_catalog.trigger'::pg_catalog.regtype AS is_trigger
+                   FROM pg_catalog.pg_proc p
+                   JOIN pg_catalog.pg_language l ON l.oid = p.prolang
+                   JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+                  WHERE l.lanname = 'plpgsql'
+                    AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+                    AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d
+                                     WHERE d.classid = 'pg_catalog.pg_proc'::regclass AND d.objid = p.oid
+                                       AND d.deptype = 'e')) fn
+              WHERE NOT fn.id = ANY (string_to_array(current_setting('partc.seen'), ','))
+              ORDER BY fn.name
     LOOP
         IF f.is_trigger THEN
             -- one trigger function may serve several triggers of a table
