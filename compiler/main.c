@@ -18,6 +18,7 @@
 #include "render.h"
 #include "report.h"
 #include "spec_load.h"
+#include "spec_schema.h"
 #include "template.h"
 #include "validate.h"
 
@@ -52,6 +53,7 @@ static int cmd_plan(const options *o);
 static int cmd_lint(const options *o);
 static int cmd_rules(const options *o);
 static int cmd_check(const options *o);
+static int cmd_keys(const options *o);
 
 static const command commands[] = {
     {"compile", "write forward and rollback migrations for the specs",
@@ -68,6 +70,8 @@ static const command commands[] = {
      "--as-of --target --format --fail-on --max-partitions --postgres", cmd_lint},
     {"rules", "list the lint rules: id, default severity, summary, why, how to fix",
      "partc rules [--format text|json|markdown]", "--format", cmd_rules},
+    {"keys", "list the spec's keys: what each takes, its default and what it means",
+     "partc keys [--format text|markdown|dict]", "--format", cmd_keys},
 };
 static const size_t ncommands = sizeof commands / sizeof commands[0];
 
@@ -115,6 +119,10 @@ static void usage_command(FILE *out, const command *c)
               "  --fail-on S       exit 1 when a finding of severity S or higher is not allowed:\n"
               "                    error (default) or warning\n"
               "  --max-partitions N  too-many-partitions fires above N live partitions (default 500)\n",
+              out);
+    else if (strcmp(c->name, "keys") == 0)
+        fputs("  --format F        text (default), markdown (the README's reference) or dict (a\n"
+              "                    libFuzzer dictionary of the keys and their words)\n",
               out);
     else if (strstr(c->allowed, "--format"))
         fputs("  --format F        text (default), json or markdown (the README's table)\n", out);
@@ -444,6 +452,24 @@ static int cmd_rules(const options *o)
         return EXIT_USAGE;
     }
     report_rules(stdout, f);
+    return EXIT_OK;
+}
+
+static int cmd_keys(const options *o)
+{
+    const char *f = o->format ? o->format : "text";
+    keys_format kf;
+    if (strcmp(f, "text") == 0)
+        kf = KEYS_TEXT;
+    else if (strcmp(f, "markdown") == 0)
+        kf = KEYS_MARKDOWN;
+    else if (strcmp(f, "dict") == 0)
+        kf = KEYS_DICT;
+    else {
+        fprintf(stderr, "partc keys: error: unknown format '%s'\n  hint: use text, markdown or dict\n", f);
+        return EXIT_USAGE;
+    }
+    spec_keys_print(stdout, kf);
     return EXIT_OK;
 }
 

@@ -2,23 +2,22 @@
 
 #include <string.h>
 
+#include "spec_schema.h"
+
+const char *const table_mode_names[] = {"create", "convert", "reference", NULL};
+const char *const table_strategy_names[] = {"partition", "brin", "none", NULL};
+const char *const retention_action_names[] = {"drop", "detach", "archive", "delete", NULL};
+const char *const fk_action_names[] = {"no action", "restrict", "cascade", "set null", "set default", NULL};
+const char *const policy_command_names[] = {"all", "select", "insert", "update", "delete", NULL};
+const char *const grant_privilege_names[] = {"select", "insert", "update", "delete", "truncate",
+                                             "references", "trigger", "all", NULL};
+
 void specset_init(specset *ss, arena *a)
 {
     memset(ss, 0, sizeof *ss);
     ss->a = a;
     ss->files.a = a;
-    ss->settings.postgres = 15;
-    ss->settings.lock_timeout_ms = 2000;
-    ss->settings.statement_timeout_ms = 0;
-}
-
-table *table_new(arena *a)
-{
-    table *t = arena_alloc(a, sizeof *t);
-    t->part.premake = -1;
-    t->retention.protect = -1;
-    t->migrate.lock_timeout_ms = -1;
-    return t;
+    spec_settings_defaults(a, &ss->settings);
 }
 
 void specset_add_table(specset *ss, table *t)
@@ -155,23 +154,6 @@ void model_defaults(table *t)
         r->column.s = p->key.s;
         r->column.at = r->at;
     }
-    if (!r->archive_schema.s)
-        r->archive_schema.s = "archive";
-    if (r->batch_size <= 0)
-        r->batch_size = 10000;
-    if (r->protect < 0)
-        r->protect = 2;
-    migrate_spec *g = &t->migrate;
-    if (g->batch_size <= 0)
-        g->batch_size = 10000;
-    if (!g->shadow_suffix.s)
-        g->shadow_suffix.s = "_partitioned";
-    if (!g->old_suffix.s)
-        g->old_suffix.s = "_old";
-    if (g->keep_old.n <= 0) {
-        g->keep_old.n = 7;
-        g->keep_old.unit = DU_DAYS;
-    }
 }
 
 int64_t specset_latest_start(const specset *ss)
@@ -190,33 +172,17 @@ int64_t specset_latest_start(const specset *ss)
 
 const char *mode_name(table_mode m)
 {
-    switch (m) {
-    case MODE_CREATE: return "create";
-    case MODE_CONVERT: return "convert";
-    case MODE_REFERENCE: return "reference";
-    }
-    return "?";
+    return (unsigned)m < sizeof table_mode_names / sizeof table_mode_names[0] - 1 ? table_mode_names[m] : "?";
 }
 
 const char *strategy_name(table_strategy s)
 {
-    switch (s) {
-    case STRATEGY_PARTITION: return "partition";
-    case STRATEGY_BRIN: return "brin";
-    case STRATEGY_NONE: return "none";
-    }
-    return "?";
+    return (unsigned)s < sizeof table_strategy_names / sizeof table_strategy_names[0] - 1 ? table_strategy_names[s] : "?";
 }
 
 const char *retention_action_name(retention_action a)
 {
-    switch (a) {
-    case RET_DROP: return "drop";
-    case RET_DETACH: return "detach";
-    case RET_ARCHIVE: return "archive";
-    case RET_DELETE: return "delete";
-    }
-    return "?";
+    return (unsigned)a < sizeof retention_action_names / sizeof retention_action_names[0] - 1 ? retention_action_names[a] : "?";
 }
 
 const char *fk_action_sql(fk_action a)

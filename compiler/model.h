@@ -248,10 +248,8 @@ typedef struct specset {
     bool incomplete;   /* a file could not be read as a spec: tables may be missing */
 } specset;
 
+/* An empty spec set, its settings at their defaults. */
 void specset_init(specset *ss, arena *a);
-/* A zeroed table whose "unset" sentinels are in place (premake, protect,
- * migrate.lock_timeout_ms are -1) so that model_defaults can fill them. */
-table *table_new(arena *a);
 void specset_add_table(specset *ss, table *t);
 /* Moves the tables that failed to load from tables to failed, so that the
  * rest of the spec set can still be validated and linted. */
@@ -266,9 +264,20 @@ const column *table_column(const table *t, const char *name);
 /* RLS, a policy or a grant to apply to the table (and every partition). */
 bool table_has_security(const table *t);
 
-/* Fill every default that depends on nothing but the table itself:
- * premake, naming, warn/critical ahead, retention column, suffixes. */
+/* Fill the defaults that depend on other keys of the table: schema, premake
+ * and naming (by interval), warn/critical ahead (by interval), retention's
+ * column (the partition key).  Every other default is a row of the spec
+ * schema, in place from spec_table_new. */
 void model_defaults(table *t);
+
+/* The words a spec writes for each enum value, in enum order, NULL-terminated
+ * (the spec schema's allowed values; messages and reports use them too). */
+extern const char *const table_mode_names[];
+extern const char *const table_strategy_names[];
+extern const char *const retention_action_names[];
+extern const char *const fk_action_names[];
+extern const char *const policy_command_names[];
+extern const char *const grant_privilege_names[];
 
 const char *mode_name(table_mode m);
 /* The latest partition.start of the spec set, 0 when no table has one. */

@@ -117,13 +117,15 @@ static void build_lines(srcfile *sf)
 }
 
 /* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if none. */
-static size_t utf8_len(const unsigned char *s, size_t n)
+size_t srcfile_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
 {
     unsigned c = s[0];
     size_t w;
-    unsigned v, min;
-    if (c < 0x80)
+    uint32_t v, min;
+    if (c < 0x80) {
+        *cp = c;
         return 1;
+    }
     if (c >= 0xC2 && c <= 0xDF) {
         w = 2; v = c & 0x1F; min = 0x80;
     } else if (c >= 0xE0 && c <= 0xEF) {
@@ -141,7 +143,14 @@ static size_t utf8_len(const unsigned char *s, size_t n)
     }
     if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
         return 0;
+    *cp = v;
     return w;
+}
+
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+    uint32_t cp;
+    return srcfile_utf8_decode(s, n, &cp);
 }
 
 /* Bytes of a line checked for UTF-8: diagnostics show at most the first 200

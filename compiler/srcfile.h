@@ -8,6 +8,7 @@
 #define PARTC_SRCFILE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "arena.h"
 
@@ -31,6 +32,9 @@ typedef struct srcset {
 } srcset;
 
 srcfile *srcfile_read(arena *a, const char *path, const char **err);
+/* The length of the UTF-8 sequence at s (n bytes left) and its code point in
+ * *cp; 0 when it is not valid UTF-8 (overlong, surrogate, cut short). */
+size_t srcfile_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
 /* Build from memory (tests, fuzzing). */
 srcfile *srcfile_from_bytes(arena *a, const char *path, const char *bytes, size_t len);
 /* Line `line` (1-based) without its newline; NULL when out of range. */

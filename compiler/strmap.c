@@ -68,3 +68,16 @@ strmap_val *strmap_slot(strmap *m, const char *key, size_t len)
     }
     return &m->v[i];
 }
+
+void *strmap_find(const strmap *m, const char *key)
+{
+    const strmap_val *v = strmap_get(m, key, strlen(key));
+    return v ? v->p : NULL;
+}
+
+void strmap_put(strmap *m, arena *a, const char *key, void *p)
+{
+    if (!m->cap)
+        strmap_init(m, a, 8);
+    strmap_slot(m, key, strlen(key))->p = p;
+}

@@ -29,5 +29,9 @@ void strmap_init(strmap *m, arena *a, size_t expect);
 strmap_val *strmap_get(const strmap *m, const char *key, size_t len);
 /* The value of key[0..len), added (zero) when absent. */
 strmap_val *strmap_slot(strmap *m, const char *key, size_t len);
+/* NUL-terminated keys holding pointers: the pointer stored under key, or
+ * NULL; and storing one (in a zeroed map too, which then uses arena a). */
+void *strmap_find(const strmap *m, const char *key);
+void strmap_put(strmap *m, arena *a, const char *key, void *p);
 
 #endif

@@ -120,6 +120,19 @@ sed -n '/^<!-- rules: begin/,/^<!-- rules: end/p' README.md | sed '1d;$d' >"$tmp
 [ -s "$tmp/rules.md" ] && cmp -s "$tmp/rules.md" "$tmp/readme-rules.md" && ok ||
     bad "README's rules table differs from 'partc rules --format markdown'"
 
+# the spec reference in the README and the fuzzing dictionary's keys are what
+# the spec schema says (partc keys)
+expect 0 "keys" -- "$PARTC" keys
+expect 2 "keys --format unknown" -- "$PARTC" keys --format json
+"$PARTC" keys --format markdown >"$tmp/keys.md" 2>/dev/null
+sed -n '/^<!-- keys: begin/,/^<!-- keys: end/p' README.md | sed '1d;$d' >"$tmp/readme-keys.md"
+[ -s "$tmp/keys.md" ] && cmp -s "$tmp/keys.md" "$tmp/readme-keys.md" && ok ||
+    bad "README's spec reference differs from 'partc keys --format markdown'"
+"$PARTC" keys --format dict >"$tmp/keys.dict" 2>/dev/null
+sed -n '/^# keys: begin/,/^# keys: end/p' tests/fuzz/spec.dict | sed '1d;$d' >"$tmp/dict-keys"
+[ -s "$tmp/keys.dict" ] && cmp -s "$tmp/keys.dict" "$tmp/dict-keys" && ok ||
+    bad "tests/fuzz/spec.dict's keys differ from 'partc keys --format dict'"
+
 # an output file that cannot be read is reported with the real reason
 "$PARTC" compile specs --out "$tmp/unread" --as-of "$AS_OF" >/dev/null 2>&1
 first=$(ls "$tmp/unread/"*.up.sql | head -n 1)

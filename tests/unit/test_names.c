@@ -1,6 +1,7 @@
 /* Unit tests for names: naming patterns, generated names, type and cron
  * grammars.  names_init has been called by the harness. */
 #include "names.h"
+#include "spec_schema.h"
 
 #include "t.h"
 
@@ -14,7 +15,7 @@ static int64_t at(const char *s)
 
 static table *mk(arena *a, const char *name, const char *pattern, cal_interval iv)
 {
-    table *t = table_new(a);
+    table *t = spec_table_new(a);
     t->name.s = name;
     t->schema.s = "public";
     t->part.present = true;

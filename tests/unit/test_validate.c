@@ -8,6 +8,7 @@
 
 #include "plan.h"
 #include "spec_load.h"
+#include "spec_schema.h"
 #include "strbuf.h"
 #include "t.h"
 #include "validate.h"
@@ -1047,7 +1048,7 @@ TEST(validate_hand_built)
     diags d;
     specset_init(&ss, a);
     diags_init(&d, a);
-    table *t = table_new(a);
+    table *t = spec_table_new(a);
     t->name.s = "jobs";
     t->name.at = (srcloc){"h.yaml", 3, 3};
     t->strategy = STRATEGY_NONE;
