@@ -8,6 +8,7 @@
  * own (columns, indexes, foreign keys, policies, grants, lint.allow) are read
  * by the functions at the end of this file, which use the rows of their
  * items in the same way. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "names.h"
@@ -124,12 +125,37 @@ void defaults_of(arena *a, const spec_section *s, void *base)
 
 /* -------------------------------------------------------------- a mapping */
 
+/* The memo of section s in this load (made on first use). */
+static size_t memo_of(ld *L, const spec_section *s)
+{
+    size_t i = 0;
+    while (i < L->nmemo && L->memo[i].section != s)
+        i++;
+    if (i < L->nmemo)
+        return i;
+    if (L->nmemo == sizeof L->memo / sizeof L->memo[0])
+        abort(); /* more sections than the memo holds: a build-time constant to raise */
+    L->nmemo++;
+    L->memo[i].section = s;
+    const char **v = arena_calloc(L->a, s->nkeys + 1, sizeof *v);
+    for (size_t k = 0; k < s->nkeys; k++)
+        v[k] = s->keys[k].key;
+    L->memo[i].names = v;
+    if (s->size) {
+        L->memo[i].proto = arena_calloc(L->a, 1, s->size);
+        defaults_of(L->a, s, L->memo[i].proto);
+    }
+    return i;
+}
+
 const char *const *names_of(ld *L, const spec_section *s)
 {
-    const char **v = arena_calloc(L->a, s->nkeys + 1, sizeof *v);
-    for (size_t i = 0; i < s->nkeys; i++)
-        v[i] = s->keys[i].key;
-    return v;
+    return L->memo[memo_of(L, s)].names;
+}
+
+void defaults_into(ld *L, const spec_section *s, void *base)
+{
+    memcpy(base, L->memo[memo_of(L, s)].proto, s->size);
 }
 
 /* Locates every value of s in base at `at` (the values not given keep it). */
@@ -204,7 +230,7 @@ void load_columns(ld *L, void *base, ynode *key, ynode *v)
         if (k->skip)
             continue;
         column *c = &t->columns[t->ncolumns++];
-        defaults_of(L->a, &sec_column, c);
+        defaults_into(L, &sec_column, c);
         c->name.s = k->text;
         c->name.at = k->at;
         locate(&sec_column, c, k->at);
@@ -326,7 +352,7 @@ static size_t load_items(ld *L, const spec_section *s, ynode *v, size_t size, vo
         if (!want_kind(L, it, YN_MAP, s->name))
             continue;
         void *item = arr + size * n++;
-        defaults_of(L->a, s, item);
+        defaults_into(L, s, item);
         locate(s, item, it->at);
         set_at(item, item_at_off, it->at);
         load_fields(L, s, item, it, NULL, it->at);
@@ -397,7 +423,7 @@ void load_policies(ld *L, void *base, ynode *key, ynode *v)
         if (!want_kind(L, pv, YN_MAP, k->text))
             continue;
         policy *p = &s->policies[s->npolicies++];
-        defaults_of(L->a, &sec_policy, p);
+        defaults_into(L, &sec_policy, p);
         p->name.s = k->text;
         p->name.at = k->at;
         p->at = pv->at;

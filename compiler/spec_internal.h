@@ -55,6 +55,12 @@ typedef struct ld {
     const char *file;
     strmap tables; /* "len:schema.name" -> table */
     table *t;      /* the table being loaded, or NULL */
+    struct {       /* per section: its defaults as one item, its keys */
+        const void *section;
+        void *proto;
+        const char *const *names;
+    } memo[24];
+    size_t nmemo;
     bool in_file;  /* loading L->file: its errors count towards MAX_FILE_ERRORS */
     size_t nerr;   /* errors in L->file so far */
 } ld;
@@ -115,6 +121,9 @@ struct spec_section;
 void set_default(ld *L, const struct spec_key *k, void *base);
 /* Every default of the section's rows (and its sections') into base. */
 void defaults_of(arena *a, const struct spec_section *s, void *base);
+/* The same into a new item of the load: a copy of the section's defaults,
+ * which each load works out once. */
+void defaults_into(ld *L, const struct spec_section *s, void *base);
 /* The section's keys, NULL-terminated. */
 const char *const *names_of(ld *L, const struct spec_section *s);
 /* Locates every value of the section in base at `at`. */

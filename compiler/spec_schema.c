@@ -31,7 +31,7 @@ static const char *const NULLS_ORDERS[] = {"first", "last", NULL};
 #define ROW(k, kd, T, f) .key = k, .kind = kd, .off = offsetof(T, f)
 #define AT(T, f) .at_off = SPEC_OFF(T, f)
 #define GIVEN(T, f) .given_off = SPEC_OFF(T, f)
-#define SECTION(T, arr) .keys = arr, .nkeys = sizeof arr / sizeof arr[0]
+#define SECTION(T, arr) .keys = arr, .nkeys = sizeof arr / sizeof arr[0], .size = sizeof(T)
 
 static const spec_section sec_partition, sec_retention, sec_maintenance, sec_security, sec_migrate,
     sec_settings, sec_table;
@@ -290,24 +290,31 @@ static const spec_key top_keys[] = {
     {.key = "tables", .kind = K_CUSTOM, .off = 0, .sub = &sec_table,
      .type_doc = "mapping: table name -> table", .doc = "the tables"},
 };
-const spec_section spec_top = {.path = "", .ctx = "the spec", SECTION(specset, top_keys), .present_off = 0,
+const spec_section spec_top = {.path = "", .ctx = "the spec", .keys = top_keys, .nkeys = sizeof top_keys / sizeof top_keys[0], .present_off = 0,
                                .at_off = 0};
 
 /* ------------------------------------------------------------ tables */
+
+/* Not given: model_defaults derives them from other keys. */
+static void unset_derived(table *t)
+{
+    t->part.premake = -1;
+    t->migrate.lock_timeout_ms = -1;
+}
 
 table *spec_table_new(arena *a)
 {
     table *t = arena_alloc(a, sizeof *t);
     defaults_of(a, &sec_table, t);
-    /* not given: model_defaults derives them from other keys */
-    t->part.premake = -1;
-    t->migrate.lock_timeout_ms = -1;
+    unset_derived(t);
     return t;
 }
 
 table *spec_load_table(ld *L, ynode *k, ynode *v)
 {
-    table *t = spec_table_new(L->a);
+    table *t = arena_alloc(L->a, sizeof *t);
+    defaults_into(L, &sec_table, t);
+    unset_derived(t);
     t->name.s = k->text;
     t->name.at = k->at;
     t->file = L->file;

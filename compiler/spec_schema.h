@@ -70,6 +70,7 @@ struct spec_section {
     const char *ctx;   /* in messages: "'partition'" */
     const spec_key *keys;
     size_t nkeys;
+    size_t size;       /* of the struct the rows describe; 0 for the top of a file */
     const char *const *names; /* the keys, NULL-terminated (filled once) */
     size_t present_off; /* 1 + a bool set when the section is given; 0: none */
     size_t at_off;      /* 1 + the section's own location; 0: none */
