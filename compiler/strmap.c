@@ -1,6 +1,8 @@
 #include "strmap.h"
 
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* FNV-1a with a final mix: FNV's low bits cluster on similar names, and the
@@ -16,16 +18,49 @@ static uint64_t hash(const char *s, size_t len)
     return h;
 }
 
-void strmap_init(strmap *m, arena *a, size_t expect)
+static void *slots(const strmap *m, size_t n, size_t size)
+{
+    if (m->a)
+        return arena_calloc(m->a, n, size);
+    void *p = calloc(n, size);
+    if (!p) {
+        fputs("partc: fatal: out of memory\n", stderr);
+        abort();
+    }
+    return p;
+}
+
+static void alloc_slots(strmap *m, size_t expect)
 {
     m->cap = 16;
     while (m->cap < 2 * expect + 2)
         m->cap *= 2;
     m->n = 0;
+    m->k = slots(m, m->cap, sizeof *m->k);
+    m->klen = slots(m, m->cap, sizeof *m->klen);
+    m->v = slots(m, m->cap, sizeof *m->v);
+}
+
+void strmap_init(strmap *m, arena *a, size_t expect)
+{
     m->a = a;
-    m->k = arena_calloc(a, m->cap, sizeof *m->k);
-    m->klen = arena_calloc(a, m->cap, sizeof *m->klen);
-    m->v = arena_calloc(a, m->cap, sizeof *m->v);
+    alloc_slots(m, expect);
+}
+
+void strmap_init_heap(strmap *m, size_t expect)
+{
+    m->a = NULL;
+    alloc_slots(m, expect);
+}
+
+void strmap_free(strmap *m)
+{
+    if (!m->a) {
+        free(m->k);
+        free(m->klen);
+        free(m->v);
+    }
+    memset(m, 0, sizeof *m);
 }
 
 static size_t find(const strmap *m, const char *key, size_t len)
@@ -49,7 +84,7 @@ strmap_val *strmap_slot(strmap *m, const char *key, size_t len)
 {
     if (2 * (m->n + 1) > m->cap) {
         strmap old = *m;
-        strmap_init(m, old.a, old.n + 1);
+        alloc_slots(m, old.n + 1);
         for (size_t i = 0; i < old.cap; i++)
             if (old.k[i]) {
                 size_t j = find(m, old.k[i], old.klen[i]);
@@ -58,6 +93,11 @@ strmap_val *strmap_slot(strmap *m, const char *key, size_t len)
                 m->v[j] = old.v[i];
                 m->n++;
             }
+        if (!old.a) {
+            free(old.k);
+            free(old.klen);
+            free(old.v);
+        }
     }
     size_t i = find(m, key, len);
     if (!m->k[i]) {

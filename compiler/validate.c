@@ -18,6 +18,7 @@
 #include "calendar.h"
 #include "names.h"
 #include "sqlquote.h"
+#include "strmap.h"
 #include "strbuf.h"
 
 /* Planned ranges per table above which only the edges are name-checked. */
@@ -39,18 +40,19 @@ typedef enum {
 } name_kind;
 
 /* One registered name: a relation or function of a schema, or a table.
- * Kept small: a run may register millions of partition names. */
+ * Kept small: a run may register millions of partition names.  A name set
+ * maps a name to the entries of that name, one per schema. */
 typedef struct nent {
-    const char *schema, *name; /* name == NULL: empty slot */
-    uint64_t h;
-    uint32_t owner; /* index of the table it belongs to */
-    uint8_t kind;   /* name_kind */
+    const char *schema, *name;
+    struct nent *next; /* the same name in another schema */
+    uint32_t owner;    /* index of the table it belongs to */
+    uint8_t kind;      /* name_kind */
 } nent;
 
 typedef struct nset {
-    nent *v;
-    size_t n, cap;
-    arena *a;
+    strmap m;  /* name -> nent chain; slots on the heap */
+    size_t n;  /* entries */
+    arena *a;  /* the entries */
 } nset;
 
 typedef struct vctx {
@@ -214,74 +216,36 @@ static bool time_type(const char *base)
 
 /* ------------------------------------------------------------ name sets */
 
-static uint64_t hash2(const char *a, const char *b)
+static void nset_init(nset *s, arena *a)
 {
-    uint64_t h = 1469598103934665603ull;
-    for (const unsigned char *p = (const unsigned char *)a; *p; p++)
-        h = (h ^ *p) * 1099511628211ull;
-    h = (h ^ 0xffu) * 1099511628211ull;
-    for (const unsigned char *p = (const unsigned char *)b; *p; p++)
-        h = (h ^ *p) * 1099511628211ull;
-    /* FNV's low bits cluster on similar names: mix (murmur3 finalizer) */
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdull;
-    h ^= h >> 33;
-    h *= 0xc4ceb9fe1a85ec53ull;
-    h ^= h >> 33;
-    return h;
-}
-
-static nent *nset_slot(nent *v, size_t cap, uint64_t h, const char *schema,
-                       const char *name)
-{
-    size_t i = (size_t)h & (cap - 1);
-    while (v[i].name && !(v[i].h == h && strcmp(v[i].name, name) == 0 &&
-                          strcmp(v[i].schema, schema) == 0))
-        i = (i + 1) & (cap - 1);
-    return &v[i];
+    strmap_init_heap(&s->m, 256);
+    s->a = a;
 }
 
 static nent *nset_find(const nset *s, const char *schema, const char *name)
 {
-    if (!s->cap)
-        return NULL;
-    nent *e = nset_slot(s->v, s->cap, hash2(schema, name), schema, name);
-    return e->name ? e : NULL;
+    for (nent *e = strmap_find(&s->m, name); e; e = e->next)
+        if (strcmp(e->schema, schema) == 0)
+            return e;
+    return NULL;
 }
 
-/* The slots live on the heap, not in the scratch arena, so that the old
- * slots of a set that grows are freed at once (a spec set of 10,000 tables
- * registers some 100,000 names).  nset_free releases them. */
 static void nset_free(nset *s)
 {
-    free(s->v);
-    s->v = NULL;
-    s->n = s->cap = 0;
+    strmap_free(&s->m);
 }
 
 /* Inserts e unless the name is taken: returns the existing entry then. */
 static const nent *nset_put(nset *s, const nent *e)
 {
-    if ((s->n + 1) * 2 > s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 256;
-        nent *v = calloc(cap, sizeof *v);
-        if (!v) {
-            fputs("partc: fatal: out of memory\n", stderr);
-            abort();
-        }
-        for (size_t i = 0; i < s->cap; i++)
-            if (s->v[i].name)
-                *nset_slot(v, cap, s->v[i].h, s->v[i].schema, s->v[i].name) = s->v[i];
-        free(s->v);
-        s->v = v;
-        s->cap = cap;
-    }
-    uint64_t h = hash2(e->schema, e->name);
-    nent *slot = nset_slot(s->v, s->cap, h, e->schema, e->name);
-    if (slot->name)
-        return slot;
-    *slot = *e;
-    slot->h = h;
+    strmap_val *slot = strmap_slot(&s->m, e->name, strlen(e->name));
+    for (nent *o = slot->p; o; o = o->next)
+        if (strcmp(o->schema, e->schema) == 0)
+            return o;
+    nent *n = arena_alloc(s->a, sizeof *n);
+    *n = *e;
+    n->next = slot->p;
+    slot->p = n;
     s->n++;
     return NULL;
 }
@@ -325,7 +289,7 @@ static bool reg_name(vctx *v, nset *s, size_t ti, name_kind k, const char *name,
     if (!name)
         return false;
     const table *t = v->ss->tables[ti];
-    nent e = {schema_of(t), name, 0, (uint32_t)ti, (uint8_t)k};
+    nent e = {schema_of(t), name, NULL, (uint32_t)ti, (uint8_t)k};
     const nent *old = nset_put(s, &e);
     if (!old)
         return false;
@@ -869,15 +833,13 @@ static void register_partitions(vctx *v)
             mask[k] = a[k] != b[k] ? '1' : '0';
         sv[ns++] = (shape){schema_of(t), a, mask, coarse_of(v->tmp, a), (long)i};
     }
-    for (size_t i = 0; i < v->rels.cap; i++) {
-        const nent *e = &v->rels.v[i];
-        if (!e->name)
-            continue;
-        size_t len = strlen(e->name);
-        char *mask = arena_alloc(v->tmp, len + 1);
-        memset(mask, '0', len);
-        sv[ns++] = (shape){e->schema, e->name, mask, coarse_of(v->tmp, e->name), -1};
-    }
+    for (size_t i = 0; i < v->rels.m.cap; i++)
+        for (const nent *e = v->rels.m.k[i] ? v->rels.m.v[i].p : NULL; e; e = e->next) {
+            size_t len = strlen(e->name);
+            char *mask = arena_alloc(v->tmp, len + 1);
+            memset(mask, '0', len);
+            sv[ns++] = (shape){e->schema, e->name, mask, coarse_of(v->tmp, e->name), -1};
+        }
     qsort(sv, ns, sizeof *sv, shape_cmp);
     for (size_t i = 0; i < ns;) {
         /* a group: same schema and coarse form; within it, runs of one mask */
@@ -1372,7 +1334,9 @@ int validate_specset(specset *ss, int64_t as_of, diags *d)
     v.d = d;
     v.tmp = arena_new();
     v.as_of = as_of;
-    v.tables.a = v.rels.a = v.fns.a = v.tmp;
+    nset_init(&v.tables, v.tmp);
+    nset_init(&v.rels, v.tmp);
+    nset_init(&v.fns, v.tmp);
     size_t n = ss->ntables;
     v.dup = arena_calloc(v.tmp, n ? n : 1, sizeof *v.dup);
     v.parts = arena_calloc(v.tmp, n ? n : 1, sizeof *v.parts);
@@ -1386,7 +1350,7 @@ int validate_specset(specset *ss, int64_t as_of, diags *d)
         table *t = ss->tables[i];
         if (!t->name.s)
             continue;
-        nent e = {schema_of(t), t->name.s, 0, (uint32_t)i, NK_TABLE};
+        nent e = {schema_of(t), t->name.s, NULL, (uint32_t)i, NK_TABLE};
         const nent *old = nset_put(&v.tables, &e);
         if (old) {
             srcloc first = ss->tables[old->owner]->name.at;
