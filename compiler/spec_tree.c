@@ -317,6 +317,44 @@ static ynode *new_node(ld *L, ykind k, yaml_mark_t m)
     return n;
 }
 
+/* A scalar's node, or NULL after reporting a value that is too long or
+ * holds a NUL. */
+static ynode *scalar_node(ld *L, const yaml_event_t *ev)
+{
+    ynode *n = new_node(L, YN_SCALAR, ev->start_mark);
+    if (ev->data.scalar.length > MAX_VALUE_BYTES) {
+        ld_err(L, "value-too-long", n->at, "a spec value is a name, a type or a short SQL expression: shorten it",
+               "value of %zu bytes is longer than the %d bytes partc reads", ev->data.scalar.length,
+               MAX_VALUE_BYTES);
+        return NULL;
+    }
+    if (memchr(ev->data.scalar.value, 0, ev->data.scalar.length)) {
+        ld_err(L, "bad-encoding", n->at, "remove the \\0 escape", "string contains a NUL character");
+        return NULL;
+    }
+    n->text = arena_strndup(L->a, (const char *)ev->data.scalar.value, ev->data.scalar.length);
+    n->len = ev->data.scalar.length;
+    n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && ev->data.scalar.plain_implicit;
+    return n;
+}
+
+/* Node n as the last child of the open collection, or as the root. */
+static void attach(ynode **stack, int depth, ynode **root, ynode *n)
+{
+    if (depth == 0) {
+        if (!*root)
+            *root = n;
+        return;
+    }
+    ynode *parent = stack[depth - 1];
+    if (parent->tail)
+        parent->tail->next = n;
+    else
+        parent->head = n;
+    parent->tail = n;
+    parent->n++;
+}
+
 /* Builds the tree of the one document; NULL with *failed set after a
  * syntax-level error, NULL with *failed clear when there is no document. */
 static ynode *build_tree(ld *L, int *failed)
@@ -363,27 +401,8 @@ static ynode *build_tree(ld *L, int *failed)
             bad = true;
             break;
         case YAML_SCALAR_EVENT:
-            n = new_node(L, YN_SCALAR, ev.start_mark);
-            if (ev.data.scalar.length > MAX_VALUE_BYTES) {
-                ld_err(L, "value-too-long", n->at,
-                    "a spec value is a name, a type or a short SQL expression: shorten it",
-                    "value of %zu bytes is longer than the %d bytes partc reads",
-                    ev.data.scalar.length, MAX_VALUE_BYTES);
-                n = NULL;
-                bad = true;
-                break;
-            }
-            if (memchr(ev.data.scalar.value, 0, ev.data.scalar.length)) {
-                ld_err(L, "bad-encoding", n->at, "remove the \\0 escape",
-                    "string contains a NUL character");
-                bad = true;
-                break;
-            }
-            n->text = arena_strndup(L->a, (const char *)ev.data.scalar.value,
-                                    ev.data.scalar.length);
-            n->len = ev.data.scalar.length;
-            n->plain = ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
-                       ev.data.scalar.plain_implicit;
+            n = scalar_node(L, &ev);
+            bad = n == NULL;
             break;
         case YAML_SEQUENCE_START_EVENT:
         case YAML_MAPPING_START_EVENT:
@@ -412,18 +431,7 @@ static ynode *build_tree(ld *L, int *failed)
             bad = true;
         }
         if (n) {
-            if (depth == 0) {
-                if (!root)
-                    root = n;
-            } else {
-                ynode *parent = stack[depth - 1];
-                if (parent->tail)
-                    parent->tail->next = n;
-                else
-                    parent->head = n;
-                parent->tail = n;
-                parent->n++;
-            }
+            attach(stack, depth, &root, n);
             if (n->kind != YN_SCALAR)
                 stack[depth++] = n;
         }
