@@ -60,13 +60,13 @@ static const char *duration_text(const lint_ctx *cx, duration du)
 /* A table that partc changes and partitions by range. */
 static bool partitioned(const table *t)
 {
-    return t->mode != MODE_REFERENCE && t->strategy == STRATEGY_PARTITION &&
+    return t->mode.v != MODE_REFERENCE && t->strategy.v == STRATEGY_PARTITION &&
            t->part.present && t->part.key.s;
 }
 
 static bool drops_partitions(const table *t)
 {
-    return t->retention.present && t->retention.action != RET_DELETE;
+    return t->retention.present && t->retention.action.v != RET_DELETE;
 }
 
 /* Replace the finding's hint with a more specific one. */
@@ -89,12 +89,12 @@ static bool timestamp_without_tz(arena *a, const char *type)
 
 static void check_default_detach(const lint_ctx *cx, const lint_rule *r, const table *t)
 {
-    if (!partitioned(t) || !t->part.default_partition || !t->retention.present)
+    if (!partitioned(t) || !t->part.default_partition.v || !t->retention.present)
         return;
-    retention_action a = t->retention.action;
+    retention_action a = t->retention.action.v;
     if (a != RET_DETACH && a != RET_ARCHIVE)
         return;
-    lint_report(cx, r, t, pick(t->part.default_partition_at, t->part.at),
+    lint_report(cx, r, t, pick(t->part.default_partition.at, t->part.at),
                 "'%s' has a default partition and retention action '%s': "
                 "DETACH PARTITION CONCURRENTLY fails while a default partition exists",
                 tname(cx, t), retention_action_name(a));
@@ -117,7 +117,7 @@ static bool leads_with(const slist *l, const slist *cols)
 
 static void check_fk_index(const lint_ctx *cx, const lint_rule *r, const table *t)
 {
-    if (t->mode == MODE_REFERENCE)
+    if (t->mode.v == MODE_REFERENCE)
         return;
     for (size_t k = 0; k < t->nfks; k++) {
         const foreign_key *fk = &t->fks[k];
@@ -147,7 +147,7 @@ static void check_incoming_fks(const lint_ctx *cx, const lint_rule *r, const tab
     for (size_t k = 0; k < t->nfks; k++) {
         const foreign_key *fk = &t->fks[k];
         const table *c = fk->ref;
-        if (!c || c == t || c->mode != MODE_CONVERT)
+        if (!c || c == t || c->mode.v != MODE_CONVERT)
             continue;
         lint_report(cx, r, c, fk->at,
                     "foreign key '%s' of '%s' references '%s', which mode convert replaces: "
@@ -165,8 +165,8 @@ static void check_unscheduled(const lint_ctx *cx, const lint_rule *r, const tabl
     lint_report(cx, r, t, pick(t->maintenance.at, t->part.at),
                 "'%s' has no maintenance.schedule: its partitions run out %d %s range%s "
                 "after the migration unless something else calls its maintenance function",
-                tname(cx, t), t->part.premake, cal_interval_name(t->part.interval),
-                t->part.premake == 1 ? "" : "s");
+                tname(cx, t), t->part.premake.v, cal_interval_name(t->part.interval.v),
+                t->part.premake.v == 1 ? "" : "s");
 }
 
 static void check_key_nullable(const lint_ctx *cx, const lint_rule *r, const table *t)
@@ -174,9 +174,9 @@ static void check_key_nullable(const lint_ctx *cx, const lint_rule *r, const tab
     if (!partitioned(t))
         return;
     const column *c = table_column(t, t->part.key.s);
-    if (!c || !c->nullable)
+    if (!c || !c->nullable.v)
         return;
-    lint_report(cx, r, t, pick(c->nullable_at, c->name.at),
+    lint_report(cx, r, t, pick(c->nullable.at, c->name.at),
                 "partition key '%s' of '%s' is nullable", c->name.s, tname(cx, t));
 }
 
@@ -198,18 +198,18 @@ static void check_premake(const lint_ctx *cx, const lint_rule *r, const table *t
     if (!partitioned(t))
         return;
     const partition_spec *p = &t->part;
-    srcloc at = pick(p->premake_at, p->at);
-    int64_t ahead = cal_interval_seconds(p->interval) * (p->premake > 0 ? p->premake : 0);
-    duration warn = t->maintenance.warn_ahead;
-    if (p->premake < 2)
+    srcloc at = pick(p->premake.at, p->at);
+    int64_t ahead = cal_interval_seconds(p->interval.v) * (p->premake.v > 0 ? p->premake.v : 0);
+    duration warn = t->maintenance.warn_ahead.v;
+    if (p->premake.v < 2)
         lint_report(cx, r, t, at,
                     "premake %d of '%s' keeps fewer than 2 %s ranges ready ahead of the current one",
-                    p->premake, tname(cx, t), cal_interval_name(p->interval));
+                    p->premake.v, tname(cx, t), cal_interval_name(p->interval.v));
     else if (ahead < cal_duration_seconds(warn))
         lint_report(cx, r, t, at,
                     "premake %d of '%s' (%d %s ranges) is shorter than warn_ahead '%s': "
                     "the health view warns right after every maintenance run",
-                    p->premake, tname(cx, t), p->premake, cal_interval_name(p->interval),
+                    p->premake.v, tname(cx, t), p->premake.v, cal_interval_name(p->interval.v),
                     duration_text(cx, warn));
 }
 
@@ -218,21 +218,21 @@ static void check_retention_interval(const lint_ctx *cx, const lint_rule *r, con
     if (!partitioned(t) || !drops_partitions(t))
         return;
     const retention_spec *re = &t->retention;
-    if (cal_duration_seconds(re->keep) >= cal_interval_seconds(t->part.interval))
+    if (cal_duration_seconds(re->keep.v) >= cal_interval_seconds(t->part.interval.v))
         return;
-    lint_report(cx, r, t, pick(re->keep_at, re->at),
+    lint_report(cx, r, t, pick(re->keep.at, re->at),
                 "retention keep '%s' of '%s' is shorter than one %s partition",
-                duration_text(cx, re->keep), tname(cx, t), cal_interval_name(t->part.interval));
+                duration_text(cx, re->keep.v), tname(cx, t), cal_interval_name(t->part.interval.v));
 }
 
 static void check_retention_protect(const lint_ctx *cx, const lint_rule *r, const table *t)
 {
-    if (!partitioned(t) || !drops_partitions(t) || t->retention.protect >= 2)
+    if (!partitioned(t) || !drops_partitions(t) || t->retention.protect.v >= 2)
         return;
     const retention_spec *re = &t->retention;
-    lint_report(cx, r, t, pick(re->protect_at, re->at),
+    lint_report(cx, r, t, pick(re->protect.at, re->at),
                 "retention protect %d of '%s' lets action '%s' remove the current or previous partition",
-                re->protect, tname(cx, t), retention_action_name(re->action));
+                re->protect.v, tname(cx, t), retention_action_name(re->action.v));
 }
 
 static void check_too_many(const lint_ctx *cx, const lint_rule *r, const table *t)
@@ -240,24 +240,24 @@ static void check_too_many(const lint_ctx *cx, const lint_rule *r, const table *
     if (!partitioned(t))
         return;
     const partition_spec *p = &t->part;
-    int64_t ivs = cal_interval_seconds(p->interval);
-    int64_t premake = p->premake > 0 ? p->premake : 0, live;
+    int64_t ivs = cal_interval_seconds(p->interval.v);
+    int64_t premake = p->premake.v > 0 ? p->premake.v : 0, live;
     srcloc at;
     if (drops_partitions(t)) {
-        int64_t keep = cal_duration_seconds(t->retention.keep);
+        int64_t keep = cal_duration_seconds(t->retention.keep.v);
         live = (keep + ivs - 1) / ivs + premake + 1;
-        at = pick(t->retention.keep_at, t->retention.at);
+        at = pick(t->retention.keep.at, t->retention.at);
     } else {
-        int64_t first = cal_floor(p->interval, p->start);
-        int64_t now = cal_floor(p->interval, cx->as_of);
-        live = (now >= first ? cal_ranges_between(p->interval, first, now) + 1 : 1) + premake;
-        at = pick(p->start_at, p->at);
+        int64_t first = cal_floor(p->interval.v, p->start.v);
+        int64_t now = cal_floor(p->interval.v, cx->as_of);
+        live = (now >= first ? cal_ranges_between(p->interval.v, first, now) + 1 : 1) + premake;
+        at = pick(p->start.at, p->at);
     }
     int64_t max = cx->max_partitions > 0 ? cx->max_partitions : DEFAULT_MAX_PARTITIONS;
     if (live <= max)
         return;
     lint_report(cx, r, t, at, "'%s' would keep about %lld %s partitions, more than %lld",
-                tname(cx, t), (long long)live, cal_interval_name(p->interval), (long long)max);
+                tname(cx, t), (long long)live, cal_interval_name(p->interval.v), (long long)max);
 }
 
 /* The key lists that must contain the partition key; report those that do not. */
@@ -282,7 +282,7 @@ static void check_unique_key(const lint_ctx *cx, const lint_rule *r, const table
         return;
     /* mode convert extends the primary key and unique lists (uniqueness-weakened);
      * unique indexes are created as declared in both modes */
-    if (t->mode == MODE_CREATE) {
+    if (t->mode.v == MODE_CREATE) {
         if (t->primary_key.present)
             report_missing_key(cx, r, t, &t->primary_key, t->primary_key.at, "primary key");
         for (size_t i = 0; i < t->nunique; i++)
@@ -290,7 +290,7 @@ static void check_unique_key(const lint_ctx *cx, const lint_rule *r, const table
                                "unique constraint");
     }
     for (size_t i = 0; i < t->nindexes; i++)
-        if (t->indexes[i].unique)
+        if (t->indexes[i].unique.v)
             report_missing_key(cx, r, t, &t->indexes[i].columns, t->indexes[i].at,
                                "unique index");
 }
@@ -310,7 +310,7 @@ static void report_weakened(const lint_ctx *cx, const lint_rule *r, const table 
 
 static void check_weakened(const lint_ctx *cx, const lint_rule *r, const table *t)
 {
-    if (!partitioned(t) || t->mode != MODE_CONVERT)
+    if (!partitioned(t) || t->mode.v != MODE_CONVERT)
         return;
     if (t->primary_key.present)
         report_weakened(cx, r, t, &t->primary_key, t->primary_key.at, "primary key");
@@ -323,11 +323,11 @@ static void check_weakened(const lint_ctx *cx, const lint_rule *r, const table *
  * to the anon and authenticated roles, and RLS is what stops them. */
 static void check_rls_disabled(const lint_ctx *cx, const lint_rule *r, const table *t)
 {
-    if (!cx->target || strcmp(cx->target, "supabase") != 0 || t->mode == MODE_REFERENCE)
+    if (!cx->target || strcmp(cx->target, "supabase") != 0 || t->mode.v == MODE_REFERENCE)
         return;
-    if (strcmp(t->schema.s, "public") != 0 || t->security.rls)
+    if (strcmp(t->schema.s, "public") != 0 || t->security.rls.v)
         return;
-    lint_report(cx, r, t, t->security.present ? pick(t->security.rls_at, t->security.at) : t->name.at,
+    lint_report(cx, r, t, t->security.present ? pick(t->security.rls.at, t->security.at) : t->name.at,
                 "'%s' is in schema public without row-level security: Supabase's Data API exposes it to "
                 "the anon and authenticated roles",
                 tname(cx, t));
@@ -337,9 +337,9 @@ static void check_rls_disabled(const lint_ctx *cx, const lint_rule *r, const tab
  * refuses to run before keep_old, so it must come later. */
 static void check_cleanup_runner(const lint_ctx *cx, const lint_rule *r, const table *t)
 {
-    if (!cx->target || strcmp(cx->target, "plain") == 0 || t->mode != MODE_CONVERT || t->migrate.hold_cleanup)
+    if (!cx->target || strcmp(cx->target, "plain") == 0 || t->mode.v != MODE_CONVERT || t->migrate.hold_cleanup.v)
         return;
-    lint_report(cx, r, t, t->migrate.present ? t->migrate.at : t->mode_at,
+    lint_report(cx, r, t, t->migrate.present ? t->migrate.at : t->mode.at,
                 "the conversion of '%s' is compiled with its cleanup, which refuses to run before keep_old has "
                 "passed: %s applies every migration it finds and stops there",
                 tname(cx, t), cx->target);

@@ -179,8 +179,8 @@ static int load(run *r, const options *o, bool lint)
             fprintf(stderr, "partc: error: --postgres '%s' is not a PostgreSQL major from 13 to 18\n", o->postgres);
             return EXIT_USAGE;
         }
-        r->ss.settings.postgres = (int)v;
-        r->ss.settings.postgres_at = (srcloc){0};
+        r->ss.settings.postgres.v = (int)v;
+        r->ss.settings.postgres.at = (srcloc){0};
     }
     if (o->as_of_text) {
         if (cal_parse_instant(o->as_of_text, &r->as_of) != CAL_OK) {

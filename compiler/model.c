@@ -79,7 +79,7 @@ table *specset_table_at(const specset *ss, srcloc at)
 
 bool table_has_security(const table *t)
 {
-    return t->security.rls || t->security.npolicies || t->security.ngrants;
+    return t->security.rls.v || t->security.npolicies || t->security.ngrants;
 }
 
 const column *table_column(const table *t, const char *name)
@@ -136,19 +136,19 @@ void model_defaults(table *t)
         t->schema.s = "public";
     partition_spec *p = &t->part;
     if (p->present) {
-        if (p->premake < 0)
-            p->premake = default_premake(p->interval);
+        if (p->premake.v < 0)
+            p->premake.v = default_premake(p->interval.v);
         if (!p->naming.s) {
-            p->naming.s = default_naming(p->interval);
+            p->naming.s = default_naming(p->interval.v);
             p->naming.at = p->at;
             p->naming_defaulted = true;
         }
     }
     maintenance_spec *m = &t->maintenance;
-    if (!m->warn_ahead_set)
-        m->warn_ahead = interval_as_duration(p->present ? p->interval : IV_DAILY, 2);
-    if (!m->critical_ahead_set)
-        m->critical_ahead = interval_as_duration(p->present ? p->interval : IV_DAILY, 1);
+    if (!m->warn_ahead.given)
+        m->warn_ahead.v = interval_as_duration(p->present ? p->interval.v : IV_DAILY, 2);
+    if (!m->critical_ahead.given)
+        m->critical_ahead.v = interval_as_duration(p->present ? p->interval.v : IV_DAILY, 1);
     retention_spec *r = &t->retention;
     if (r->present && !r->column.s) {
         r->column.s = p->key.s;
@@ -162,8 +162,8 @@ int64_t specset_latest_start(const specset *ss)
     bool any = false;
     for (size_t i = 0; i < ss->ntables; i++) {
         const table *t = ss->tables[i];
-        if (t->part.present && (!any || t->part.start > best)) {
-            best = t->part.start;
+        if (t->part.present && (!any || t->part.start.v > best)) {
+            best = t->part.start.v;
             any = true;
         }
     }

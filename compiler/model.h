@@ -23,6 +23,19 @@ typedef struct sval {
     srcloc at;
 } sval;
 
+/* A value with where it came from: the value given, or its default located
+ * at the key of its section (or of its item) when the spec does not give it;
+ * given is true when the spec gives it. */
+#define LOCATED(T)   \
+    struct {         \
+        srcloc at;   \
+        bool given;  \
+        T v;         \
+    }
+typedef LOCATED(bool) sbool;
+typedef LOCATED(int) sint32;
+typedef LOCATED(int64_t) sint;
+
 /* A list of strings; at is the list node (or the key when absent). */
 typedef struct slist {
     sval *v;
@@ -41,15 +54,21 @@ typedef enum {
 typedef enum {
     POLICY_ALL, POLICY_SELECT, POLICY_INSERT, POLICY_UPDATE, POLICY_DELETE
 } policy_command;
+typedef LOCATED(duration) sdur;
+typedef LOCATED(table_mode) smode;
+typedef LOCATED(table_strategy) sstrategy;
+typedef LOCATED(identity_kind) sidentity;
+typedef LOCATED(retention_action) saction;
+typedef LOCATED(fk_action) sfk_action;
+typedef LOCATED(policy_command) scommand;
+typedef LOCATED(cal_interval) sinterval;
 
 typedef struct column {
     sval name;      /* at = the key */
     sval type;      /* SQL type, checked against a type grammar */
-    bool nullable;  /* default true */
-    srcloc nullable_at;
+    sbool nullable;  /* default true */
     sval default_expr; /* SQL expression or s == NULL */
-    identity_kind identity;
-    srcloc identity_at;
+    sidentity identity;
 } column;
 
 typedef struct check {
@@ -59,16 +78,16 @@ typedef struct check {
 
 typedef enum { SORT_DEFAULT, SORT_ASC, SORT_DESC } sort_order;
 typedef enum { NULLS_DEFAULT, NULLS_FIRST, NULLS_LAST } nulls_order;
+typedef LOCATED(sort_order) ssort;
+typedef LOCATED(nulls_order) snulls;
 
 /* How one column of an index is indexed, beside its name or expression in
  * index.columns (written as text, e.g. "created_at DESC NULLS LAST", or as
  * a mapping { column | expression, order, nulls, opclass, collate }). */
 typedef struct index_col {
     bool expression;   /* columns.v[i] is an SQL expression, not a column */
-    sort_order order;
-    srcloc order_at;
-    nulls_order nulls;
-    srcloc nulls_at;
+    ssort order;
+    snulls nulls;
     sval opclass;      /* s == NULL: the type's default; may be schema.name */
     sval collate;      /* s == NULL: the column's collation */
 } index_col;
@@ -78,8 +97,7 @@ typedef struct index {
     slist columns;  /* column names or expressions */
     index_col *cols; /* columns.n entries: order, nulls, opclass, collation */
     sval using;     /* btree | brin | hash | gin | gist; default btree */
-    bool unique;
-    srcloc unique_at;
+    sbool unique;
     sval where;     /* partial index predicate or s == NULL */
     slist include;
     srcloc at;      /* the list item */
@@ -93,8 +111,7 @@ typedef struct foreign_key {
     sval ref_schema;  /* s == NULL: the referenced table's own schema */
     sval ref_table;   /* unqualified */
     slist ref_columns;
-    fk_action on_delete;
-    srcloc on_delete_at;
+    sfk_action on_delete;
     srcloc at;
     const table *ref;      /* validate: the referenced table of the spec set */
     const char *gen_name;  /* validate: constraint name */
@@ -104,30 +121,22 @@ typedef struct partition_spec {
     bool present;
     srcloc at;
     sval key;
-    cal_interval interval;
-    srcloc interval_at;
-    int64_t start; /* instant, aligned to interval (validate checks) */
-    srcloc start_at;
-    int premake;   /* default by interval, see model_defaults */
-    srcloc premake_at;
+    sinterval interval;
+    sint start;    /* instant, aligned to interval (validate checks) */
+    sint32 premake; /* default by interval, see model_defaults */
     sval naming;   /* pattern; defaulted by interval */
     bool naming_defaulted;
-    bool default_partition;
-    srcloc default_partition_at;
+    sbool default_partition;
 } partition_spec;
 
 typedef struct retention_spec {
     bool present;
     srcloc at;
-    duration keep;
-    srcloc keep_at;
-    retention_action action;
-    srcloc action_at;
+    sdur keep;
+    saction action;
     sval column;        /* for delete; default partition key */
-    int64_t batch_size; /* default 10000 */
-    srcloc batch_size_at;
-    int protect;        /* default 2 */
-    srcloc protect_at;
+    sint batch_size;    /* default 10000 */
+    sint32 protect;     /* default 2 */
     sval archive_schema; /* default "archive" */
 } retention_spec;
 
@@ -135,18 +144,13 @@ typedef struct maintenance_spec {
     bool present;
     srcloc at;
     sval schedule;     /* cron text or s == NULL */
-    duration warn_ahead;     /* default: 2 intervals worth, see model_defaults */
-    srcloc warn_ahead_at;
-    bool warn_ahead_set;
-    duration critical_ahead;
-    srcloc critical_ahead_at;
-    bool critical_ahead_set;
+    sdur warn_ahead;     /* default: 2 intervals worth, see model_defaults */
+    sdur critical_ahead; /* default: 1 interval */
 } maintenance_spec;
 
 typedef struct policy {
     sval name;
-    policy_command command; /* default all */
-    srcloc command_at;
+    scommand command;       /* default all */
     slist roles;            /* default PUBLIC when absent */
     sval using;             /* SQL expression or s == NULL */
     sval check;             /* SQL expression or s == NULL */
@@ -161,8 +165,7 @@ typedef struct grant {
 typedef struct security_spec {
     bool present;
     srcloc at;
-    bool rls;
-    srcloc rls_at;
+    sbool rls;
     policy *policies;
     size_t npolicies;
     grant *grants;
@@ -172,18 +175,13 @@ typedef struct security_spec {
 typedef struct migrate_spec {
     bool present;
     srcloc at;
-    int64_t batch_size;      /* default 10000 */
-    srcloc batch_size_at;
-    int64_t lock_timeout_ms; /* -1: settings.lock_timeout */
-    srcloc lock_timeout_at;
+    sint batch_size;         /* default 10000 */
+    sint lock_timeout_ms;    /* -1: settings.lock_timeout */
     sval shadow_suffix;      /* default "_partitioned" */
     sval old_suffix;         /* default "_old" */
-    duration keep_old;       /* default 7 days */
-    srcloc keep_old_at;
-    int64_t batch_pause_ms;  /* pause after each backfill batch; default 0 */
-    srcloc batch_pause_at;
-    bool hold_cleanup;       /* cleanup: false, the cleanup migration is left out */
-    srcloc cleanup_at;
+    sdur keep_old;           /* default 7 days */
+    sint batch_pause_ms;     /* pause after each backfill batch; default 0 */
+    sbool hold_cleanup;      /* cleanup: false, the cleanup migration is left out */
 } migrate_spec;
 
 typedef struct lint_allow {
@@ -195,10 +193,8 @@ struct table {
     sval name;          /* at = the key under tables: */
     sval schema;        /* default "public" */
     const char *file;   /* spec file path */
-    table_mode mode;    /* default create */
-    srcloc mode_at;
-    table_strategy strategy; /* default partition */
-    srcloc strategy_at;
+    smode mode;         /* default create */
+    sstrategy strategy; /* default partition */
     column *columns;
     size_t ncolumns;
     slist primary_key;  /* present == false when absent */
@@ -227,12 +223,9 @@ struct table {
 typedef struct settings_spec {
     bool present;
     srcloc at;
-    int postgres;              /* 13..18, default 15; --postgres overrides it */
-    srcloc postgres_at;
-    int64_t lock_timeout_ms;   /* default 2000 */
-    srcloc lock_timeout_at;
-    int64_t statement_timeout_ms; /* default 0 */
-    srcloc statement_timeout_at;
+    sint32 postgres;           /* 13..18, default 15; --postgres overrides it */
+    sint lock_timeout_ms;      /* default 2000 */
+    sint statement_timeout_ms; /* default 0 */
 } settings_spec;
 
 typedef struct specset {

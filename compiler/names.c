@@ -704,7 +704,7 @@ static int index_options(arena *a, const char *p, index_col *col, const char **w
         w = next_word(a, &p, &q);
     }
     if (keyword(w, q, "asc") || keyword(w, q, "desc")) {
-        col->order = w[0] == 'a' ? SORT_ASC : SORT_DESC;
+        col->order.v = w[0] == 'a' ? SORT_ASC : SORT_DESC;
         w = next_word(a, &p, &q);
     }
     if (keyword(w, q, "nulls")) {
@@ -713,7 +713,7 @@ static int index_options(arena *a, const char *p, index_col *col, const char **w
             *why = "NULLS is followed by FIRST or LAST";
             return -1;
         }
-        col->nulls = fl[0] == 'f' ? NULLS_FIRST : NULLS_LAST;
+        col->nulls.v = fl[0] == 'f' ? NULLS_FIRST : NULLS_LAST;
         w = next_word(a, &p, &q);
     }
     if (w) {

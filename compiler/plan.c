@@ -16,15 +16,15 @@ void plan_ranges(const table *t, int64_t as_of, int64_t *first, int64_t *count)
 {
     *first = 0;
     *count = 0;
-    if (!t->part.present || t->strategy != STRATEGY_PARTITION)
+    if (!t->part.present || t->strategy.v != STRATEGY_PARTITION)
         return;
-    cal_interval iv = t->part.interval;
-    int64_t start = cal_floor(iv, t->part.start);
+    cal_interval iv = t->part.interval.v;
+    int64_t start = cal_floor(iv, t->part.start.v);
     int64_t cur = cal_floor(iv, as_of);
     if (cur < start)
         cur = start;
     *first = start;
-    *count = cal_ranges_between(iv, start, cur) + 1 + t->part.premake;
+    *count = cal_ranges_between(iv, start, cur) + 1 + t->part.premake.v;
 }
 
 static step *push(arena *a, step **v, size_t *n, size_t *cap)
@@ -71,7 +71,7 @@ static const char *security_summary(arena *a, const table *t)
 {
     const char *parts[3] = {"no security", "", ""};
     size_t n = 0;
-    if (t->security.rls)
+    if (t->security.rls.v)
         parts[n++] = "row-level security enabled and forced";
     if (t->security.npolicies)
         parts[n++] = arena_printf(a, "%zu polic%s", t->security.npolicies,
@@ -88,7 +88,7 @@ static const char *security_summary(arena *a, const table *t)
 
 static bool archives(const table *t)
 {
-    return t->retention.present && t->retention.action == RET_ARCHIVE &&
+    return t->retention.present && t->retention.action.v == RET_ARCHIVE &&
            strcmp(t->retention.archive_schema.s, t->schema.s) != 0;
 }
 
@@ -96,7 +96,7 @@ static bool archives(const table *t)
  * them and says which. */
 static bool keeps_detached(const table *t)
 {
-    return t->retention.present && (t->retention.action == RET_DETACH || t->retention.action == RET_ARCHIVE);
+    return t->retention.present && (t->retention.action.v == RET_DETACH || t->retention.action.v == RET_ARCHIVE);
 }
 
 static const char *fk_lock(arena *a, const foreign_key *fk)
@@ -114,7 +114,7 @@ static void plan_partitions(builder *b, const table *t, int64_t as_of, step_rel 
     plan_ranges(t, as_of, &first, &count);
     int64_t lo = first;
     for (int64_t i = 0; i < count; i++) {
-        int64_t hi = cal_add(t->part.interval, lo, 1);
+        int64_t hi = cal_add(t->part.interval.v, lo, 1);
         step *s = up(b, "create_partition", lock,
                      arena_printf(a, "create partition %s", names_partition(a, t, lo)));
         s->lo = lo;
@@ -128,7 +128,7 @@ static void plan_partitions(builder *b, const table *t, int64_t as_of, step_rel 
         }
         lo = hi;
     }
-    if (t->part.default_partition) {
+    if (t->part.default_partition.v) {
         up(b, "create_default_partition", lock,
            arena_printf(a, "create default partition %s", names_default_partition(a, t)))->rel = rel;
         if (table_has_security(t))
@@ -234,7 +234,7 @@ static void plan_backfill(builder *b, const table *t)
                  arena_printf(a, "ROW EXCLUSIVE on %s per batch; SHARE ROW EXCLUSIVE on %s for the switch to mirroring", sh, q),
                  arena_printf(a, "copy %s into %s in batches of %lld rows, one transaction each (resumable), "
                                  "build keys and indexes, apply the sync log, mirror writes from then on, verify the counts",
-                              q, sh, (long long)t->migrate.batch_size));
+                              q, sh, (long long)t->migrate.batch_size.v));
     s->in_tx = false;
     down(b, "conv_backfill_undo", arena_printf(a, "SHARE ROW EXCLUSIVE on %s", q),
          arena_printf(a, "empty %s and record keys again", sh));
@@ -256,7 +256,7 @@ static void plan_swap(builder *b, const table *t)
     up(b, "fn_partition_health", "none",
        arena_printf(a, "create function %s and view %s", names_fn_health(a, t), names_view_health(a, t)));
     if (t->retention.present)
-        up(b, t->retention.action == RET_DELETE ? "fn_retention_delete" : "fn_retention_partitions", "none",
+        up(b, t->retention.action.v == RET_DELETE ? "fn_retention_delete" : "fn_retention_partitions", "none",
            arena_printf(a, "create function %s", names_fn_apply_retention(a, t)));
     /* retention is scheduled by the cleanup: what it removed before then
      * would come back with a rollback of the swap */
@@ -296,7 +296,7 @@ static void plan_create(builder *b, const table *t, int64_t as_of)
 {
     arena *a = b->a;
     const char *q = b->qname;
-    bool partitioned = t->strategy == STRATEGY_PARTITION;
+    bool partitioned = t->strategy.v == STRATEGY_PARTITION;
     const char *newlock = arena_printf(a, "ACCESS EXCLUSIVE on %s (new, empty)", q);
 
     if (strcmp(t->schema.s, "public") != 0)
@@ -324,7 +324,7 @@ static void plan_create(builder *b, const table *t, int64_t as_of)
                      arena_printf(a, "create index %s", t->indexes[i].gen_name));
         s->item = i;
     }
-    if (t->strategy == STRATEGY_BRIN)
+    if (t->strategy.v == STRATEGY_BRIN)
         up(b, "create_brin_index", arena_printf(a, "SHARE on %s (new, empty)", q),
            arena_printf(a, "create BRIN index %s on %s", names_brin_index(a, t), t->part.key.s));
     for (size_t i = 0; i < t->nfks; i++) {
@@ -340,7 +340,7 @@ static void plan_create(builder *b, const table *t, int64_t as_of)
                         names_view_health(a, t)));
     }
     if (t->retention.present)
-        up(b, t->retention.action == RET_DELETE ? "fn_retention_delete" : "fn_retention_partitions",
+        up(b, t->retention.action.v == RET_DELETE ? "fn_retention_delete" : "fn_retention_partitions",
            "none", arena_printf(a, "create function %s", names_fn_apply_retention(a, t)));
     if (partitioned)
         up(b, "run_create_partitions", arena_printf(a, "ACCESS EXCLUSIVE on %s, only if a partition is missing", q),
@@ -389,7 +389,7 @@ static const char *migration_name(arena *a, const table *t, const char *phase)
 
 const char *plan_first_name(arena *a, const table *t)
 {
-    return migration_name(a, t, t->mode == MODE_CONVERT ? "prepare" : "create");
+    return migration_name(a, t, t->mode.v == MODE_CONVERT ? "prepare" : "create");
 }
 
 static migration *add_migration(plan *p, const table *t, const char *phase)
@@ -405,7 +405,7 @@ static migration *add_migration(plan *p, const table *t, const char *phase)
     m->t = t;
     m->phase = phase;
     m->name = migration_name(a, t, phase);
-    m->lock_timeout_ms = t->mode == MODE_CONVERT && t->migrate.lock_timeout_ms >= 0 ? t->migrate.lock_timeout_ms
+    m->lock_timeout_ms = t->mode.v == MODE_CONVERT && t->migrate.lock_timeout_ms.v >= 0 ? t->migrate.lock_timeout_ms.v
                                                                                    : -1;
     return m;
 }
@@ -435,62 +435,62 @@ int plan_build_with(plan *p, const specset *ss, int64_t run_as_of, plan_as_of_fn
     table **order = ss->ordered ? ss->ordered : ss->tables;
     for (size_t i = 0; i < ss->ntables; i++) {
         const table *t = order[i];
-        if (t->mode == MODE_REFERENCE)
+        if (t->mode.v == MODE_REFERENCE)
             continue;
         const char *qname = arena_printf(a, "%s.%s", t->schema.s, t->name.s);
         int64_t as_of = as_of_for ? as_of_for(ctx, t, run_as_of) : run_as_of;
-        if (t->mode == MODE_CONVERT && t->strategy != STRATEGY_PARTITION) {
-            diag_add(d, SEV_ERROR, "unsupported", t->strategy_at.file ? t->strategy_at : t->mode_at,
+        if (t->mode.v == MODE_CONVERT && t->strategy.v != STRATEGY_PARTITION) {
+            diag_add(d, SEV_ERROR, "unsupported", t->strategy.at.file ? t->strategy.at : t->mode.at,
                      "convert with strategy partition, or write this migration by hand for now",
                      "mode convert with strategy '%s' (table '%s') cannot be compiled by this version of partc",
-                     strategy_name(t->strategy), t->name.s);
+                     strategy_name(t->strategy.v), t->name.s);
             errors++;
             continue;
         }
-        if (t->mode == MODE_CONVERT && ss->settings.postgres < 14) {
-            diag_add(d, SEV_ERROR, "unsupported", ss->settings.postgres_at.file ? ss->settings.postgres_at : t->mode_at,
+        if (t->mode.v == MODE_CONVERT && ss->settings.postgres.v < 14) {
+            diag_add(d, SEV_ERROR, "unsupported", ss->settings.postgres.at.file ? ss->settings.postgres.at : t->mode.at,
                      "set settings.postgres (or pass --postgres) to 14 or later",
                      "mode convert (table '%s') needs PostgreSQL 14 or later: the backfill reads the table by TID ranges",
                      t->name.s);
             errors++;
             continue;
         }
-        if (t->strategy == STRATEGY_PARTITION && t->part.present) {
+        if (t->strategy.v == STRATEGY_PARTITION && t->part.present) {
             int64_t first, count;
             plan_ranges(t, as_of, &first, &count);
             char from[11], through[11];
             cal_format_date(first, from);
             /* the SQL writes instants with 4-digit years (cal_format_ts) */
-            int64_t end = cal_add(t->part.interval, first, count);
+            int64_t end = cal_add(t->part.interval.v, first, count);
             if (end > cal_join(9999, 12, 31, 23, 59, 59)) {
                 diag_add(d, SEV_ERROR, "partition-out-of-range",
-                         t->part.start_at.file ? t->part.start_at : t->part.at,
+                         t->part.start.at.file ? t->part.start.at : t->part.at,
                          "move partition.start or --as-of earlier, or lower partition.premake",
                          "table '%s' would have its migration create %s partitions from %s past the "
                          "end of the year 9999",
-                         qname, cal_interval_name(t->part.interval), from);
+                         qname, cal_interval_name(t->part.interval.v), from);
                 errors++;
                 continue;
             }
             if (count > PLAN_MAX_PARTITIONS) {
-                cal_format_date(cal_add(t->part.interval, first, count - 1), through);
+                cal_format_date(cal_add(t->part.interval.v, first, count - 1), through);
                 diag_add(d, SEV_ERROR, "too-many-static-partitions",
-                         t->part.start_at.file ? t->part.start_at : t->part.at,
+                         t->part.start.at.file ? t->part.start.at : t->part.at,
                          "move partition.start to the first range the table holds, or pass an earlier "
                          "--as-of (by default the latest partition.start of the spec set); the "
                          "maintenance function creates later ranges when they are due",
                          "table '%s' would have its migration create %lld %s partitions (%s through %s), "
                          "more than %d",
-                         qname, (long long)count, cal_interval_name(t->part.interval), from, through,
+                         qname, (long long)count, cal_interval_name(t->part.interval.v), from, through,
                          PLAN_MAX_PARTITIONS);
                 errors++;
                 continue;
             }
         }
-        if (t->mode == MODE_CONVERT) {
+        if (t->mode.v == MODE_CONVERT) {
             static const char *const phases[] = {"prepare", "backfill", "swap", "cleanup"};
             /* migrate.cleanup: false leaves the cleanup out until keep_old */
-            for (size_t k = 0; k < (t->migrate.hold_cleanup ? 3u : 4u); k++) {
+            for (size_t k = 0; k < (t->migrate.hold_cleanup.v ? 3u : 4u); k++) {
                 migration *m = add_migration(p, t, phases[k]);
                 m->as_of = as_of;
                 builder b = {a, m, qname};

@@ -72,8 +72,8 @@ static void print_ms(FILE *out, int64_t ms)
 /* The timeouts a migration's statements run under. */
 static void print_timeouts(FILE *out, const migration *m, const specset *ss)
 {
-    int64_t st = ss->settings.statement_timeout_ms;
-    int64_t lt = m->lock_timeout_ms >= 0 ? m->lock_timeout_ms : ss->settings.lock_timeout_ms;
+    int64_t st = ss->settings.statement_timeout_ms.v;
+    int64_t lt = m->lock_timeout_ms >= 0 ? m->lock_timeout_ms : ss->settings.lock_timeout_ms.v;
     if (m->in_tx) {
         fputs("  timeouts: lock_timeout ", out);
         print_ms(out, lt);
@@ -97,9 +97,9 @@ static void print_table(FILE *out, const plan *p, const migration *m, const spec
 {
     const table *t = m->t;
     fprintf(out, "%s.%s (%s:%d)\n", t->schema.s, t->name.s, t->file ? t->file : "-", t->name.at.line);
-    fprintf(out, "  mode %s, strategy %s", mode_name(t->mode), strategy_name(t->strategy));
+    fprintf(out, "  mode %s, strategy %s", mode_name(t->mode.v), strategy_name(t->strategy.v));
     if (t->part.present)
-        fprintf(out, ", %s ranges on %s", cal_interval_name(t->part.interval), t->part.key.s);
+        fprintf(out, ", %s ranges on %s", cal_interval_name(t->part.interval.v), t->part.key.s);
     fputc('\n', out);
     fprintf(out, "  phase %s: migration '%s' (%s)\n", m->phase, m->name,
             m->in_tx ? "one transaction" : "outside a transaction block, alone in its file");
@@ -110,58 +110,58 @@ static void print_table(FILE *out, const plan *p, const migration *m, const spec
      * migration that creates them */
     if (strcmp(m->phase, "create") != 0 && strcmp(m->phase, "prepare") != 0)
         return;
-    if (t->strategy == STRATEGY_PARTITION) {
+    if (t->strategy.v == STRATEGY_PARTITION) {
         int64_t first, count;
         plan_ranges(t, p->as_of, &first, &count);
-        int64_t last = cal_add(t->part.interval, first, count - 1);
+        int64_t last = cal_add(t->part.interval.v, first, count - 1);
         arena *a = p->a;
         fprintf(out, "  partitions: %lld created by the migration, %s [", (long long)count,
                 names_partition(a, t, first));
         print_ts(out, first);
         fputs(", ", out);
-        print_ts(out, cal_add(t->part.interval, first, 1));
+        print_ts(out, cal_add(t->part.interval.v, first, 1));
         fputs(") .. ", out);
         fprintf(out, "%s [", names_partition(a, t, last));
         print_ts(out, last);
         fputs(", ", out);
-        print_ts(out, cal_add(t->part.interval, last, 1));
+        print_ts(out, cal_add(t->part.interval.v, last, 1));
         fputs(")\n", out);
         fprintf(out, "    then %s() keeps %d %s ranges ahead of today%s\n",
-                names_fn_create_partitions(a, t), t->part.premake, cal_interval_name(t->part.interval),
-                t->part.default_partition ? "; rows outside every range go to the default partition" : "");
+                names_fn_create_partitions(a, t), t->part.premake.v, cal_interval_name(t->part.interval.v),
+                t->part.default_partition.v ? "; rows outside every range go to the default partition" : "");
     }
     if (t->retention.present) {
         const retention_spec *r = &t->retention;
         fputs("  retention: ", out);
-        if (r->action == RET_DELETE) {
-            if (r->keep.n == 0)
+        if (r->action.v == RET_DELETE) {
+            if (r->keep.v.n == 0)
                 fprintf(out, "delete rows whose %s has passed", r->column.s);
             else {
                 fprintf(out, "delete rows whose %s is older than ", r->column.s);
-                print_duration(out, r->keep);
+                print_duration(out, r->keep.v);
             }
-            fprintf(out, ", %lld rows a batch\n", (long long)r->batch_size);
+            fprintf(out, ", %lld rows a batch\n", (long long)r->batch_size.v);
         } else {
-            fprintf(out, "%s partitions that ended more than ", retention_action_name(r->action));
-            print_duration(out, r->keep);
-            fprintf(out, " ago, never the newest %d", r->protect);
-            if (r->action == RET_ARCHIVE)
+            fprintf(out, "%s partitions that ended more than ", retention_action_name(r->action.v));
+            print_duration(out, r->keep.v);
+            fprintf(out, " ago, never the newest %d", r->protect.v);
+            if (r->action.v == RET_ARCHIVE)
                 fprintf(out, " (moved to schema %s)", r->archive_schema.s);
             fputc('\n', out);
         }
     } else
         fputs("  retention: none\n", out);
-    if (t->strategy == STRATEGY_PARTITION || t->retention.present) {
+    if (t->strategy.v == STRATEGY_PARTITION || t->retention.present) {
         fputs("  maintenance: ", out);
         if (t->maintenance.schedule.s)
             fprintf(out, "pg_cron '%s'", t->maintenance.schedule.s);
         else
             fputs("not scheduled (run the functions from your own scheduler)", out);
-        if (t->strategy == STRATEGY_PARTITION) {
+        if (t->strategy.v == STRATEGY_PARTITION) {
             fputs("; health WARNING below ", out);
-            print_duration(out, t->maintenance.warn_ahead);
+            print_duration(out, t->maintenance.warn_ahead.v);
             fputs(", CRITICAL below ", out);
-            print_duration(out, t->maintenance.critical_ahead);
+            print_duration(out, t->maintenance.critical_ahead.v);
         }
         fputc('\n', out);
     }
@@ -178,7 +178,7 @@ void report_plan(FILE *out, const plan *p, const specset *ss)
     }
     table **order = ss->ordered ? ss->ordered : ss->tables;
     for (size_t i = 0; i < ss->ntables; i++)
-        if (order[i]->mode == MODE_REFERENCE)
+        if (order[i]->mode.v == MODE_REFERENCE)
             fprintf(out, "\n%s.%s: reference only, no migration\n", order[i]->schema.s, order[i]->name.s);
 }
 

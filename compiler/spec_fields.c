@@ -30,6 +30,12 @@ static void set_flag(void *base, size_t off)
 }
 
 /* Where a row's value keeps its location: its own field, or inside it. */
+/* The kinds whose value is LOCATED (model.h): location, given, value. */
+static bool located(key_kind k)
+{
+    return k != K_NAME && k != K_TEXT && k != K_WORD && k != K_NAMES && k != K_SECTION && k != K_CUSTOM;
+}
+
 static size_t at_of(const spec_key *k)
 {
     switch (k->kind) {
@@ -37,53 +43,79 @@ static size_t at_of(const spec_key *k)
     case K_TEXT:
     case K_WORD: return k->off + offsetof(sval, at) + 1;
     case K_NAMES: return k->off + offsetof(slist, at) + 1;
-    default: return k->at_off;
+    case K_SECTION:
+    case K_CUSTOM: return k->at_off;
+    default: return k->off + offsetof(sbool, at) + 1; /* every LOCATED value */
+    }
+}
+
+/* Where a LOCATED value of kind k keeps its value, from the start of it. */
+static size_t value_of(key_kind k)
+{
+    switch (k) {
+    case K_BOOL:
+    case K_NOT: return offsetof(sbool, v);
+    case K_INT32: return offsetof(sint32, v);
+    case K_ENUM: return offsetof(smode, v);
+    case K_DURATION: return offsetof(sdur, v);
+    default: return offsetof(sint, v);
     }
 }
 
 /* Reads v into base as row k says; false after reporting an error. */
 static bool load_value(ld *L, const spec_key *k, void *base, ynode *keynode, ynode *v)
 {
-    void *p = (char *)base + k->off;
-    srcloc *at = k->at_off ? (srcloc *)((char *)base + k->at_off - 1) : NULL;
+    char *p = (char *)base + k->off;
+    if (k->kind == K_SECTION) {
+        k->load(L, p, keynode, v);
+        return true;
+    }
+    if (k->kind == K_CUSTOM) {
+        k->load(L, base, keynode, v);
+        return true;
+    }
     int i = 0;
-    bool b = false, ok = false;
     switch (k->kind) {
-    case K_NAME: return get_str(L, v, k->key, W_NAME, p);
-    case K_TEXT: return get_str(L, v, k->key, k->what, p);
+    case K_NAME: return get_str(L, v, k->key, W_NAME, (sval *)p);
+    case K_TEXT: return get_str(L, v, k->key, k->what, (sval *)p);
     case K_WORD:
         if (!get_enum(L, v, k->key, k->values, &i, NULL))
             return false;
         ((sval *)p)->s = k->values[i];
         ((sval *)p)->at = v->at;
         return true;
-    case K_BOOL: return get_bool(L, v, k->key, p, at);
+    case K_NAMES: return get_list(L, v, k->key, k->what ? k->what : W_NAME, (size_t)k->hi, (slist *)p);
+    default: break;
+    }
+    /* a LOCATED value: its location, whether given, the value */
+    srcloc *at = &((sbool *)p)->at;
+    void *val = p + value_of(k->kind);
+    bool ok = false, b = false;
+    int64_t x = 0;
+    switch (k->kind) {
+    case K_BOOL: ok = get_bool(L, v, k->key, val, at); break;
     case K_NOT:
-        if (!get_bool(L, v, k->key, &b, at))
-            return false;
-        *(bool *)p = !b;
-        return true;
-    case K_INT: return get_int(L, v, k->key, k->lo, k->hi, p, at);
-    case K_INT32: {
-        int64_t x;
-        if (!get_int(L, v, k->key, k->lo, k->hi, &x, at))
-            return false;
-        *(int *)p = (int)x;
-        return true;
-    }
+        if ((ok = get_bool(L, v, k->key, &b, at)))
+            *(bool *)val = !b;
+        break;
+    case K_INT: ok = get_int(L, v, k->key, k->lo, k->hi, val, at); break;
+    case K_INT32:
+        if ((ok = get_int(L, v, k->key, k->lo, k->hi, &x, at)))
+            *(int *)val = (int)x;
+        break;
     case K_ENUM:
-        if (!get_enum(L, v, k->key, k->values, &i, at))
-            return false;
-        i += k->base;
-        memcpy(p, &i, sizeof i);
-        return true;
-    case K_NAMES: return get_list(L, v, k->key, k->what ? k->what : W_NAME, (size_t)k->hi, p);
-    case K_DURATION: ok = get_duration_z(L, v, k->key, k->lo == 0, p, at); break;
-    case K_TIMEOUT: return get_timeout(L, v, k->key, p, at);
-    case K_DATE: return get_instant(L, v, k->key, p, at);
-    case K_SECTION: k->load(L, p, keynode, v); return true;
-    case K_CUSTOM: k->load(L, base, keynode, v); return true;
+        if ((ok = get_enum(L, v, k->key, k->values, &i, at))) {
+            i += k->base;
+            memcpy(val, &i, sizeof i);
+        }
+        break;
+    case K_DURATION: ok = get_duration_z(L, v, k->key, k->lo == 0, val, at); break;
+    case K_TIMEOUT: ok = get_timeout(L, v, k->key, val, at); break;
+    case K_DATE: ok = get_instant(L, v, k->key, val, at); break;
+    default: break;
     }
+    if (ok)
+        ((sbool *)p)->given = true;
     return ok;
 }
 
@@ -101,6 +133,8 @@ void set_default(ld *L, const spec_key *k, void *base)
     load_value(L, k, base, NULL, &v);
     if (aoff)
         memcpy((char *)base + aoff - 1, &keep, sizeof keep);
+    if (located(k->kind))
+        ((sbool *)((char *)base + k->off))->given = false; /* a default is not given */
 }
 
 static void section_defaults(ld *L, const spec_section *s, void *base)
@@ -177,11 +211,10 @@ void read_fields(ld *L, const spec_section *s, void *base, ynode *m, const char 
             continue;
         ynode *kn = NULL, *x = get(m, k->key, &kn);
         if (x) {
-            if (load_value(L, k, base, kn, x))
-                set_flag(base, k->given_off);
+            load_value(L, k, base, kn, x);
         } else if (k->kind == K_SECTION)
             k->load(L, (char *)base + k->off, NULL, NULL);
-        else if (k->required && (!k->range_only || L->t->strategy == STRATEGY_PARTITION))
+        else if (k->required && (!k->range_only || L->t->strategy.v == STRATEGY_PARTITION))
             missing(L, missing_at, k->key, ctx, k->required);
     }
 }
@@ -278,7 +311,7 @@ void load_checks(ld *L, void *base, ynode *key, ynode *v)
 static bool load_index_column(ld *L, ynode *it, sval *subject, index_col *col)
 {
     memset(col, 0, sizeof *col);
-    col->order_at = col->nulls_at = it->at;
+    col->order.at = col->nulls.at = it->at;
     if (it->kind == YN_MAP) {
         const char *ctx = sec_index_column.ctx;
         check_keys(L, it, ctx, names_of(L, &sec_index_column));
@@ -310,7 +343,7 @@ static bool load_index_column(ld *L, ynode *it, sval *subject, index_col *col)
                "cannot read index column '%s': %s", disp(L, text.s), why);
         return false;
     }
-    subject->at = col->order_at = col->nulls_at = text.at;
+    subject->at = col->order.at = col->nulls.at = text.at;
     if (col->opclass.s)
         col->opclass.at = text.at;
     if (col->collate.s)

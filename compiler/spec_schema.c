@@ -30,7 +30,6 @@ static const char *const NULLS_ORDERS[] = {"first", "last", NULL};
 
 #define ROW(k, kd, T, f) .key = k, .kind = kd, .off = offsetof(T, f)
 #define AT(T, f) .at_off = SPEC_OFF(T, f)
-#define GIVEN(T, f) .given_off = SPEC_OFF(T, f)
 #define SECTION(T, arr) .keys = arr, .nkeys = sizeof arr / sizeof arr[0], .size = sizeof(T)
 
 static const spec_section sec_partition, sec_retention, sec_maintenance, sec_security, sec_migrate,
@@ -48,11 +47,11 @@ SECTION_LOADER(load_migrate, sec_migrate)
 static const spec_key column_keys[] = {
     {ROW("type", K_TEXT, column, type), .what = "an SQL type", .required = "give the SQL type, e.g. { type: bigint }",
      .doc = "the column's SQL type, e.g. bigint, text, timestamptz, numeric(12,2)"},
-    {ROW("nullable", K_BOOL, column, nullable), AT(column, nullable_at), .def = "true",
+    {ROW("nullable", K_BOOL, column, nullable), .def = "true",
      .doc = "false adds NOT NULL"},
     {ROW("default", K_TEXT, column, default_expr), .what = "an SQL expression",
      .doc = "SQL expression for the column's DEFAULT, e.g. \"now()\""},
-    {ROW("identity", K_ENUM, column, identity), AT(column, identity_at), .values = IDENTITIES, .base = 1,
+    {ROW("identity", K_ENUM, column, identity), .values = IDENTITIES, .base = 1,
      .def_doc = "none", .doc = "GENERATED ALWAYS or BY DEFAULT AS IDENTITY"},
 };
 const spec_section sec_column = {.path = "tables.<name>.columns.<column>.", .ctx = NULL,
@@ -61,13 +60,13 @@ const spec_section sec_column = {.path = "tables.<name>.columns.<column>.", .ctx
 static const spec_key partition_keys[] = {
     {ROW("key", K_NAME, partition_spec, key), .required = "name the column to partition by",
      .doc = "the column the table is partitioned by (NOT NULL for strategy partition)"},
-    {ROW("interval", K_ENUM, partition_spec, interval), AT(partition_spec, interval_at), .values = INTERVALS,
+    {ROW("interval", K_ENUM, partition_spec, interval), .values = INTERVALS,
      .required = "use one of: hourly, daily, weekly, monthly, quarterly, yearly", .range_only = true,
      .doc = "the length of one partition's range (weekly ranges start on Monday)"},
-    {ROW("start", K_DATE, partition_spec, start), AT(partition_spec, start_at),
+    {ROW("start", K_DATE, partition_spec, start),
      .required = "give the lower bound of the first partition, e.g. start: 2025-11-01", .range_only = true,
      .doc = "the lower bound of the first partition; the start of a range"},
-    {ROW("premake", K_INT32, partition_spec, premake), AT(partition_spec, premake_at), .lo = 0, .hi = 10000,
+    {ROW("premake", K_INT32, partition_spec, premake), .lo = 0, .hi = 10000,
      .def_doc = "hourly 24, daily 7, weekly 4, otherwise 3",
      .doc = "partitions kept ready ahead of the current one"},
     {ROW("naming", K_TEXT, partition_spec, naming), .what = "a naming pattern",
@@ -75,7 +74,7 @@ static const spec_key partition_keys[] = {
                 "`{table}_{IYYY}w{IW}`, monthly `{table}_{YYYY}_{MM}`, quarterly `{table}_{YYYY}q{Q}`, "
                 "yearly `{table}_{YYYY}`",
      .doc = "partition names; tokens {table} {YYYY} {MM} {DD} {HH} {IYYY} {IW} {Q}"},
-    {ROW("default_partition", K_BOOL, partition_spec, default_partition), AT(partition_spec, default_partition_at),
+    {ROW("default_partition", K_BOOL, partition_spec, default_partition),
      .def = "false", .doc = "a catch-all partition for rows outside every range"},
 };
 static const spec_section sec_partition = {.path = "tables.<name>.partition.", .name = "partition", .ctx = "'partition'",
@@ -84,18 +83,18 @@ static const spec_section sec_partition = {.path = "tables.<name>.partition.", .
                                     .at_off = SPEC_OFF(partition_spec, at), .located_when_absent = true};
 
 static const spec_key retention_keys[] = {
-    {ROW("keep", K_DURATION, retention_spec, keep), AT(retention_spec, keep_at), .lo = 0,
+    {ROW("keep", K_DURATION, retention_spec, keep), .lo = 0,
      .required = "say how long rows are kept, e.g. keep: 90 days",
      .doc = "how long rows are kept: N hours, days, weeks, months or years; 0 only with action delete "
             "on an expiry column"},
-    {ROW("action", K_ENUM, retention_spec, action), AT(retention_spec, action_at), .values = retention_action_names,
+    {ROW("action", K_ENUM, retention_spec, action), .values = retention_action_names,
      .def = "drop", .doc = "what happens to a range past keep: drop, detach, archive (detach, then move to "
                           "archive_schema) or delete (batched DELETE of rows)"},
     {ROW("column", K_NAME, retention_spec, column), .def_doc = "the partition key",
      .doc = "for delete: rows whose column is older than keep are removed"},
-    {ROW("batch_size", K_INT, retention_spec, batch_size), AT(retention_spec, batch_size_at), .lo = 1,
+    {ROW("batch_size", K_INT, retention_spec, batch_size), .lo = 1,
      .hi = BATCH_MAX, .def = "10000", .doc = "rows per DELETE batch (action delete)"},
-    {ROW("protect", K_INT32, retention_spec, protect), AT(retention_spec, protect_at), .lo = 0, .hi = 10000,
+    {ROW("protect", K_INT32, retention_spec, protect), .lo = 0, .hi = 10000,
      .def = "2", .doc = "the newest partitions retention never touches (the current one and the one before)"},
     {ROW("archive_schema", K_NAME, retention_spec, archive_schema), .def = "archive",
      .doc = "where action archive moves detached partitions"},
@@ -109,11 +108,11 @@ static const spec_key maintenance_keys[] = {
     {ROW("schedule", K_TEXT, maintenance_spec, schedule), .what = "a cron schedule",
      .def_doc = "none: the functions are run by your own scheduler",
      .doc = "pg_cron schedule of the maintenance job, e.g. \"0 * * * *\""},
-    {ROW("warn_ahead", K_DURATION, maintenance_spec, warn_ahead), AT(maintenance_spec, warn_ahead_at), .lo = 1,
-     GIVEN(maintenance_spec, warn_ahead_set), .def_doc = "two ranges",
+    {ROW("warn_ahead", K_DURATION, maintenance_spec, warn_ahead), .lo = 1,
+     .def_doc = "two ranges",
      .doc = "the health view says WARNING when partitions cover less than this ahead"},
-    {ROW("critical_ahead", K_DURATION, maintenance_spec, critical_ahead), AT(maintenance_spec, critical_ahead_at),
-     .lo = 1, GIVEN(maintenance_spec, critical_ahead_set), .def_doc = "one range",
+    {ROW("critical_ahead", K_DURATION, maintenance_spec, critical_ahead),
+     .lo = 1, .def_doc = "one range",
      .doc = "... and CRITICAL below this"},
 };
 static const spec_section sec_maintenance = {.path = "tables.<name>.maintenance.", .name = "maintenance",
@@ -122,7 +121,7 @@ static const spec_section sec_maintenance = {.path = "tables.<name>.maintenance.
                                       .at_off = SPEC_OFF(maintenance_spec, at)};
 
 static const spec_key policy_keys[] = {
-    {ROW("command", K_ENUM, policy, command), AT(policy, command_at), .values = policy_command_names, .def = "all",
+    {ROW("command", K_ENUM, policy, command), .values = policy_command_names, .def = "all",
      .doc = "the command the policy applies to: all, select, insert, update or delete"},
     {ROW("roles", K_NAMES, policy, roles), .def_doc = "PUBLIC", .doc = "the roles the policy applies to"},
     {ROW("using", K_TEXT, policy, using), .what = "an SQL expression",
@@ -134,7 +133,7 @@ const spec_section sec_policy = {.path = "tables.<name>.security.policies.<polic
                                  .present_off = 0, .at_off = 0};
 
 static const spec_key security_keys[] = {
-    {ROW("rls", K_BOOL, security_spec, rls), AT(security_spec, rls_at), .def = "false",
+    {ROW("rls", K_BOOL, security_spec, rls), .def = "false",
      .doc = "enable and force row-level security on the table and every partition"},
     {ROW("policies", K_CUSTOM, security_spec, policies), .load = load_policies, .sub = &sec_policy,
      .type_doc = "mapping: policy name -> policy", .doc = "row-level security policies, on the parent and every partition"},
@@ -149,19 +148,19 @@ static const spec_section sec_security = {.path = "tables.<name>.security.", .na
                                    .at_off = SPEC_OFF(security_spec, at)};
 
 static const spec_key migrate_keys[] = {
-    {ROW("batch_size", K_INT, migrate_spec, batch_size), AT(migrate_spec, batch_size_at), .lo = 1, .hi = BATCH_MAX,
+    {ROW("batch_size", K_INT, migrate_spec, batch_size), .lo = 1, .hi = BATCH_MAX,
      .def = "10000", .doc = "rows per committed batch of the backfill"},
-    {ROW("batch_pause", K_TIMEOUT, migrate_spec, batch_pause_ms), AT(migrate_spec, batch_pause_at), .def = "0",
+    {ROW("batch_pause", K_TIMEOUT, migrate_spec, batch_pause_ms), .def = "0",
      .doc = "pause after each backfill batch, e.g. 100ms"},
-    {ROW("lock_timeout", K_TIMEOUT, migrate_spec, lock_timeout_ms), AT(migrate_spec, lock_timeout_at),
+    {ROW("lock_timeout", K_TIMEOUT, migrate_spec, lock_timeout_ms),
      .def_doc = "settings.lock_timeout", .doc = "lock_timeout of this table's conversion"},
     {ROW("shadow_suffix", K_NAME, migrate_spec, shadow_suffix), .def = "_partitioned",
      .doc = "the partitioned table is named table + suffix until the swap"},
     {ROW("old_suffix", K_NAME, migrate_spec, old_suffix), .def = "_old",
      .doc = "the name the old table gets at the swap: table + suffix"},
-    {ROW("keep_old", K_DURATION, migrate_spec, keep_old), AT(migrate_spec, keep_old_at), .lo = 1, .def = "7 days",
+    {ROW("keep_old", K_DURATION, migrate_spec, keep_old), .lo = 1, .def = "7 days",
      .doc = "the cleanup phase is meant to run this long after the swap"},
-    {ROW("cleanup", K_NOT, migrate_spec, hold_cleanup), AT(migrate_spec, cleanup_at), .def = "true",
+    {ROW("cleanup", K_NOT, migrate_spec, hold_cleanup), .def = "true",
      .doc = "false leaves the cleanup migration out until it is set back"},
 };
 static const spec_section sec_migrate = {.path = "tables.<name>.migrate.", .name = "migrate", .ctx = "'migrate'",
@@ -174,9 +173,9 @@ static const spec_key index_column_keys[] = {
      .doc = "the indexed column (or expression, not both)"},
     {ROW("expression", K_CUSTOM, index_col, expression), .type_doc = "SQL expression",
      .doc = "an indexed expression, e.g. \"lower(email)\""},
-    {ROW("order", K_ENUM, index_col, order), AT(index_col, order_at), .values = SORT_ORDERS, .base = 1,
+    {ROW("order", K_ENUM, index_col, order), .values = SORT_ORDERS, .base = 1,
      .def_doc = "the index's default", .doc = "btree only: asc or desc"},
-    {ROW("nulls", K_ENUM, index_col, nulls), AT(index_col, nulls_at), .values = NULLS_ORDERS, .base = 1,
+    {ROW("nulls", K_ENUM, index_col, nulls), .values = NULLS_ORDERS, .base = 1,
      .def_doc = "the index's default", .doc = "btree only: first or last"},
     {ROW("opclass", K_TEXT, index_col, opclass), .what = "an operator class", .def_doc = "the type's default",
      .doc = "operator class, e.g. text_pattern_ops; may be schema.name"},
@@ -195,7 +194,7 @@ static const spec_key index_keys[] = {
      .type_doc = "list of columns: text (`created_at DESC NULLS LAST`, `(lower(email))`) or mappings",
      .doc = "the indexed columns or expressions, in order"},
     {ROW("using", K_WORD, index, using), .values = USINGS, .def = "btree", .doc = "the index method"},
-    {ROW("unique", K_BOOL, index, unique), AT(index, unique_at), .def = "false", .doc = "a unique index"},
+    {ROW("unique", K_BOOL, index, unique), .def = "false", .doc = "a unique index"},
     {ROW("where", K_TEXT, index, where), .what = "an SQL expression", .doc = "predicate of a partial index"},
     {ROW("include", K_NAMES, index, include), .hi = MAX_KEY_COLUMNS, .doc = "non-key columns stored in the index"},
 };
@@ -219,7 +218,7 @@ static const spec_key fk_keys[] = {
     {ROW("references", K_CUSTOM, foreign_key, ref_table), .load = load_references, .sub = &sec_references,
      .required = "write references: { table: other, columns: [id] }", .type_doc = "mapping",
      .doc = "the referenced table and columns"},
-    {ROW("on_delete", K_ENUM, foreign_key, on_delete), AT(foreign_key, on_delete_at), .values = fk_action_names,
+    {ROW("on_delete", K_ENUM, foreign_key, on_delete), .values = fk_action_names,
      .def = "no action", .doc = "what a delete of the referenced row does"},
 };
 const spec_section sec_fk = {.path = "tables.<name>.foreign_keys[].", .name = "foreign_keys",
@@ -235,10 +234,10 @@ const spec_section sec_lint = {.path = "tables.<name>.lint.", .name = "lint", .c
 
 static const spec_key table_keys[] = {
     {ROW("schema", K_NAME, table, schema), .def_doc = "`public`", .doc = "the table's schema"},
-    {ROW("mode", K_ENUM, table, mode), AT(table, mode_at), .values = table_mode_names, .def = "create",
+    {ROW("mode", K_ENUM, table, mode), .values = table_mode_names, .def = "create",
      .doc = "create: a new table; convert: a live plain table made partitioned online; reference: an existing "
             "table, declared for foreign keys"},
-    {ROW("strategy", K_ENUM, table, strategy), AT(table, strategy_at), .values = table_strategy_names,
+    {ROW("strategy", K_ENUM, table, strategy), .values = table_strategy_names,
      .def = "partition",
      .doc = "partition: by range of partition.key; brin: a BRIN index on it; none: a plain table"},
     {ROW("columns", K_CUSTOM, table, columns), .load = load_columns, .sub = &sec_column,
@@ -270,12 +269,12 @@ static const spec_section sec_table = {.path = "tables.<name>.", .ctx = NULL, SE
                                 .present_off = 0, .at_off = 0};
 
 static const spec_key settings_keys[] = {
-    {ROW("postgres", K_INT32, settings_spec, postgres), AT(settings_spec, postgres_at), .lo = 13, .hi = 18,
+    {ROW("postgres", K_INT32, settings_spec, postgres), .lo = 13, .hi = 18,
      .def = "15", .doc = "the server major the SQL must run on; --postgres overrides it"},
-    {ROW("lock_timeout", K_TIMEOUT, settings_spec, lock_timeout_ms), AT(settings_spec, lock_timeout_at),
+    {ROW("lock_timeout", K_TIMEOUT, settings_spec, lock_timeout_ms),
      .def = "2s", .doc = "lock_timeout of every file that runs in a transaction"},
     {ROW("statement_timeout", K_TIMEOUT, settings_spec, statement_timeout_ms),
-     AT(settings_spec, statement_timeout_at), .def = "0", .doc = "statement_timeout of the same files (0: none)"},
+     .def = "0", .doc = "statement_timeout of the same files (0: none)"},
 };
 static const spec_section sec_settings = {.path = "settings.", .name = "settings", .ctx = "'settings'",
                                    SECTION(settings_spec, settings_keys),
@@ -298,8 +297,8 @@ const spec_section spec_top = {.path = "", .ctx = "the spec", .keys = top_keys, 
 /* Not given: model_defaults derives them from other keys. */
 static void unset_derived(table *t)
 {
-    t->part.premake = -1;
-    t->migrate.lock_timeout_ms = -1;
+    t->part.premake.v = -1;
+    t->migrate.lock_timeout_ms.v = -1;
 }
 
 table *spec_table_new(arena *a)

@@ -48,8 +48,8 @@ typedef struct spec_key {
     const char *key;
     key_kind kind;
     size_t off;        /* the value, in the struct the section describes */
-    size_t at_off;     /* 1 + where the value's location goes; 0: none */
-    size_t given_off;  /* 1 + a bool set when the key is given; 0: none */
+    size_t at_off;     /* K_CUSTOM: 1 + where the value's location goes; 0: none
+                          (every other value carries its own) */
     const char *what;  /* K_TEXT, K_NAMES: the value in messages ("an SQL expression") */
     const char *const *values; /* K_WORD, K_ENUM: the allowed words, NULL-terminated */
     int base;          /* K_ENUM: the value of values[0] */

@@ -372,7 +372,7 @@ static void check_col_list(vctx *v, const table *t, const slist *l, const char *
 
 static void check_columns(vctx *v, const table *t)
 {
-    if (t->mode == MODE_CREATE && t->ncolumns == 0)
+    if (t->mode.v == MODE_CREATE && t->ncolumns == 0)
         err(v, "missing-columns", t->name.at,
             "declare the columns under columns: (each with a type)",
             "table '%s' has mode create but no columns", tname(v, t));
@@ -385,7 +385,7 @@ static void check_columns(vctx *v, const table *t)
                 "type '%s' of column '%s' is not a valid SQL type", c->type.s,
                 c->name.s ? c->name.s : "?");
         check_expr(v, &c->default_expr, "default");
-        if (c->identity != IDENTITY_NONE && c->default_expr.s)
+        if (c->identity.v != IDENTITY_NONE && c->default_expr.s)
             err(v, "identity-with-default", c->default_expr.at,
                 "an identity column takes its values from its sequence: drop the default or the identity",
                 "column '%s' has both identity and a default", c->name.s ? c->name.s : "?");
@@ -446,8 +446,8 @@ static void check_index_columns(vctx *v, const table *t, const index *ix)
             check_expr(v, c, "index expression");
         else
             need_column(v, t, c, "index column");
-        if ((ic->order != SORT_DEFAULT || ic->nulls != NULLS_DEFAULT) && strcmp(method, "btree") != 0)
-            err(v, "bad-index-column", ic->order != SORT_DEFAULT ? ic->order_at : ic->nulls_at,
+        if ((ic->order.v != SORT_DEFAULT || ic->nulls.v != NULLS_DEFAULT) && strcmp(method, "btree") != 0)
+            err(v, "bad-index-column", ic->order.v != SORT_DEFAULT ? ic->order.at : ic->nulls.at,
                 "drop order and nulls, or use btree: only btree indexes are ordered",
                 "index column '%s' of '%s' sets an order, but a %s index has none", c->s, tname(v, t), method);
         check_index_name_part(v, &ic->opclass, "operator class");
@@ -545,7 +545,7 @@ static void check_fk(vctx *v, size_t ti, size_t k)
     }
     bool declares = r->primary_key.present || r->nunique > 0;
     for (size_t i = 0; i < r->nindexes && !declares; i++)
-        declares = r->indexes[i].unique;
+        declares = r->indexes[i].unique.v;
     if (bad || !declares || has_dups(&fk->columns))
         return;
     if (!target) {
@@ -560,7 +560,7 @@ static void check_fk(vctx *v, size_t ti, size_t k)
         if (same_set(target, &r->unique[i]))
             return;
     for (size_t i = 0; i < r->nindexes; i++)
-        if (r->indexes[i].unique && !r->indexes[i].where.s &&
+        if (r->indexes[i].unique.v && !r->indexes[i].where.s &&
             same_set(target, &r->indexes[i].columns))
             return;
     const char *hint = r->primary_key.present
@@ -614,11 +614,11 @@ static bool check_partition(vctx *v, const table *t)
 {
     const partition_spec *p = &t->part;
     if (!p->present) {
-        if (t->strategy != STRATEGY_NONE && t->mode != MODE_REFERENCE)
-            err(v, "missing-partition", pick(t->strategy_at, t->name.at),
+        if (t->strategy.v != STRATEGY_NONE && t->mode.v != MODE_REFERENCE)
+            err(v, "missing-partition", pick(t->strategy.at, t->name.at),
                 "add partition: with key, interval and start",
                 "table '%s' has strategy '%s' but no partition block", tname(v, t),
-                strategy_name(t->strategy));
+                strategy_name(t->strategy.v));
         return false;
     }
     if (!p->key.s) {
@@ -634,35 +634,35 @@ static bool check_partition(vctx *v, const table *t)
                 "partition key '%s' of '%s' has type '%s', which cannot hold time ranges",
                 p->key.s, tname(v, t), c->type.s);
         else if (c->type.s && strcmp(names_type_base(v->tmp, c->type.s), "date") == 0 &&
-                 p->interval == IV_HOURLY)
-            err(v, "partition-key-type", p->interval_at,
+                 p->interval.v == IV_HOURLY)
+            err(v, "partition-key-type", p->interval.at,
                 "use daily or longer ranges, or a timestamptz key",
                 "hourly ranges need a time of day, but partition key '%s' is a date", p->key.s);
     }
 
-    if (!cal_aligned(p->interval, p->start)) {
-        int64_t fl = cal_floor(p->interval, p->start);
-        if (p->interval == IV_WEEKLY) {
+    if (!cal_aligned(p->interval.v, p->start.v)) {
+        int64_t fl = cal_floor(p->interval.v, p->start.v);
+        if (p->interval.v == IV_WEEKLY) {
             static const char *const days[] = {"", "Monday", "Tuesday", "Wednesday",
                                                "Thursday", "Friday", "Saturday", "Sunday"};
-            int64_t day = cal_floor(IV_DAILY, p->start) / 86400;
+            int64_t day = cal_floor(IV_DAILY, p->start.v) / 86400;
             int wd = cal_weekday(day), iy, iw;
             cal_iso_week(fl / 86400, &iy, &iw);
             const char *hint = arena_printf(v->tmp, "start on %s (ISO week %04d-W%02d)",
                                             fmt_instant(v, fl), iy, iw);
             if (wd != 1)
-                err(v, "weekly-not-iso", p->start_at, hint,
+                err(v, "weekly-not-iso", p->start.at, hint,
                     "weekly partitions must start on a Monday: '%s' is a %s",
-                    fmt_instant(v, p->start), days[wd >= 1 && wd <= 7 ? wd : 0]);
+                    fmt_instant(v, p->start.v), days[wd >= 1 && wd <= 7 ? wd : 0]);
             else
-                err(v, "weekly-not-iso", p->start_at, hint,
+                err(v, "weekly-not-iso", p->start.at, hint,
                     "weekly partitions must start on a Monday at 00:00 UTC: '%s' is not",
-                    fmt_instant(v, p->start));
+                    fmt_instant(v, p->start.v));
         } else {
-            err(v, "start-not-aligned", p->start_at,
+            err(v, "start-not-aligned", p->start.at,
                 arena_printf(v->tmp, "use %s", fmt_instant(v, fl)),
                 "partition start '%s' is not the start of a %s range",
-                fmt_instant(v, p->start), cal_interval_name(p->interval));
+                fmt_instant(v, p->start.v), cal_interval_name(p->interval.v));
         }
     }
 
@@ -678,7 +678,7 @@ static bool check_partition(vctx *v, const table *t)
             why ? why : "rejected");
         return false;
     }
-    if (p->interval == IV_WEEKLY) {
+    if (p->interval.v == IV_WEEKLY) {
         bool iw = pattern_has(nm->s, "{IW}");
         bool yyyy_iw = iw && pattern_has(nm->s, "{YYYY}");
         bool iyyy_alone = !iw && pattern_has(nm->s, "{IYYY}");
@@ -690,11 +690,11 @@ static bool check_partition(vctx *v, const table *t)
             return false;
         }
     }
-    if (names_pattern_distinct(nm->s, p->interval, &why) != 0) {
+    if (names_pattern_distinct(nm->s, p->interval.v, &why) != 0) {
         err(v, "partition-name-collision", nm->at,
             "add the missing tokens to partition.naming",
             "partition naming '%s' gives several %s ranges of '%s' the same name: %s",
-            nm->s, cal_interval_name(p->interval), tname(v, t), why ? why : "");
+            nm->s, cal_interval_name(p->interval.v), tname(v, t), why ? why : "");
         return false;
     }
     return true;
@@ -707,10 +707,10 @@ static void enumerate_partitions(vctx *v, size_t ti)
 {
     const table *t = v->ss->tables[ti];
     const partition_spec *p = &t->part;
-    cal_interval iv = p->interval;
-    int64_t first = cal_floor(iv, p->start);
+    cal_interval iv = p->interval.v;
+    int64_t first = cal_floor(iv, p->start.v);
     int64_t base = v->as_of < first ? first : cal_floor(iv, v->as_of);
-    int64_t last = cal_add(iv, base, p->premake > 0 ? p->premake : 0);
+    int64_t last = cal_add(iv, base, p->premake.v > 0 ? p->premake.v : 0);
     int64_t n = cal_ranges_between(iv, first, last) + 1;
     bool reported = false;
     int64_t cur = first;
@@ -880,10 +880,10 @@ static void check_retention(vctx *v, const table *t)
     const retention_spec *r = &t->retention;
     if (!r->present)
         return;
-    srcloc aat = pick(r->action_at, r->at);
-    const char *an = retention_action_name(r->action);
-    if (r->action == RET_DELETE) {
-        if (t->strategy == STRATEGY_PARTITION)
+    srcloc aat = pick(r->action.at, r->at);
+    const char *an = retention_action_name(r->action.v);
+    if (r->action.v == RET_DELETE) {
+        if (t->strategy.v == STRATEGY_PARTITION)
             err(v, "bad-retention", aat,
                 "use action drop, detach or archive for a partitioned table, or strategy none/brin for batched deletes",
                 "retention action 'delete' on '%s', which has strategy partition", tname(v, t));
@@ -891,10 +891,10 @@ static void check_retention(vctx *v, const table *t)
             err(v, "bad-retention", r->at,
                 "set retention.column: rows where it is older than keep are deleted",
                 "retention of '%s' has no column to compare", tname(v, t));
-    } else if (t->strategy != STRATEGY_PARTITION) {
+    } else if (t->strategy.v != STRATEGY_PARTITION) {
         err(v, "bad-retention", aat, "use action delete (batched DELETE of old rows)",
             "retention action '%s' needs partitions, but '%s' has strategy '%s'", an,
-            tname(v, t), strategy_name(t->strategy));
+            tname(v, t), strategy_name(t->strategy.v));
     } else if (!t->part.present) {
         err(v, "bad-retention", aat, "add a partition block, or use action delete",
             "retention action '%s' of '%s' needs a partition block", an, tname(v, t));
@@ -904,11 +904,11 @@ static void check_retention(vctx *v, const table *t)
         need_column(v, t, &r->column, "retention column");
     /* keep 0: "delete what has expired", for a column that holds the expiry
      * time itself; on any other column it would delete every row */
-    bool expiry = r->action == RET_DELETE && r->column.s && r->column.s != t->part.key.s &&
+    bool expiry = r->action.v == RET_DELETE && r->column.s && r->column.s != t->part.key.s &&
                   !(t->part.key.s && strcmp(r->column.s, t->part.key.s) == 0);
-    if (r->keep.n == 0 && !expiry)
-        err(v, "bad-retention", pick(r->keep_at, r->at),
-            r->action == RET_DELETE
+    if (r->keep.v.n == 0 && !expiry)
+        err(v, "bad-retention", pick(r->keep.at, r->at),
+            r->action.v == RET_DELETE
                 ? "keep 0 deletes rows whose retention.column has passed: name the expiry column (e.g. column: "
                   "expires_at), or give a positive keep"
                 : "give a positive keep, e.g. keep: 90 days (keep 0 is for action delete on an expiry column)",
@@ -924,14 +924,14 @@ static void check_maintenance(vctx *v, const table *t)
             "use five cron fields such as '0 * * * *', 'N seconds', or a macro like '@hourly'",
             "maintenance schedule '%s' of '%s' is not a valid pg_cron schedule",
             m->schedule.s, tname(v, t));
-    if (cal_duration_seconds(m->critical_ahead) > cal_duration_seconds(m->warn_ahead)) {
-        srcloc at = m->critical_ahead_set ? m->critical_ahead_at : m->warn_ahead_at;
+    if (cal_duration_seconds(m->critical_ahead.v) > cal_duration_seconds(m->warn_ahead.v)) {
+        srcloc at = m->critical_ahead.given ? m->critical_ahead.at : m->warn_ahead.at;
         err(v, "bad-duration", pick(at, pick(m->at, t->name.at)),
-            m->critical_ahead_set ? "make critical_ahead at most warn_ahead"
+            m->critical_ahead.given ? "make critical_ahead at most warn_ahead"
                                   : "set critical_ahead to at most warn_ahead",
             "critical_ahead %s'%s' of '%s' is longer than warn_ahead '%s'",
-            m->critical_ahead_set ? "" : "(default) ", fmt_duration(v, m->critical_ahead),
-            tname(v, t), fmt_duration(v, m->warn_ahead));
+            m->critical_ahead.given ? "" : "(default) ", fmt_duration(v, m->critical_ahead.v),
+            tname(v, t), fmt_duration(v, m->warn_ahead.v));
     }
 }
 
@@ -947,13 +947,13 @@ static void check_security(vctx *v, const table *t)
         check_expr(v, &po->check, "policy check");
         /* PostgreSQL: INSERT policies take only WITH CHECK, SELECT and
          * DELETE policies only USING */
-        if (po->command == POLICY_INSERT && po->using.s)
+        if (po->command.v == POLICY_INSERT && po->using.s)
             err(v, "bad-policy", po->using.at, "an insert policy has only 'check'",
                 "policy '%s' is for insert, which takes no 'using' expression", po->name.s);
-        if ((po->command == POLICY_SELECT || po->command == POLICY_DELETE) && po->check.s)
+        if ((po->command.v == POLICY_SELECT || po->command.v == POLICY_DELETE) && po->check.s)
             err(v, "bad-policy", po->check.at, "select and delete policies have only 'using'",
                 "policy '%s' is for %s, which takes no 'check' expression", po->name.s,
-                po->command == POLICY_SELECT ? "select" : "delete");
+                po->command.v == POLICY_SELECT ? "select" : "delete");
         if (!po->using.s && !po->check.s)
             err(v, "bad-policy", po->name.at, "give 'using' (rows visible) and/or 'check' (rows written)",
                 "policy '%s' has neither 'using' nor 'check'", po->name.s);
@@ -992,7 +992,7 @@ static void check_constraint_names(vctx *v, const table *t, const cname *c, size
 static void validate_convert(vctx *v, const table *t, size_t ti, bool quiet)
 {
     arena *a = v->ss->a;
-    if (t->strategy != STRATEGY_PARTITION)
+    if (t->strategy.v != STRATEGY_PARTITION)
         return; /* plan refuses it; nothing more to check here */
     if (!t->primary_key.present || t->primary_key.n == 0)
         diag_add(v->d, SEV_ERROR, "missing-key", t->name.at,
@@ -1034,12 +1034,12 @@ static void check_generated(vctx *v, size_t ti, bool names_ok)
 {
     table *t = v->ss->tables[ti];
     arena *a = v->tmp;
-    bool changed = t->mode != MODE_REFERENCE;
+    bool changed = t->mode.v != MODE_REFERENCE;
     bool table_ok = check_len(v, t->name.s, false, t->name.at, "shorten the table name");
     check_len(v, t->schema.s, false, pick(t->schema.at, t->name.at), "shorten the schema name");
     bool quiet = v->dup[ti];
     const char *th = "shorten the table name";
-    bool partitioned = t->strategy == STRATEGY_PARTITION && t->part.present;
+    bool partitioned = t->strategy.v == STRATEGY_PARTITION && t->part.present;
 
     size_t ncn = (t->primary_key.present ? 1 : 0) + t->nunique + t->nfks + t->nchecks, nc = 0;
     cname *cn = arena_calloc(a, ncn ? ncn : 1, sizeof *cn);
@@ -1089,7 +1089,7 @@ static void check_generated(vctx *v, size_t ti, bool names_ok)
     }
     if (!table_ok)
         return;
-    if (t->mode == MODE_CONVERT) {
+    if (t->mode.v == MODE_CONVERT) {
         srcloc at = pick(t->migrate.at, t->name.at);
         const char *sh = arena_printf(a, "%s%s", t->name.s, t->migrate.shadow_suffix.s ? t->migrate.shadow_suffix.s : "");
         const char *ol = arena_printf(a, "%s%s", t->name.s, t->migrate.old_suffix.s ? t->migrate.old_suffix.s : "");
@@ -1099,7 +1099,7 @@ static void check_generated(vctx *v, size_t ti, bool names_ok)
         reg_name(v, &v->rels, ti, NK_OLD, ol, at, quiet);
         validate_convert(v, t, ti, quiet);
     }
-    if (t->strategy == STRATEGY_BRIN && t->part.present && t->part.key.s) {
+    if (t->strategy.v == STRATEGY_BRIN && t->part.present && t->part.key.s) {
         const char *n = names_brin_index(a, t);
         check_len(v, n, true, t->part.key.at,
                   "shorten the table name or the partition key column name");
@@ -1121,15 +1121,15 @@ static void check_generated(vctx *v, size_t ti, bool names_ok)
     const char *view = names_view_health(a, t);
     check_len(v, view, true, t->name.at, th);
     reg_name(v, &v->rels, ti, NK_VIEW, view, t->name.at, quiet);
-    if (t->part.default_partition) {
-        srcloc at = pick(t->part.default_partition_at, t->part.at);
+    if (t->part.default_partition.v) {
+        srcloc at = pick(t->part.default_partition.at, t->part.at);
         const char *n = names_default_partition(a, t);
         check_len(v, n, true, at, th);
         reg_name(v, &v->rels, ti, NK_DEFAULT_PARTITION, n, at, quiet);
     }
     if (!names_ok)
         return;
-    const char *first = names_partition(a, t, cal_floor(t->part.interval, t->part.start));
+    const char *first = names_partition(a, t, cal_floor(t->part.interval.v, t->part.start.v));
     check_len(v, first, true, t->part.naming.at,
               "shorten the table name or set partition.naming to a shorter pattern");
     v->parts[ti] = !quiet;

@@ -19,7 +19,7 @@ static table *mk(arena *a, const char *name, const char *pattern, cal_interval i
     t->name.s = name;
     t->schema.s = "public";
     t->part.present = true;
-    t->part.interval = iv;
+    t->part.interval.v = iv;
     t->part.key.s = "created_at";
     t->part.naming.s = pattern;
     return t;
@@ -331,11 +331,11 @@ static void check_icol(arena *a, const table *t, const char *text, const char *s
         t_fail(__FILE__, line, "'%s' refused: %s", text, why ? why : "?");
         return;
     }
-    if (strcmp(got, subject) != 0 || col.expression != expr || col.order != order || col.nulls != nulls ||
+    if (strcmp(got, subject) != 0 || col.expression != expr || col.order.v != order || col.nulls.v != nulls ||
         (opclass ? !col.opclass.s || strcmp(col.opclass.s, opclass) : col.opclass.s != NULL) ||
         (collate ? !col.collate.s || strcmp(col.collate.s, collate) : col.collate.s != NULL))
         t_fail(__FILE__, line, "'%s': got '%s' expr %d order %d nulls %d opclass %s collate %s", text, got,
-               col.expression, col.order, col.nulls, col.opclass.s ? col.opclass.s : "-",
+               col.expression, col.order.v, col.nulls.v, col.opclass.s ? col.opclass.s : "-",
                col.collate.s ? col.collate.s : "-");
 }
 

@@ -86,11 +86,11 @@ TEST(template_embedded_set_is_complete)
 TEST(plan_ranges_cover_start_through_as_of_plus_premake)
 {
     table t = {0};
-    t.strategy = STRATEGY_PARTITION;
+    t.strategy.v = STRATEGY_PARTITION;
     t.part.present = true;
-    t.part.interval = IV_MONTHLY;
-    t.part.start = cal_join(2026, 11, 1, 0, 0, 0);
-    t.part.premake = 3;
+    t.part.interval.v = IV_MONTHLY;
+    t.part.start.v = cal_join(2026, 11, 1, 0, 0, 0);
+    t.part.premake.v = 3;
     int64_t first, count;
     plan_ranges(&t, cal_join(2026, 11, 22, 0, 0, 0), &first, &count);
     T_INTEQ(first, cal_join(2026, 11, 1, 0, 0, 0));
@@ -101,7 +101,7 @@ TEST(plan_ranges_cover_start_through_as_of_plus_premake)
     /* a year later: 12 more */
     plan_ranges(&t, cal_join(2027, 11, 30, 23, 0, 0), &first, &count);
     T_INTEQ(count, 16);
-    t.strategy = STRATEGY_NONE;
+    t.strategy.v = STRATEGY_NONE;
     plan_ranges(&t, cal_join(2027, 11, 30, 23, 0, 0), &first, &count);
     T_INTEQ(count, 0);
 }

@@ -1051,7 +1051,7 @@ TEST(validate_hand_built)
     table *t = spec_table_new(a);
     t->name.s = "jobs";
     t->name.at = (srcloc){"h.yaml", 3, 3};
-    t->strategy = STRATEGY_NONE;
+    t->strategy.v = STRATEGY_NONE;
     t->columns = arena_calloc(a, 1, sizeof *t->columns);
     t->ncolumns = 1;
     t->columns[0].name.s = "id";
@@ -1087,7 +1087,7 @@ TEST(plan_convert_gives_four_phases_with_their_transaction_modes)
              "    partition: { key: created_at, interval: monthly, start: 2026-01-01 }\n"
              "    migrate: { lock_timeout: 300ms, batch_pause: 50ms }\n");
     T_INTEQ(f.errors, 0);
-    T_INTEQ(f.ss.tables[0]->migrate.batch_pause_ms, 50);
+    T_INTEQ(f.ss.tables[0]->migrate.batch_pause_ms.v, 50);
     plan p;
     T_INTEQ(plan_build(&p, &f.ss, as_of(), f.a, &f.d), 0);
     T_INTEQ(p.n, 4);
