@@ -348,113 +348,130 @@ static void check_cleanup_runner(const lint_ctx *cx, const lint_rule *r, const t
 /* -------------------------------------------------------------- the table */
 
 const lint_rule lint_rules[] = {
-    {"cleanup-with-runner", SEV_WARNING,
-     "with a runner target: a conversion compiled together with its cleanup migration",
-     "a runner applies every migration in its folder, and the cleanup refuses to run before "
-     "migrate.keep_old has passed, so the deploy fails at the cleanup and every later migration waits.",
-     "set migrate.cleanup: false, and remove it once keep_old has passed and compile again: partc then adds "
-     "only the cleanup",
-     check_cleanup_runner},
-    {"default-partition-blocks-concurrent-detach", SEV_WARNING,
-     "a default partition together with retention by detach or archive",
-     "PostgreSQL refuses DETACH PARTITION ... CONCURRENTLY while the table has a default "
-     "partition, so retention must take an ACCESS EXCLUSIVE lock on the parent instead.",
-     "set default_partition: false, or use retention action drop",
-     check_default_detach},
-    {"fk-without-index", SEV_WARNING,
-     "a foreign key whose columns do not lead any index of the table",
-     "every delete or key update on the referenced table scans the referencing table "
-     "(every partition of it) to find matching rows.",
-     "add an index (or key) whose leading columns are the foreign-key columns",
-     check_fk_index},
-    {"identifier-too-long", SEV_ERROR,
-     "a generated name (partition, key, index, function, shadow table) is over 63 bytes (checked by validation)",
-     "PostgreSQL truncates longer identifiers with only a NOTICE, so two generated names can "
-     "end up the same, and the objects are not called what the spec says.",
-     "shorten the table name, the naming pattern or the suffix named in the message",
-     NULL},
-    {"incoming-foreign-keys", SEV_ERROR,
-     "a table with mode convert is referenced by a foreign key of another table",
-     "foreign keys are bound to a table's OID, not its name, so after the swap the foreign "
-     "key still points at the renamed old table, which no longer gets the new rows and cannot "
-     "be dropped while the key exists.",
-     "drop the foreign key before the swap and re-create it against the partitioned table "
-     "(its referenced key must then contain the partition key), then allow the rule with the plan as reason",
-     check_incoming_fks},
-    {"maintenance-unscheduled", SEV_WARNING,
-     "a partitioned table without maintenance.schedule",
-     "only premake ranges exist after the migration, and inserts fail once time passes the "
-     "last range unless the maintenance function runs regularly.",
-     "set maintenance.schedule (pg_cron), or allow the rule with the name of the scheduler "
-     "that calls the maintenance function",
-     check_unscheduled},
-    {"partition-key-nullable", SEV_ERROR,
-     "the partition key column is nullable",
-     "a row with a NULL partition key fits no range and its insert fails (or lands in the "
-     "default partition, out of reach of retention).",
-     "declare the partition key column nullable: false",
-     check_key_nullable},
-    {"partition-key-type", SEV_WARNING,
-     "the partition key is a timestamp without time zone",
-     "range bounds of a timestamp without time zone are wall-clock values read in the "
-     "session time zone, so maintenance and retention shift with server settings instead of UTC.",
-     "use timestamptz for the partition key column",
-     check_key_type},
-    {"partition-name-collision", SEV_ERROR,
-     "the naming pattern gives two ranges, or two tables, the same partition name (checked by validation)",
-     "CREATE TABLE of the second partition fails, or names a different range than its bounds say.",
-     "put the tokens of the interval in partition.naming (e.g. {YYYY}{MM}{DD} for daily, {IYYY}w{IW} for weekly)",
-     NULL},
-    {"premake-too-short", SEV_WARNING,
-     "premake covers less than maintenance.warn_ahead, or fewer than 2 ranges",
-     "with too few ranges ready ahead, one missed maintenance run lets inserts fail, and the "
-     "health view warns permanently when premake is below warn_ahead.",
-     "raise partition.premake (at least 2, and at least warn_ahead worth of ranges)",
-     check_premake},
-    {"retention-shorter-than-interval", SEV_ERROR,
-     "retention keeps less than one partition interval",
-     "retention removes whole partitions, so rows stay up to keep plus a whole interval "
-     "(more with protect) and a keep shorter than one interval cannot be met.",
-     "make retention.keep at least one partition interval, or use a shorter interval",
-     check_retention_interval},
-    {"retention-unprotected", SEV_ERROR,
-     "retention may remove the current or previous partition",
-     "with protect below 2, retention can drop or detach the partition that is receiving "
-     "writes, or the previous one that late rows still reach.",
-     "set retention.protect to 2 or more",
-     check_retention_protect},
-    {"rls-disabled", SEV_WARNING,
-     "with --target supabase: a table in schema public without row-level security",
-     "Supabase's Data API exposes every table of schema public to the anon and authenticated "
-     "roles; without RLS anyone holding the public API key can read and write it.",
-     "set security.rls: true with policies for the roles that need the table, or move it out of public",
-     check_rls_disabled},
-    {"too-many-partitions", SEV_WARNING,
-     "more live partitions than the threshold",
-     "planning time, lock counts and memory grow with the number of partitions that a "
-     "query or statement touches.",
-     "use a longer partition interval or a shorter retention, or raise the threshold",
-     check_too_many},
-    {"unique-missing-partition-key", SEV_ERROR,
-     "a primary key, unique constraint or unique index without the partition key",
-     "PostgreSQL refuses a unique constraint on a partitioned table that does not include "
-     "every partition-key column.",
-     "add the partition key column to the key, or drop the uniqueness requirement",
-     check_unique_key},
-    {"uniqueness-weakened", SEV_ERROR,
-     "a converted table's primary key or unique list lacks the partition key",
-     "the key is extended with the partition key on the partitioned table, so the original "
-     "columns are no longer unique: for an idempotency key a retried request can be stored "
-     "twice in different ranges.",
-     "enforce the uniqueness elsewhere (e.g. a separate non-partitioned key table), or allow "
-     "the rule with the reason the weaker key is acceptable",
-     check_weakened},
-    {"weekly-not-iso", SEV_ERROR,
-     "weekly ranges that do not start on a Monday, or named with the calendar year (checked by validation)",
-     "ISO weeks start on Monday and belong to the ISO year (2024-12-30 is in 2025-W01), so "
-     "ranges from another weekday or names with {YYYY} and {IW} split or repeat weeks at year ends.",
-     "start weekly ranges on a Monday and name them with {IYYY} and {IW}",
-     NULL},
+    {.id = "cleanup-with-runner",
+     .sev = SEV_WARNING,
+     .summary = "with a runner target: a conversion compiled together with its cleanup migration",
+     .why = "a runner applies every migration in its folder, and the cleanup refuses to run before "
+            "migrate.keep_old has passed, so the deploy fails at the cleanup and every later migration waits.",
+     .fix = "set migrate.cleanup: false, and remove it once keep_old has passed and compile again: partc then adds "
+            "only the cleanup",
+     .check = check_cleanup_runner},
+    {.id = "default-partition-blocks-concurrent-detach",
+     .sev = SEV_WARNING,
+     .summary = "a default partition together with retention by detach or archive",
+     .why = "PostgreSQL refuses DETACH PARTITION ... CONCURRENTLY while the table has a default "
+            "partition, so retention must take an ACCESS EXCLUSIVE lock on the parent instead.",
+     .fix = "set default_partition: false, or use retention action drop",
+     .check = check_default_detach},
+    {.id = "fk-without-index",
+     .sev = SEV_WARNING,
+     .summary = "a foreign key whose columns do not lead any index of the table",
+     .why = "every delete or key update on the referenced table scans the referencing table "
+            "(every partition of it) to find matching rows.",
+     .fix = "add an index (or key) whose leading columns are the foreign-key columns",
+     .check = check_fk_index},
+    {.id = "identifier-too-long",
+     .sev = SEV_ERROR,
+     .summary = "a generated name (partition, key, index, function, shadow table) is over 63 bytes (checked by validation)",
+     .why = "PostgreSQL truncates longer identifiers with only a NOTICE, so two generated names can "
+            "end up the same, and the objects are not called what the spec says.",
+     .fix = "shorten the table name, the naming pattern or the suffix named in the message",
+     .check = NULL /* checked by validation */},
+    {.id = "incoming-foreign-keys",
+     .sev = SEV_ERROR,
+     .summary = "a table with mode convert is referenced by a foreign key of another table",
+     .why = "foreign keys are bound to a table's OID, not its name, so after the swap the foreign "
+            "key still points at the renamed old table, which no longer gets the new rows and cannot "
+            "be dropped while the key exists.",
+     .fix = "drop the foreign key before the swap and re-create it against the partitioned table "
+            "(its referenced key must then contain the partition key), then allow the rule with the plan as reason",
+     .check = check_incoming_fks},
+    {.id = "maintenance-unscheduled",
+     .sev = SEV_WARNING,
+     .summary = "a partitioned table without maintenance.schedule",
+     .why = "only premake ranges exist after the migration, and inserts fail once time passes the "
+            "last range unless the maintenance function runs regularly.",
+     .fix = "set maintenance.schedule (pg_cron), or allow the rule with the name of the scheduler "
+            "that calls the maintenance function",
+     .check = check_unscheduled},
+    {.id = "partition-key-nullable",
+     .sev = SEV_ERROR,
+     .summary = "the partition key column is nullable",
+     .why = "a row with a NULL partition key fits no range and its insert fails (or lands in the "
+            "default partition, out of reach of retention).",
+     .fix = "declare the partition key column nullable: false",
+     .check = check_key_nullable},
+    {.id = "partition-key-type",
+     .sev = SEV_WARNING,
+     .summary = "the partition key is a timestamp without time zone",
+     .why = "range bounds of a timestamp without time zone are wall-clock values read in the "
+            "session time zone, so maintenance and retention shift with server settings instead of UTC.",
+     .fix = "use timestamptz for the partition key column",
+     .check = check_key_type},
+    {.id = "partition-name-collision",
+     .sev = SEV_ERROR,
+     .summary = "the naming pattern gives two ranges, or two tables, the same partition name (checked by validation)",
+     .why = "CREATE TABLE of the second partition fails, or names a different range than its bounds say.",
+     .fix = "put the tokens of the interval in partition.naming (e.g. {YYYY}{MM}{DD} for daily, {IYYY}w{IW} for weekly)",
+     .check = NULL /* checked by validation */},
+    {.id = "premake-too-short",
+     .sev = SEV_WARNING,
+     .summary = "premake covers less than maintenance.warn_ahead, or fewer than 2 ranges",
+     .why = "with too few ranges ready ahead, one missed maintenance run lets inserts fail, and the "
+            "health view warns permanently when premake is below warn_ahead.",
+     .fix = "raise partition.premake (at least 2, and at least warn_ahead worth of ranges)",
+     .check = check_premake},
+    {.id = "retention-shorter-than-interval",
+     .sev = SEV_ERROR,
+     .summary = "retention keeps less than one partition interval",
+     .why = "retention removes whole partitions, so rows stay up to keep plus a whole interval "
+            "(more with protect) and a keep shorter than one interval cannot be met.",
+     .fix = "make retention.keep at least one partition interval, or use a shorter interval",
+     .check = check_retention_interval},
+    {.id = "retention-unprotected",
+     .sev = SEV_ERROR,
+     .summary = "retention may remove the current or previous partition",
+     .why = "with protect below 2, retention can drop or detach the partition that is receiving "
+            "writes, or the previous one that late rows still reach.",
+     .fix = "set retention.protect to 2 or more",
+     .check = check_retention_protect},
+    {.id = "rls-disabled",
+     .sev = SEV_WARNING,
+     .summary = "with --target supabase: a table in schema public without row-level security",
+     .why = "Supabase's Data API exposes every table of schema public to the anon and authenticated "
+            "roles; without RLS anyone holding the public API key can read and write it.",
+     .fix = "set security.rls: true with policies for the roles that need the table, or move it out of public",
+     .check = check_rls_disabled},
+    {.id = "too-many-partitions",
+     .sev = SEV_WARNING,
+     .summary = "more live partitions than the threshold",
+     .why = "planning time, lock counts and memory grow with the number of partitions that a "
+            "query or statement touches.",
+     .fix = "use a longer partition interval or a shorter retention, or raise the threshold",
+     .check = check_too_many},
+    {.id = "unique-missing-partition-key",
+     .sev = SEV_ERROR,
+     .summary = "a primary key, unique constraint or unique index without the partition key",
+     .why = "PostgreSQL refuses a unique constraint on a partitioned table that does not include "
+            "every partition-key column.",
+     .fix = "add the partition key column to the key, or drop the uniqueness requirement",
+     .check = check_unique_key},
+    {.id = "uniqueness-weakened",
+     .sev = SEV_ERROR,
+     .summary = "a converted table's primary key or unique list lacks the partition key",
+     .why = "the key is extended with the partition key on the partitioned table, so the original "
+            "columns are no longer unique: for an idempotency key a retried request can be stored "
+            "twice in different ranges.",
+     .fix = "enforce the uniqueness elsewhere (e.g. a separate non-partitioned key table), or allow "
+            "the rule with the reason the weaker key is acceptable",
+     .check = check_weakened},
+    {.id = "weekly-not-iso",
+     .sev = SEV_ERROR,
+     .summary = "weekly ranges that do not start on a Monday, or named with the calendar year (checked by validation)",
+     .why = "ISO weeks start on Monday and belong to the ISO year (2024-12-30 is in 2025-W01), so "
+            "ranges from another weekday or names with {YYYY} and {IW} split or repeat weeks at year ends.",
+     .fix = "start weekly ranges on a Monday and name them with {IYYY} and {IW}",
+     .check = NULL /* checked by validation */},
 };
 
 const size_t lint_nrules = sizeof lint_rules / sizeof lint_rules[0];
