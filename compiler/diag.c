@@ -91,6 +91,14 @@ void diags_sort(diags *d)
         qsort(d->v, d->n, sizeof *d->v, cmp);
 }
 
+bool diags_have_code(const diags *d, const char *code)
+{
+    for (size_t i = 0; i < d->n; i++)
+        if (d->v[i].sev == SEV_ERROR && strcmp(d->v[i].code, code) == 0)
+            return true;
+    return false;
+}
+
 size_t diags_count(const diags *d, severity min)
 {
     size_t n = 0;

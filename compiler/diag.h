@@ -50,6 +50,8 @@ void diag_set_detail(diags *d, diag *dg, const char *text);
 void diags_sort(diags *d);
 /* Unsuppressed diags at or above min. */
 size_t diags_count(const diags *d, severity min);
+/* An error diag with this code is in d. */
+bool diags_have_code(const diags *d, const char *code);
 
 const char *severity_name(severity s);
 

@@ -151,7 +151,6 @@ typedef struct run {
     specset ss;
     diags d;
     int64_t as_of;
-    int io_failed;
     lockfile lock;
 } run;
 
@@ -184,8 +183,8 @@ static int load(run *r, const options *o, bool lint)
     static const char *def[] = {"specs"};
     const char *const *paths = o->npaths ? o->paths : def;
     size_t npaths = o->npaths ? o->npaths : 1;
-    spec_load_paths(&r->ss, paths, npaths, &r->d, &r->io_failed);
-    if (r->io_failed)
+    spec_load_paths(&r->ss, paths, npaths, &r->d);
+    if (spec_load_unreadable(&r->d))
         return EXIT_IO;
     if (o->postgres) {
         char *end;

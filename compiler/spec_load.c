@@ -182,7 +182,7 @@ int spec_load_bytes(specset *ss, const char *path, const char *bytes, size_t len
     srcfile *sf = srcfile_from_bytes(ss->a, path, bytes, len);
     srcset_add(&ss->files, sf);
     load_file(&L, sf);
-    return (int)(d->n - before);
+    return d->n != before ? -1 : 0; /* the loader adds errors only */
 }
 
 /* ------------------------------------------------------------- folders */
@@ -213,7 +213,7 @@ static bool yaml_name(const char *s)
     return (n > 5 && strcmp(s + n - 5, ".yaml") == 0) || (n > 4 && strcmp(s + n - 4, ".yml") == 0);
 }
 
-static void io_error(ld *L, const char *path, const char *why, int *io_failed)
+static void io_error(ld *L, const char *path, const char *why)
 {
     srcloc at = {path, 0, 0};
     const char *hint = "check the path and its permissions";
@@ -228,13 +228,12 @@ static void io_error(ld *L, const char *path, const char *why, int *io_failed)
     if (w[0] >= 'A' && w[0] <= 'Z' && w[1] >= 'a' && w[1] <= 'z')
         w[0] = (char)(w[0] - 'A' + 'a');
     ld_err(L, "io-error", at, hint, "cannot read '%s': %s", disp(L, path), w);
-    *io_failed = 1;
 }
 
 /* A path with control characters (a line break, an escape sequence) would
  * forge or garble the "file:line:col" of a diagnostic: such a spec is
  * refused, under a copy of its path with every control byte shown as '?'. */
-static bool path_ok(ld *L, const char *path, int *io_failed)
+static bool path_ok(ld *L, const char *path)
 {
     const char *p = path;
     while (*p && !((unsigned char)*p < 0x20 || *p == 0x7f))
@@ -248,17 +247,16 @@ static bool path_ok(ld *L, const char *path, int *io_failed)
     srcloc at = {shown, 0, 0};
     ld_err(L, "bad-file-name", at, "rename the file: spec file names hold no line breaks or control characters",
         "file name '%s' contains a control character", disp(L, shown));
-    *io_failed = 1;
     return false;
 }
 
 /* Every *.yaml / *.yml under dir; hidden entries and symlinked folders are
  * skipped (no loops). */
-static void walk(ld *L, const char *dir, plist *out, int *io_failed, int depth)
+static void walk(ld *L, const char *dir, plist *out, int depth)
 {
     DIR *dp = opendir(dir);
     if (!dp) {
-        io_error(L, dir, strerror(errno), io_failed);
+        io_error(L, dir, strerror(errno));
         return;
     }
     size_t dl = strlen(dir);
@@ -283,43 +281,44 @@ static void walk(ld *L, const char *dir, plist *out, int *io_failed, int depth)
         }
         if (S_ISDIR(st.st_mode)) {
             if (depth < MAX_DIR_DEPTH)
-                walk(L, full, out, io_failed, depth + 1);
+                walk(L, full, out, depth + 1);
         } else if (S_ISREG(st.st_mode) && yaml_name(nm))
             pl_add(L->a, out, full);
     }
     closedir(dp);
 }
 
-int spec_load_paths(specset *ss, const char *const *paths, size_t npaths, diags *d,
-                    int *io_failed)
+bool spec_load_unreadable(const diags *d)
 {
-    int dummy = 0;
-    if (!io_failed)
-        io_failed = &dummy;
+    return diags_have_code(d, "io-error") || diags_have_code(d, "no-spec-files") ||
+           diags_have_code(d, "bad-file-name");
+}
+
+int spec_load_paths(specset *ss, const char *const *paths, size_t npaths, diags *d)
+{
     ld L;
     ld_init(&L, ss, d);
     size_t before = d->n;
     plist files = {0};
     for (size_t i = 0; i < npaths; i++) {
         struct stat st;
-        if (!path_ok(&L, paths[i], io_failed))
+        if (!path_ok(&L, paths[i]))
             continue;
         if (stat(paths[i], &st) != 0) {
-            io_error(&L, paths[i], strerror(errno), io_failed);
+            io_error(&L, paths[i], strerror(errno));
             continue;
         }
         if (S_ISDIR(st.st_mode)) {
             plist sub = {0};
             size_t nd = d->n;
-            walk(&L, paths[i], &sub, io_failed, 0);
+            walk(&L, paths[i], &sub, 0);
             if (sub.n == 0 && d->n == nd) {
                 /* an empty folder is most likely a wrong path: never "no findings" */
                 srcloc at = {paths[i], 0, 0};
                 ld_err(&L, "no-spec-files", at,
                     "give the folder that holds the specs, or name spec files",
                     "no spec files (*.yaml, *.yml) in folder '%s'", disp(&L, paths[i]));
-                *io_failed = 1;
-            }
+                        }
             if (sub.n > 1)
                 qsort(sub.v, sub.n, sizeof *sub.v, cmp_path);
             for (size_t j = 0; j < sub.n; j++)
@@ -332,16 +331,16 @@ int spec_load_paths(specset *ss, const char *const *paths, size_t npaths, diags 
         if (strmap_find(&seen, files.v[i]))
             continue;
         strmap_put(&seen, ss->a, files.v[i], (void *)files.v[i]);
-        if (!path_ok(&L, files.v[i], io_failed))
+        if (!path_ok(&L, files.v[i]))
             continue;
         const char *why = NULL;
         srcfile *sf = srcfile_read(ss->a, files.v[i], &why);
         if (!sf) {
-            io_error(&L, files.v[i], why ? why : "read error", io_failed);
+            io_error(&L, files.v[i], why ? why : "read error");
             continue;
         }
         srcset_add(&ss->files, sf);
         load_file(&L, sf);
     }
-    return (int)(d->n - before);
+    return d->n != before ? -1 : 0; /* the loader adds errors only */
 }

@@ -8,17 +8,21 @@
  * and settings given more than once.  Alias nodes are refused (a spec has no
  * use for them and they enable "billion laughs"); nesting deeper than 64 is
  * refused.  Cross-field and cross-table checks are validate's job, not this
- * module's.  Never prints; returns the number of errors added. */
+ * module's.  Never prints.  Like every stage, its functions return 0, or -1
+ * when they added an error. */
 #ifndef PARTC_SPEC_LOAD_H
 #define PARTC_SPEC_LOAD_H
 
 #include "diag.h"
 #include "model.h"
 
-/* paths: files or folders.  Files that cannot be read give an "io" diag
- * (code "io-error") and *io_failed is set so main can exit 3. */
-int spec_load_paths(specset *ss, const char *const *paths, size_t npaths,
-                    diags *d, int *io_failed);
+/* paths: files or folders.  A path that cannot be read as specs is an
+ * error (code io-error; no-spec-files for a folder without any,
+ * bad-file-name for a name with control characters), which
+ * spec_load_unreadable finds among the diags. */
+int spec_load_paths(specset *ss, const char *const *paths, size_t npaths, diags *d);
+/* An input path could not be read: the run has nothing to check. */
+bool spec_load_unreadable(const diags *d);
 /* One document from memory (tests, fuzzing). */
 int spec_load_bytes(specset *ss, const char *path, const char *bytes, size_t len,
                     diags *d);
