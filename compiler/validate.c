@@ -630,9 +630,8 @@ int validate_specset(specset *ss, int64_t as_of, diags *d)
     arena_free(v.tmp);
 
     mark_invalid(ss, d, before);
-    int errors = 0;
     for (size_t i = before; i < d->n; i++)
         if (d->v[i].sev == SEV_ERROR)
-            errors++;
-    return errors;
+            return -1;
+    return 0;
 }

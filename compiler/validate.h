@@ -20,7 +20,7 @@
 /* as_of: the instant up to which partitions are generated (see plan.h),
  * used to check every generated partition name.  Tables that failed to load
  * are set aside first (specset_set_aside_failed); every table an error is
- * about is marked invalid.  Returns errors added. */
+ * about is marked invalid.  Returns 0, or -1 when it added an error. */
 int validate_specset(specset *ss, int64_t as_of, diags *d);
 
 #endif

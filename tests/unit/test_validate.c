@@ -51,7 +51,13 @@ static void vf_run(vf *f, const char *path, const char *text, ...)
         f->text = text;
     }
     va_end(ap);
-    f->errors = validate_specset(&f->ss, as_of(), &f->d);
+    size_t before = f->d.n;
+    int rc = validate_specset(&f->ss, as_of(), &f->d);
+    f->errors = 0;
+    for (size_t i = before; i < f->d.n; i++)
+        f->errors += f->d.v[i].sev == SEV_ERROR;
+    if (rc != (f->errors ? -1 : 0))
+        t_fail(__FILE__, __LINE__, "validate_specset returned %d with %d errors", rc, f->errors);
 }
 
 static void vf_load1(vf *f, const char *text)
@@ -1063,8 +1069,8 @@ TEST(validate_hand_built)
     t->indexes[0].columns.v[0] = (sval){"idd", {"h.yaml", 7, 18}};
     model_defaults(t);
     specset_add_table(&ss, t);
-    int n = validate_specset(&ss, as_of(), &d);
-    T_INTEQ(n, 1);
+    T_INTEQ(validate_specset(&ss, as_of(), &d), -1);
+    T_INTEQ((int)d.n, 1);
     T_STREQ(d.v[0].code, "unknown-column");
     T_INTEQ(d.v[0].at.line, 7);
     T_INTEQ(d.v[0].at.col, 18);
