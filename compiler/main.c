@@ -24,7 +24,8 @@
 
 #define PARTC_VERSION "0.1.0"
 
-enum exit_code { EXIT_OK = 0, EXIT_FINDINGS = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
+/* 4: partc itself is broken (a built-in pattern does not compile), not the input. */
+enum exit_code { EXIT_OK = 0, EXIT_FINDINGS = 1, EXIT_USAGE = 2, EXIT_IO = 3, EXIT_INTERNAL = 4 };
 
 typedef struct options {
     const char **paths;
@@ -100,7 +101,7 @@ static void usage_all(FILE *out)
     fputs("\nPATH is a spec file or a folder of *.yaml/*.yml files (default: specs).\n"
           "Run 'partc COMMAND --help' for the options of a command.\n"
           "Exit codes: 0 ok, 1 spec errors, findings or differences, 2 usage or unreadable input,\n"
-          "3 output that cannot be written.\n",
+          "3 output that cannot be written, 4 an internal error.\n",
           out);
 }
 
@@ -575,8 +576,10 @@ int main(int argc, char **argv)
         usage_command(stdout, c);
     } else if (code == EXIT_OK) {
         if (names_init() != 0) {
-            fputs("partc: error: cannot compile the built-in patterns\n", stderr);
-            code = EXIT_IO;
+            fputs("partc: internal error: cannot compile the built-in patterns (a defect of this build: "
+                  "please report it)\n",
+                  stderr);
+            code = EXIT_INTERNAL;
         } else {
             code = c->run(&o);
             names_fini();
