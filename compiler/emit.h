@@ -110,9 +110,9 @@ typedef struct emit_result {
 
 /* Writes new and deleted-but-recorded files and the record; writes nothing
  * when a file would be overwritten, was edited or drifted, or a recorded
- * migration is no longer compiled.  Returns 0, or -1 with diags; *io_error
- * is set for file system failures. */
-int emit_write(emit_set *es, emit_result *res, diags *d, bool *io_error);
+ * migration is no longer compiled.  Returns 0, or -1 with diags (a file
+ * system failure among them has the code io-error). */
+int emit_write(emit_set *es, emit_result *res, diags *d);
 
 /* Adds an error for every difference between the specs, the folder and the
  * record; returns how many. */

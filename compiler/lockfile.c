@@ -104,7 +104,7 @@ int lock_read(lockfile *lk, arena *a, const char *path, diags *d)
         if (errno == ENOENT)
             return 0;
         diag_add(d, SEV_ERROR, "io-error", (srcloc){lk->path, 0, 0}, NULL, "cannot read '%s': %s", lk->path, why);
-        return -2;
+        return -1;
     }
     size_t len = sf->len;
     char *text = (char *)sf->bytes; /* this run's copy, split in place */

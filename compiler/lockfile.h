@@ -40,7 +40,7 @@ typedef struct lockfile {
 } lockfile;
 
 /* Reads the record at path; a missing file gives an empty record.  Returns
- * 0, -1 with diags for a malformed record, -2 with a diag when the file
+ * 0, or -1 with diags: a malformed record, or (code io-error) a file that
  * cannot be read. */
 int lock_read(lockfile *lk, arena *a, const char *path, diags *d);
 

@@ -270,11 +270,8 @@ static int build_output_in(run *r, const options *o, const target *tg, emit_set 
     if (diags_count(&r->d, SEV_ERROR))
         return EXIT_FINDINGS;
     const char *out = o->out ? o->out : tg->default_out;
-    int lrc = lock_read(&r->lock, r->a, emit_lock_path(r->a, tg, out), &r->d);
-    if (lrc == -2)
-        return EXIT_IO;
-    if (lrc != 0)
-        return EXIT_FINDINGS;
+    if (lock_read(&r->lock, r->a, emit_lock_path(r->a, tg, out), &r->d) != 0)
+        return diags_have_code(&r->d, "io-error") ? EXIT_IO : EXIT_FINDINGS;
     if (r->lock.present && strcmp(r->lock.target, tg->name) != 0) {
         diag_add(&r->d, SEV_ERROR, "bad-lock", (srcloc){r->lock.path, 0, 0},
                  arena_printf(r->a, "pass --target %s, or use another --out folder", r->lock.target),
@@ -357,10 +354,9 @@ static int cmd_compile(const options *o)
     if (code != EXIT_OK)
         return code;
     emit_result res;
-    bool io_error = false;
-    if (emit_write(&es, &res, &r.d, &io_error) != 0) {
+    if (emit_write(&es, &res, &r.d) != 0) {
         diags_sort(&r.d);
-        return print_and_code(&r, io_error ? EXIT_IO : EXIT_FINDINGS);
+        return print_and_code(&r, diags_have_code(&r.d, "io-error") ? EXIT_IO : EXIT_FINDINGS);
     }
     diags_sort(&r.d);
     size_t allowed = print_unallowed(&r);
