@@ -11,7 +11,7 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lyaml -lpcre
 AS_OF   := 2026-11-22
 
 BUILD   ?= build
-SRCS    := $(filter-out compiler/embed_templates.c compiler/main.c,$(wildcard compiler/*.c))
+SRCS    := $(filter-out compiler/embed_templates.c compiler/check_templates.c compiler/main.c,$(wildcard compiler/*.c))
 OBJS    := $(SRCS:compiler/%.c=$(BUILD)/%.o) $(BUILD)/templates_embedded.o
 TEMPLATES := $(sort $(wildcard templates/*.sql))
 UNIT_SRCS := $(wildcard tests/unit/*.c)
@@ -33,7 +33,13 @@ $(BUILD)/%.o: compiler/%.c $(wildcard compiler/*.h) | $(BUILD)
 $(BUILD)/embed_templates: compiler/embed_templates.c | $(BUILD)
 	$(CC) $(WARN) $(CFLAGS) -o $@ $<
 
-$(BUILD)/templates_embedded.c: $(BUILD)/embed_templates $(TEMPLATES)
+# The build fails when a template and its row in compiler/steps.def disagree
+# on the placeholders (check_templates says which).
+$(BUILD)/check_templates: compiler/check_templates.c compiler/steps.def | $(BUILD)
+	$(CC) $(WARN) $(CFLAGS) -o $@ $<
+
+$(BUILD)/templates_embedded.c: $(BUILD)/embed_templates $(BUILD)/check_templates $(TEMPLATES)
+	$(BUILD)/check_templates $(TEMPLATES)
 	$(BUILD)/embed_templates $(TEMPLATES) > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/templates_embedded.o: $(BUILD)/templates_embedded.c

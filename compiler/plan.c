@@ -46,7 +46,7 @@ typedef struct builder {
     const char *qname; /* schema.table for summaries */
 } builder;
 
-static step *up(builder *b, const char *kind, const char *lock, const char *summary)
+static step *up(builder *b, step_kind kind, const char *lock, const char *summary)
 {
     step *s = push(b->a, &b->m->up, &b->m->nup, &b->m->capup);
     s->kind = kind;
@@ -56,7 +56,7 @@ static step *up(builder *b, const char *kind, const char *lock, const char *summ
     return s;
 }
 
-static step *down(builder *b, const char *kind, const char *lock, const char *summary)
+static step *down(builder *b, step_kind kind, const char *lock, const char *summary)
 {
     step *s = push(b->a, &b->m->down, &b->m->ndown, &b->m->capdown);
     s->kind = kind;
@@ -115,13 +115,13 @@ static void plan_partitions(builder *b, const table *t, int64_t as_of, step_rel 
     int64_t lo = first;
     for (int64_t i = 0; i < count; i++) {
         int64_t hi = cal_add(t->part.interval.v, lo, 1);
-        step *s = up(b, "create_partition", lock,
+        step *s = up(b, STEP_CREATE_PARTITION, lock,
                      arena_printf(a, "create partition %s", names_partition(a, t, lo)));
         s->lo = lo;
         s->hi = hi;
         s->rel = rel;
         if (table_has_security(t)) {
-            step *sec = up(b, "secure_partition", "none",
+            step *sec = up(b, STEP_SECURE_PARTITION, "none",
                            arena_printf(a, "secure partition %s", names_partition(a, t, lo)));
             sec->lo = lo;
             sec->hi = hi;
@@ -129,10 +129,10 @@ static void plan_partitions(builder *b, const table *t, int64_t as_of, step_rel 
         lo = hi;
     }
     if (t->part.default_partition.v) {
-        up(b, "create_default_partition", lock,
+        up(b, STEP_CREATE_DEFAULT_PARTITION, lock,
            arena_printf(a, "create default partition %s", names_default_partition(a, t)))->rel = rel;
         if (table_has_security(t))
-            up(b, "secure_partition", "none",
+            up(b, STEP_SECURE_PARTITION, "none",
                arena_printf(a, "secure partition %s", names_default_partition(a, t)));
     }
 }
@@ -154,75 +154,75 @@ static void plan_prepare(builder *b, const table *t, int64_t as_of)
     const char *newlock = arena_printf(a, "ACCESS EXCLUSIVE on %s (new, empty)", sh);
     bool sched = t->maintenance.schedule.s != NULL;
 
-    up(b, "conv_preflight", arena_printf(a, "ACCESS SHARE on %s", q),
+    up(b, STEP_CONV_PREFLIGHT, arena_printf(a, "ACCESS SHARE on %s", q),
        arena_printf(a, "preflight: %s matches its spec (columns, keys, indexes, foreign keys in and out, "
                        "views, triggers, security, key range)", q));
     if (archives(t))
-        up(b, "create_schema", "none",
+        up(b, STEP_CREATE_SCHEMA, "none",
            arena_printf(a, "create schema %s if it does not exist", t->retention.archive_schema.s))
-            ->item = 1;
-    up(b, "conv_shadow", arena_printf(a, "ACCESS SHARE on %s", q),
+            ->archive_schema = true;
+    up(b, STEP_CONV_SHADOW, arena_printf(a, "ACCESS SHARE on %s", q),
        arena_printf(a, "create partitioned table %s like %s, with its keys", sh, q));
     if (table_has_security(t)) {
-        up(b, "secure_function", "none",
+        up(b, STEP_SECURE_FUNCTION, "none",
            arena_printf(a, "create function %s (security for each partition)", names_fn_secure_partition(a, t)));
-        up(b, "secure_table", newlock, arena_printf(a, "secure %s: %s", sh, security_summary(a, t)))->rel =
+        up(b, STEP_SECURE_TABLE, newlock, arena_printf(a, "secure %s: %s", sh, security_summary(a, t)))->rel =
             REL_SHADOW;
     }
     plan_partitions(b, t, as_of, REL_SHADOW, newlock);
     for (size_t i = 0; i < t->nindexes; i++) {
-        step *s = up(b, "create_index", arena_printf(a, "SHARE on %s and every partition (new, empty)", sh),
+        step *s = up(b, STEP_CREATE_INDEX, arena_printf(a, "SHARE on %s and every partition (new, empty)", sh),
                      arena_printf(a, "create index %s", names_shadow_of(a, t, t->indexes[i].gen_name)));
-        s->item = i;
+        s->index_no = i;
         s->rel = REL_SHADOW;
     }
-    up(b, "fn_create_partitions", "none",
+    up(b, STEP_FN_CREATE_PARTITIONS, "none",
        arena_printf(a, "create function %s (for %s until the swap)", names_fn_create_partitions(a, t), sh))
         ->rel = REL_SHADOW;
-    up(b, "fn_partition_health", "none",
+    up(b, STEP_FN_PARTITION_HEALTH, "none",
        arena_printf(a, "create function %s and view %s", names_fn_health(a, t), names_view_health(a, t)))
         ->rel = REL_SHADOW;
-    up(b, "run_create_partitions", arena_printf(a, "ACCESS EXCLUSIVE on %s, only if a partition is missing", sh),
+    up(b, STEP_RUN_CREATE_PARTITIONS, arena_printf(a, "ACCESS EXCLUSIVE on %s, only if a partition is missing", sh),
        "create the partitions that are missing on the day this runs");
-    up(b, "conv_range_check", "none", arena_printf(a, "check that every row of %s has a partition", q));
-    up(b, "conv_sync", "none",
+    up(b, STEP_CONV_RANGE_CHECK, "none", arena_printf(a, "check that every row of %s has a partition", q));
+    up(b, STEP_CONV_SYNC, "none",
        arena_printf(a, "create the sync log %s, the state table %s and the sync functions",
                     names_conv(a, t, "sync_log"), names_conv(a, t, "backfill_state")));
-    up(b, "conv_backfill", "none",
+    up(b, STEP_CONV_BACKFILL, "none",
        arena_printf(a, "create procedure %s", names_conv(a, t, "backfill")));
-    up(b, "conv_capture_on", arena_printf(a, "SHARE ROW EXCLUSIVE on %s (waits for writes in flight)", q),
+    up(b, STEP_CONV_CAPTURE_ON, arena_printf(a, "SHARE ROW EXCLUSIVE on %s (waits for writes in flight)", q),
        arena_printf(a, "sync triggers on %s: the key of every row written goes to the sync log", q));
     /* after the table's own lock: the same order as a writer that writes the
      * table and then a referenced table, so the two cannot deadlock */
     for (size_t i = 0; i < t->nfks; i++) {
-        step *s = up(b, "add_foreign_key", fk_lock(a, &t->fks[i]),
+        step *s = up(b, STEP_ADD_FOREIGN_KEY, fk_lock(a, &t->fks[i]),
                      arena_printf(a, "add foreign key %s", t->fks[i].gen_name));
-        s->item = i;
+        s->fk_no = i;
         s->rel = REL_SHADOW;
     }
     if (sched)
-        up(b, "schedule", "none", conv_job(a, t, true))->item = 1;
+        up(b, STEP_SCHEDULE, "none", conv_job(a, t, true))->create_only = true;
 
     if (sched)
-        down(b, "unschedule", "none", "remove the pg_cron job if there is one");
-    down(b, "conv_guard_unswapped", "none", arena_printf(a, "refuse while %s is swapped", q));
-    down(b, "conv_drop_objects", arena_printf(a, "ACCESS EXCLUSIVE on %s, briefly (dropping the sync triggers)", q),
+        down(b, STEP_UNSCHEDULE, "none", "remove the pg_cron job if there is one");
+    down(b, STEP_CONV_GUARD_UNSWAPPED, "none", arena_printf(a, "refuse while %s is swapped", q));
+    down(b, STEP_CONV_DROP_OBJECTS, arena_printf(a, "ACCESS EXCLUSIVE on %s, briefly (dropping the sync triggers)", q),
          "drop the sync triggers, functions, procedure, log and state");
-    down(b, "drop_fn_partition_health", "none",
+    down(b, STEP_DROP_FN_PARTITION_HEALTH, "none",
          arena_printf(a, "drop view %s and function %s", names_view_health(a, t), names_fn_health(a, t)));
-    down(b, "drop_fn_create_partitions", "none",
+    down(b, STEP_DROP_FN_CREATE_PARTITIONS, "none",
          arena_printf(a, "drop function %s", names_fn_create_partitions(a, t)));
     if (keeps_detached(t))
-        down(b, "notice_detached", "none", "name the tables that retention detached, which stay");
-    down(b, "drop_table", arena_printf(a, "ACCESS EXCLUSIVE on %s", sh),
+        down(b, STEP_NOTICE_DETACHED, "none", "name the tables that retention detached, which stay");
+    down(b, STEP_DROP_TABLE, arena_printf(a, "ACCESS EXCLUSIVE on %s", sh),
          arena_printf(a, "drop table %s and all its partitions", sh))
         ->rel = REL_SHADOW;
     if (table_has_security(t))
-        down(b, "drop_fn_secure", "none", arena_printf(a, "drop function %s", names_fn_secure_partition(a, t)));
+        down(b, STEP_DROP_FN_SECURE, "none", arena_printf(a, "drop function %s", names_fn_secure_partition(a, t)));
     if (archives(t))
-        down(b, "drop_schema", "none",
+        down(b, STEP_DROP_SCHEMA, "none",
              arena_printf(a, "drop schema %s if partc created it and it is empty", t->retention.archive_schema.s))
-            ->item = 1;
+            ->archive_schema = true;
 }
 
 static void plan_backfill(builder *b, const table *t)
@@ -230,13 +230,13 @@ static void plan_backfill(builder *b, const table *t)
     arena *a = b->a;
     const char *q = b->qname;
     const char *sh = arena_printf(a, "%s.%s", t->schema.s, names_shadow(a, t));
-    step *s = up(b, "conv_backfill_call",
+    step *s = up(b, STEP_CONV_BACKFILL_CALL,
                  arena_printf(a, "ROW EXCLUSIVE on %s per batch; SHARE ROW EXCLUSIVE on %s for the switch to mirroring", sh, q),
                  arena_printf(a, "copy %s into %s in batches of %lld rows, one transaction each (resumable), "
                                  "build keys and indexes, apply the sync log, mirror writes from then on, verify the counts",
                               q, sh, (long long)t->migrate.batch_size.v));
     s->in_tx = false;
-    down(b, "conv_backfill_undo", arena_printf(a, "SHARE ROW EXCLUSIVE on %s", q),
+    down(b, STEP_CONV_BACKFILL_UNDO, arena_printf(a, "SHARE ROW EXCLUSIVE on %s", q),
          arena_printf(a, "empty %s and record keys again", sh));
 }
 
@@ -247,31 +247,31 @@ static void plan_swap(builder *b, const table *t)
     const char *sh = arena_printf(a, "%s.%s", t->schema.s, names_shadow(a, t));
     const char *ol = arena_printf(a, "%s.%s", t->schema.s, names_old(a, t));
 
-    up(b, "conv_swap", arena_printf(a, "ACCESS EXCLUSIVE on %s and %s (catalog changes only)", q, sh),
+    up(b, STEP_CONV_SWAP, arena_printf(a, "ACCESS EXCLUSIVE on %s and %s (catalog changes only)", q, sh),
        arena_printf(a, "swap: %s becomes %s and %s becomes %s; ids continue; writes are mirrored back to %s",
                     q, ol, sh, q, ol));
-    up(b, "drop_fn_partition_health", "none", "drop the health function and view of the shadow");
-    up(b, "drop_fn_create_partitions", "none", "drop the partition function of the shadow");
-    up(b, "fn_create_partitions", "none", arena_printf(a, "create function %s", names_fn_create_partitions(a, t)));
-    up(b, "fn_partition_health", "none",
+    up(b, STEP_DROP_FN_PARTITION_HEALTH, "none", "drop the health function and view of the shadow");
+    up(b, STEP_DROP_FN_CREATE_PARTITIONS, "none", "drop the partition function of the shadow");
+    up(b, STEP_FN_CREATE_PARTITIONS, "none", arena_printf(a, "create function %s", names_fn_create_partitions(a, t)));
+    up(b, STEP_FN_PARTITION_HEALTH, "none",
        arena_printf(a, "create function %s and view %s", names_fn_health(a, t), names_view_health(a, t)));
     if (t->retention.present)
-        up(b, t->retention.action.v == RET_DELETE ? "fn_retention_delete" : "fn_retention_partitions", "none",
+        up(b, t->retention.action.v == RET_DELETE ? STEP_FN_RETENTION_DELETE : STEP_FN_RETENTION_PARTITIONS, "none",
            arena_printf(a, "create function %s", names_fn_apply_retention(a, t)));
     /* retention is scheduled by the cleanup: what it removed before then
      * would come back with a rollback of the swap */
 
     if (t->retention.present)
-        down(b, "drop_fn_retention", "none", arena_printf(a, "drop function %s", names_fn_apply_retention(a, t)));
-    down(b, "drop_fn_partition_health", "none", "drop the health function and view");
-    down(b, "drop_fn_create_partitions", "none", "drop the partition function");
-    down(b, "conv_unswap", arena_printf(a, "ACCESS EXCLUSIVE on %s and %s (catalog changes only)", q, ol),
+        down(b, STEP_DROP_FN_RETENTION, "none", arena_printf(a, "drop function %s", names_fn_apply_retention(a, t)));
+    down(b, STEP_DROP_FN_PARTITION_HEALTH, "none", "drop the health function and view");
+    down(b, STEP_DROP_FN_CREATE_PARTITIONS, "none", "drop the partition function");
+    down(b, STEP_CONV_UNSWAP, arena_printf(a, "ACCESS EXCLUSIVE on %s and %s (catalog changes only)", q, ol),
          arena_printf(a, "swap back: %s becomes %s again and %s becomes %s; writes are mirrored forward again",
                       ol, q, q, sh));
-    down(b, "fn_create_partitions", "none",
+    down(b, STEP_FN_CREATE_PARTITIONS, "none",
          arena_printf(a, "create function %s (for %s)", names_fn_create_partitions(a, t), sh))
         ->rel = REL_SHADOW;
-    down(b, "fn_partition_health", "none",
+    down(b, STEP_FN_PARTITION_HEALTH, "none",
          arena_printf(a, "create function %s and view %s", names_fn_health(a, t), names_view_health(a, t)))
         ->rel = REL_SHADOW;
 }
@@ -280,15 +280,15 @@ static void plan_cleanup(builder *b, const table *t)
 {
     arena *a = b->a;
     const char *ol = arena_printf(a, "%s.%s", t->schema.s, names_old(a, t));
-    up(b, "conv_cleanup", "none",
+    up(b, STEP_CONV_CLEANUP, "none",
        arena_printf(a, "refuse before migrate.keep_old has passed since the swap"));
-    up(b, "conv_drop_objects", arena_printf(a, "ACCESS EXCLUSIVE on %s, briefly (dropping the sync triggers)", b->qname),
+    up(b, STEP_CONV_DROP_OBJECTS, arena_printf(a, "ACCESS EXCLUSIVE on %s, briefly (dropping the sync triggers)", b->qname),
        "drop the sync triggers, functions, procedure, log and state");
-    up(b, "drop_table", arena_printf(a, "ACCESS EXCLUSIVE on %s", ol), arena_printf(a, "drop table %s", ol))->rel =
+    up(b, STEP_DROP_TABLE, arena_printf(a, "ACCESS EXCLUSIVE on %s", ol), arena_printf(a, "drop table %s", ol))->rel =
         REL_OLD;
     if (t->maintenance.schedule.s && t->retention.present)
-        up(b, "schedule", "none", conv_job(a, t, false));
-    down(b, "conv_cleanup_down", "none",
+        up(b, STEP_SCHEDULE, "none", conv_job(a, t, false));
+    down(b, STEP_CONV_CLEANUP_DOWN, "none",
          arena_printf(a, "fail: the rows of %s are gone and cannot be restored by a migration", ol));
 }
 
@@ -300,82 +300,82 @@ static void plan_create(builder *b, const table *t, int64_t as_of)
     const char *newlock = arena_printf(a, "ACCESS EXCLUSIVE on %s (new, empty)", q);
 
     if (strcmp(t->schema.s, "public") != 0)
-        up(b, "create_schema", "none",
+        up(b, STEP_CREATE_SCHEMA, "none",
            arena_printf(a, "create schema %s if it does not exist", t->schema.s));
     if (archives(t))
-        up(b, "create_schema", "none",
+        up(b, STEP_CREATE_SCHEMA, "none",
            arena_printf(a, "create schema %s if it does not exist", t->retention.archive_schema.s))
-            ->item = 1;
-    up(b, partitioned ? "create_parent" : "create_table", "none",
+            ->archive_schema = true;
+    up(b, partitioned ? STEP_CREATE_PARENT : STEP_CREATE_TABLE, "none",
        arena_printf(a, "create %s table %s", partitioned ? "partitioned" : "plain", q));
     if (table_has_security(t)) {
         if (partitioned)
-            up(b, "secure_function", "none",
+            up(b, STEP_SECURE_FUNCTION, "none",
                arena_printf(a, "create function %s (security for each partition)",
                             names_fn_secure_partition(a, t)));
-        up(b, "secure_table", newlock,
+        up(b, STEP_SECURE_TABLE, newlock,
            arena_printf(a, "secure %s: %s", q, security_summary(a, t)));
     }
     if (partitioned)
         plan_partitions(b, t, as_of, REL_TABLE, newlock);
     for (size_t i = 0; i < t->nindexes; i++) {
-        step *s = up(b, "create_index", partitioned ? arena_printf(a, "SHARE on %s and every partition (new, empty)", q)
+        step *s = up(b, STEP_CREATE_INDEX, partitioned ? arena_printf(a, "SHARE on %s and every partition (new, empty)", q)
                                                     : arena_printf(a, "SHARE on %s (new, empty)", q),
                      arena_printf(a, "create index %s", t->indexes[i].gen_name));
-        s->item = i;
+        s->index_no = i;
     }
     if (t->strategy.v == STRATEGY_BRIN)
-        up(b, "create_brin_index", arena_printf(a, "SHARE on %s (new, empty)", q),
+        up(b, STEP_CREATE_BRIN_INDEX, arena_printf(a, "SHARE on %s (new, empty)", q),
            arena_printf(a, "create BRIN index %s on %s", names_brin_index(a, t), t->part.key.s));
     for (size_t i = 0; i < t->nfks; i++) {
-        step *s = up(b, "add_foreign_key", fk_lock(a, &t->fks[i]),
+        step *s = up(b, STEP_ADD_FOREIGN_KEY, fk_lock(a, &t->fks[i]),
                      arena_printf(a, "add foreign key %s", t->fks[i].gen_name));
-        s->item = i;
+        s->fk_no = i;
     }
     if (partitioned) {
-        up(b, "fn_create_partitions", "none",
+        up(b, STEP_FN_CREATE_PARTITIONS, "none",
            arena_printf(a, "create function %s", names_fn_create_partitions(a, t)));
-        up(b, "fn_partition_health", "none",
+        up(b, STEP_FN_PARTITION_HEALTH, "none",
            arena_printf(a, "create function %s and view %s", names_fn_health(a, t),
                         names_view_health(a, t)));
     }
     if (t->retention.present)
-        up(b, t->retention.action.v == RET_DELETE ? "fn_retention_delete" : "fn_retention_partitions",
+        up(b, t->retention.action.v == RET_DELETE ? STEP_FN_RETENTION_DELETE : STEP_FN_RETENTION_PARTITIONS,
            "none", arena_printf(a, "create function %s", names_fn_apply_retention(a, t)));
     if (partitioned)
-        up(b, "run_create_partitions", arena_printf(a, "ACCESS EXCLUSIVE on %s, only if a partition is missing", q),
+        up(b, STEP_RUN_CREATE_PARTITIONS, arena_printf(a, "ACCESS EXCLUSIVE on %s, only if a partition is missing", q),
            "create the partitions that are missing on the day this runs");
     if (t->maintenance.schedule.s && (partitioned || t->retention.present))
-        up(b, "schedule", "none",
+        up(b, STEP_SCHEDULE, "none",
            arena_printf(a, "schedule maintenance with pg_cron '%s' (NOTICE when pg_cron is absent)",
                         t->maintenance.schedule.s));
 
     /* rollback: the reverse, object by object */
     if (t->maintenance.schedule.s && (partitioned || t->retention.present))
-        down(b, "unschedule", "none", "remove the pg_cron job if there is one");
+        down(b, STEP_UNSCHEDULE, "none", "remove the pg_cron job if there is one");
     if (t->retention.present)
-        down(b, "drop_fn_retention", "none",
+        down(b, STEP_DROP_FN_RETENTION, "none",
              arena_printf(a, "drop function %s", names_fn_apply_retention(a, t)));
     if (partitioned) {
-        down(b, "drop_fn_partition_health", "none",
+        down(b, STEP_DROP_FN_PARTITION_HEALTH, "none",
              arena_printf(a, "drop view %s and function %s", names_view_health(a, t), names_fn_health(a, t)));
-        down(b, "drop_fn_create_partitions", "none",
+        down(b, STEP_DROP_FN_CREATE_PARTITIONS, "none",
              arena_printf(a, "drop function %s", names_fn_create_partitions(a, t)));
     }
     if (keeps_detached(t))
-        down(b, "notice_detached", "none", "name the tables that retention detached, which stay");
-    down(b, "drop_table", arena_printf(a, "ACCESS EXCLUSIVE on %s", q),
+        down(b, STEP_NOTICE_DETACHED, "none", "name the tables that retention detached, which stay");
+    down(b, STEP_DROP_TABLE, arena_printf(a, "ACCESS EXCLUSIVE on %s", q),
          arena_printf(a, "drop table %s%s", q, partitioned ? " and all its partitions" : ""));
     if (partitioned && table_has_security(t))
-        down(b, "drop_fn_secure", "none",
+        down(b, STEP_DROP_FN_SECURE, "none",
              arena_printf(a, "drop function %s", names_fn_secure_partition(a, t)));
     if (archives(t))
-        down(b, "drop_schema", "none",
+        down(b, STEP_DROP_SCHEMA, "none",
              arena_printf(a, "drop schema %s if partc created it and it is empty",
                           t->retention.archive_schema.s))
-            ->item = 1;
+            ->archive_schema = true;
     if (strcmp(t->schema.s, "public") != 0)
-        down(b, "drop_schema", "none",
+        down(b, STEP_DROP_SCHEMA, "none",
              arena_printf(a, "drop schema %s if partc created it and it is empty", t->schema.s));
 }
 

@@ -1,7 +1,7 @@
 /* plan: model -> ordered migrations of ordered steps.
  *
  * A migration is one file pair (up and down) for one table and phase; a step
- * is one kind of SQL (a template name) with what it needs to know: the table,
+ * is one kind of SQL (a step kind) with what it needs to know: the table,
  * the item (partition range, index, foreign key) and the lock it takes and
  * whether it can run inside a transaction block.  The plan decides order and
  * content; it produces no SQL text (render does) and writes nothing (emit
@@ -24,15 +24,30 @@
  * shadow table or the old table by theirs. */
 typedef enum { REL_TABLE, REL_SHADOW, REL_OLD } step_rel;
 
+/* The kinds of step: one row each in steps.def (its template, the values
+ * render gives it). */
+typedef enum step_kind {
+#define STEP(K, T, F, G) STEP_##K,
+#define SUB(T, G)
+#define BASE(B)
+#include "steps.def"
+#undef STEP
+#undef SUB
+#undef BASE
+    STEP_NKINDS
+} step_kind;
+
 typedef struct step {
-    const char *kind;    /* template name */
+    step_kind kind;
     const char *summary; /* one line for `partc plan` */
     const char *lock;    /* lock taken, for `partc plan` */
     bool in_tx;          /* false: must be the only statement of its file */
     const table *t;
     int64_t lo, hi;      /* partition range steps */
-    size_t item;         /* index / foreign key number; 1 for the archive schema;
-                            schedule: 1 = partition creation only */
+    size_t index_no;     /* create_index: which of t->indexes */
+    size_t fk_no;        /* add_foreign_key: which of t->fks */
+    bool archive_schema; /* create_schema, drop_schema: retention's archive schema, not the table's */
+    bool create_only;    /* schedule: the job creates partitions only (no retention yet) */
     step_rel rel;
 } step;
 

@@ -37,15 +37,14 @@ static void print_steps(FILE *out, const char *title, const step *v, size_t n)
     while (i < n) {
         /* runs of partition steps are folded into one line */
         size_t j = i;
-        if (!strcmp(v[i].kind, "create_partition")) {
-            while (j + 1 < n && (!strcmp(v[j + 1].kind, "create_partition") ||
-                                 !strcmp(v[j + 1].kind, "secure_partition")))
+        if (v[i].kind == STEP_CREATE_PARTITION) {
+            while (j + 1 < n && (v[j + 1].kind == STEP_CREATE_PARTITION || v[j + 1].kind == STEP_SECURE_PARTITION))
                 j++;
         }
         if (j > i) {
             size_t parts = 0;
             for (size_t k = i; k <= j; k++)
-                parts += !strcmp(v[k].kind, "create_partition");
+                parts += v[k].kind == STEP_CREATE_PARTITION;
             fprintf(out, "      %2zu. create %zu partitions%s\n", num++, parts,
                     j > i + parts - 1 ? ", each secured like the table" : "");
             fprintf(out, "          lock: %s; in transaction: %s\n", v[i].lock,

@@ -106,7 +106,7 @@ const char *tvars_get(const tvars *tv, const char *name)
 }
 
 /* tvars_get of the name key[0..len), without copying it. */
-static const char *tvars_get_n(const tvars *tv, const char *key, size_t len)
+const char *tvars_get_n(const tvars *tv, const char *key, size_t len)
 {
     for (size_t i = 0; i < tv->n; i++) {
         const char *nm = tv->names[i];

@@ -46,6 +46,8 @@ typedef struct tvars {
 void tvars_init(tvars *tv, arena *a);
 void tvars_set(tvars *tv, const char *name, const char *value);
 const char *tvars_get(const tvars *tv, const char *name);
+/* tvars_get of the name key[0..len). */
+const char *tvars_get_n(const tvars *tv, const char *key, size_t len);
 
 /* Appends the expansion of template `name` to out.  Returns 0, or -1 after
  * adding a diag (unknown template, unknown placeholder, unterminated {{). */

@@ -1,4 +1,4 @@
---! placeholders: none.  Closes attempt_begin.
+--! Closes attempt_begin.
                 EXIT;
             EXCEPTION WHEN lock_not_available THEN
                 v_try := v_try + 1;

@@ -1,6 +1,3 @@
---! placeholders: tag, table, table_lit, shadow, shadow_lit, log, state, ident_match_l_o, fn_indexes, fn_reset,
---! fn_mode, fn_replay, proc_backfill, search_path, search_path_lit, batch_size, batch_pause, migrate_lock_timeout,
---! build_keys, drop_keys, fn_begin, columns_check, statement_timeout_iv
 -- Drops (false) or builds (true) the shadow's keys and indexes.  The copy
 -- runs without them and builds each once at the end, which is faster than
 -- keeping them up to date row by row.

@@ -1,2 +1,1 @@
---! placeholders: proc_backfill
 CALL {{proc_backfill}}();

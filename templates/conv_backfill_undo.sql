@@ -1,2 +1,1 @@
---! placeholders: fn_reset
 SELECT {{fn_reset}}();

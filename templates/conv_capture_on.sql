@@ -1,2 +1,1 @@
---! placeholders: fn_mode
 SELECT {{fn_mode}}('capture');

@@ -1,4 +1,3 @@
---! placeholders: tag, table_lit, old_lit, state, keep_old
 -- Cleanup: the old table and everything that kept it in step go.  Refused
 -- before keep_old has passed since the swap, unless the session says
 -- SET partc.cleanup_now = on.

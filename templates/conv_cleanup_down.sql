@@ -1,4 +1,3 @@
---! placeholders: tag, table_lit, old_lit
 DO ${{tag}}$
 BEGIN
     RAISE EXCEPTION 'partc: the cleanup of % cannot be rolled back: it dropped % and its rows', {{table_lit}}, {{old_lit}}

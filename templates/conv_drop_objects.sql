@@ -1,5 +1,3 @@
---! placeholders: fn_begin, fn_mode, proc_backfill, fn_reset, fn_indexes, fn_replay, fn_guard, fn_reverse, fn_forward,
---! fn_capture, state, log
 SELECT {{fn_mode}}('drop');
 DROP PROCEDURE {{proc_backfill}}(integer, interval);
 DROP FUNCTION {{fn_reset}}();

@@ -1,4 +1,3 @@
---! placeholders: tag, table_lit, state, state_lit
 DO ${{tag}}$
 BEGIN
     IF pg_catalog.to_regclass({{state_lit}}) IS NOT NULL

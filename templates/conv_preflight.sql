@@ -1,4 +1,3 @@
---! placeholders: tag, table, table_lit, shadow_lit, old_lit, spec_json, key_lit, state_lit
 -- Preflight: the live table must match the spec before anything changes.
 -- Every mismatch is listed; nothing is created when one is found.
 DO ${{tag}}$

@@ -1,4 +1,3 @@
---! placeholders: tag, table_lit, shadow_lit, key_lit
 -- Every row of the live table has a partition to go to.
 DO ${{tag}}$
 DECLARE

@@ -1,4 +1,3 @@
---! placeholders: table, shadow, key, keys
 -- Columns, types, defaults, identity, NOT NULL and checks come from the live
 -- table itself; keys and indexes come from the spec.
 CREATE TABLE {{shadow}} (LIKE {{table}} INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING CONSTRAINTS

@@ -1,5 +1,3 @@
---! placeholders: tag, table, table_lit, shadow, shadow_lit, old, old_lit, name, old_name, state, fn_mode,
---! renames, old_suffix_lit, columns_check
 -- The swap: under ACCESS EXCLUSIVE on both tables, for catalog changes only.
 DO ${{tag}}$
 DECLARE

@@ -1,6 +1,3 @@
---! placeholders: tag, table, table_lit, shadow, shadow_lit, old, old_lit, log, log_lit, state, log_cols,
---! ident_cols, match_x_o, ident_x_u, ident_x_old, ident_o_u, fn_capture, fn_forward, fn_reverse, fn_guard,
---! fn_mode, fn_replay, search_path
 -- The sync log: the keys of rows written while the backfill copies.
 -- (the key columns with the live table's types; the log is new and empty
 -- in this transaction, so squawk's rules for live tables are silenced)

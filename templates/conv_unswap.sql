@@ -1,5 +1,3 @@
---! placeholders: tag, table, table_lit, shadow_lit, old, old_lit, name, shadow_name, state, fn_mode, renames,
---! old_suffix_lit, shadow_suffix_lit, columns_check
 -- The swap back: writes made since the swap are in the old table already.
 DO ${{tag}}$
 DECLARE

@@ -1,2 +1,1 @@
---! placeholders: index, table, key
 CREATE INDEX {{index}} ON {{table}} USING brin ({{key}});

@@ -1,2 +1,1 @@
---! placeholders: table, partition
 CREATE TABLE {{partition}} PARTITION OF {{table}} DEFAULT;

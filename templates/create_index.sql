@@ -1,2 +1,1 @@
---! placeholders: unique, if_not_exists, index, table, method, columns, include, where
 CREATE {{unique}}INDEX {{if_not_exists}}{{index}} ON {{table}} USING {{method}} ({{columns}}){{include}}{{where}};

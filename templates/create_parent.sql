@@ -1,4 +1,3 @@
---! placeholders: table, definition, key
 CREATE TABLE {{table}} (
 {{definition}}
 ) PARTITION BY RANGE ({{key}});

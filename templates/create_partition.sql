@@ -1,3 +1,2 @@
---! placeholders: table, partition, from, to
 CREATE TABLE {{partition}} PARTITION OF {{table}}
     FOR VALUES FROM ({{from}}) TO ({{to}});

@@ -1,5 +1,4 @@
---! placeholders: tag, target_schema, target_schema_lit.  A schema made here is
---! marked with a comment so that the rollback drops only what it made.
+--! A schema made here is marked with a comment so that the rollback drops only what it made.
 DO ${{tag}}$
 BEGIN
     IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = {{target_schema_lit}}) THEN

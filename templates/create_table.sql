@@ -1,4 +1,3 @@
---! placeholders: table, definition
 CREATE TABLE {{table}} (
 {{definition}}
 );

@@ -1,2 +1,2 @@
---! placeholders: default_lit.  Inside fn_create_partitions, for tables with row-level security.
+--! Inside fn_create_partitions, for tables with row-level security.
                 EXECUTE format('ALTER TABLE %s FORCE ROW LEVEL SECURITY', {{default_lit}}::regclass);

@@ -1,7 +1,6 @@
---! placeholders: table_lit, default_lit, key_lit, unforce.  Inside fn_create_partitions:
---! rows already in the default partition for the new range move out first;
---! forced row-level security is lifted on the default partition meanwhile so
---! that the table owner sees every row (same transaction, restored below).
+--! Inside fn_create_partitions: rows already in the default partition for the new range move out
+--! first; forced row-level security is lifted on the default partition meanwhile so that the table
+--! owner sees every row (same transaction, restored below).
 {{unforce}}                -- rows referenced by foreign keys cannot be moved without firing the
                 -- keys' ON DELETE actions: stop and let a person decide
                 IF EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE contype = 'f' AND confrelid = {{table_lit}}::regclass) THEN

@@ -1,2 +1,1 @@
---! placeholders: fn_create
 DROP FUNCTION {{fn_create}}(timestamptz);

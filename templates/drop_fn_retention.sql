@@ -1,2 +1,1 @@
---! placeholders: fn_retention, retention_args, drop_statements
 {{drop_statements}}DROP FUNCTION {{fn_retention}}({{retention_args}});

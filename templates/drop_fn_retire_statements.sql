@@ -1,2 +1,2 @@
---! placeholders: fn_statements.  Before drop_fn_retention, when fn_retire_statements was made.
+--! Before drop_fn_retention, when fn_retire_statements was made.
 DROP FUNCTION {{fn_statements}}(timestamptz);

@@ -1,2 +1,1 @@
---! placeholders: fn_secure
 DROP FUNCTION {{fn_secure}}(regclass);

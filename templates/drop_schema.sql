@@ -1,5 +1,4 @@
---! placeholders: tag, target_schema, target_schema_lit.  Drops the schema only
---! when a partc migration created it and it is empty.
+--! Drops the schema only when a partc migration created it and it is empty.
 DO ${{tag}}$
 BEGIN
     IF EXISTS (SELECT 1 FROM pg_catalog.pg_namespace

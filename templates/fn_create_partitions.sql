@@ -1,7 +1,5 @@
---! placeholders: fn_create, table, table_lit, schema_lit, search_path, maint_lock_timeout,
---! tag, trunc, interval, start, premake, to_char, bound_format, default_take,
---! default_return, secure_stmt, bounds, attempt_begin, attempt_end, rel_decl, rel_assign
---! (v_rel, the new partition, only for the default-partition and security steps)
+--! rel_decl and rel_assign declare and set v_rel, the new partition, only for the default-partition
+--! and security steps.
 -- Creates the missing partitions of {{table}} through {{premake}} ranges ahead
 -- of the range that holds p_now, starting after the newest partition so that
 -- no gap is left, each with the table's security.  Idempotent; a

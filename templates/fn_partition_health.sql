@@ -1,4 +1,3 @@
---! placeholders: fn_health, view_health, table_lit, search_path, tag, bounds, warn, critical
 -- How far ahead the partitions of the table reach from p_now: OK, or WARNING
 -- below {{warn}}, or CRITICAL below {{critical}} (or with no partition at all).
 CREATE FUNCTION {{fn_health}}(p_now timestamptz DEFAULT now())

@@ -1,4 +1,3 @@
---! placeholders: fn_retention, table, column, search_path, lock_timeout, tag, cutoff, batch_size, older, before
 -- Retention for the table: deletes rows whose {{column}} {{older}},
 -- in batches of {{batch_size}} rows, at most p_max_batches
 -- batches per call (run it on a schedule).  Rows locked by others are skipped

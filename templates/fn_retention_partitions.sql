@@ -1,6 +1,4 @@
---! placeholders: fn_retention, table_lit, search_path, maint_lock_timeout, tag, keep, protect,
---! eligible, attempt_begin, attempt_end, retire, action.  With fn_retire_statements after it
---! when the renderer supplies fn_statements.
+--! With fn_retire_statements after it when the renderer supplies fn_statements.
 -- Retention for the table: {{action}} every partition whose whole range is older
 -- than p_now - {{keep}}, never one of the newest {{protect}} partitions that have
 -- begun, never a future one.  Each partition takes ACCESS EXCLUSIVE on the table

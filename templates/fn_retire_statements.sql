@@ -1,6 +1,5 @@
---! placeholders: fn_statements, fn_retention, fn_retention_lit, table_lit, search_path, tag,
---! eligible, retire.  Follows fn_retention_partitions when settings.postgres is 14 or
---! later and the table has no default partition.
+--! Follows fn_retention_partitions when settings.postgres is 14 or later and the table has no
+--! default partition.
 -- The statements that retire what {{fn_retention}}(p_now) would, without ever
 -- making a reader wait: ALTER TABLE ... DETACH PARTITION ... CONCURRENTLY (FINALIZE
 -- for a partition that an interrupted one left pending), each followed by what the

@@ -1,4 +1,3 @@
---! placeholders: tag, table_lit
 -- The tables that retention detached or archived are not dropped: their rows
 -- may still be needed.  Say which ones stay.
 DO ${{tag}}$

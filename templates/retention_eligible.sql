@@ -1,7 +1,6 @@
---! placeholders: bounds, protect, keep, pending.  A query inside fn_retention_partitions
---! and fn_retire_statements: the partitions to retire at p_now, newest first (never
---! one of the newest {{protect}} that have begun, never a future one), each with
---! whether an interrupted DETACH ... CONCURRENTLY left it pending.
+--! A query inside fn_retention_partitions and fn_retire_statements: the partitions to retire at
+--! p_now, newest first (never one of the newest {{protect}} that have begun, never a future one),
+--! each with whether an interrupted DETACH ... CONCURRENTLY left it pending.
         SELECT e.part, e.pending
           FROM (SELECT b.part, b.lower_bound, b.upper_bound, {{pending}} AS pending,
                        row_number() OVER (ORDER BY b.lower_bound DESC) AS n

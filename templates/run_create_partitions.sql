@@ -1,2 +1,1 @@
---! placeholders: fn_create
 SELECT {{fn_create}}();

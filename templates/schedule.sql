@@ -1,4 +1,3 @@
---! placeholders: tag, job_lit, schedule_lit, command_lit
 DO ${{tag}}$
 BEGIN
     IF EXISTS (SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'pg_cron') THEN

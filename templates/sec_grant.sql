@@ -1,2 +1,1 @@
---! placeholders: rel, privileges, role
 GRANT {{privileges}} ON {{rel}} TO {{role}};

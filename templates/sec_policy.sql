@@ -1,2 +1,2 @@
---! placeholders: rel, policy, command, roles, clauses (USING / WITH CHECK, each with its leading space)
+--! clauses: USING / WITH CHECK, each with its leading space.
 CREATE POLICY {{policy}} ON {{rel}} AS PERMISSIVE FOR {{command}} TO {{roles}}{{clauses}};

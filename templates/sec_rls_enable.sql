@@ -1,2 +1,1 @@
---! placeholders: rel
 ALTER TABLE {{rel}} ENABLE ROW LEVEL SECURITY;

@@ -1,4 +1,4 @@
---! placeholders: fn_secure, policy_search_path, tag, body (one EXECUTE per statement of sec_*.sql)
+--! body: one EXECUTE per statement of sec_*.sql.
 -- Applies the table's row-level security, policies and grants to one relation:
 -- PostgreSQL does not carry them from a partitioned table to its partitions.
 CREATE FUNCTION {{fn_secure}}(p_rel regclass)

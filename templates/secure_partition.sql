@@ -1,2 +1,1 @@
---! placeholders: fn_secure, partition_lit
 SELECT {{fn_secure}}({{partition_lit}}::regclass);

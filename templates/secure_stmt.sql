@@ -1,2 +1,2 @@
---! placeholders: fn_secure.  Inside fn_create_partitions.
+--! Inside fn_create_partitions.
                 PERFORM {{fn_secure}}(v_rel);

@@ -1,2 +1,2 @@
---! placeholders: statements (sec_rls, sec_policy and sec_grant expanded for the table)
+--! statements: sec_rls_*, sec_policy and sec_grant expanded for the table.
 {{statements}}

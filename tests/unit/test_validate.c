@@ -1107,9 +1107,9 @@ TEST(plan_convert_gives_four_phases_with_their_transaction_modes)
     }
     if (p.n == 4) {
         T_INTEQ(p.v[1].nup, 1);
-        T_STREQ(p.v[0].up[0].kind, "conv_preflight");
-        T_STREQ(p.v[2].up[0].kind, "conv_swap");
-        T_STREQ(p.v[3].down[0].kind, "conv_cleanup_down");
+        T_INTEQ(p.v[0].up[0].kind, STEP_CONV_PREFLIGHT);
+        T_INTEQ(p.v[2].up[0].kind, STEP_CONV_SWAP);
+        T_INTEQ(p.v[3].down[0].kind, STEP_CONV_CLEANUP_DOWN);
     }
     vf_free(&f);
 

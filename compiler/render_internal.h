@@ -1,0 +1,79 @@
+/* render_internal: what render.c and render_values.c share; nothing else
+ * includes it. */
+#ifndef PARTC_RENDER_INTERNAL_H
+#define PARTC_RENDER_INTERNAL_H
+
+#include <stdbool.h>
+
+#include "calendar.h"
+#include "plan.h"
+#include "render.h"
+#include "strbuf.h"
+#include "template.h"
+
+/* Marks where the relation goes when security statements are rendered for
+ * the partition function: spec text cannot hold this byte. */
+#define REL_MARK "\x01"
+
+typedef struct rctx {
+    arena *a;
+    const template_set *ts;
+    const render_opts *o;
+    diags *d;
+    const table *t;
+    tvars base; /* values every template of this table may use */
+    int rc;
+} rctx;
+
+/* The type of the partition key, as bounds are written for it. */
+typedef enum { KEY_TIMESTAMPTZ, KEY_TIMESTAMP, KEY_DATE } key_kind;
+
+const char *ident(rctx *c, const char *s);
+const char *lit(rctx *c, const char *s);
+const char *qual(rctx *c, const char *name);
+const char *ident_list(rctx *c, const slist *l);
+const char *qualified_name(rctx *c, const char *s);
+const char *index_columns(rctx *c, const index *ix);
+const char *dur_lit(rctx *c, duration du);
+key_kind key_type(arena *a, const table *t);
+const char *bound_lit(rctx *c, int64_t t);
+const char *bound_format(rctx *c);
+const char *pick_tag(rctx *c, const tvars *tv, const char *kind);
+const char *expand(rctx *c, const char *kind, tvars *tv);
+tvars *vars(rctx *c);
+const char *bounds_query(rctx *c, tvars *sv);
+const char *job_command(rctx *c, bool create_only);
+const char *search_path(rctx *c);
+const char *one_line(rctx *c, const char *s);
+void convert_vars(rctx *c);
+const char *definition(rctx *c);
+const char **security_statements(rctx *c, const char *rel, size_t *n);
+const char *secure_body(rctx *c);
+void index_vars(rctx *c, tvars *tv, size_t i, const char *rel, const char *name, bool if_not_exists);
+const char *index_statement(rctx *c, size_t i, const char *rel, const char *name, bool if_not_exists);
+const char *backfill_values(rctx *c, const step *s, tvars *tv);
+const char *brin_values(rctx *c, const step *s, tvars *tv);
+const char *default_partition_values(rctx *c, const step *s, tvars *tv);
+const char *definition_values(rctx *c, const step *s, tvars *tv);
+const char *drop_retention_values(rctx *c, const step *s, tvars *tv);
+const char *fk_values(rctx *c, const step *s, tvars *tv);
+const char *fn_create_values(rctx *c, const step *s, tvars *tv);
+const char *health_values(rctx *c, const step *s, tvars *tv);
+const char *index_step_values(rctx *c, const step *s, tvars *tv);
+const char *no_values(rctx *c, const step *s, tvars *tv);
+const char *partition_values(rctx *c, const step *s, tvars *tv);
+const char *preflight_values(rctx *c, const step *s, tvars *tv);
+const char *retention_delete_values(rctx *c, const step *s, tvars *tv);
+const char *retention_partitions_values(rctx *c, const step *s, tvars *tv);
+const char *schedule_values(rctx *c, const step *s, tvars *tv);
+const char *schema_values(rctx *c, const step *s, tvars *tv);
+const char *secure_function_values(rctx *c, const step *s, tvars *tv);
+const char *secure_partition_values(rctx *c, const step *s, tvars *tv);
+const char *secure_table_values(rctx *c, const step *s, tvars *tv);
+const char *shadow_values(rctx *c, const step *s, tvars *tv);
+const char *swap_values(rctx *c, const step *s, tvars *tv);
+const char *unswap_values(rctx *c, const step *s, tvars *tv);
+/* The template of a step kind. */
+const char *step_template(step_kind k);
+
+#endif
