@@ -182,15 +182,7 @@ int64_t cal_add_duration(int64_t t, duration d, int64_t k)
 
 int64_t cal_interval_seconds(cal_interval iv)
 {
-    switch (iv) {
-    case IV_HOURLY: return SECS_PER_HOUR;
-    case IV_DAILY: return SECS_PER_DAY;
-    case IV_WEEKLY: return SECS_PER_WEEK;
-    case IV_MONTHLY: return 30 * (int64_t)SECS_PER_DAY;
-    case IV_QUARTERLY: return 90 * (int64_t)SECS_PER_DAY;
-    case IV_YEARLY: return 365 * (int64_t)SECS_PER_DAY;
-    }
-    return SECS_PER_DAY;
+    return cal_interval_info_of(iv)->seconds;
 }
 
 static int64_t unit_seconds(dur_unit u)
@@ -212,27 +204,49 @@ int64_t cal_duration_seconds(duration d)
 
 /* ---- names ---- */
 
-static const struct {
-    const char *name, *sql, *trunc;
-} iv_names[] = {
-    [IV_HOURLY] = {"hourly", "1 hour", "hour"},
-    [IV_DAILY] = {"daily", "1 day", "day"},
-    [IV_WEEKLY] = {"weekly", "1 week", "week"},
-    [IV_MONTHLY] = {"monthly", "1 month", "month"},
-    [IV_QUARTERLY] = {"quarterly", "3 months", "quarter"},
-    [IV_YEARLY] = {"yearly", "1 year", "year"},
+static const cal_interval_info intervals[] = {
+    [IV_HOURLY] = {.iv = IV_HOURLY, .name = "hourly", .step_sql = "1 hour", .trunc_sql = "hour",
+                   .seconds = SECS_PER_HOUR, .one = {1, DU_HOURS}, .naming = "{table}_{YYYY}{MM}{DD}_{HH}",
+                   .premake = 24, .distinct = {"YYYY MM DD HH"},
+                   .distinct_why = "hourly ranges need {YYYY}, {MM}, {DD} and {HH} to be distinct"},
+    [IV_DAILY] = {.iv = IV_DAILY, .name = "daily", .step_sql = "1 day", .trunc_sql = "day",
+                  .seconds = SECS_PER_DAY, .one = {1, DU_DAYS}, .naming = "{table}_{YYYY}{MM}{DD}", .premake = 7,
+                  .distinct = {"YYYY MM DD"}, .distinct_why = "daily ranges need {YYYY}, {MM} and {DD} to be distinct"},
+    /* not {YYYY}{IW}: 2024-12-30 is 2025-W01 but calendar year 2024 */
+    [IV_WEEKLY] = {.iv = IV_WEEKLY, .name = "weekly", .step_sql = "1 week", .trunc_sql = "week",
+                   .seconds = SECS_PER_WEEK, .one = {1, DU_WEEKS}, .naming = "{table}_{IYYY}w{IW}", .premake = 4,
+                   .distinct = {"IYYY IW", "YYYY MM DD"},
+                   .distinct_why = "weekly ranges need {IYYY} and {IW} (or {YYYY}{MM}{DD}) to be distinct"},
+    [IV_MONTHLY] = {.iv = IV_MONTHLY, .name = "monthly", .step_sql = "1 month", .trunc_sql = "month",
+                    .seconds = 30 * (int64_t)SECS_PER_DAY, .one = {1, DU_MONTHS}, .naming = "{table}_{YYYY}_{MM}",
+                    .premake = 3, .distinct = {"YYYY MM"},
+                    .distinct_why = "monthly ranges need {YYYY} and {MM} to be distinct"},
+    [IV_QUARTERLY] = {.iv = IV_QUARTERLY, .name = "quarterly", .step_sql = "3 months", .trunc_sql = "quarter",
+                      .seconds = 90 * (int64_t)SECS_PER_DAY, .one = {3, DU_MONTHS}, .naming = "{table}_{YYYY}q{Q}",
+                      .premake = 3, .distinct = {"YYYY Q", "YYYY MM"},
+                      .distinct_why = "quarterly ranges need {YYYY} and {Q} (or {YYYY}{MM}) to be distinct"},
+    [IV_YEARLY] = {.iv = IV_YEARLY, .name = "yearly", .step_sql = "1 year", .trunc_sql = "year",
+                   .seconds = 365 * (int64_t)SECS_PER_DAY, .one = {1, DU_YEARS}, .naming = "{table}_{YYYY}",
+                   .premake = 3, .distinct = {"YYYY"}, .distinct_why = "yearly ranges need {YYYY} to be distinct"},
 };
 
-#define N_IV (sizeof iv_names / sizeof iv_names[0])
+#define N_IV (sizeof intervals / sizeof intervals[0])
+
+const char *const cal_interval_names[] = {"hourly", "daily", "weekly", "monthly", "quarterly", "yearly", NULL};
 
 static bool iv_ok(cal_interval iv)
 {
     return (unsigned)iv < N_IV;
 }
 
+const cal_interval_info *cal_interval_info_of(cal_interval iv)
+{
+    return &intervals[iv_ok(iv) ? iv : IV_DAILY];
+}
+
 const char *cal_interval_name(cal_interval iv)
 {
-    return iv_ok(iv) ? iv_names[iv].name : "?";
+    return iv_ok(iv) ? intervals[iv].name : "?";
 }
 
 int cal_interval_parse(const char *s, cal_interval *iv)
@@ -240,8 +254,8 @@ int cal_interval_parse(const char *s, cal_interval *iv)
     if (!s)
         return CAL_ESYNTAX;
     for (size_t i = 0; i < N_IV; i++) {
-        if (strcmp(s, iv_names[i].name) == 0) {
-            *iv = (cal_interval)i;
+        if (strcmp(s, intervals[i].name) == 0) {
+            *iv = intervals[i].iv;
             return CAL_OK;
         }
     }
@@ -250,12 +264,12 @@ int cal_interval_parse(const char *s, cal_interval *iv)
 
 const char *cal_interval_sql(cal_interval iv)
 {
-    return iv_ok(iv) ? iv_names[iv].sql : "1 day";
+    return cal_interval_info_of(iv)->step_sql;
 }
 
 const char *cal_interval_trunc(cal_interval iv)
 {
-    return iv_ok(iv) ? iv_names[iv].trunc : "day";
+    return cal_interval_info_of(iv)->trunc_sql;
 }
 
 const char *cal_duration_unit_sql(dur_unit u)

@@ -67,6 +67,30 @@ int64_t cal_ranges_between(cal_interval iv, int64_t a, int64_t b);
 int64_t cal_interval_seconds(cal_interval iv);
 int64_t cal_duration_seconds(duration d);
 
+/* An interval is one row: to add one, a value of cal_interval, its row in
+ * calendar.c, and a case in cal_floor and cal_add (-Wswitch names them).
+ * Everything else (the spec's word, SQL, naming, defaults, the check that
+ * names are distinct) reads the row. */
+typedef struct cal_interval_info {
+    cal_interval iv;
+    const char *name;      /* the spec's word: "weekly" */
+    const char *step_sql;  /* one range as an SQL interval: "1 week" */
+    const char *trunc_sql; /* date_trunc's field for the start of a range: "week" */
+    int64_t seconds;       /* about one range (months 30 days, years 365), for comparisons */
+    duration one;          /* one range as a duration (warn_ahead is two, critical_ahead one) */
+    const char *naming;    /* the default partition.naming */
+    int premake;           /* the default partition.premake */
+    /* naming tokens that make the names of its ranges distinct: any one of
+     * these space-separated sets, all of its tokens in the pattern */
+    const char *distinct[2];
+    const char *distinct_why; /* the message when the pattern has none of them */
+} cal_interval_info;
+
+/* The row of iv (the daily row for a value out of range). */
+const cal_interval_info *cal_interval_info_of(cal_interval iv);
+/* The spec's words, in enum order, NULL-terminated. */
+extern const char *const cal_interval_names[];
+
 /* "hourly" .. "yearly" */
 const char *cal_interval_name(cal_interval iv);
 int cal_interval_parse(const char *s, cal_interval *iv);

@@ -92,41 +92,11 @@ const column *table_column(const table *t, const char *name)
     return NULL;
 }
 
-static const char *default_naming(cal_interval iv)
-{
-    switch (iv) {
-    case IV_HOURLY: return "{table}_{YYYY}{MM}{DD}_{HH}";
-    case IV_DAILY: return "{table}_{YYYY}{MM}{DD}";
-    case IV_WEEKLY: return "{table}_{IYYY}w{IW}";
-    case IV_MONTHLY: return "{table}_{YYYY}_{MM}";
-    case IV_QUARTERLY: return "{table}_{YYYY}q{Q}";
-    case IV_YEARLY: return "{table}_{YYYY}";
-    }
-    return "{table}_{YYYY}_{MM}";
-}
-
-static int default_premake(cal_interval iv)
-{
-    switch (iv) {
-    case IV_HOURLY: return 24;
-    case IV_DAILY: return 7;
-    case IV_WEEKLY: return 4;
-    default: return 3;
-    }
-}
-
 /* An interval expressed as a duration, n times. */
 static duration interval_as_duration(cal_interval iv, int64_t n)
 {
-    duration d = {n, DU_DAYS};
-    switch (iv) {
-    case IV_HOURLY: d.unit = DU_HOURS; break;
-    case IV_DAILY: d.unit = DU_DAYS; break;
-    case IV_WEEKLY: d.unit = DU_WEEKS; break;
-    case IV_MONTHLY: d.unit = DU_MONTHS; break;
-    case IV_QUARTERLY: d.unit = DU_MONTHS; d.n = 3 * n; break;
-    case IV_YEARLY: d.unit = DU_YEARS; break;
-    }
+    duration d = cal_interval_info_of(iv)->one;
+    d.n *= n;
     return d;
 }
 
@@ -137,9 +107,9 @@ void model_defaults(table *t)
     partition_spec *p = &t->part;
     if (p->present) {
         if (p->premake.v < 0)
-            p->premake.v = default_premake(p->interval.v);
+            p->premake.v = cal_interval_info_of(p->interval.v)->premake;
         if (!p->naming.s) {
-            p->naming.s = default_naming(p->interval.v);
+            p->naming.s = cal_interval_info_of(p->interval.v)->naming;
             p->naming.at = p->at;
             p->naming_defaulted = true;
         }

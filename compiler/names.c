@@ -168,47 +168,33 @@ static unsigned pattern_tokens(const char *pattern)
     return set;
 }
 
-#define HAS(set, tk) (((set) >> (tk)) & 1u)
+
+/* The tokens named by a space-separated list ("YYYY MM DD"). */
+static unsigned token_set(const char *list)
+{
+    unsigned set = 0;
+    for (const char *p = list; *p;) {
+        while (*p == ' ')
+            p++;
+        size_t n = strcspn(p, " ");
+        if (n)
+            set |= 1u << token_lookup(p, n);
+        p += n;
+    }
+    return set;
+}
 
 int names_pattern_distinct(const char *pattern, cal_interval iv, const char **why)
 {
-    unsigned s = pattern_tokens(pattern);
-    bool ymd = HAS(s, TK_YYYY) && HAS(s, TK_MM) && HAS(s, TK_DD);
+    const cal_interval_info *info = cal_interval_info_of(iv);
+    unsigned have = pattern_tokens(pattern);
     *why = NULL;
-    switch (iv) {
-    case IV_HOURLY:
-        if (ymd && HAS(s, TK_HH))
+    for (size_t i = 0; i < sizeof info->distinct / sizeof info->distinct[0]; i++) {
+        unsigned need = info->distinct[i] ? token_set(info->distinct[i]) : 0;
+        if (need && (have & need) == need)
             return 0;
-        *why = "hourly ranges need {YYYY}, {MM}, {DD} and {HH} to be distinct";
-        return -1;
-    case IV_DAILY:
-        if (ymd)
-            return 0;
-        *why = "daily ranges need {YYYY}, {MM} and {DD} to be distinct";
-        return -1;
-    case IV_WEEKLY:
-        /* not {YYYY}{IW}: 2024-12-30 is 2025-W01 but calendar year 2024 */
-        if ((HAS(s, TK_IYYY) && HAS(s, TK_IW)) || ymd)
-            return 0;
-        *why = "weekly ranges need {IYYY} and {IW} (or {YYYY}{MM}{DD}) to be distinct";
-        return -1;
-    case IV_MONTHLY:
-        if (HAS(s, TK_YYYY) && HAS(s, TK_MM))
-            return 0;
-        *why = "monthly ranges need {YYYY} and {MM} to be distinct";
-        return -1;
-    case IV_QUARTERLY:
-        if (HAS(s, TK_YYYY) && (HAS(s, TK_Q) || HAS(s, TK_MM)))
-            return 0;
-        *why = "quarterly ranges need {YYYY} and {Q} (or {YYYY}{MM}) to be distinct";
-        return -1;
-    case IV_YEARLY:
-        if (HAS(s, TK_YYYY))
-            return 0;
-        *why = "yearly ranges need {YYYY} to be distinct";
-        return -1;
     }
-    *why = "unknown interval";
+    *why = info->distinct_why;
     return -1;
 }
 

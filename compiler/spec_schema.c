@@ -20,7 +20,6 @@ _Static_assert(sizeof(table_mode) == sizeof(int), "enums are stored as int");
 
 /* ------------------------------------------------------------ allowed words */
 
-static const char *const INTERVALS[] = {"hourly", "daily", "weekly", "monthly", "quarterly", "yearly", NULL};
 static const char *const IDENTITIES[] = {"always", "by_default", NULL};
 static const char *const USINGS[] = {"btree", "brin", "hash", "gin", "gist", NULL};
 static const char *const SORT_ORDERS[] = {"asc", "desc", NULL};
@@ -60,7 +59,7 @@ const spec_section sec_column = {.path = "tables.<name>.columns.<column>.", .ctx
 static const spec_key partition_keys[] = {
     {ROW("key", K_NAME, partition_spec, key), .required = "name the column to partition by",
      .doc = "the column the table is partitioned by (NOT NULL for strategy partition)"},
-    {ROW("interval", K_ENUM, partition_spec, interval), .values = INTERVALS,
+    {ROW("interval", K_ENUM, partition_spec, interval), .values = cal_interval_names,
      .required = "use one of: hourly, daily, weekly, monthly, quarterly, yearly", .range_only = true,
      .doc = "the length of one partition's range (weekly ranges start on Monday)"},
     {ROW("start", K_DATE, partition_spec, start),

@@ -1,6 +1,9 @@
 /* Unit tests for calendar: civil dates, ISO weeks, range floors and steps,
  * parsing and formatting. */
+#include <string.h>
+
 #include "calendar.h"
+#include "names.h"
 
 #include "t.h"
 
@@ -515,4 +518,32 @@ TEST(cal_format)
     cal_format_ts(-1, t);
     T_STREQ(t, "1969-12-31 23:59:59+00");
     T_INTEQ(strlen(t), 22);
+}
+
+/* Every interval has its row, and everything read from the rows agrees. */
+TEST(calendar_interval_rows)
+{
+    size_t n = 0;
+    while (cal_interval_names[n])
+        n++;
+    T_INTEQ((int)n, IV_YEARLY + 1);
+    for (int i = IV_HOURLY; i <= IV_YEARLY; i++) {
+        const cal_interval_info *info = cal_interval_info_of((cal_interval)i);
+        T_INTEQ((int)info->iv, i);
+        T_STREQ(info->name, cal_interval_names[i]);
+        cal_interval back;
+        T_INTEQ(cal_interval_parse(info->name, &back), CAL_OK);
+        T_INTEQ((int)back, i);
+        for (int j = IV_HOURLY; j < i; j++)
+            T_CHECK(strcmp(cal_interval_info_of((cal_interval)j)->name, info->name) != 0);
+        const char *why = NULL;
+        T_INTEQ(names_pattern_distinct(info->naming, (cal_interval)i, &why), 0);
+        T_CHECK(info->premake > 0 && info->seconds > 0 && info->one.n > 0);
+        /* a range is its duration: the next start is one duration on */
+        int64_t start = cal_floor((cal_interval)i, cal_join(2026, 11, 22, 13, 0, 0));
+        T_CHECK(cal_add((cal_interval)i, start, 1) == cal_add_duration(start, info->one, 1));
+    }
+    const char *why = NULL;
+    T_INTEQ(names_pattern_distinct("{table}_{YYYY}", IV_MONTHLY, &why), -1);
+    T_STREQ(why, "monthly ranges need {YYYY} and {MM} to be distinct");
 }
