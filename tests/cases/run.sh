@@ -1,5 +1,6 @@
 #!/bin/sh
 # Golden cases: each folder under tests/cases/ holds
+#   intent     one line: what the case proves and why it exists (required)
 #   cmd        the partc command line after "partc" (e.g. "compile spec --as-of 2026-11-22 --out got")
 #   spec/      the input specs
 #   exit       the expected exit code
@@ -33,7 +34,11 @@ for dir in "$here"/*/; do
         [ -d "$work/got" ] && cp -R "$work/got" "$dir/expected"
     fi
     why=""
-    [ "$code" = "$(cat "$dir/exit" 2>/dev/null)" ] || why="exit $code, want $(cat "$dir/exit" 2>/dev/null)"
+    # every case says in one line what it proves and why it exists
+    if [ ! -s "$dir/intent" ] || [ "$(wc -l <"$dir/intent")" != 1 ] || [ -z "$(tr -d ' \n' <"$dir/intent")" ]; then
+        why="no one-line intent (write what the case proves in $name/intent)"
+    fi
+    [ -n "$why" ] || [ "$code" = "$(cat "$dir/exit" 2>/dev/null)" ] || why="exit $code, want $(cat "$dir/exit" 2>/dev/null)"
     if [ -z "$why" ] && ! diff -u "$dir/stderr" "$work/.stderr" >"$work/.diff" 2>&1; then why="stderr differs"; fi
     if [ -z "$why" ] && [ -f "$dir/stdout" ] && ! diff -u "$dir/stdout" "$work/.stdout" >"$work/.diff" 2>&1; then why="stdout differs"; fi
     if [ -z "$why" ] && [ -d "$dir/expected" ] && ! diff -ru "$dir/expected" "$work/got" >"$work/.diff" 2>&1; then why="files differ"; fi
@@ -43,6 +48,7 @@ for dir in "$here"/*/; do
     else
         failed=$((failed + 1))
         echo "FAIL case $name: $why"
+        [ -s "$dir/intent" ] && sed 's/^/    intent: /' "$dir/intent" | head -3
         [ -f "$work/.diff" ] && head -40 "$work/.diff" | sed 's/^/    /'
     fi
 done
