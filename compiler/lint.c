@@ -6,6 +6,7 @@
  * with a reason is kept, marked suppressed, with the reason.  Tables with
  * mode reference are not changed by partc, so only incoming-foreign-keys
  * looks at them (as referrers). */
+#include "format.h"
 #include "lint.h"
 #include "names.h"
 
@@ -52,9 +53,7 @@ static bool list_has(const slist *l, const char *s)
 
 static const char *duration_text(const lint_ctx *cx, duration du)
 {
-    static const char *const units[] = {"hour", "day", "week", "month", "year"};
-    const char *u = (unsigned)du.unit < 5 ? units[du.unit] : "?";
-    return arena_printf(cx->out->a, "%lld %s%s", (long long)du.n, u, du.n == 1 ? "" : "s");
+    return fmt_duration(cx->out->a, du);
 }
 
 /* A table that partc changes and partitions by range. */

@@ -10,6 +10,7 @@
 
 #include <string.h>
 
+#include "format.h"
 #include "names.h"
 #include "render_internal.h"
 #include "sqlquote.h"
@@ -87,9 +88,7 @@ const char *index_columns(rctx *c, const index *ix)
 
 const char *dur_lit(rctx *c, duration du)
 {
-    const char *unit = cal_duration_unit_sql(du.unit);
-    size_t len = strlen(unit) - (du.n == 1); /* "1 day", "2 days" */
-    return lit(c, arena_printf(c->a, "%lld %.*s", (long long)du.n, (int)len, unit));
+    return lit(c, fmt_duration(c->a, du));
 }
 
 /* How bounds of the partition key are written, by the key's type. */

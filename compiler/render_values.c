@@ -4,6 +4,7 @@
  * text ready for a template: identifiers quoted, literals made literals. */
 #include <string.h>
 
+#include "format.h"
 #include "names.h"
 #include "render_internal.h"
 #include "sqlquote.h"
@@ -212,16 +213,7 @@ static const char *ident_in_done(rctx *c, const slist *l, const char *x)
 
 static void json_str(strbuf *sb, const char *s)
 {
-    sb_addc(sb, '"');
-    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-        if (*p == '"' || *p == '\\')
-            sb_addf(sb, "\\%c", *p);
-        else if (*p < 0x20)
-            sb_addf(sb, "\\u%04x", *p);
-        else
-            sb_addc(sb, (char)*p);
-    }
-    sb_addc(sb, '"');
+    fmt_json_string(sb, s, JSON_U_ESCAPES);
 }
 
 static void json_list(strbuf *sb, const slist *l)

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "format.h"
 #include "lint.h"
 #include "names.h"
 #include "strbuf.h"
@@ -21,13 +22,10 @@ static void print_ts(FILE *out, int64_t t)
 
 static void print_duration(FILE *out, duration d)
 {
-    const char *u = cal_duration_unit_sql(d.unit);
-    if (d.n == 1) {
-        /* "1 days" -> "1 day" */
-        size_t len = strlen(u);
-        fprintf(out, "1 %.*s", (int)(len - 1), u);
-    } else
-        fprintf(out, "%lld %s", (long long)d.n, u);
+    strbuf sb = STRBUF_INIT;
+    fmt_duration_sb(&sb, d);
+    fputs(sb_str(&sb), out);
+    sb_free(&sb);
 }
 
 static void print_steps(FILE *out, const char *title, const step *v, size_t n)
@@ -264,58 +262,12 @@ typedef struct jw {
 /* Length of the well-formed UTF-8 sequence at s (1..4), 0 when it is not
  * one.  s is NUL-terminated, and a NUL never continues a sequence, so the
  * checks stop at the end of the string. */
-static size_t utf8_len(const unsigned char *s)
-{
-    unsigned c = s[0];
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xC2 && c <= 0xDF)
-        return (s[1] & 0xC0) == 0x80 ? 2 : 0;
-    if (c >= 0xE0 && c <= 0xEF) {
-        unsigned lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
-        return s[1] >= lo && s[1] <= hi && (s[2] & 0xC0) == 0x80 ? 3 : 0;
-    }
-    if (c >= 0xF0 && c <= 0xF4) {
-        unsigned lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
-        return s[1] >= lo && s[1] <= hi && (s[2] & 0xC0) == 0x80 && (s[3] & 0xC0) == 0x80 ? 4 : 0;
-    }
-    return 0;
-}
-
 /* A JSON string literal.  UTF-8 passes through; a byte that is not part of
  * well-formed UTF-8 (a file name, say) becomes U+FFFD so that the document
  * stays valid. */
 static void json_str(strbuf *sb, const char *s)
 {
-    sb_addc(sb, '"');
-    const unsigned char *p = (const unsigned char *)s;
-    while (*p) {
-        unsigned char c = *p;
-        switch (c) {
-        case '"': sb_puts(sb, "\\\""); break;
-        case '\\': sb_puts(sb, "\\\\"); break;
-        case '\b': sb_puts(sb, "\\b"); break;
-        case '\f': sb_puts(sb, "\\f"); break;
-        case '\n': sb_puts(sb, "\\n"); break;
-        case '\r': sb_puts(sb, "\\r"); break;
-        case '\t': sb_puts(sb, "\\t"); break;
-        default:
-            if (c < 0x20) {
-                sb_addf(sb, "\\u%04x", c);
-            } else {
-                size_t n = utf8_len(p);
-                if (n == 0) {
-                    sb_puts(sb, "\\ufffd");
-                    n = 1;
-                } else
-                    sb_add(sb, (const char *)p, n);
-                p += n;
-                continue;
-            }
-        }
-        p++;
-    }
-    sb_addc(sb, '"');
+    fmt_json_string(sb, s, JSON_SHORT_ESCAPES);
 }
 
 static void jw_newline(jw *w)

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "calendar.h"
+#include "format.h"
 #include "names.h"
 #include "sqlquote.h"
 #include "strbuf.h"
@@ -123,25 +124,7 @@ bool has_dups(const slist *l)
 }
 
 /* The date (and time when not midnight) of an instant, for messages. */
-static const char *fmt_instant(vctx *v, int64_t t)
-{
-    cal_tm tm;
-    cal_split(t, &tm);
-    if (tm.hour == 0 && tm.minute == 0 && tm.second == 0)
-        return arena_printf(v->tmp, "%04d-%02d-%02d", tm.year, tm.month, tm.day);
-    if (tm.second == 0)
-        return arena_printf(v->tmp, "%04d-%02d-%02d %02d:%02d", tm.year, tm.month,
-                            tm.day, tm.hour, tm.minute);
-    return arena_printf(v->tmp, "%04d-%02d-%02d %02d:%02d:%02d", tm.year, tm.month,
-                        tm.day, tm.hour, tm.minute, tm.second);
-}
 
-static const char *fmt_duration(vctx *v, duration du)
-{
-    static const char *const units[] = {"hour", "day", "week", "month", "year"};
-    const char *u = (unsigned)du.unit < 5 ? units[du.unit] : "?";
-    return arena_printf(v->tmp, "%lld %s%s", (long long)du.n, u, du.n == 1 ? "" : "s");
-}
 
 /* Lowercase type text without precision modifiers and extra blanks:
  * "TIMESTAMP(3)  With Time Zone" -> "timestamp with time zone". */
@@ -384,20 +367,20 @@ static bool check_partition(vctx *v, const table *t)
             int wd = cal_weekday(day), iy, iw;
             cal_iso_week(fl / 86400, &iy, &iw);
             const char *hint = arena_printf(v->tmp, "start on %s (ISO week %04d-W%02d)",
-                                            fmt_instant(v, fl), iy, iw);
+                                            fmt_instant(v->tmp, fl), iy, iw);
             if (wd != 1)
                 verr(v, "weekly-not-iso", p->start.at, hint,
                     "weekly partitions must start on a Monday: '%s' is a %s",
-                    fmt_instant(v, p->start.v), days[wd >= 1 && wd <= 7 ? wd : 0]);
+                    fmt_instant(v->tmp, p->start.v), days[wd >= 1 && wd <= 7 ? wd : 0]);
             else
                 verr(v, "weekly-not-iso", p->start.at, hint,
                     "weekly partitions must start on a Monday at 00:00 UTC: '%s' is not",
-                    fmt_instant(v, p->start.v));
+                    fmt_instant(v->tmp, p->start.v));
         } else {
             verr(v, "start-not-aligned", p->start.at,
-                arena_printf(v->tmp, "use %s", fmt_instant(v, fl)),
+                arena_printf(v->tmp, "use %s", fmt_instant(v->tmp, fl)),
                 "partition start '%s' is not the start of a %s range",
-                fmt_instant(v, p->start.v), cal_interval_name(p->interval.v));
+                fmt_instant(v->tmp, p->start.v), cal_interval_name(p->interval.v));
         }
     }
 
@@ -518,8 +501,8 @@ static void check_maintenance(vctx *v, const table *t)
             m->critical_ahead.given ? "make critical_ahead at most warn_ahead"
                                   : "set critical_ahead to at most warn_ahead",
             "critical_ahead %s'%s' of '%s' is longer than warn_ahead '%s'",
-            m->critical_ahead.given ? "" : "(default) ", fmt_duration(v, m->critical_ahead.v),
-            tname(v, t), fmt_duration(v, m->warn_ahead.v));
+            m->critical_ahead.given ? "" : "(default) ", fmt_duration(v->tmp, m->critical_ahead.v),
+            tname(v, t), fmt_duration(v->tmp, m->warn_ahead.v));
     }
 }
 
