@@ -281,7 +281,8 @@ static int build_output_in(run *r, const options *o, const target *tg, emit_set 
     template_set ts;
     if (template_set_load(&ts, r->a, o->templates, &r->d) != 0)
         return EXIT_IO;
-    if (plan_build_with(p, &r->ss, r->as_of, recorded_as_of, r, r->a, &r->d) != 0)
+    if (validate_for_compile(&r->ss, r->as_of, recorded_as_of, r, &r->d) != 0 ||
+        plan_build_with(p, &r->ss, r->as_of, recorded_as_of, r, r->a) != 0)
         return EXIT_FINDINGS;
     render_opts ro = {tg->wrap_tx, tg->wrap_down_tx, &r->ss};
     const char **ups = arena_calloc(r->a, p->n + 1, sizeof *ups);
@@ -408,7 +409,7 @@ static int cmd_plan(const options *o)
     if (diags_count(&r.d, SEV_ERROR))
         return print_and_code(&r, EXIT_FINDINGS);
     plan p;
-    if (plan_build(&p, &r.ss, r.as_of, r.a, &r.d) != 0) {
+    if (validate_for_compile(&r.ss, r.as_of, NULL, NULL, &r.d) != 0 || plan_build(&p, &r.ss, r.as_of, r.a) != 0) {
         diags_sort(&r.d);
         return print_and_code(&r, EXIT_FINDINGS);
     }

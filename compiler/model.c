@@ -178,3 +178,18 @@ const char *policy_command_sql(policy_command c)
     }
     return "ALL";
 }
+
+void table_static_ranges(const table *t, int64_t as_of, int64_t *first, int64_t *count)
+{
+    *first = 0;
+    *count = 0;
+    if (!t->part.present || t->strategy.v != STRATEGY_PARTITION)
+        return;
+    cal_interval iv = t->part.interval.v;
+    int64_t start = cal_floor(iv, t->part.start.v);
+    int64_t cur = cal_floor(iv, as_of);
+    if (cur < start)
+        cur = start;
+    *first = start;
+    *count = cal_ranges_between(iv, start, cur) + 1 + t->part.premake.v;
+}

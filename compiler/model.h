@@ -273,6 +273,13 @@ extern const char *const policy_command_names[];
 extern const char *const grant_privilege_names[];
 
 const char *mode_name(table_mode m);
+/* The static partition ranges of t (partition.start through the range that
+ * holds as_of, plus premake ranges): *first and *count (count 0 when t has
+ * no partitions). */
+void table_static_ranges(const table *t, int64_t as_of, int64_t *first, int64_t *count);
+/* The instant a table's partitions are planned for, given the run's. */
+typedef int64_t (*table_as_of_fn)(void *ctx, const table *t, int64_t as_of);
+
 /* The latest partition.start of the spec set, 0 when no table has one. */
 int64_t specset_latest_start(const specset *ss);
 const char *strategy_name(table_strategy s);

@@ -70,14 +70,12 @@ typedef struct plan {
     arena *a;
 } plan;
 
-/* The static partition ranges of t: *first and *count (count 0 when t has
- * no partitions). */
-void plan_ranges(const table *t, int64_t as_of, int64_t *first, int64_t *count);
 
-/* Builds the migrations of every table of ss->ordered.  Tables in mode
- * reference give none; a table in mode convert gives four, one per phase.
- * Returns the number of errors added. */
-int plan_build(plan *p, const specset *ss, int64_t as_of, arena *a, diags *d);
+/* Builds the migrations of every table of ss->ordered, which
+ * validate_specset and validate_for_compile found no error in.  Tables in
+ * mode reference give none; a table in mode convert gives four, one per
+ * phase.  Returns 0: what could stop a plan is validate's. */
+int plan_build(plan *p, const specset *ss, int64_t as_of, arena *a);
 
 /* The name of t's first migration ("create_<t>" or "<t>_prepare", with the
  * schema in front outside public): how a table is found in partc.lock. */
@@ -85,8 +83,7 @@ const char *plan_first_name(arena *a, const table *t);
 
 /* plan_build, with each table's partitions planned for as_of_for(ctx, t,
  * as_of) instead (the instant recorded when it was first emitted). */
-typedef int64_t (*plan_as_of_fn)(void *ctx, const table *t, int64_t as_of);
-int plan_build_with(plan *p, const specset *ss, int64_t as_of, plan_as_of_fn as_of_for, void *ctx,
-                    arena *a, diags *d);
+int plan_build_with(plan *p, const specset *ss, int64_t as_of, table_as_of_fn as_of_for, void *ctx,
+                    arena *a);
 
 #endif

@@ -109,7 +109,7 @@ static void print_table(FILE *out, const plan *p, const migration *m, const spec
         return;
     if (t->strategy.v == STRATEGY_PARTITION) {
         int64_t first, count;
-        plan_ranges(t, p->as_of, &first, &count);
+        table_static_ranges(t, p->as_of, &first, &count);
         int64_t last = cal_add(t->part.interval.v, first, count - 1);
         arena *a = p->a;
         fprintf(out, "  partitions: %lld created by the migration, %s [", (long long)count,

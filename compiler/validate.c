@@ -618,3 +618,69 @@ int validate_specset(specset *ss, int64_t as_of, diags *d)
             return -1;
     return 0;
 }
+
+/* Planned partitions per table above which a compile is refused. */
+#define MAX_STATIC_PARTITIONS 10000
+
+int validate_for_compile(const specset *ss, int64_t run_as_of, table_as_of_fn as_of_for, void *ctx, diags *d)
+{
+    int errors = 0;
+    arena *a = ss->a;
+    table **order = ss->ordered ? ss->ordered : ss->tables;
+    for (size_t i = 0; i < ss->ntables; i++) {
+        const table *t = order[i];
+        if (t->mode.v == MODE_REFERENCE)
+            continue;
+        const char *qname = arena_printf(a, "%s.%s", t->schema.s, t->name.s);
+        int64_t as_of = as_of_for ? as_of_for(ctx, t, run_as_of) : run_as_of;
+        if (t->mode.v == MODE_CONVERT && t->strategy.v != STRATEGY_PARTITION) {
+            diag_add(d, SEV_ERROR, "unsupported", t->strategy.at.file ? t->strategy.at : t->mode.at,
+                     "convert with strategy partition, or write this migration by hand for now",
+                     "mode convert with strategy '%s' (table '%s') cannot be compiled by this version of partc",
+                     strategy_name(t->strategy.v), t->name.s);
+            errors++;
+            continue;
+        }
+        if (t->mode.v == MODE_CONVERT && ss->settings.postgres.v < 14) {
+            diag_add(d, SEV_ERROR, "unsupported", ss->settings.postgres.at.file ? ss->settings.postgres.at : t->mode.at,
+                     "set settings.postgres (or pass --postgres) to 14 or later",
+                     "mode convert (table '%s') needs PostgreSQL 14 or later: the backfill reads the table by TID ranges",
+                     t->name.s);
+            errors++;
+            continue;
+        }
+        if (t->strategy.v == STRATEGY_PARTITION && t->part.present) {
+            int64_t first, count;
+            table_static_ranges(t, as_of, &first, &count);
+            char from[11], through[11];
+            cal_format_date(first, from);
+            /* the SQL writes instants with 4-digit years (cal_format_ts) */
+            int64_t end = cal_add(t->part.interval.v, first, count);
+            if (end > cal_join(9999, 12, 31, 23, 59, 59)) {
+                diag_add(d, SEV_ERROR, "partition-out-of-range",
+                         t->part.start.at.file ? t->part.start.at : t->part.at,
+                         "move partition.start or --as-of earlier, or lower partition.premake",
+                         "table '%s' would have its migration create %s partitions from %s past the "
+                         "end of the year 9999",
+                         qname, cal_interval_name(t->part.interval.v), from);
+                errors++;
+                continue;
+            }
+            if (count > MAX_STATIC_PARTITIONS) {
+                cal_format_date(cal_add(t->part.interval.v, first, count - 1), through);
+                diag_add(d, SEV_ERROR, "too-many-static-partitions",
+                         t->part.start.at.file ? t->part.start.at : t->part.at,
+                         "move partition.start to the first range the table holds, or pass an earlier "
+                         "--as-of (by default the latest partition.start of the spec set); the "
+                         "maintenance function creates later ranges when they are due",
+                         "table '%s' would have its migration create %lld %s partitions (%s through %s), "
+                         "more than %d",
+                         qname, (long long)count, cal_interval_name(t->part.interval.v), from, through,
+                         MAX_STATIC_PARTITIONS);
+                errors++;
+                continue;
+            }
+        }
+    }
+    return errors ? -1 : 0;
+}

@@ -23,4 +23,11 @@
  * about is marked invalid.  Returns 0, or -1 when it added an error. */
 int validate_specset(specset *ss, int64_t as_of, diags *d);
 
+/* What only a compile (and `partc plan`) needs of a valid spec set: the
+ * conversions this partc can write, and partitions the migrations can
+ * create (none past the year 9999, at most 10,000 per table), each table's
+ * planned for as_of_for(ctx, t, as_of) when given (the --as-of recorded in
+ * partc.lock).  Returns 0, or -1 with errors. */
+int validate_for_compile(const specset *ss, int64_t as_of, table_as_of_fn as_of_for, void *ctx, diags *d);
+
 #endif

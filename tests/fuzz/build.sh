@@ -1,6 +1,7 @@
 #!/bin/sh
 # Builds the libFuzzer target build-fuzz/fuzz_partc with clang, ASan and
-# UBSan: compiler/*.c minus main.c and embed_templates.c, the embedded
+# UBSan: compiler/*.c minus main.c and the build tools (embed_templates.c,
+# check_templates.c), the embedded
 # templates (build-fuzz/templates_embedded.c, made the way the Makefile makes
 # build/templates_embedded.c) and tests/fuzz/fuzz_partc.c.
 # Env: CLANG (default clang, else clang-14), FUZZ_CFLAGS (extra flags).
@@ -48,7 +49,7 @@ compile() { # source object
 }
 for src in compiler/*.c; do
     case "$src" in
-    compiler/main.c | compiler/embed_templates.c) continue ;;
+    compiler/main.c | compiler/embed_templates.c | compiler/check_templates.c) continue ;;
     esac
     compile "$src" "$out/obj/$(basename "$src" .c).o"
 done

@@ -69,10 +69,10 @@ static int64_t static_partitions(const specset *ss, int64_t as_of)
     int64_t total = 0;
     for (size_t i = 0; i < ss->ntables; i++) {
         const table *t = ss->tables[i];
-        if (t->mode == MODE_REFERENCE)
+        if (t->mode.v == MODE_REFERENCE)
             continue;
         int64_t first, count;
-        plan_ranges(t, as_of, &first, &count);
+        table_static_ranges(t, as_of, &first, &count);
         total += count;
     }
     return total;
@@ -129,7 +129,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (diags_count(&d, SEV_ERROR) == 0 && nparts <= FUZZ_MAX_PARTITIONS) {
         template_set ts;
         plan p;
-        if (template_set_load(&ts, a, NULL, &d) == 0 && plan_build(&p, &ss, as_of, a, &d) == 0) {
+        if (template_set_load(&ts, a, NULL, &d) == 0 && validate_for_compile(&ss, as_of, NULL, NULL, &d) == 0 && plan_build(&p, &ss, as_of, a) == 0) {
             report_plan(devnull, &p, &ss);
             render_opts ro = {tg->wrap_tx, tg->wrap_down_tx, &ss};
             size_t bytes_out = 0, steps = 0;

@@ -92,16 +92,16 @@ TEST(plan_ranges_cover_start_through_as_of_plus_premake)
     t.part.start.v = cal_join(2026, 11, 1, 0, 0, 0);
     t.part.premake.v = 3;
     int64_t first, count;
-    plan_ranges(&t, cal_join(2026, 11, 22, 0, 0, 0), &first, &count);
+    table_static_ranges(&t, cal_join(2026, 11, 22, 0, 0, 0), &first, &count);
     T_INTEQ(first, cal_join(2026, 11, 1, 0, 0, 0));
     T_INTEQ(count, 4);
     /* as-of before start: start plus premake */
-    plan_ranges(&t, cal_join(2020, 1, 1, 0, 0, 0), &first, &count);
+    table_static_ranges(&t, cal_join(2020, 1, 1, 0, 0, 0), &first, &count);
     T_INTEQ(count, 4);
     /* a year later: 12 more */
-    plan_ranges(&t, cal_join(2027, 11, 30, 23, 0, 0), &first, &count);
+    table_static_ranges(&t, cal_join(2027, 11, 30, 23, 0, 0), &first, &count);
     T_INTEQ(count, 16);
     t.strategy.v = STRATEGY_NONE;
-    plan_ranges(&t, cal_join(2027, 11, 30, 23, 0, 0), &first, &count);
+    table_static_ranges(&t, cal_join(2027, 11, 30, 23, 0, 0), &first, &count);
     T_INTEQ(count, 0);
 }

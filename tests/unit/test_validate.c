@@ -1095,7 +1095,8 @@ TEST(plan_convert_gives_four_phases_with_their_transaction_modes)
     T_INTEQ(f.errors, 0);
     T_INTEQ(f.ss.tables[0]->migrate.batch_pause_ms.v, 50);
     plan p;
-    T_INTEQ(plan_build(&p, &f.ss, as_of(), f.a, &f.d), 0);
+    T_INTEQ(validate_for_compile(&f.ss, as_of(), NULL, NULL, &f.d), 0);
+    T_INTEQ(plan_build(&p, &f.ss, as_of(), f.a), 0);
     T_INTEQ(p.n, 4);
     static const char *const names[] = {"ops_jobs_prepare", "ops_jobs_backfill", "ops_jobs_swap", "ops_jobs_cleanup"};
     for (size_t i = 0; i < 4 && i < p.n; i++) {
@@ -1123,8 +1124,7 @@ TEST(plan_convert_gives_four_phases_with_their_transaction_modes)
              "    primary_key: [id]\n"
              "    partition: { key: created_at, interval: monthly, start: 2026-01-01 }\n");
     T_INTEQ(f.errors, 0);
-    T_INTEQ(plan_build(&p, &f.ss, as_of(), f.a, &f.d), 1);
-    T_INTEQ(p.n, 0);
+    T_INTEQ(validate_for_compile(&f.ss, as_of(), NULL, NULL, &f.d), -1);
     T_CHECK(f.d.n == 1 && f.d.v[0].at.line == 2 && strcmp(f.d.v[0].code, "unsupported") == 0);
     vf_free(&f);
 }
