@@ -202,11 +202,7 @@ const char *bounds_query(rctx *c, tvars *sv)
     tvars *bv = vars(c);
     if (tvars_get(sv, "table_lit"))
         tvars_set(bv, "table_lit", tvars_get(sv, "table_lit"));
-    const char *q = expand(c, "partition_bounds", bv);
-    size_t len = strlen(q);
-    while (len && q[len - 1] == '\n')
-        len--;
-    return arena_strndup(c->a, q, len);
+    return expand(c, "partition_bounds", bv);
 }
 
 /* ---- per-table values ---------------------------------------------------- */

@@ -367,33 +367,29 @@ const char *index_statement(rctx *c, size_t i, const char *rel, const char *name
 
 /* ALTER TABLE ... ADD CONSTRAINT for the shadow's keys; with indent, each
  * guarded so that it can run again. */
-static const char *shadow_keys(rctx *c, const char *indent, bool guarded)
+/* The backfill's statements that build the shadow's keys and indexes when
+ * they are not there yet (each a sub-template that lays itself out). */
+static const char *shadow_keys(rctx *c)
 {
     const table *t = c->t;
     const char *sh = tvars_get(&c->base, "shadow");
-    const char *shl = tvars_get(&c->base, "shadow_lit");
     strbuf sb = STRBUF_INIT;
     size_t nfin;
     const char **fin = final_names(c, &nfin); /* the primary key, the unique lists, the indexes */
     for (size_t i = 0; i < 1 + t->nunique; i++) {
         const char *name = names_shadow_of(c->a, t, fin[i]);
-        const char *what = i == 0 ? "PRIMARY KEY" : "UNIQUE";
-        const char *cols = key_columns(c, i == 0 ? &t->primary_key : &t->unique[i - 1]);
-        const char *stmt = arena_printf(c->a, "ALTER TABLE %s ADD CONSTRAINT %s %s (%s);", sh, ident(c, name), what, cols);
-        if (guarded)
-            sb_addf(&sb,
-                    "%sIF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k\n"
-                    "%s               WHERE k.conrelid = %s::regclass AND k.conname = %s) THEN\n"
-                    "%s    %s\n"
-                    "%sEND IF;\n",
-                    indent, indent, shl, lit(c, name), indent, stmt, indent);
-        else
-            sb_addf(&sb, "%s%s\n", indent, stmt);
+        tvars *kv = vars(c);
+        tvars_set(kv, "constraint", ident(c, name));
+        tvars_set(kv, "constraint_lit", lit(c, name));
+        tvars_set(kv, "key_type", i == 0 ? "PRIMARY KEY" : "UNIQUE");
+        tvars_set(kv, "key_columns", key_columns(c, i == 0 ? &t->primary_key : &t->unique[i - 1]));
+        sb_puts(&sb, expand(c, "shadow_key_build", kv));
     }
-    if (guarded)
-        for (size_t i = 0; i < t->nindexes; i++)
-            sb_addf(&sb, "%s%s", indent,
-                    index_statement(c, i, sh, names_shadow_of(c->a, t, fin[1 + t->nunique + i]), true));
+    for (size_t i = 0; i < t->nindexes; i++) {
+        tvars *iv = vars(c);
+        tvars_set(iv, "statement", index_statement(c, i, sh, names_shadow_of(c->a, t, fin[1 + t->nunique + i]), true));
+        sb_puts(&sb, expand(c, "shadow_index_build", iv));
+    }
     const char *r = arena_strdup(c->a, sb_str(&sb));
     sb_free(&sb);
     return r;
@@ -415,18 +411,23 @@ static const char *shadow_inline_keys(rctx *c)
     return r;
 }
 
-static const char *shadow_drop_keys(rctx *c, const char *indent)
+/* The backfill undo's statements that drop the shadow's indexes and keys. */
+static const char *shadow_drop_keys(rctx *c)
 {
     const table *t = c->t;
-    const char *sh = tvars_get(&c->base, "shadow");
     strbuf sb = STRBUF_INIT;
     size_t nfin;
     const char **fin = final_names(c, &nfin); /* the primary key, the unique lists, the indexes */
-    for (size_t i = 1 + t->nunique; i < nfin; i++)
-        sb_addf(&sb, "%sDROP INDEX IF EXISTS %s;\n", indent, qual(c, names_shadow_of(c->a, t, fin[i])));
-    for (size_t i = 0; i < 1 + t->nunique; i++)
-        sb_addf(&sb, "%sALTER TABLE %s DROP CONSTRAINT IF EXISTS %s;\n", indent, sh,
-                ident(c, names_shadow_of(c->a, t, fin[i])));
+    for (size_t i = 1 + t->nunique; i < nfin; i++) {
+        tvars *iv = vars(c);
+        tvars_set(iv, "index", qual(c, names_shadow_of(c->a, t, fin[i])));
+        sb_puts(&sb, expand(c, "shadow_index_drop", iv));
+    }
+    for (size_t i = 0; i < 1 + t->nunique; i++) {
+        tvars *kv = vars(c);
+        tvars_set(kv, "constraint", ident(c, names_shadow_of(c->a, t, fin[i])));
+        sb_puts(&sb, expand(c, "shadow_key_drop", kv));
+    }
     const char *r = arena_strdup(c->a, sb_str(&sb));
     sb_free(&sb);
     return r;
@@ -563,9 +564,6 @@ const char *secure_table_values(rctx *c, const step *s, tvars *tv)
     strbuf sb = STRBUF_INIT;
     for (size_t i = 0; i < n; i++)
         sb_puts(&sb, stmts[i]);
-    /* the template adds its own final newline */
-    if (sb.len && sb.buf[sb.len - 1] == '\n')
-        sb.buf[--sb.len] = '\0';
     tvars_set(tv, "statements", arena_strdup(c->a, sb_str(&sb)));
     sb_free(&sb);
     return NULL;
@@ -606,8 +604,8 @@ const char *backfill_values(rctx *c, const step *s, tvars *tv)
     tvars_set(tv, "columns_check",
               same_columns(c, tvars_get(&c->base, "table_lit"), tvars_get(&c->base, "shadow_lit"),
                            "during the conversion", "roll back the backfill and the prepare phase, and convert again"));
-    tvars_set(tv, "build_keys", shadow_keys(c, "        ", true));
-    tvars_set(tv, "drop_keys", shadow_drop_keys(c, "        "));
+    tvars_set(tv, "build_keys", shadow_keys(c));
+    tvars_set(tv, "drop_keys", shadow_drop_keys(c));
     return NULL;
 }
 
@@ -618,9 +616,7 @@ static const char *swap_either(rctx *c, tvars *tv, bool swap)
                                   "during the conversion", "roll back the backfill and the prepare phase, and convert again")
                    : same_columns(c, tvars_get(&c->base, "table_lit"), tvars_get(&c->base, "old_lit"), "since the swap",
                                   "give both tables the same columns in the same order first"));
-    const char *r = renames(c, swap);
-    size_t len = strlen(r);
-    tvars_set(tv, "renames", arena_strndup(c->a, r, len && r[len - 1] == '\n' ? len - 1 : len));
+    tvars_set(tv, "renames", renames(c, swap));
     return NULL;
 }
 
@@ -698,11 +694,8 @@ const char *fn_create_values(rctx *c, const step *s, tvars *tv)
     tvars_set(tv, "secure_stmt", sec);
     /* v_rel names the new partition for the steps that use it, and only then */
     bool rel = *take || *sec;
-    tvars_set(tv, "rel_decl", rel ? "    v_rel     regclass;\n" : "");
-    tvars_set(tv, "rel_assign",
-              rel ? arena_printf(a, "                v_rel := format('%%I.%%I', %s, v_name)::regclass;\n",
-                                 lit(c, t->schema.s))
-                  : "");
+    tvars_set(tv, "rel_decl", rel ? expand(c, "fn_rel_decl", vars(c)) : "");
+    tvars_set(tv, "rel_assign", rel ? expand(c, "fn_rel_assign", vars(c)) : "");
     return NULL;
 }
 
@@ -715,13 +708,6 @@ const char *health_values(rctx *c, const step *s, tvars *tv)
     return NULL;
 }
 
-/* text without its one final newline */
-static const char *chomp(rctx *c, const char *text)
-{
-    size_t len = strlen(text);
-    return arena_strndup(c->a, text, len && text[len - 1] == '\n' ? len - 1 : len);
-}
-
 const char *retention_partitions_values(rctx *c, const step *s, tvars *tv)
 {
     const retention_spec *r = &c->t->retention;
@@ -732,7 +718,7 @@ const char *retention_partitions_values(rctx *c, const step *s, tvars *tv)
     tvars_set(ev, "pending", c->o->ss->settings.postgres.v >= 14
                                  ? "(SELECT i.inhdetachpending FROM pg_catalog.pg_inherits i WHERE i.inhrelid = b.part)"
                                  : "false");
-    tvars_set(tv, "eligible", chomp(c, expand(c, "retention_eligible", ev)));
+    tvars_set(tv, "eligible", expand(c, "retention_eligible", ev));
     tvars_set(tv, "keep", tvars_get(ev, "keep"));
     tvars_set(tv, "protect", tvars_get(ev, "protect"));
     tvars_set(tv, "action", retention_action_name(r->action.v));
@@ -740,7 +726,7 @@ const char *retention_partitions_values(rctx *c, const step *s, tvars *tv)
     tvars_set(tv, "attempt_end", expand(c, "attempt_end", vars(c)));
     const char *retire = r->action.v == RET_DROP ? "retire_drop" : r->action.v == RET_DETACH ? "retire_detach"
                                                                                             : "retire_archive";
-    tvars_set(tv, "retire", chomp(c, expand(c, retire, vars(c))));
+    tvars_set(tv, "retire", expand(c, retire, vars(c)));
     if (!tvars_get(&c->base, "fn_statements"))
         return NULL;
     /* a statement of its own, after the function it stands in for */

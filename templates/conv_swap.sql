@@ -16,8 +16,7 @@ BEGIN
 {{columns_check}}    PERFORM {{fn_mode}}('off');
     ALTER TABLE {{table}} RENAME TO {{old_name}};
     ALTER TABLE {{shadow}} RENAME TO {{name}};
-{{renames}}
-    -- identity and serial columns: the next value is above every id in
+{{renames}}    -- identity and serial columns: the next value is above every id in
     -- either table; a serial sequence now belongs to the new table
     FOR r IN SELECT a.attname,
                     pg_catalog.pg_get_serial_sequence({{old_lit}}, a.attname) AS old_seq,

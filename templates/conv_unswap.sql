@@ -14,8 +14,7 @@ BEGIN
 {{columns_check}}    PERFORM {{fn_mode}}('off');
     ALTER TABLE {{table}} RENAME TO {{shadow_name}};
     ALTER TABLE {{old}} RENAME TO {{name}};
-{{renames}}
-    FOR r IN SELECT a.attname,
+{{renames}}    FOR r IN SELECT a.attname,
                     pg_catalog.pg_get_serial_sequence({{table_lit}}, a.attname) AS old_seq,
                     pg_catalog.pg_get_serial_sequence({{shadow_lit}}, a.attname) AS new_seq,
                     (SELECT b.attidentity FROM pg_catalog.pg_attribute b

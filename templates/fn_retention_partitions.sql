@@ -31,8 +31,7 @@ BEGIN
         RETURN 0;
     END IF;
     FOR r IN
-{{eligible}}
-    LOOP
+{{eligible}}    LOOP
         IF v_why IS NOT NULL THEN
             v_left := v_left || ', ' || r.part::text;
             CONTINUE;

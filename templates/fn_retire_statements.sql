@@ -26,8 +26,7 @@ BEGIN
         RETURN;
     END IF;
     FOR r IN
-{{eligible}}
-    LOOP
+{{eligible}}    LOOP
         RETURN NEXT format('ALTER TABLE %s DETACH PARTITION %s %s', v_table, r.part,
                            CASE WHEN r.pending THEN 'FINALIZE' ELSE 'CONCURRENTLY' END);
         -- only once the partition is detached: a run that stopped on an error
