@@ -210,11 +210,10 @@ static next_version first_new_version(const emit_set *es, const entry *ent, size
     return nv;
 }
 
-/* The version of migration m: recorded, or the next new one. */
-static const char *version_of(emit_set *es, const migration *m, next_version *nv, diags *d, int *rc)
+/* The version of a migration: the recorded one (rec), or the next new one. */
+static const char *version_of(emit_set *es, const lock_entry *rec, next_version *nv, diags *d, int *rc)
 {
     arena *a = es->a;
-    const lock_entry *rec = lock_find_name(es->lock, m->name);
     if (rec)
         return rec->version;
     if (es->tg->versions == VERSIONS_SEQ4)
@@ -316,13 +315,13 @@ int emit_layout(emit_set *es, const plan *p, const char *const *up, const char *
     es->m = NULL;
     for (size_t i = 0; i < p->n; i++) {
         const migration *m = &p->v[i];
-        bool recorded_one = lock_find_name(es->lock, m->name) != NULL;
-        const char *v = version_of(es, m, &nv, d, &rc);
+        const lock_entry *rec = lock_find_name(es->lock, m->name);
+        const char *v = version_of(es, rec, &nv, d, &rc);
         es->m = m;
         es->version = v;
         size_t first = es->n;
         es->tg->files(es, v, safe[i], m, up[i], down[i]);
-        if (!recorded_one)
+        if (!rec)
             report_copies(es, m, safe[i], ent, &u, first, d, &rc);
     }
     es->m = NULL;

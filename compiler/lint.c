@@ -51,11 +51,6 @@ static bool list_has(const slist *l, const char *s)
     return false;
 }
 
-static const char *duration_text(const lint_ctx *cx, duration du)
-{
-    return fmt_duration(cx->out->a, du);
-}
-
 /* A table that partc changes and partitions by range. */
 static bool partitioned(const table *t)
 {
@@ -209,7 +204,7 @@ static void check_premake(const lint_ctx *cx, const lint_rule *r, const table *t
                     "premake %d of '%s' (%d %s ranges) is shorter than warn_ahead '%s': "
                     "the health view warns right after every maintenance run",
                     p->premake.v, tname(cx, t), p->premake.v, cal_interval_name(p->interval.v),
-                    duration_text(cx, warn));
+                    fmt_duration(cx->out->a, warn));
 }
 
 static void check_retention_interval(const lint_ctx *cx, const lint_rule *r, const table *t)
@@ -221,7 +216,7 @@ static void check_retention_interval(const lint_ctx *cx, const lint_rule *r, con
         return;
     lint_report(cx, r, t, pick(re->keep.at, re->at),
                 "retention keep '%s' of '%s' is shorter than one %s partition",
-                duration_text(cx, re->keep.v), tname(cx, t), cal_interval_name(t->part.interval.v));
+                fmt_duration(cx->out->a, re->keep.v), tname(cx, t), cal_interval_name(t->part.interval.v));
 }
 
 static void check_retention_protect(const lint_ctx *cx, const lint_rule *r, const table *t)

@@ -51,28 +51,16 @@ const char **security_statements(rctx *c, const char *rel, size_t *n);
 const char *secure_body(rctx *c);
 void index_vars(rctx *c, tvars *tv, size_t i, const char *rel, const char *name, bool if_not_exists);
 const char *index_statement(rctx *c, size_t i, const char *rel, const char *name, bool if_not_exists);
-const char *backfill_values(rctx *c, const step *s, tvars *tv);
-const char *brin_values(rctx *c, const step *s, tvars *tv);
-const char *default_partition_values(rctx *c, const step *s, tvars *tv);
-const char *definition_values(rctx *c, const step *s, tvars *tv);
-const char *drop_retention_values(rctx *c, const step *s, tvars *tv);
-const char *fk_values(rctx *c, const step *s, tvars *tv);
-const char *fn_create_values(rctx *c, const step *s, tvars *tv);
-const char *health_values(rctx *c, const step *s, tvars *tv);
-const char *index_step_values(rctx *c, const step *s, tvars *tv);
-const char *no_values(rctx *c, const step *s, tvars *tv);
-const char *partition_values(rctx *c, const step *s, tvars *tv);
-const char *preflight_values(rctx *c, const step *s, tvars *tv);
-const char *retention_delete_values(rctx *c, const step *s, tvars *tv);
-const char *retention_partitions_values(rctx *c, const step *s, tvars *tv);
-const char *schedule_values(rctx *c, const step *s, tvars *tv);
-const char *schema_values(rctx *c, const step *s, tvars *tv);
-const char *secure_function_values(rctx *c, const step *s, tvars *tv);
-const char *secure_partition_values(rctx *c, const step *s, tvars *tv);
-const char *secure_table_values(rctx *c, const step *s, tvars *tv);
-const char *shadow_values(rctx *c, const step *s, tvars *tv);
-const char *swap_values(rctx *c, const step *s, tvars *tv);
-const char *unswap_values(rctx *c, const step *s, tvars *tv);
+/* The values function of every step kind (render_values.c), declared from
+ * the rows of steps.def. */
+#define STEP(K, T, F, G) const char *F(rctx *c, const step *s, tvars *tv);
+#define SUB(T, G)
+#define BASE(B)
+#include "steps.def"
+#undef STEP
+#undef SUB
+#undef BASE
+
 /* The template of a step kind. */
 const char *step_template(step_kind k);
 

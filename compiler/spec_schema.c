@@ -372,8 +372,7 @@ static const char *check_section(ld *L, const spec_section *s)
         if (k->def && k->def_doc)
             return arena_printf(L->a, "'%s%s' has two defaults", s->path, k->key);
         if (k->def && k->kind != K_SECTION && k->kind != K_CUSTOM) {
-            /* a zeroed item larger than any struct a section describes */
-            void *scratch = arena_calloc(L->a, 1, 1u << 14);
+            void *scratch = arena_calloc(L->a, 1, s->size); /* a zeroed item of the section */
             size_t before = L->d->n;
             set_default(L, k, scratch);
             if (L->d->n != before)
