@@ -165,7 +165,8 @@ static int expand_line(const template_src *t, const char *name, const char *p, c
         if (!val) {
             const char *key = arena_strndup(tv->a, open + 2, klen);
             diag_add(d, SEV_ERROR, "unknown-placeholder", loc_in(t, open),
-                     "the renderer supplies a fixed set of values per template, listed in its first lines",
+                     "a template may use the base values and those its row in compiler/steps.def gives (partc's own templates "
+                     "are checked against them when it is built)",
                      "unknown placeholder '{{%s}}' in template '%s'", key, name);
             rc = -1;
         } else

@@ -42,6 +42,7 @@ TEST(template_unknown_placeholder_is_an_error_with_location)
     T_INTEQ(template_expand(&ts, "x", &tv, &sb, &d), -1);
     T_INTEQ(d.n, 1);
     T_STREQ(d.v[0].code, "unknown-placeholder");
+    T_CHECK(d.v[0].hint && strstr(d.v[0].hint, "compiler/steps.def") != NULL);
     T_INTEQ(d.v[0].at.line, 2);
     T_INTEQ(d.v[0].at.col, 8);
     sb_free(&sb);
