@@ -267,3 +267,22 @@ const char *emit_safe_name(arena *a, const char *name)
     return s;
 }
 
+
+bool emit_differs_from_lock(arena *a, const target *tg, const char *out, lockfile *lock, const migration *m,
+                            const char *up, const char *down)
+{
+    const lock_entry *rec = lock_find_name(lock, m->name);
+    if (!rec)
+        return false;
+    emit_set es;
+    emit_set_init(&es, a, tg, out, lock);
+    es.m = m;
+    es.version = rec->version;
+    tg->files(&es, rec->version, emit_safe_name(a, m->name), m, up, down);
+    for (size_t i = 0; i < es.n; i++) {
+        const lock_entry *f = lock_find_path(lock, es.v[i].rel);
+        if (!f || strcmp(f->sha256, es.v[i].sha256) != 0)
+            return true;
+    }
+    return false;
+}

@@ -49,6 +49,7 @@ typedef struct emit_file {
     const lock_entry *recorded;
     file_state state;
     int read_errno;             /* FS_UNREADABLE: why */
+    bool kept_missing;          /* a kept runtime file (plan's kept) that is not on disk */
 } emit_file;
 
 struct target;
@@ -117,5 +118,10 @@ int emit_write(emit_set *es, emit_result *res, diags *d);
 /* Adds an error for every difference between the specs, the folder and the
  * record; returns how many. */
 size_t emit_check(const emit_set *es, emit_result *res, diags *d);
+
+/* Would migration m, rendered as up and down under the version partc.lock
+ * records for it, lay out to files other than the ones the record holds? */
+bool emit_differs_from_lock(arena *a, const struct target *tg, const char *out, lockfile *lock,
+                            const migration *m, const char *up, const char *down);
 
 #endif

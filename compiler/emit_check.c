@@ -95,7 +95,15 @@ size_t report_states(const emit_set *es, diags *d)
             errors++;
             break;
         case FS_UNREADABLE:
-            diag_add(d, SEV_ERROR, "io-error", at, NULL, "cannot read '%s': %s", f->path, strerror(f->read_errno));
+            if (f->kept_missing)
+                diag_add(d, SEV_ERROR, "io-error", at,
+                         "restore it from version control: partc keeps an older runtime migration as it was "
+                         "written and cannot write it again",
+                         "cannot read '%s', a runtime migration that partc.lock records: %s", f->path,
+                         strerror(f->read_errno));
+            else
+                diag_add(d, SEV_ERROR, "io-error", at, NULL, "cannot read '%s': %s", f->path,
+                         strerror(f->read_errno));
             errors++;
             break;
         case FS_SAME:

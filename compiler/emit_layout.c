@@ -266,7 +266,9 @@ static void classify_files(emit_set *es)
         char disk[65] = {0};
         int ex = read_existing(f->path, f->content, disk);
         f->recorded = f->name ? lock_find_path(es->lock, f->rel) : NULL;
-        if (ex == EXISTING_UNREADABLE) {
+        if (f->kept_missing) {
+            f->state = FS_UNREADABLE;
+        } else if (ex == EXISTING_UNREADABLE) {
             f->state = FS_UNREADABLE;
             f->read_errno = errno;
         } else if (f->support_line)
@@ -283,6 +285,30 @@ static void classify_files(emit_set *es)
             f->state = FS_NEW;
         else
             f->state = FS_OVERWRITE;
+    }
+}
+
+/* A migration carried as partc.lock records it: its recorded files, with
+ * what is on disk as their content (a file that is gone or unreadable
+ * cannot be written again: partc no longer renders it). */
+static void add_kept_files(emit_set *es, const migration *m)
+{
+    const lockfile *lk = es->lock;
+    for (size_t i = 0; i < lk->n; i++) {
+        const lock_entry *e = &lk->v[i];
+        if (strcmp(e->name, m->name) != 0)
+            continue;
+        es->version = e->version;
+        strbuf sb = STRBUF_INIT;
+        int rd = slurp(join_out(es->a, es->out, e->path), &sb);
+        emit_add(es, e->path, arena_strdup(es->a, sb_str(&sb)));
+        sb_free(&sb);
+        emit_file *f = &es->v[es->n - 1];
+        f->as_of = e->as_of;
+        if (rd != 1) {
+            f->kept_missing = true;
+            f->read_errno = rd == 0 ? ENOENT : errno;
+        }
     }
 }
 
@@ -316,6 +342,11 @@ int emit_layout(emit_set *es, const plan *p, const char *const *up, const char *
     for (size_t i = 0; i < p->n; i++) {
         const migration *m = &p->v[i];
         const lock_entry *rec = lock_find_name(es->lock, m->name);
+        if (m->kept) {
+            es->m = m;
+            add_kept_files(es, m);
+            continue;
+        }
         const char *v = version_of(es, rec, &nv, d, &rc);
         es->m = m;
         es->version = v;

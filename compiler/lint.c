@@ -384,9 +384,9 @@ const lint_rule lint_rules[] = {
      .sev = SEV_WARNING,
      .summary = "a partitioned table without maintenance.schedule",
      .why = "only premake ranges exist after the migration, and inserts fail once time passes the "
-            "last range unless the maintenance function runs regularly.",
+            "last range unless the runtime's maintenance runs regularly.",
      .fix = "set maintenance.schedule (pg_cron), or allow the rule with the name of the scheduler "
-            "that calls the maintenance function",
+            "that calls partc.maintain()",
      .check = check_unscheduled},
     {.id = "partition-key-nullable",
      .sev = SEV_ERROR,

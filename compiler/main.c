@@ -69,8 +69,8 @@ static const command commands[] = {
      .run = cmd_check},
     {.name = "plan",
      .summary = "show what the migrations will do: steps, locks, transactions, partitions",
-     .usage = "partc plan [PATH...] [--as-of YYYY-MM-DD] [--postgres N]",
-     .allowed = "--as-of --postgres",
+     .usage = "partc plan [PATH...] [--format text|markdown] [--as-of YYYY-MM-DD] [--postgres N]",
+     .allowed = "--as-of --postgres --format",
      .run = cmd_plan},
     {.name = "lint",
      .summary = "check the specs: validation errors and partition-safety rules",
@@ -281,24 +281,46 @@ static int build_output_in(run *r, const options *o, const target *tg, emit_set 
     template_set ts;
     if (template_set_load(&ts, r->a, o->templates, &r->d) != 0)
         return EXIT_IO;
-    if (validate_for_compile(&r->ss, r->as_of, recorded_as_of, r, &r->d) != 0 ||
-        plan_build_with(p, &r->ss, r->as_of, recorded_as_of, r, r->a) != 0)
+    if (validate_for_compile(&r->ss, r->as_of, recorded_as_of, r, &r->d) != 0)
         return EXIT_FINDINGS;
-    render_opts ro = {tg->wrap_tx, tg->wrap_down_tx, &r->ss};
-    const char **ups = arena_calloc(r->a, p->n + 1, sizeof *ups);
-    const char **downs = arena_calloc(r->a, p->n + 1, sizeof *downs);
-    bool failed = false;
-    for (size_t i = 0; i < p->n; i++) {
-        strbuf up = STRBUF_INIT, down = STRBUF_INIT;
-        if (render_migration(&p->v[i], &ts, &ro, r->a, &up, &down, &r->d) != 0)
-            failed = true;
-        ups[i] = arena_strdup(r->a, sb_str(&up));
-        downs[i] = arena_strdup(r->a, sb_str(&down));
-        sb_free(&up);
-        sb_free(&down);
+    /* the runtime migrations the folder has: the newest is written again,
+     * and when this partc's runtime differs from it, an upgrade follows */
+    runtime_record rt = {0, false};
+    for (size_t i = 0; i < r->lock.n; i++) {
+        int v = plan_runtime_version_of(r->lock.v[i].name);
+        if (v > rt.recorded)
+            rt.recorded = v;
     }
-    if (failed)
-        return EXIT_FINDINGS;
+    render_opts ro = {tg->wrap_tx, tg->wrap_down_tx, &r->ss};
+    const char **ups = NULL, **downs = NULL;
+    for (int pass = 0; pass < 2; pass++) {
+        if (plan_build_with(p, &r->ss, r->as_of, recorded_as_of, r, &rt, r->a) != 0)
+            return EXIT_FINDINGS;
+        ups = arena_calloc(r->a, p->n + 1, sizeof *ups);
+        downs = arena_calloc(r->a, p->n + 1, sizeof *downs);
+        bool failed = false;
+        for (size_t i = 0; i < p->n; i++) {
+            strbuf up = STRBUF_INIT, down = STRBUF_INIT;
+            if (render_migration(&p->v[i], &ts, &ro, r->a, &up, &down, &r->d) != 0)
+                failed = true;
+            ups[i] = arena_strdup(r->a, sb_str(&up));
+            downs[i] = arena_strdup(r->a, sb_str(&down));
+            sb_free(&up);
+            sb_free(&down);
+        }
+        if (failed)
+            return EXIT_FINDINGS;
+        if (pass || rt.recorded == 0)
+            break;
+        const char *newest = plan_runtime_name(r->a, rt.recorded);
+        bool differs = false;
+        for (size_t i = 0; i < p->n && !differs; i++)
+            if (!p->v[i].kept && strcmp(p->v[i].name, newest) == 0)
+                differs = emit_differs_from_lock(r->a, tg, out, &r->lock, &p->v[i], ups[i], downs[i]);
+        if (!differs)
+            break;
+        rt.changed = true;
+    }
     emit_set_init(es, r->a, tg, out, &r->lock);
     if (emit_layout(es, p, ups, downs, version_base(r, o), &r->d) != 0)
         return EXIT_FINDINGS;
@@ -402,6 +424,11 @@ static int cmd_check(const options *o)
 
 static int cmd_plan(const options *o)
 {
+    const char *f = o->format ? o->format : "text";
+    if (strcmp(f, "text") && strcmp(f, "markdown")) {
+        fprintf(stderr, "partc plan: error: unknown format '%s'\n  hint: use text or markdown\n", f);
+        return EXIT_USAGE;
+    }
     run r = {0};
     int code = load(&r, o, false);
     if (code != EXIT_OK)
@@ -413,7 +440,10 @@ static int cmd_plan(const options *o)
         diags_sort(&r.d);
         return print_and_code(&r, EXIT_FINDINGS);
     }
-    report_plan(stdout, &p, &r.ss);
+    if (strcmp(f, "markdown") == 0)
+        report_plan_markdown(stdout, &p, &r.ss);
+    else
+        report_plan(stdout, &p, &r.ss);
     finish(&r);
     return EXIT_OK;
 }

@@ -193,3 +193,8 @@ void table_static_ranges(const table *t, int64_t as_of, int64_t *first, int64_t 
     *first = start;
     *count = cal_ranges_between(iv, start, cur) + 1 + t->part.premake.v;
 }
+
+bool table_uses_runtime(const table *t)
+{
+    return t->mode.v != MODE_REFERENCE && (t->strategy.v == STRATEGY_PARTITION || t->retention.present);
+}

@@ -226,6 +226,7 @@ typedef struct settings_spec {
     sint32 postgres;           /* 13..18, default 15; --postgres overrides it */
     sint lock_timeout_ms;      /* default 2000 */
     sint statement_timeout_ms; /* default 0 */
+    sval runtime_schema;       /* the schema of the shared runtime, default "partc" */
 } settings_spec;
 
 typedef struct specset {
@@ -254,6 +255,9 @@ bool specset_maybe_declared(const specset *ss, const char *schema, const char *n
  * table's key), or NULL. */
 table *specset_table_at(const specset *ss, srcloc at);
 const column *table_column(const table *t, const char *name);
+/* Does the table register with the runtime (partitions to maintain, or
+ * retention)? */
+bool table_uses_runtime(const table *t);
 /* RLS, a policy or a grant to apply to the table (and every partition). */
 bool table_has_security(const table *t);
 

@@ -399,31 +399,6 @@ const char *names_fkey(arena *a, const table *t, const foreign_key *fk)
     return join_cols(a, t, &fk->columns, false, "fkey");
 }
 
-const char *names_fn_create_partitions(arena *a, const table *t)
-{
-    return cat(a, or_empty(t->name.s), "_create_partitions");
-}
-
-const char *names_fn_apply_retention(arena *a, const table *t)
-{
-    return cat(a, or_empty(t->name.s), "_apply_retention");
-}
-
-const char *names_fn_secure_partition(arena *a, const table *t)
-{
-    return cat(a, or_empty(t->name.s), "_secure_partition");
-}
-
-const char *names_fn_health(arena *a, const table *t)
-{
-    return cat(a, or_empty(t->name.s), "_partition_health");
-}
-
-const char *names_view_health(arena *a, const table *t)
-{
-    return cat(a, or_empty(t->name.s), "_partition_health_now");
-}
-
 const char *names_cron_job(arena *a, const table *t, const char *what)
 {
     return arena_printf(a, "partc:%s.%s:%s", t->schema.s ? t->schema.s : "public",

@@ -42,11 +42,6 @@ const char *names_unique(arena *a, const table *t, const slist *cols); /* <table
 const char *names_index(arena *a, const table *t, const index *ix);    /* <table>_<c..>_idx, expressions as "expr" */
 const char *names_brin_index(arena *a, const table *t);        /* <table>_<key>_brin */
 const char *names_fkey(arena *a, const table *t, const foreign_key *fk); /* <table>_<c..>_fkey */
-const char *names_fn_create_partitions(arena *a, const table *t); /* <table>_create_partitions */
-const char *names_fn_apply_retention(arena *a, const table *t);   /* <table>_apply_retention */
-const char *names_fn_secure_partition(arena *a, const table *t);  /* <table>_secure_partition */
-const char *names_fn_health(arena *a, const table *t);            /* <table>_partition_health */
-const char *names_view_health(arena *a, const table *t);          /* <table>_partition_health_now */
 const char *names_cron_job(arena *a, const table *t, const char *what); /* partc:<schema>.<table>:<what> */
 
 /* mode convert */

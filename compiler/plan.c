@@ -1,7 +1,9 @@
 #include "plan.h"
 
+#include <stdlib.h>
 #include <string.h>
 
+#include "format.h"
 #include "names.h"
 #include "sqlquote.h"
 
@@ -29,6 +31,7 @@ typedef struct builder {
     arena *a;
     migration *m;
     const char *qname; /* schema.table for summaries */
+    const char *rt;    /* the runtime's schema */
 } builder;
 
 static step *up(builder *b, step_kind kind, const char *lock, const char *summary)
@@ -90,8 +93,8 @@ static const char *fk_lock(arena *a, const foreign_key *fk)
                         fk->ref_table.s);
 }
 
-/* The partitions of the static range, each with its security, and the
- * default partition; on the shadow when rel says so. */
+/* The partitions of the static range and the default partition, then the
+ * table's security on each of them; on the shadow when rel says so. */
 static void plan_partitions(builder *b, const table *t, int64_t as_of, step_rel rel, const char *lock)
 {
     arena *a = b->a;
@@ -105,29 +108,32 @@ static void plan_partitions(builder *b, const table *t, int64_t as_of, step_rel 
         s->lo = lo;
         s->hi = hi;
         s->rel = rel;
-        if (table_has_security(t)) {
-            step *sec = up(b, STEP_SECURE_PARTITION, "none",
-                           arena_printf(a, "secure partition %s", names_partition(a, t, lo)));
-            sec->lo = lo;
-            sec->hi = hi;
-        }
         lo = hi;
     }
-    if (t->part.default_partition.v) {
+    if (t->part.default_partition.v)
         up(b, STEP_CREATE_DEFAULT_PARTITION, lock,
            arena_printf(a, "create default partition %s", names_default_partition(a, t)))->rel = rel;
-        if (table_has_security(t))
-            up(b, STEP_SECURE_PARTITION, "none",
-               arena_printf(a, "secure partition %s", names_default_partition(a, t)));
-    }
+    if (table_has_security(t))
+        up(b, STEP_SECURE_PARTITIONS, "none",
+           "the table's security on each partition (PostgreSQL does not carry it from the table)")->rel = rel;
 }
 
-static const char *conv_job(arena *a, const table *t, bool create_only)
+/* "N partitions" of the static range, and the default one. */
+static const char *partitions_text(arena *a, const table *t, int64_t as_of)
 {
-    return arena_printf(a, "schedule maintenance with pg_cron '%s'%s (NOTICE when pg_cron is absent)",
-                        t->maintenance.schedule.s,
-                        create_only ? (t->retention.present ? ", partition creation only until the cleanup" : "")
-                                    : ", retention included");
+    int64_t first, count;
+    table_static_ranges(t, as_of, &first, &count);
+    return arena_printf(a, "%lld %s partition%s%s", (long long)count, cal_interval_name(t->part.interval.v),
+                        count == 1 ? "" : "s", t->part.default_partition.v ? " and a default one" : "");
+}
+
+/* The table's row in the runtime, and its removal. */
+static void plan_register(builder *b, const table *t, step_rel rel)
+{
+    up(b, STEP_REGISTER, "none",
+       arena_printf(b->a, "register %s with the runtime: its settings are a row of %s.tables", b->qname,
+                    b->rt))->rel = rel;
+    (void)t;
 }
 
 /* mode convert: prepare, backfill, swap and cleanup, each with its rollback. */
@@ -148,12 +154,10 @@ static void plan_prepare(builder *b, const table *t, int64_t as_of)
             ->archive_schema = true;
     up(b, STEP_CONV_SHADOW, arena_printf(a, "ACCESS SHARE on %s", q),
        arena_printf(a, "create partitioned table %s like %s, with its keys", sh, q));
-    if (table_has_security(t)) {
-        up(b, STEP_SECURE_FUNCTION, "none",
-           arena_printf(a, "create function %s (security for each partition)", names_fn_secure_partition(a, t)));
+    if (table_has_security(t))
         up(b, STEP_SECURE_TABLE, newlock, arena_printf(a, "secure %s: %s", sh, security_summary(a, t)))->rel =
             REL_SHADOW;
-    }
+    plan_register(b, t, REL_SHADOW);
     plan_partitions(b, t, as_of, REL_SHADOW, newlock);
     for (size_t i = 0; i < t->nindexes; i++) {
         step *s = up(b, STEP_CREATE_INDEX, arena_printf(a, "SHARE on %s and every partition (new, empty)", sh),
@@ -161,12 +165,6 @@ static void plan_prepare(builder *b, const table *t, int64_t as_of)
         s->index_no = i;
         s->rel = REL_SHADOW;
     }
-    up(b, STEP_FN_CREATE_PARTITIONS, "none",
-       arena_printf(a, "create function %s (for %s until the swap)", names_fn_create_partitions(a, t), sh))
-        ->rel = REL_SHADOW;
-    up(b, STEP_FN_PARTITION_HEALTH, "none",
-       arena_printf(a, "create function %s and view %s", names_fn_health(a, t), names_view_health(a, t)))
-        ->rel = REL_SHADOW;
     up(b, STEP_RUN_CREATE_PARTITIONS, arena_printf(a, "ACCESS EXCLUSIVE on %s, only if a partition is missing", sh),
        "create the partitions that are missing on the day this runs");
     up(b, STEP_CONV_RANGE_CHECK, "none", arena_printf(a, "check that every row of %s has a partition", q));
@@ -186,24 +184,22 @@ static void plan_prepare(builder *b, const table *t, int64_t as_of)
         s->rel = REL_SHADOW;
     }
     if (sched)
-        up(b, STEP_SCHEDULE, "none", conv_job(a, t, true))->create_only = true;
+        up(b, STEP_SCHEDULE, "none",
+           arena_printf(a, "schedule maintenance with pg_cron '%s' (NOTICE when pg_cron is absent)%s",
+                        t->maintenance.schedule.s,
+                        t->retention.present ? "; retention waits for the cleanup" : ""));
 
     if (sched)
         down(b, STEP_UNSCHEDULE, "none", "remove the pg_cron job if there is one");
     down(b, STEP_CONV_GUARD_UNSWAPPED, "none", arena_printf(a, "refuse while %s is swapped", q));
     down(b, STEP_CONV_DROP_OBJECTS, arena_printf(a, "ACCESS EXCLUSIVE on %s, briefly (dropping the sync triggers)", q),
          "drop the sync triggers, functions, procedure, log and state");
-    down(b, STEP_DROP_FN_PARTITION_HEALTH, "none",
-         arena_printf(a, "drop view %s and function %s", names_view_health(a, t), names_fn_health(a, t)));
-    down(b, STEP_DROP_FN_CREATE_PARTITIONS, "none",
-         arena_printf(a, "drop function %s", names_fn_create_partitions(a, t)));
     if (keeps_detached(t))
         down(b, STEP_NOTICE_DETACHED, "none", "name the tables that retention detached, which stay");
+    down(b, STEP_UNREGISTER, "none", arena_printf(a, "remove %s from the runtime", q));
     down(b, STEP_DROP_TABLE, arena_printf(a, "ACCESS EXCLUSIVE on %s", sh),
          arena_printf(a, "drop table %s and all its partitions", sh))
         ->rel = REL_SHADOW;
-    if (table_has_security(t))
-        down(b, STEP_DROP_FN_SECURE, "none", arena_printf(a, "drop function %s", names_fn_secure_partition(a, t)));
     if (archives(t))
         down(b, STEP_DROP_SCHEMA, "none",
              arena_printf(a, "drop schema %s if partc created it and it is empty", t->retention.archive_schema.s))
@@ -235,30 +231,14 @@ static void plan_swap(builder *b, const table *t)
     up(b, STEP_CONV_SWAP, arena_printf(a, "ACCESS EXCLUSIVE on %s and %s (catalog changes only)", q, sh),
        arena_printf(a, "swap: %s becomes %s and %s becomes %s; ids continue; writes are mirrored back to %s",
                     q, ol, sh, q, ol));
-    up(b, STEP_DROP_FN_PARTITION_HEALTH, "none", "drop the health function and view of the shadow");
-    up(b, STEP_DROP_FN_CREATE_PARTITIONS, "none", "drop the partition function of the shadow");
-    up(b, STEP_FN_CREATE_PARTITIONS, "none", arena_printf(a, "create function %s", names_fn_create_partitions(a, t)));
-    up(b, STEP_FN_PARTITION_HEALTH, "none",
-       arena_printf(a, "create function %s and view %s", names_fn_health(a, t), names_view_health(a, t)));
-    if (t->retention.present)
-        up(b, t->retention.action.v == RET_DELETE ? STEP_FN_RETENTION_DELETE : STEP_FN_RETENTION_PARTITIONS, "none",
-           arena_printf(a, "create function %s", names_fn_apply_retention(a, t)));
-    /* retention is scheduled by the cleanup: what it removed before then
-     * would come back with a rollback of the swap */
+    up(b, STEP_SET_LIVE, "none", arena_printf(a, "the runtime maintains %s from now on", q))->phase_to = "swap";
 
-    if (t->retention.present)
-        down(b, STEP_DROP_FN_RETENTION, "none", arena_printf(a, "drop function %s", names_fn_apply_retention(a, t)));
-    down(b, STEP_DROP_FN_PARTITION_HEALTH, "none", "drop the health function and view");
-    down(b, STEP_DROP_FN_CREATE_PARTITIONS, "none", "drop the partition function");
     down(b, STEP_CONV_UNSWAP, arena_printf(a, "ACCESS EXCLUSIVE on %s and %s (catalog changes only)", q, ol),
          arena_printf(a, "swap back: %s becomes %s again and %s becomes %s; writes are mirrored forward again",
                       ol, q, q, sh));
-    down(b, STEP_FN_CREATE_PARTITIONS, "none",
-         arena_printf(a, "create function %s (for %s)", names_fn_create_partitions(a, t), sh))
-        ->rel = REL_SHADOW;
-    down(b, STEP_FN_PARTITION_HEALTH, "none",
-         arena_printf(a, "create function %s and view %s", names_fn_health(a, t), names_view_health(a, t)))
-        ->rel = REL_SHADOW;
+    step *s = down(b, STEP_SET_LIVE, "none", arena_printf(a, "the runtime maintains %s again", sh));
+    s->rel = REL_SHADOW;
+    s->phase_to = "prepare";
 }
 
 static void plan_cleanup(builder *b, const table *t)
@@ -271,8 +251,10 @@ static void plan_cleanup(builder *b, const table *t)
        "drop the sync triggers, functions, procedure, log and state");
     up(b, STEP_DROP_TABLE, arena_printf(a, "ACCESS EXCLUSIVE on %s", ol), arena_printf(a, "drop table %s", ol))->rel =
         REL_OLD;
-    if (t->maintenance.schedule.s && t->retention.present)
-        up(b, STEP_SCHEDULE, "none", conv_job(a, t, false));
+    up(b, STEP_SET_LIVE, "none",
+       t->retention.present ? "the conversion is over: the runtime's maintenance applies retention from now on"
+                            : "the conversion is over")
+        ->phase_to = "live";
     down(b, STEP_CONV_CLEANUP_DOWN, "none",
          arena_printf(a, "fail: the rows of %s are gone and cannot be restored by a migration", ol));
 }
@@ -282,7 +264,9 @@ static void plan_create(builder *b, const table *t, int64_t as_of)
     arena *a = b->a;
     const char *q = b->qname;
     bool partitioned = t->strategy.v == STRATEGY_PARTITION;
+    bool registered = table_uses_runtime(t);
     const char *newlock = arena_printf(a, "ACCESS EXCLUSIVE on %s (new, empty)", q);
+    bool sched = t->maintenance.schedule.s && registered;
 
     if (strcmp(t->schema.s, "public") != 0)
         up(b, STEP_CREATE_SCHEMA, "none",
@@ -293,14 +277,11 @@ static void plan_create(builder *b, const table *t, int64_t as_of)
             ->archive_schema = true;
     up(b, partitioned ? STEP_CREATE_PARENT : STEP_CREATE_TABLE, "none",
        arena_printf(a, "create %s table %s", partitioned ? "partitioned" : "plain", q));
-    if (table_has_security(t)) {
-        if (partitioned)
-            up(b, STEP_SECURE_FUNCTION, "none",
-               arena_printf(a, "create function %s (security for each partition)",
-                            names_fn_secure_partition(a, t)));
+    if (table_has_security(t))
         up(b, STEP_SECURE_TABLE, newlock,
            arena_printf(a, "secure %s: %s", q, security_summary(a, t)));
-    }
+    if (registered)
+        plan_register(b, t, REL_TABLE);
     if (partitioned)
         plan_partitions(b, t, as_of, REL_TABLE, newlock);
     for (size_t i = 0; i < t->nindexes; i++) {
@@ -317,43 +298,23 @@ static void plan_create(builder *b, const table *t, int64_t as_of)
                      arena_printf(a, "add foreign key %s", t->fks[i].gen_name));
         s->fk_no = i;
     }
-    if (partitioned) {
-        up(b, STEP_FN_CREATE_PARTITIONS, "none",
-           arena_printf(a, "create function %s", names_fn_create_partitions(a, t)));
-        up(b, STEP_FN_PARTITION_HEALTH, "none",
-           arena_printf(a, "create function %s and view %s", names_fn_health(a, t),
-                        names_view_health(a, t)));
-    }
-    if (t->retention.present)
-        up(b, t->retention.action.v == RET_DELETE ? STEP_FN_RETENTION_DELETE : STEP_FN_RETENTION_PARTITIONS,
-           "none", arena_printf(a, "create function %s", names_fn_apply_retention(a, t)));
     if (partitioned)
         up(b, STEP_RUN_CREATE_PARTITIONS, arena_printf(a, "ACCESS EXCLUSIVE on %s, only if a partition is missing", q),
            "create the partitions that are missing on the day this runs");
-    if (t->maintenance.schedule.s && (partitioned || t->retention.present))
+    if (sched)
         up(b, STEP_SCHEDULE, "none",
            arena_printf(a, "schedule maintenance with pg_cron '%s' (NOTICE when pg_cron is absent)",
                         t->maintenance.schedule.s));
 
     /* rollback: the reverse, object by object */
-    if (t->maintenance.schedule.s && (partitioned || t->retention.present))
+    if (sched)
         down(b, STEP_UNSCHEDULE, "none", "remove the pg_cron job if there is one");
-    if (t->retention.present)
-        down(b, STEP_DROP_FN_RETENTION, "none",
-             arena_printf(a, "drop function %s", names_fn_apply_retention(a, t)));
-    if (partitioned) {
-        down(b, STEP_DROP_FN_PARTITION_HEALTH, "none",
-             arena_printf(a, "drop view %s and function %s", names_view_health(a, t), names_fn_health(a, t)));
-        down(b, STEP_DROP_FN_CREATE_PARTITIONS, "none",
-             arena_printf(a, "drop function %s", names_fn_create_partitions(a, t)));
-    }
     if (keeps_detached(t))
         down(b, STEP_NOTICE_DETACHED, "none", "name the tables that retention detached, which stay");
+    if (registered)
+        down(b, STEP_UNREGISTER, "none", arena_printf(a, "remove %s from the runtime", q));
     down(b, STEP_DROP_TABLE, arena_printf(a, "ACCESS EXCLUSIVE on %s", q),
          arena_printf(a, "drop table %s%s", q, partitioned ? " and all its partitions" : ""));
-    if (partitioned && table_has_security(t))
-        down(b, STEP_DROP_FN_SECURE, "none",
-             arena_printf(a, "drop function %s", names_fn_secure_partition(a, t)));
     if (archives(t))
         down(b, STEP_DROP_SCHEMA, "none",
              arena_printf(a, "drop schema %s if partc created it and it is empty",
@@ -377,7 +338,7 @@ const char *plan_first_name(arena *a, const table *t)
     return migration_name(a, t, t->mode.v == MODE_CONVERT ? "prepare" : "create");
 }
 
-static migration *add_migration(plan *p, const table *t, const char *phase)
+static migration *add_migration_row(plan *p)
 {
     arena *a = p->a;
     if (p->n == p->cap) {
@@ -387,6 +348,19 @@ static migration *add_migration(plan *p, const table *t, const char *phase)
     }
     migration *m = &p->v[p->n++];
     memset(m, 0, sizeof *m);
+    return m;
+}
+
+static migration *add_migration(plan *p, const table *t, const char *phase)
+{
+    if (!t) {
+        migration *m = add_migration_row(p);
+        m->phase = phase;
+        m->lock_timeout_ms = -1;
+        return m;
+    }
+    arena *a = p->a;
+    migration *m = add_migration_row(p);
     m->t = t;
     m->phase = phase;
     m->name = migration_name(a, t, phase);
@@ -407,16 +381,142 @@ static void finish(migration *m)
 
 int plan_build(plan *p, const specset *ss, int64_t as_of, arena *a)
 {
-    return plan_build_with(p, ss, as_of, NULL, NULL, a);
+    return plan_build_with(p, ss, as_of, NULL, NULL, NULL, a);
+}
+
+/* What a conversion's phase k does, and its rollback, for the file heads. */
+static void describe_conversion(builder *b, const table *t, size_t k, int64_t as_of)
+{
+    arena *a = b->a;
+    migration *m = b->m;
+    const char *q = b->qname;
+    const char *sh = arena_printf(a, "%s.%s", t->schema.s, names_shadow(a, t));
+    const char *ol = arena_printf(a, "%s.%s", t->schema.s, names_old(a, t));
+    switch (k) {
+    case 0:
+        m->about = arena_printf(a, "checks %s against its spec, then creates the partitioned table %s beside it "
+                                   "(%s), registers it with the runtime and records the key of every row written "
+                                   "to %s from then on.", q, sh, partitions_text(a, t, as_of), q);
+        m->undo = arena_printf(a, "drops %s, the sync triggers and objects and the registration; refused once "
+                                  "the table is swapped.", sh);
+        break;
+    case 1:
+        m->about = arena_printf(a, "copies %s into %s in batches of %lld rows, one transaction each (resumable: "
+                                   "run it again after an interruption), builds the keys and indexes, applies the "
+                                   "recorded writes and mirrors every write from then on.",
+                                q, sh, (long long)t->migrate.batch_size.v);
+        m->undo = arena_printf(a, "empties %s and records keys again; refused after the swap.", sh);
+        break;
+    case 2:
+        m->about = arena_printf(a, "swaps in one short transaction: %s becomes %s and %s becomes %s; ids continue; "
+                                   "every write is mirrored back to %s.", q, ol, sh, q, ol);
+        m->undo = arena_printf(a, "swaps back (%s becomes %s again) without losing a write made since the swap.",
+                               ol, q);
+        break;
+    default:
+        m->about = arena_printf(a, "drops %s and the sync objects, once migrate.keep_old (%s) has passed since "
+                                   "the swap; the runtime applies retention from then on.",
+                                ol, fmt_duration(a, t->migrate.keep_old.v));
+        m->undo = arena_printf(a, "nothing can be undone: the rows of %s are gone, so it fails, saying so.", ol);
+        break;
+    }
+}
+
+static void describe_create(builder *b, const table *t, int64_t as_of)
+{
+    arena *a = b->a;
+    bool partitioned = t->strategy.v == STRATEGY_PARTITION;
+    b->m->about = arena_printf(a, "creates %s table %s%s%s%s.", partitioned ? "the partitioned" : "the",
+                               b->qname, partitioned ? arena_printf(a, " (%s)", partitions_text(a, t, as_of)) : "",
+                               table_has_security(t) ? " with its security" : "",
+                               table_uses_runtime(t) ? " and registers it with the runtime" : "");
+    b->m->undo = arena_printf(a, "drops %s%s%s.", b->qname, partitioned ? " and its partitions" : "",
+                              table_uses_runtime(t) ? " and its registration" : "");
+}
+
+const char *plan_runtime_name(arena *a, int v)
+{
+    return arena_printf(a, "partc_runtime_v%d", v);
+}
+
+int plan_runtime_version_of(const char *name)
+{
+    static const char prefix[] = "partc_runtime_v";
+    size_t n = sizeof prefix - 1;
+    if (strncmp(name, prefix, n) != 0 || !name[n] || strspn(name + n, "0123456789") != strlen(name + n) ||
+        name[n] == '0' || strlen(name + n) > 6)
+        return 0;
+    return atoi(name + n);
+}
+
+/* The runtime's migration of version v: the first installs the runtime (its
+ * rollback refused while a table is registered), a later one upgrades it in
+ * place from v - 1 (its rollback restores v - 1). */
+static void plan_runtime(plan *p, const specset *ss, int64_t as_of, int v)
+{
+    arena *a = p->a;
+    migration *m = add_migration(p, NULL, "runtime");
+    m->name = plan_runtime_name(a, v);
+    m->as_of = as_of;
+    builder b = {a, m, NULL, ss->settings.runtime_schema.s};
+    if (v == 1) {
+        up(&b, STEP_RUNTIME_INSTALL, "none",
+           arena_printf(a, "create schema %s: the registry of tables and the maintenance functions they share",
+                        b.rt))->rt_version = 1;
+        down(&b, STEP_RUNTIME_REMOVE, "none",
+             arena_printf(a, "refuse while a table is registered, then drop schema %s and what it holds", b.rt))
+            ->rt_version = 1;
+        m->about = arena_printf(a, "installs the partc runtime, version 1, in schema %s: the registry of tables "
+                                   "(%s.tables) and the functions that maintain them (partitions ahead, retention, "
+                                   "health, pg_cron jobs). Every table's migration comes after it.",
+                                b.rt, b.rt);
+        m->undo = arena_printf(a, "drops schema %s and what it holds; refused while a table is registered "
+                                  "(roll their migrations back first).", b.rt);
+    } else {
+        up(&b, STEP_RUNTIME_UPGRADE, "none",
+           arena_printf(a, "upgrade the runtime in schema %s from version %d to %d: keep the functions of %d, "
+                           "then replace them", b.rt, v - 1, v, v - 1))->rt_version = v;
+        down(&b, STEP_RUNTIME_DOWNGRADE, "none",
+             arena_printf(a, "restore the functions of version %d", v - 1))->rt_version = v;
+        m->about = arena_printf(a, "upgrades the partc runtime in schema %s in place, from version %d to %d: "
+                                   "its functions and views are replaced, the tables' rows stay.", b.rt, v - 1, v);
+        m->undo = arena_printf(a, "puts the functions and views of version %d back, as this upgrade kept them.",
+                               v - 1);
+    }
+    finish(m);
+}
+
+/* A runtime migration of the folder, carried as partc.lock records it. */
+static void plan_runtime_kept(plan *p, int v)
+{
+    migration *m = add_migration(p, NULL, "runtime");
+    m->name = plan_runtime_name(p->a, v);
+    m->kept = true;
+    m->about = "as partc.lock records it";
+    m->undo = "as partc.lock records it";
+    finish(m);
 }
 
 int plan_build_with(plan *p, const specset *ss, int64_t run_as_of, table_as_of_fn as_of_for, void *ctx,
-                    arena *a)
+                    const runtime_record *rt, arena *a)
 {
     memset(p, 0, sizeof *p);
     p->a = a;
     p->as_of = run_as_of;
     table **order = ss->ordered ? ss->ordered : ss->tables;
+    bool needed = rt && rt->recorded > 0;
+    for (size_t i = 0; i < ss->ntables && !needed; i++)
+        needed = table_uses_runtime(order[i]);
+    if (needed) {
+        int k = rt ? rt->recorded : 0;
+        /* the recorded ones stay as they are; the newest is written again
+         * when this partc's runtime is the one it installed, else an
+         * upgrade follows it */
+        int kept = k == 0 ? 0 : rt->changed ? k : k - 1;
+        for (int v = 1; v <= kept; v++)
+            plan_runtime_kept(p, v);
+        plan_runtime(p, ss, run_as_of, kept + 1);
+    }
     for (size_t i = 0; i < ss->ntables; i++) {
         const table *t = order[i];
         if (t->mode.v == MODE_REFERENCE)
@@ -429,21 +529,23 @@ int plan_build_with(plan *p, const specset *ss, int64_t run_as_of, table_as_of_f
             for (size_t k = 0; k < (t->migrate.hold_cleanup.v ? 3u : 4u); k++) {
                 migration *m = add_migration(p, t, phases[k]);
                 m->as_of = as_of;
-                builder b = {a, m, qname};
+                builder b = {a, m, qname, ss->settings.runtime_schema.s};
                 switch (k) {
                 case 0: plan_prepare(&b, t, as_of); break;
                 case 1: plan_backfill(&b, t); break;
                 case 2: plan_swap(&b, t); break;
                 default: plan_cleanup(&b, t); break;
                 }
+                describe_conversion(&b, t, k, as_of);
                 finish(m);
             }
             continue;
         }
         migration *m = add_migration(p, t, "create");
         m->as_of = as_of;
-        builder b = {a, m, qname};
+        builder b = {a, m, qname, ss->settings.runtime_schema.s};
         plan_create(&b, t, as_of);
+        describe_create(&b, t, as_of);
         finish(m);
     }
     return 0;

@@ -9,7 +9,7 @@
  *
  * Partitions planned statically: from partition.start through the range that
  * contains as_of plus premake ranges (start plus premake ranges when as_of is
- * earlier).  The maintenance function creates the rest at run time. */
+ * earlier).  The runtime's maintenance creates the rest at run time. */
 #ifndef PARTC_PLAN_H
 #define PARTC_PLAN_H
 
@@ -47,21 +47,38 @@ typedef struct step {
     size_t index_no;     /* create_index: which of t->indexes */
     size_t fk_no;        /* add_foreign_key: which of t->fks */
     bool archive_schema; /* create_schema, drop_schema: retention's archive schema, not the table's */
-    bool create_only;    /* schedule: the job creates partitions only (no retention yet) */
     step_rel rel;
+    const char *phase_to; /* set_live: the conversion phase the table's row records */
+    int rt_version;       /* runtime steps: the version the migration installs */
 } step;
 
 typedef struct migration {
     const char *name;    /* file name part, e.g. "create_jobs" */
-    const char *phase;   /* "create", or "prepare", "backfill", "swap", "cleanup" */
-    const table *t;
+    const char *phase;   /* "runtime", "create", or "prepare", "backfill", "swap", "cleanup" */
+    const table *t;      /* NULL for the runtime */
     step *up, *down;
     size_t nup, ndown, capup, capdown;
     bool in_tx;          /* every up step can run in one transaction */
     bool down_in_tx;     /* every down step can */
     int64_t lock_timeout_ms;
     int64_t as_of;       /* the instant its partitions were planned for */
+    const char *about;   /* what the up does, for the head of its file */
+    const char *undo;    /* what the down does */
+    bool kept;           /* a runtime migration partc.lock records, kept as it is (no steps) */
 } migration;
+
+/* The runtime migrations partc.lock records for the folder: how many
+ * (partc_runtime_v1 .. v<recorded>), and whether the newest differs from what
+ * this partc writes (then an upgrade, v<recorded + 1>, follows them). */
+typedef struct runtime_record {
+    int recorded;
+    bool changed;
+} runtime_record;
+
+/* The name of the runtime's migration of version v: "partc_runtime_v<v>". */
+const char *plan_runtime_name(arena *a, int v);
+/* The version of a runtime migration's name, or 0. */
+int plan_runtime_version_of(const char *name);
 
 typedef struct plan {
     migration *v;
@@ -74,7 +91,8 @@ typedef struct plan {
 /* Builds the migrations of every table of ss->ordered, which
  * validate_specset and validate_for_compile found no error in.  Tables in
  * mode reference give none; a table in mode convert gives four, one per
- * phase.  Returns 0: what could stop a plan is validate's. */
+ * phase; the runtime's migration comes first when a table registers with
+ * it.  Returns 0: what could stop a plan is validate's. */
 int plan_build(plan *p, const specset *ss, int64_t as_of, arena *a);
 
 /* The name of t's first migration ("create_<t>" or "<t>_prepare", with the
@@ -84,6 +102,6 @@ const char *plan_first_name(arena *a, const table *t);
 /* plan_build, with each table's partitions planned for as_of_for(ctx, t,
  * as_of) instead (the instant recorded when it was first emitted). */
 int plan_build_with(plan *p, const specset *ss, int64_t as_of, table_as_of_fn as_of_for, void *ctx,
-                    arena *a);
+                    const runtime_record *rt, arena *a);
 
 #endif

@@ -123,12 +123,13 @@ const char *bound_lit(rctx *c, int64_t t)
     }
 }
 
-const char *bound_format(rctx *c)
+/* The to_char format the runtime writes a bound of the key's type with. */
+const char *bound_format_text(rctx *c)
 {
     switch (key_type(c->a, c->t)) {
-    case KEY_DATE: return lit(c, "YYYY-MM-DD");
-    case KEY_TIMESTAMP: return lit(c, "YYYY-MM-DD HH24:MI:SS");
-    default: return lit(c, "YYYY-MM-DD HH24:MI:SS\"+00\"");
+    case KEY_DATE: return "YYYY-MM-DD";
+    case KEY_TIMESTAMP: return "YYYY-MM-DD HH24:MI:SS";
+    default: return "YYYY-MM-DD HH24:MI:SS\"+00\"";
     }
 }
 
@@ -195,16 +196,6 @@ tvars *vars(rctx *c)
     return tv;
 }
 
-/* The partition-bounds query of the step's table (tv's table_lit when the
- * step acts on the shadow), inline, without its final newline. */
-const char *bounds_query(rctx *c, tvars *sv)
-{
-    tvars *bv = vars(c);
-    if (tvars_get(sv, "table_lit"))
-        tvars_set(bv, "table_lit", tvars_get(sv, "table_lit"));
-    return expand(c, "partition_bounds", bv);
-}
-
 /* ---- per-table values ---------------------------------------------------- */
 
 const char *search_path(rctx *c)
@@ -215,17 +206,12 @@ const char *search_path(rctx *c)
     return arena_printf(c->a, "pg_catalog, %s, public, pg_temp", ident(c, schema));
 }
 
-const char *job_command(rctx *c, bool create_only)
+/* The runtime's schema, for the runtime's migration and every table's. */
+static void runtime_vars(rctx *c)
 {
-    const table *t = c->t;
-    strbuf sb = STRBUF_INIT;
-    if (t->strategy.v == STRATEGY_PARTITION)
-        sb_addf(&sb, "SELECT %s();", qual(c, names_fn_create_partitions(c->a, t)));
-    if (t->retention.present && !create_only)
-        sb_addf(&sb, "%sSELECT %s();", sb.len ? " " : "", qual(c, names_fn_apply_retention(c->a, t)));
-    const char *r = arena_strdup(c->a, sb_str(&sb));
-    sb_free(&sb);
-    return r;
+    const char *rt = c->o->ss->settings.runtime_schema.s;
+    tvars_set(&c->base, "rt", ident(c, rt));
+    tvars_set(&c->base, "rt_lit", lit(c, rt));
 }
 
 static void base_vars(rctx *c)
@@ -234,6 +220,7 @@ static void base_vars(rctx *c)
     arena *a = c->a;
     tvars *b = &c->base;
     tvars_init(b, a);
+    runtime_vars(c);
     const char *table_q = qual(c, t->name.s);
     tvars_set(b, "table", table_q);
     tvars_set(b, "table_lit", lit(c, table_q));
@@ -247,24 +234,9 @@ static void base_vars(rctx *c)
     tvars_set(b, "policy_search_path", search_path(c));
     tvars_set(b, "lock_timeout",
               lit(c, arena_printf(a, "%lldms", (long long)c->o->ss->settings.lock_timeout_ms.v)));
-    /* what the maintenance functions make others wait, per lock attempt,
-     * whatever settings.lock_timeout (unless that is shorter) */
-    int64_t mlt = c->o->ss->settings.lock_timeout_ms.v;
-    tvars_set(b, "maint_lock_timeout", lit(c, arena_printf(a, "%lldms", (long long)(mlt > 0 && mlt < 50 ? mlt : 50))));
-    tvars_set(b, "fn_secure", qual(c, names_fn_secure_partition(a, t)));
-    tvars_set(b, "fn_create", qual(c, names_fn_create_partitions(a, t)));
-    tvars_set(b, "fn_retention", qual(c, names_fn_apply_retention(a, t)));
-    /* DETACH ... CONCURRENTLY needs PostgreSQL 14 and no default partition;
-     * the suffix is as long as _create_partitions, whose length validate
-     * checks, so the name fits in 63 bytes too */
-    if (t->retention.present && t->retention.action.v != RET_DELETE && t->part.present &&
-        !t->part.default_partition.v && c->o->ss->settings.postgres.v >= 14)
-        tvars_set(b, "fn_statements", qual(c, arena_printf(a, "%s_retire_statements", t->name.s)));
-    tvars_set(b, "fn_health", qual(c, names_fn_health(a, t)));
-    tvars_set(b, "view_health", qual(c, names_view_health(a, t)));
+    tvars_set(b, "table_name_lit", lit(c, t->name.s));
     tvars_set(b, "archive_schema", ident(c, t->retention.archive_schema.s));
     tvars_set(b, "archive_schema_lit", lit(c, t->retention.archive_schema.s));
-    tvars_set(b, "job_lit", lit(c, names_cron_job(a, t, "maintain")));
     if (t->part.present) {
         tvars_set(b, "key", ident(c, t->part.key.s));
         tvars_set(b, "key_lit", lit(c, t->part.key.s));
@@ -376,43 +348,113 @@ static const char *render_step(rctx *c, const step *s)
     return text ? text : expand(c, row->template, tv);
 }
 
+/* text as comment lines of at most 100 bytes, the first starting with
+ * lead, the others indented by two spaces. */
+static const char *comment_lines(rctx *c, const char *lead, const char *text)
+{
+    strbuf sb = STRBUF_INIT;
+    size_t col = 0;
+    const char *p = text;
+    sb_puts(&sb, "--");
+    if (*lead)
+        sb_addf(&sb, " %s", lead);
+    col = 2 + (*lead ? 1 + strlen(lead) : 0);
+    while (*p) {
+        while (*p == ' ')
+            p++;
+        size_t n = strcspn(p, " ");
+        if (!n)
+            break;
+        if (col > 5 && col + 1 + n > 100) {
+            sb_puts(&sb, "\n--  ");
+            col = 4;
+        }
+        sb_addc(&sb, ' ');
+        sb_addf(&sb, "%.*s", (int)n, p);
+        col += 1 + n;
+        p += n;
+    }
+    sb_addc(&sb, '\n');
+    const char *r = arena_strdup(c->a, sb_str(&sb));
+    sb_free(&sb);
+    return r;
+}
+
+/* The locks the steps take, each once, in the order they take them. */
+static const char *lock_lines(rctx *c, const step *steps, size_t n, bool in_tx, const char *lt)
+{
+    strbuf sb = STRBUF_INIT;
+    for (size_t i = 0; i < n; i++) {
+        const char *l = steps[i].lock;
+        if (!l || strcmp(l, "none") == 0)
+            continue;
+        bool seen = false;
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = steps[j].lock && strcmp(steps[j].lock, l) == 0;
+        if (!seen)
+            sb_puts(&sb, comment_lines(c, " ", one_line(c, l)));
+    }
+    const char *r;
+    if (!sb.len)
+        r = "-- Locks: none that others wait for.\n";
+    else
+        r = arena_printf(c->a, "-- Locks, each waited for at most lock_timeout %s and held %s:\n%s", lt,
+                         in_tx ? "until the COMMIT" : "by its own statement or batch", sb_str(&sb));
+    sb_free(&sb);
+    return r;
+}
+
 static void render_steps(rctx *c, const migration *m, const step *steps, size_t n,
                          const char *direction, bool in_tx, bool wrap, strbuf *out)
 {
+    bool up = strcmp(direction, "up") == 0;
+    int64_t lt = m->lock_timeout_ms >= 0 ? m->lock_timeout_ms : c->o->ss->settings.lock_timeout_ms.v;
+    const char *lt_text = arena_printf(c->a, "%lldms", (long long)lt);
+    int64_t st = c->o->ss->settings.statement_timeout_ms.v;
     tvars *hv = vars(c);
-    tvars_set(hv, "title", one_line(c, arena_printf(c->a, "%s %s.%s", m->phase, c->t->schema.s, c->t->name.s)));
+    tvars_set(hv, "title", one_line(c, c->t ? arena_printf(c->a, "%s %s.%s", m->phase, c->t->schema.s, c->t->name.s)
+                                            : arena_printf(c->a, "partc runtime %d in schema %s",
+                                                           plan_runtime_version_of(m->name),
+                                                           c->o->ss->settings.runtime_schema.s)));
     /* no file name: renaming or moving a spec file changes no migration */
     tvars_set(hv, "direction", direction);
+    tvars_set(hv, "about", comment_lines(c, "What it does:", one_line(c, up ? m->about : m->undo)));
+    tvars_set(hv, "locks", lock_lines(c, steps, n, in_tx, lt_text));
+    tvars_set(hv, "transaction",
+              in_tx ? comment_lines(c, "Transaction:",
+                                    arena_printf(c->a, "one%s; lock_timeout %s, statement_timeout %s.",
+                                                 wrap ? " (BEGIN ... COMMIT below)" : ", the runner's", lt_text,
+                                                 st > 0 ? arena_printf(c->a, "%lldms", (long long)st) : "none"))
+                    : "-- Transaction: none; it runs outside a transaction block, so it is the only statement of its file.\n");
+    tvars_set(hv, "rollback", up ? comment_lines(c, "Roll back: its down migration", one_line(c, m->undo))
+                                 : "-- Redo: apply the up migration again.\n");
     sb_puts(out, expand(c, "file_header", hv));
-    if (!in_tx)
-        sb_puts(out, "-- It runs outside a transaction block, so it is the only statement of its file.\n");
     bool tx = wrap && in_tx;
-    int64_t lt = m->lock_timeout_ms >= 0 ? m->lock_timeout_ms : c->o->ss->settings.lock_timeout_ms.v;
     if (tx)
         sb_puts(out, "\nBEGIN;\n");
     if (in_tx)
-        sb_addf(out, "\nSET LOCAL lock_timeout = %s;\nSET LOCAL statement_timeout = %s;\n",
-                lit(c, arena_printf(c->a, "%lldms", (long long)lt)),
-                lit(c, arena_printf(c->a, "%lldms", (long long)c->o->ss->settings.statement_timeout_ms.v)));
+        sb_addf(out, "\nSET LOCAL lock_timeout = %s;\nSET LOCAL statement_timeout = %s;\n", lit(c, lt_text),
+                lit(c, arena_printf(c->a, "%lldms", (long long)st)));
     step_kind prev = STEP_NKINDS;
     for (size_t i = 0; i < n; i++) {
         const step *s = &steps[i];
-        /* one heading per run of steps of a kind; a partition and its
-         * security are one run */
-        step_kind group = s->kind == STEP_SECURE_PARTITION && i > 0 ? prev : s->kind;
+        /* one heading per run of steps of a kind */
+        step_kind group = s->kind;
         if (i == 0 || prev != group) {
             bool run = i + 1 < n && steps[i + 1].kind == s->kind;
             if (group == STEP_CREATE_PARTITION)
                 sb_puts(out, "\n-- partitions planned through the --as-of range plus premake;\n"
-                             "-- the maintenance function creates the others\n");
+                             "-- the runtime's maintenance creates the others\n");
             else if (run && group == STEP_CREATE_INDEX)
                 sb_puts(out, c->t->strategy.v == STRATEGY_PARTITION
                                  ? "\n-- indexes (PostgreSQL builds each on every partition too)\n"
                                  : "\n-- indexes\n");
             else if (run && group == STEP_ADD_FOREIGN_KEY)
                 sb_puts(out, "\n-- foreign keys\n");
-            else
-                sb_addf(out, "\n-- %s\n", one_line(c, s->summary));
+            else {
+                sb_addc(out, '\n');
+                sb_puts(out, comment_lines(c, "", one_line(c, s->summary)));
+            }
         }
         sb_puts(out, render_step(c, s));
         prev = group;
@@ -430,7 +472,17 @@ int render_migration(const migration *m, const template_set *ts, const render_op
     (void)a;
     arena *scratch = arena_new();
     rctx c = {.a = scratch, .ts = ts, .o = o, .d = d, .t = m->t, .rc = 0};
-    base_vars(&c);
+    if (m->kept) {
+        /* carried as partc.lock records it: emit reads the files */
+        arena_free(scratch);
+        return 0;
+    }
+    if (m->t)
+        base_vars(&c);
+    else {
+        tvars_init(&c.base, scratch);
+        runtime_vars(&c);
+    }
     render_steps(&c, m, m->up, m->nup, "up", m->in_tx, o->wrap_tx, up);
     render_steps(&c, m, m->down, m->ndown, "down", m->down_in_tx, o->wrap_down_tx, down);
     arena_free(scratch);

@@ -11,10 +11,6 @@
 #include "strbuf.h"
 #include "template.h"
 
-/* Marks where the relation goes when security statements are rendered for
- * the partition function: spec text cannot hold this byte. */
-#define REL_MARK "\x01"
-
 typedef struct rctx {
     arena *a;
     const template_set *ts;
@@ -37,18 +33,15 @@ const char *index_columns(rctx *c, const index *ix);
 const char *dur_lit(rctx *c, duration du);
 key_kind key_type(arena *a, const table *t);
 const char *bound_lit(rctx *c, int64_t t);
-const char *bound_format(rctx *c);
+const char *bound_format_text(rctx *c);
 const char *pick_tag(rctx *c, const tvars *tv, const char *kind);
 const char *expand(rctx *c, const char *kind, tvars *tv);
 tvars *vars(rctx *c);
-const char *bounds_query(rctx *c, tvars *sv);
-const char *job_command(rctx *c, bool create_only);
 const char *search_path(rctx *c);
 const char *one_line(rctx *c, const char *s);
 void convert_vars(rctx *c);
 const char *definition(rctx *c);
 const char **security_statements(rctx *c, const char *rel, size_t *n);
-const char *secure_body(rctx *c);
 void index_vars(rctx *c, tvars *tv, size_t i, const char *rel, const char *name, bool if_not_exists);
 const char *index_statement(rctx *c, size_t i, const char *rel, const char *name, bool if_not_exists);
 /* The values function of every step kind (render_values.c), declared from

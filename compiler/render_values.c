@@ -124,43 +124,6 @@ const char **security_statements(rctx *c, const char *rel, size_t *n)
     return v;
 }
 
-/* One EXECUTE per statement, the relation spliced in as p_rel::text. */
-const char *secure_body(rctx *c)
-{
-    size_t n;
-    const char **stmts = security_statements(c, REL_MARK, &n);
-    strbuf sb = STRBUF_INIT;
-    for (size_t i = 0; i < n; i++) {
-        const char *s = stmts[i];
-        size_t len = strlen(s);
-        while (len && (s[len - 1] == '\n' || s[len - 1] == ';'))
-            len--;
-        sb_puts(&sb, "    EXECUTE ");
-        const char *p = s, *end = s + len;
-        const char *sep = "";
-        while (p < end) {
-            const char *m = memchr(p, REL_MARK[0], (size_t)(end - p));
-            const char *stop = m ? m : end;
-            if (stop > p) {
-                sb_puts(&sb, sep);
-                sb_puts(&sb, lit(c, arena_strndup(c->a, p, (size_t)(stop - p))));
-                sep = " || ";
-            }
-            if (m) {
-                sb_puts(&sb, sep);
-                sb_puts(&sb, "p_rel::text");
-                sep = " || ";
-                p = m + 1;
-            } else
-                p = end;
-        }
-        sb_puts(&sb, ";\n");
-    }
-    const char *r = arena_strdup(c->a, sb_str(&sb));
-    sb_free(&sb);
-    return r;
-}
-
 
 /* ---- mode convert -------------------------------------------------------- */
 
@@ -233,7 +196,20 @@ static const char *spec_json(rctx *c)
     const table *t = c->t;
     arena *a = c->a;
     strbuf sb = STRBUF_INIT;
-    sb_puts(&sb, "{\"columns\": [");
+    /* the relations by their qualified names, as regclass reads them */
+    sb_puts(&sb, "{\"table\": ");
+    json_str(&sb, qual(c, t->name.s));
+    sb_puts(&sb, ", \"shadow\": ");
+    json_str(&sb, qual(c, names_shadow(a, t)));
+    sb_puts(&sb, ", \"old\": ");
+    json_str(&sb, qual(c, names_old(a, t)));
+    sb_puts(&sb, ",\n \"state\": ");
+    json_str(&sb, qual(c, names_conv(a, t, "backfill_state")));
+    sb_puts(&sb, ", \"key\": ");
+    json_str(&sb, t->part.key.s);
+    sb_puts(&sb, ", \"search_path\": ");
+    json_str(&sb, search_path(c));
+    sb_puts(&sb, ",\n \"columns\": [");
     for (size_t i = 0; i < t->ncolumns; i++) {
         sb_puts(&sb, i ? ", {\"name\": " : "{\"name\": ");
         json_str(&sb, t->columns[i].name.s);
@@ -548,13 +524,6 @@ const char *default_partition_values(rctx *c, const step *s, tvars *tv)
     return NULL;
 }
 
-const char *secure_partition_values(rctx *c, const step *s, tvars *tv)
-{
-    const char *name = s->lo || s->hi ? names_partition(c->a, c->t, s->lo) : names_default_partition(c->a, c->t);
-    tvars_set(tv, "partition_lit", lit(c, qual(c, name)));
-    return NULL;
-}
-
 const char *secure_table_values(rctx *c, const step *s, tvars *tv)
 {
     (void)s;
@@ -566,13 +535,6 @@ const char *secure_table_values(rctx *c, const step *s, tvars *tv)
         sb_puts(&sb, stmts[i]);
     tvars_set(tv, "statements", arena_strdup(c->a, sb_str(&sb)));
     sb_free(&sb);
-    return NULL;
-}
-
-const char *secure_function_values(rctx *c, const step *s, tvars *tv)
-{
-    (void)s;
-    tvars_set(tv, "body", secure_body(c));
     return NULL;
 }
 
@@ -652,128 +614,186 @@ const char *fk_values(rctx *c, const step *s, tvars *tv)
     return NULL;
 }
 
-/* The steps of fn_create_partitions that deal with a default partition:
- * taking its rows for a new range, and giving them back. */
-static void default_partition_steps(rctx *c, const char **take, const char **ret)
-{
-    const table *t = c->t;
-    tvars *dv = vars(c);
-    tvars_set(dv, "default_lit", lit(c, qual(c, names_default_partition(c->a, t))));
-    tvars *rv = vars(c);
-    tvars_set(rv, "default_lit", tvars_get(dv, "default_lit"));
-    tvars_set(dv, "unforce", t->security.rls.v ? expand(c, "default_unforce", dv) : "");
-    tvars_set(rv, "reforce", t->security.rls.v ? expand(c, "default_reforce", rv) : "");
-    *take = expand(c, "default_take", dv);
-    *ret = expand(c, "default_return", rv);
-}
-
-const char *fn_create_values(rctx *c, const step *s, tvars *tv)
-{
-    (void)s;
-    const table *t = c->t;
-    arena *a = c->a;
-    cal_interval iv = t->part.interval.v;
-    char start[23];
-    cal_format_ts(t->part.start.v, start);
-    tvars_set(tv, "trunc", lit(c, cal_interval_trunc(iv)));
-    tvars_set(tv, "interval", lit(c, cal_interval_sql(iv)));
-    tvars_set(tv, "start", lit(c, start));
-    tvars_set(tv, "premake", arena_printf(a, "%d", t->part.premake.v));
-    tvars_set(tv, "to_char", lit(c, names_pattern_to_char(a, t)));
-    tvars_set(tv, "bound_format", bound_format(c));
-    tvars_set(tv, "bounds", bounds_query(c, tv));
-    const char *take = "", *ret = "", *sec = "";
-    if (t->part.default_partition.v)
-        default_partition_steps(c, &take, &ret);
-    if (table_has_security(t))
-        sec = expand(c, "secure_stmt", vars(c));
-    tvars_set(tv, "attempt_begin", expand(c, "attempt_begin", vars(c)));
-    tvars_set(tv, "attempt_end", expand(c, "attempt_end", vars(c)));
-    tvars_set(tv, "default_take", take);
-    tvars_set(tv, "default_return", ret);
-    tvars_set(tv, "secure_stmt", sec);
-    /* v_rel names the new partition for the steps that use it, and only then */
-    bool rel = *take || *sec;
-    tvars_set(tv, "rel_decl", rel ? expand(c, "fn_rel_decl", vars(c)) : "");
-    tvars_set(tv, "rel_assign", rel ? expand(c, "fn_rel_assign", vars(c)) : "");
-    return NULL;
-}
-
-const char *health_values(rctx *c, const step *s, tvars *tv)
-{
-    (void)s;
-    tvars_set(tv, "bounds", bounds_query(c, tv));
-    tvars_set(tv, "warn", dur_lit(c, c->t->maintenance.warn_ahead.v));
-    tvars_set(tv, "critical", dur_lit(c, c->t->maintenance.critical_ahead.v));
-    return NULL;
-}
-
-const char *retention_partitions_values(rctx *c, const step *s, tvars *tv)
-{
-    const retention_spec *r = &c->t->retention;
-    tvars *ev = vars(c);
-    tvars_set(ev, "keep", dur_lit(c, r->keep.v));
-    tvars_set(ev, "protect", arena_printf(c->a, "%d", r->protect.v));
-    tvars_set(ev, "bounds", bounds_query(c, tv));
-    tvars_set(ev, "pending", c->o->ss->settings.postgres.v >= 14
-                                 ? "(SELECT i.inhdetachpending FROM pg_catalog.pg_inherits i WHERE i.inhrelid = b.part)"
-                                 : "false");
-    tvars_set(tv, "eligible", expand(c, "retention_eligible", ev));
-    tvars_set(tv, "keep", tvars_get(ev, "keep"));
-    tvars_set(tv, "protect", tvars_get(ev, "protect"));
-    tvars_set(tv, "action", retention_action_name(r->action.v));
-    tvars_set(tv, "attempt_begin", expand(c, "attempt_begin", vars(c)));
-    tvars_set(tv, "attempt_end", expand(c, "attempt_end", vars(c)));
-    const char *retire = r->action.v == RET_DROP ? "retire_drop" : r->action.v == RET_DETACH ? "retire_detach"
-                                                                                            : "retire_archive";
-    tvars_set(tv, "retire", expand(c, retire, vars(c)));
-    if (!tvars_get(&c->base, "fn_statements"))
-        return NULL;
-    /* a statement of its own, after the function it stands in for */
-    tvars *sv = vars(c);
-    tvars_set(sv, "eligible", tvars_get(tv, "eligible"));
-    tvars_set(sv, "retire", tvars_get(tv, "retire"));
-    tvars_set(sv, "fn_retention_lit", lit(c, tvars_get(&c->base, "fn_retention")));
-    const char *fn = expand(c, step_template(s->kind), tv);
-    return arena_printf(c->a, "%s\n%s", fn, expand(c, "fn_retire_statements", sv));
-}
-
-const char *retention_delete_values(rctx *c, const step *s, tvars *tv)
-{
-    (void)s;
-    const table *t = c->t;
-    arena *a = c->a;
-    const retention_spec *r = &t->retention;
-    tvars_set(tv, "column", ident(c, r->column.s));
-    tvars_set(tv, "batch_size", arena_printf(a, "%lld", (long long)r->batch_size.v));
-    /* keep 0: what has expired by p_now goes, p_now included */
-    bool expiry = r->keep.v.n == 0;
-    tvars_set(tv, "older",
-              expiry ? "has passed (at or before p_now)" : arena_printf(a, "is older than p_now - %s", dur_lit(c, r->keep.v)));
-    tvars_set(tv, "before", expiry ? "<=" : "<");
-    const char *cutoff = expiry ? "p_now" : arena_printf(a, "p_now - %s::interval", dur_lit(c, r->keep.v));
-    if (t->part.present && r->protect.v > 0)
-        /* never the current range nor the protect-1 before it */
-        cutoff = arena_printf(a, "least(%s, date_trunc(%s, p_now) - %d * %s::interval)", cutoff,
-                              lit(c, cal_interval_trunc(t->part.interval.v)), r->protect.v - 1,
-                              lit(c, cal_interval_sql(t->part.interval.v)));
-    tvars_set(tv, "cutoff", cutoff);
-    return NULL;
-}
-
 const char *schedule_values(rctx *c, const step *s, tvars *tv)
 {
+    (void)s;
     tvars_set(tv, "schedule_lit", lit(c, c->t->maintenance.schedule.s));
-    tvars_set(tv, "command_lit", lit(c, job_command(c, s->create_only)));
     return NULL;
 }
 
-const char *drop_retention_values(rctx *c, const step *s, tvars *tv)
+/* ---- the runtime, and a table's row in it ------------------------------- */
+
+const char *runtime_values(rctx *c, const step *s, tvars *tv)
 {
     (void)s;
-    tvars_set(tv, "retention_args", c->t->retention.action.v == RET_DELETE ? "timestamptz, integer" : "timestamptz");
-    tvars_set(tv, "drop_statements",
-              tvars_get(&c->base, "fn_statements") ? expand(c, "drop_fn_retire_statements", vars(c)) : "");
+    tvars_set(tv, "rt_comment",
+              lit(c, arena_printf(c->a, "partc runtime: partition maintenance of the tables registered in %s.tables",
+                                  tvars_get(&c->base, "rt"))));
+    tvars_set(tv, "functions", expand(c, "runtime_functions", vars(c)));
     return NULL;
 }
 
+const char *runtime_remove_values(rctx *c, const step *s, tvars *tv)
+{
+    (void)s;
+    tvars_set(tv, "drop_code", expand(c, "runtime_drop_code", vars(c)));
+    return NULL;
+}
+
+const char *runtime_downgrade_values(rctx *c, const step *s, tvars *tv)
+{
+    tvars_set(tv, "version", arena_printf(c->a, "%d", s->rt_version));
+    tvars_set(tv, "from", arena_printf(c->a, "%d", s->rt_version - 1));
+    tvars_set(tv, "drop_code", expand(c, "runtime_drop_code", vars(c)));
+    return NULL;
+}
+
+const char *runtime_upgrade_values(rctx *c, const step *s, tvars *tv)
+{
+    runtime_downgrade_values(c, s, tv);
+    tvars_set(tv, "functions", expand(c, "runtime_functions", vars(c)));
+    return NULL;
+}
+
+/* One "key": value line of the registered row. */
+static void row_key(strbuf *sb, const char *key)
+{
+    sb_addf(sb, "%s    \"%s\": ", sb->len > 2 ? ",\n" : "", key);
+}
+
+static void row_str(strbuf *sb, const char *key, const char *v)
+{
+    row_key(sb, key);
+    fmt_json_string(sb, v, JSON_U_ESCAPES);
+}
+
+static void json_strings(arena *a, strbuf *sb, const slist *l, bool upper)
+{
+    sb_addc(sb, '[');
+    for (size_t i = 0; i < l->n; i++) {
+        if (i)
+            sb_puts(sb, ", ");
+        const char *v = l->v[i].s;
+        if (upper) {
+            char *u = arena_strdup(a, v);
+            for (char *p = u; *p; p++)
+                if (*p >= 'a' && *p <= 'z')
+                    *p = (char)(*p - 'a' + 'A');
+            fmt_json_string(sb, u, JSON_U_ESCAPES);
+        } else
+            fmt_json_string(sb, v, JSON_U_ESCAPES);
+    }
+    sb_addc(sb, ']');
+}
+
+/* The table's security as the runtime applies it to each new partition. */
+static void row_security(rctx *c, strbuf *sb)
+{
+    const security_spec *sec = &c->t->security;
+    row_key(sb, "security");
+    if (!table_has_security(c->t)) {
+        sb_puts(sb, "{}");
+        return;
+    }
+    sb_addf(sb, "{\"rls\": %s", sec->rls.v ? "true" : "false");
+    sb_puts(sb, ", \"policies\": [");
+    for (size_t i = 0; i < sec->npolicies; i++) {
+        const policy *p = &sec->policies[i];
+        sb_puts(sb, i ? ",\n        " : "\n        ");
+        sb_puts(sb, "{\"name\": ");
+        fmt_json_string(sb, p->name.s, JSON_U_ESCAPES);
+        sb_addf(sb, ", \"command\": \"%s\", \"roles\": ", policy_command_sql(p->command.v));
+        if (p->roles.present && p->roles.n)
+            json_strings(c->a, sb, &p->roles, false);
+        else
+            sb_puts(sb, "[\"public\"]");
+        if (p->using.s) {
+            sb_puts(sb, ",\n         \"using\": ");
+            fmt_json_string(sb, p->using.s, JSON_U_ESCAPES);
+        }
+        if (p->check.s) {
+            sb_puts(sb, ",\n         \"check\": ");
+            fmt_json_string(sb, p->check.s, JSON_U_ESCAPES);
+        }
+        sb_addc(sb, '}');
+    }
+    sb_puts(sb, "],\n                 \"grants\": [");
+    for (size_t i = 0; i < sec->ngrants; i++) {
+        const grant *g = &sec->grants[i];
+        sb_puts(sb, i ? ",\n        " : "\n        ");
+        sb_puts(sb, "{\"role\": ");
+        fmt_json_string(sb, g->role.s, JSON_U_ESCAPES);
+        sb_puts(sb, ", \"privileges\": ");
+        json_strings(c->a, sb, &g->privileges, true);
+        sb_addc(sb, '}');
+    }
+    sb_puts(sb, "]}");
+}
+
+/* The table's row: its settings, one key a line, as a literal. */
+const char *register_values(rctx *c, const step *s, tvars *tv)
+{
+    const table *t = c->t;
+    arena *a = c->a;
+    strbuf sb = STRBUF_INIT;
+    sb_puts(&sb, "{\n");
+    bool shadow = s->rel == REL_SHADOW;
+    row_str(&sb, "schema_name", t->schema.s);
+    row_str(&sb, "table_name", t->name.s);
+    row_str(&sb, "live_name", shadow ? names_shadow(a, t) : t->name.s);
+    row_str(&sb, "phase", shadow ? "prepare" : "live");
+    if (t->part.present) {
+        /* a BRIN table's ranges too: retention's protect counts them */
+        row_str(&sb, "key_column", t->part.key.s);
+        row_str(&sb, "step", cal_interval_sql(t->part.interval.v));
+        row_str(&sb, "trunc_unit", cal_interval_trunc(t->part.interval.v));
+    }
+    if (t->strategy.v == STRATEGY_PARTITION) {
+        char start[23];
+        cal_format_ts(t->part.start.v, start);
+        row_str(&sb, "start_at", start);
+        row_key(&sb, "premake");
+        sb_addf(&sb, "%d", t->part.premake.v);
+        row_str(&sb, "name_format", names_pattern_to_char(a, t));
+        row_str(&sb, "bound_format", bound_format_text(c));
+    }
+    /* what maintenance makes others wait, per lock attempt, whatever
+     * settings.lock_timeout (unless that is shorter) */
+    int64_t mlt = c->o->ss->settings.lock_timeout_ms.v;
+    row_str(&sb, "lock_timeout", arena_printf(a, "%lldms", (long long)(mlt > 0 && mlt < 50 ? mlt : 50)));
+    if (t->strategy.v == STRATEGY_PARTITION) {
+        row_str(&sb, "warn_ahead", fmt_duration(a, t->maintenance.warn_ahead.v));
+        row_str(&sb, "critical_ahead", fmt_duration(a, t->maintenance.critical_ahead.v));
+    }
+    const retention_spec *r = &t->retention;
+    if (r->present) {
+        row_str(&sb, "retention_keep", fmt_duration(a, r->keep.v));
+        row_str(&sb, "retention_action", retention_action_name(r->action.v));
+        if (r->action.v == RET_DELETE) {
+            row_str(&sb, "retention_column", r->column.s);
+            row_key(&sb, "retention_batch");
+            sb_addf(&sb, "%lld", (long long)r->batch_size.v);
+        }
+        row_key(&sb, "retention_protect");
+        sb_addf(&sb, "%d", r->protect.v);
+        if (r->action.v == RET_ARCHIVE)
+            row_str(&sb, "archive_schema", r->archive_schema.s);
+    }
+    /* keep 0 removes what has expired by then, that instant included */
+    row_key(&sb, "retention_cutoff_inclusive");
+    sb_puts(&sb, r->present && r->keep.v.n == 0 ? "true" : "false");
+    row_security(c, &sb);
+    row_str(&sb, "security_path", search_path(c));
+    sb_puts(&sb, "\n}");
+    tvars_set(tv, "settings", lit(c, sb_str(&sb)));
+    sb_free(&sb);
+    return NULL;
+}
+
+const char *set_live_values(rctx *c, const step *s, tvars *tv)
+{
+    const table *t = c->t;
+    tvars_set(tv, "live_lit", lit(c, s->rel == REL_SHADOW ? names_shadow(c->a, t) : t->name.s));
+    tvars_set(tv, "phase_lit", lit(c, s->phase_to ? s->phase_to : "live"));
+    return NULL;
+}

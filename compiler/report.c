@@ -36,15 +36,11 @@ static void print_steps(FILE *out, const char *title, const step *v, size_t n)
         /* runs of partition steps are folded into one line */
         size_t j = i;
         if (v[i].kind == STEP_CREATE_PARTITION) {
-            while (j + 1 < n && (v[j + 1].kind == STEP_CREATE_PARTITION || v[j + 1].kind == STEP_SECURE_PARTITION))
+            while (j + 1 < n && v[j + 1].kind == STEP_CREATE_PARTITION)
                 j++;
         }
         if (j > i) {
-            size_t parts = 0;
-            for (size_t k = i; k <= j; k++)
-                parts += v[k].kind == STEP_CREATE_PARTITION;
-            fprintf(out, "      %2zu. create %zu partitions%s\n", num++, parts,
-                    j > i + parts - 1 ? ", each secured like the table" : "");
+            fprintf(out, "      %2zu. create %zu partitions\n", num++, j - i + 1);
             fprintf(out, "          lock: %s; in transaction: %s\n", v[i].lock,
                     v[i].in_tx ? "yes" : "no, alone in its file");
         } else {
@@ -93,6 +89,14 @@ static void print_timeouts(FILE *out, const migration *m, const specset *ss)
 static void print_table(FILE *out, const plan *p, const migration *m, const specset *ss)
 {
     const table *t = m->t;
+    if (!t) {
+        fprintf(out, "runtime: schema %s, version %d%s\n", ss->settings.runtime_schema.s,
+                plan_runtime_version_of(m->name), m->kept ? " (recorded, kept as it is)" : "");
+        fprintf(out, "  migration '%s' (one transaction), before every table's\n", m->name);
+        print_steps(out, "up", m->up, m->nup);
+        print_steps(out, "down", m->down, m->ndown);
+        return;
+    }
     fprintf(out, "%s.%s (%s:%d)\n", t->schema.s, t->name.s, t->file ? t->file : "-", t->name.at.line);
     fprintf(out, "  mode %s, strategy %s", mode_name(t->mode.v), strategy_name(t->strategy.v));
     if (t->part.present)
@@ -123,8 +127,8 @@ static void print_table(FILE *out, const plan *p, const migration *m, const spec
         fputs(", ", out);
         print_ts(out, cal_add(t->part.interval.v, last, 1));
         fputs(")\n", out);
-        fprintf(out, "    then %s() keeps %d %s ranges ahead of today%s\n",
-                names_fn_create_partitions(a, t), t->part.premake.v, cal_interval_name(t->part.interval.v),
+        fprintf(out, "    then the runtime's %s.maintain() keeps %d %s ranges ahead of today%s\n",
+                ss->settings.runtime_schema.s, t->part.premake.v, cal_interval_name(t->part.interval.v),
                 t->part.default_partition.v ? "; rows outside every range go to the default partition" : "");
     }
     if (t->retention.present) {
@@ -153,7 +157,8 @@ static void print_table(FILE *out, const plan *p, const migration *m, const spec
         if (t->maintenance.schedule.s)
             fprintf(out, "pg_cron '%s'", t->maintenance.schedule.s);
         else
-            fputs("not scheduled (run the functions from your own scheduler)", out);
+            fprintf(out, "not scheduled (run SELECT %s.maintain() from your own scheduler)",
+                    ss->settings.runtime_schema.s);
         if (t->strategy.v == STRATEGY_PARTITION) {
             fputs("; health WARNING below ", out);
             print_duration(out, t->maintenance.warn_ahead.v);
@@ -679,12 +684,14 @@ void report_lint(FILE *out, const diags *d, const srcset *files)
 
 /* ---- the rule catalog (`partc rules`) */
 
-/* A markdown table cell: '|' would end it. */
+/* A markdown table cell: '|' would end it, a line break too. */
 static void md_cell(FILE *out, const char *s)
 {
     for (const char *p = s; *p; p++) {
         if (*p == '|')
             fputs("\\|", out);
+        else if (*p == '\n' || *p == '\r')
+            fputc(' ', out);
         else
             fputc(*p, out);
     }
@@ -736,4 +743,133 @@ void report_rules(FILE *out, const char *format)
                     r->fix);
         }
     }
+}
+
+/* ------------------------------------------------------------ plan, markdown */
+
+/* The locks of a migration's up steps, each once, with its lock_timeout. */
+static void md_locks(FILE *out, const migration *m, const specset *ss)
+{
+    bool any = false;
+    for (size_t i = 0; i < m->nup; i++) {
+        const char *l = m->up[i].lock;
+        if (!l || strcmp(l, "none") == 0)
+            continue;
+        bool seen = false;
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = m->up[j].lock && strcmp(m->up[j].lock, l) == 0;
+        if (seen)
+            continue;
+        fputs(any ? "<br>" : "", out);
+        md_cell(out, l);
+        any = true;
+    }
+    if (!any) {
+        fputs("none", out);
+        return;
+    }
+    int64_t lt = m->lock_timeout_ms >= 0 ? m->lock_timeout_ms : ss->settings.lock_timeout_ms.v;
+    fputs("<br>(each waited for at most ", out);
+    print_ms(out, lt);
+    fputs(m->in_tx ? ", held until the commit)" : ", held per statement or batch)", out);
+}
+
+/* What cannot be undone once the table's migrations and maintenance run. */
+static void md_irreversible(FILE *out, const table *t)
+{
+    fputs("- Irreversible:", out);
+    if (t->mode.v == MODE_CONVERT)
+        fprintf(out, " the cleanup drops `%s.%s%s` (its rollback fails, saying so);", t->schema.s, t->name.s,
+                t->migrate.old_suffix.s);
+    else
+        fprintf(out, " the rollback of the create drops `%s.%s` with every row written to it;", t->schema.s,
+                t->name.s);
+    if (t->retention.present) {
+        const retention_spec *r = &t->retention;
+        if (r->action.v == RET_DELETE)
+            fprintf(out, " retention deletes rows whose `%s` is older than ", r->column.s);
+        else
+            fprintf(out, " retention %s partitions older than ",
+                    r->action.v == RET_DROP ? "drops" : r->action.v == RET_DETACH ? "detaches" : "archives");
+        print_duration(out, r->keep.v);
+        fputs(r->action.v == RET_DROP || r->action.v == RET_DELETE ? " (their rows are gone)"
+                                                                  : " (the tables stay, rows kept)",
+              out);
+    } else
+        fputs(" no retention", out);
+    fputs(".\n", out);
+}
+
+void report_plan_markdown(FILE *out, const plan *p, const specset *ss)
+{
+    fputs("## partc plan\n\n", out);
+    fprintf(out, "%zu migration%s for %zu table%s; partitions planned as of ", p->n, p->n == 1 ? "" : "s",
+            ss->ntables, ss->ntables == 1 ? "" : "s");
+    print_ts(out, p->as_of);
+    fputs(".\n", out);
+    for (size_t i = 0; i < p->n;) {
+        const migration *m = &p->v[i];
+        const table *t = m->t;
+        fputc('\n', out);
+        if (!t)
+            fprintf(out, "### runtime `%s`\n\n", ss->settings.runtime_schema.s);
+        else {
+            fprintf(out, "### `%s.%s`: %s", t->schema.s, t->name.s, mode_name(t->mode.v));
+            if (t->strategy.v == STRATEGY_PARTITION)
+                fprintf(out, ", %s ranges on `%s`", cal_interval_name(t->part.interval.v), t->part.key.s);
+            else
+                fprintf(out, ", strategy %s", strategy_name(t->strategy.v));
+            fprintf(out, " (%s:%d)\n\n", t->file ? t->file : "-", t->name.at.line);
+        }
+        fputs("| phase | migration | what it does | locks | transaction | rollback |\n"
+              "|---|---|---|---|---|---|\n",
+              out);
+        size_t j = i;
+        for (; j < p->n && p->v[j].t == t; j++) {
+            const migration *x = &p->v[j];
+            fprintf(out, "| %s | `%s` | ", x->phase, x->name);
+            md_cell(out, x->about ? x->about : "");
+            fputs(" | ", out);
+            md_locks(out, x, ss);
+            fputs(" | ", out);
+            fputs(x->in_tx ? "one" : "none: alone in its file", out);
+            fputs(" | ", out);
+            md_cell(out, x->undo ? x->undo : "");
+            fputs(" |\n", out);
+        }
+        if (t) {
+            fputc('\n', out);
+            if (t->strategy.v == STRATEGY_PARTITION) {
+                int64_t first, count;
+                table_static_ranges(t, p->as_of, &first, &count);
+                int64_t last = cal_add(t->part.interval.v, first, count - 1);
+                fprintf(out, "- Partitions made by the migration: %lld, `%s` [", (long long)count,
+                        names_partition(p->a, t, first));
+                print_ts(out, first);
+                fputs(", ", out);
+                print_ts(out, cal_add(t->part.interval.v, first, 1));
+                fprintf(out, ") .. `%s` [", names_partition(p->a, t, last));
+                print_ts(out, last);
+                fputs(", ", out);
+                print_ts(out, cal_add(t->part.interval.v, last, 1));
+                fprintf(out, "); then the runtime keeps %d ahead%s.\n", t->part.premake.v,
+                        t->part.default_partition.v ? ", and a default partition takes rows outside every range" : "");
+            }
+            if (t->strategy.v == STRATEGY_PARTITION || t->retention.present) {
+                fputs("- Maintenance: ", out);
+                if (t->maintenance.schedule.s)
+                    fprintf(out, "pg_cron `%s`", t->maintenance.schedule.s);
+                else
+                    fprintf(out, "not scheduled (run `SELECT %s.maintain()` from your own scheduler)",
+                            ss->settings.runtime_schema.s);
+                fputs(".\n", out);
+            }
+            md_irreversible(out, t);
+        }
+        i = j;
+    }
+    table **order = ss->ordered ? ss->ordered : ss->tables;
+    for (size_t i = 0; i < ss->ntables; i++)
+        if (order[i]->mode.v == MODE_REFERENCE)
+            fprintf(out, "\n`%s.%s`: reference only, no migration.\n", order[i]->schema.s, order[i]->name.s);
 }

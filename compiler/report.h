@@ -16,6 +16,10 @@
 #include "plan.h"
 
 void report_plan(FILE *out, const plan *p, const specset *ss);
+/* The same, as markdown for a pull request's description: per table its
+ * phases, what each does, its locks and timeouts, its rollback, the
+ * partitions made and what cannot be undone. */
+void report_plan_markdown(FILE *out, const plan *p, const specset *ss);
 
 typedef enum { FORMAT_TEXT, FORMAT_JSON, FORMAT_SARIF, FORMAT_GITHUB } report_format;
 

@@ -274,6 +274,8 @@ static const spec_key settings_keys[] = {
      .def = "2s", .doc = "lock_timeout of every file that runs in a transaction"},
     {ROW("statement_timeout", K_TIMEOUT, settings_spec, statement_timeout_ms),
      .def = "0", .doc = "statement_timeout of the same files (0: none)"},
+    {ROW("runtime_schema", K_NAME, settings_spec, runtime_schema), .def = "partc",
+     .doc = "the schema of the runtime that maintains the tables (installed by the folder's first migration)"},
 };
 static const spec_section sec_settings = {.path = "settings.", .name = "settings", .ctx = "'settings'",
                                    SECTION(settings_spec, settings_keys),

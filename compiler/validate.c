@@ -487,6 +487,26 @@ static void check_retention(vctx *v, const table *t)
     check_len(v, r->archive_schema.s, false, r->at, "shorten retention.archive_schema");
 }
 
+/* The runtime's schema is its own: a table (or retention's archive) there
+ * would keep the runtime's rollback from dropping it, and the runtime's
+ * first migration creates the schema. */
+static void check_runtime_schema(vctx *v, const table *t)
+{
+    const char *rt = v->ss->settings.runtime_schema.s;
+    if (!rt || t->mode.v == MODE_REFERENCE)
+        return;
+    if (t->schema.s && strcmp(t->schema.s, rt) == 0)
+        verr(v, "schema-taken", vpick(t->schema.at, t->name.at),
+             "put the table in another schema, or set settings.runtime_schema to a schema of its own",
+             "table '%s' is in schema '%s', which is the runtime's (settings.runtime_schema)", tname(v, t), rt);
+    if (t->retention.present && t->retention.action.v == RET_ARCHIVE && t->retention.archive_schema.s &&
+        strcmp(t->retention.archive_schema.s, rt) == 0)
+        verr(v, "schema-taken", vpick(t->retention.archive_schema.at, t->retention.at),
+             "archive to another schema, or set settings.runtime_schema to a schema of its own",
+             "retention.archive_schema '%s' of '%s' is the runtime's schema (settings.runtime_schema)", rt,
+             tname(v, t));
+}
+
 static void check_maintenance(vctx *v, const table *t)
 {
     const maintenance_spec *m = &t->maintenance;
@@ -602,6 +622,7 @@ int validate_specset(specset *ss, int64_t as_of, diags *d)
         bool names_ok = check_partition(&v, t);
         check_retention(&v, t);
         check_maintenance(&v, t);
+        check_runtime_schema(&v, t);
         check_security(&v, t);
         check_generated(&v, i, names_ok);
     }

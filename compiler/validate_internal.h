@@ -24,7 +24,6 @@ typedef enum {
     NK_PKEY,
     NK_UNIQUE,
     NK_BRIN,
-    NK_VIEW,
     NK_SHADOW,
     NK_OLD,
     NK_FUNCTION

@@ -63,7 +63,6 @@ static const char *kind_desc(vctx *v, name_kind k, const table *t)
         [NK_PKEY] = "primary key of",
         [NK_UNIQUE] = "unique constraint of",
         [NK_BRIN] = "brin index of",
-        [NK_VIEW] = "health view of",
         [NK_SHADOW] = "shadow table of",
         [NK_OLD] = "old table of",
         [NK_FUNCTION] = "maintenance function of",
@@ -433,22 +432,8 @@ void check_generated(vctx *v, size_t ti, bool names_ok)
                   "shorten the table name or the partition key column name");
         reg_name(v, &v->rels, ti, NK_BRIN, n, t->part.at, quiet);
     }
-    if (t->retention.present) {
-        const char *n = names_fn_apply_retention(a, t);
-        check_len(v, n, true, t->name.at, th);
-        reg_name(v, &v->fns, ti, NK_FUNCTION, n, t->name.at, quiet);
-    }
     if (!partitioned)
         return;
-    const char *fns[] = {names_fn_create_partitions(a, t), names_fn_secure_partition(a, t),
-                         names_fn_health(a, t)};
-    for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
-        check_len(v, fns[i], true, t->name.at, th);
-        reg_name(v, &v->fns, ti, NK_FUNCTION, fns[i], t->name.at, quiet);
-    }
-    const char *view = names_view_health(a, t);
-    check_len(v, view, true, t->name.at, th);
-    reg_name(v, &v->rels, ti, NK_VIEW, view, t->name.at, quiet);
     if (t->part.default_partition.v) {
         srcloc at = vpick(t->part.default_partition.at, t->part.at);
         const char *n = names_default_partition(a, t);

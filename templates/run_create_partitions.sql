@@ -1,1 +1,1 @@
-SELECT {{fn_create}}();
+SELECT {{rt}}.create_partitions({{schema_lit}}, {{table_name_lit}});

@@ -222,6 +222,8 @@ f_swap=$(ls "$W/out/"*_bench_events_swap.up.sql 2>/dev/null)
 if [ -z "$f_prepare" ] || [ -z "$f_backfill" ] || [ -z "$f_backfill_down" ] || [ -z "$f_swap" ]; then
     die "partc did not write the prepare, backfill and swap files" "$W/compile.log"
 fi
+f_runtime=$(ls "$W/out/"*_partc_runtime_v1.up.sql 2>/dev/null)
+$PSQL -f "$f_runtime" >"$W/runtime.log" 2>&1 || die "runtime ($f_runtime)" "$W/runtime.log"
 $PSQL -f "$f_prepare" >"$W/prepare.log" 2>&1 || die "prepare ($f_prepare)" "$W/prepare.log"
 nparts=$($PSQL -At -c "SELECT count(*) FROM pg_inherits WHERE inhparent = 'public.bench_events_partitioned'::regclass") ||
     die "partitions of the shadow"

@@ -487,7 +487,7 @@ function snapshots(g) {
     out("          using: \"owner_id = current_setting('"'"'app.user_id'"'"', true)::uuid\"")
     out("    lint:")
     out("      allow:")
-    out("        maintenance-unscheduled: \"the ops scheduler calls " t "_create_partitions() every night\"")
+    out("        maintenance-unscheduled: \"the ops scheduler calls partc.maintain() every night\"")
 }
 
 BEGIN {

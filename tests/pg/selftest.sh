@@ -110,7 +110,10 @@ EOF
             health_ok|health_bad)
                 [ "$_v" = health_ok ] && _status="'OK'" || _status="'STALE'"
                 cat <<EOF
-CREATE FUNCTION public.events_partition_health()
+CREATE SCHEMA rt;
+CREATE TABLE rt.runtime (version integer);
+CREATE TABLE rt.tables (table_name text);
+CREATE FUNCTION rt.partition_health(p_now timestamptz DEFAULT now())
 RETURNS TABLE (status text, detail text) LANGUAGE sql AS \$\$
     SELECT $_status::text, 'next partition: events_2025_03'::text
 \$\$;
@@ -120,7 +123,7 @@ EOF
     } >"$_d/0001_a.up.sql"
     {
         [ "$_v" != health_ok ] && [ "$_v" != health_bad ] ||
-            echo "DROP FUNCTION public.events_partition_health();"
+            echo "DROP SCHEMA rt CASCADE;"
         echo "DROP TABLE public.events;"
     } >"$_d/0001_a.down.sql"
 
@@ -182,7 +185,7 @@ write_a "$work/gap" gap
 expect "gap between partitions" "FAIL gap: invariants: invariant 5 failed: range partitions of public.events are not contiguous*" check gap "$work/gap"
 
 write_a "$work/health_bad" health_bad
-expect "health function not OK" "FAIL health_bad: invariants: invariant 6 failed: public.events_partition_health() *STALE*" check health_bad "$work/health_bad"
+expect "health function not OK" "FAIL health_bad: invariants: invariant 6 failed: rt.partition_health() reports *STALE*" check health_bad "$work/health_bad"
 
 write_a "$work/forgets" down_forgets
 expect "down forgets a table" "FAIL forgets: rollback: schema after the downs differs from the baseline*" check forgets "$work/forgets"

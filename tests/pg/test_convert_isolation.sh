@@ -45,7 +45,8 @@ INSERT INTO tally SELECT i, 0, timestamptz '2026-01-01' + i * interval '1 hour' 
 DO \$\$ BEGIN CREATE ROLE partc_intruder LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END \$\$;
 GRANT CREATE, TEMPORARY ON DATABASE $db TO partc_intruder;
 SQL
-q -f "$tmp/out/0001_tally_prepare.up.sql" >/dev/null 2>"$tmp/err" || fail "prepare" "$tmp/err"
+q -f "$tmp/out/0001_partc_runtime_v1.up.sql" >/dev/null 2>"$tmp/err" || fail "runtime" "$tmp/err"
+q -f "$tmp/out/0002_tally_prepare.up.sql" >/dev/null 2>"$tmp/err" || fail "prepare" "$tmp/err"
 
 # a REPEATABLE READ writer (a second session, through dblink) takes its
 # snapshot while keys are still captured; the backfill runs meanwhile
@@ -54,7 +55,7 @@ SET default_transaction_isolation = 'repeatable read';
 SELECT dblink_connect('w', 'host=$PGHOST port=${PGPORT:-5432} user=postgres dbname=$db');
 SELECT dblink_exec('w', 'BEGIN ISOLATION LEVEL REPEATABLE READ');
 SELECT * FROM dblink('w', 'SELECT count(*) FROM tally') AS x(n bigint);
-\i $tmp/out/0002_tally_backfill.up.sql
+\i $tmp/out/0003_tally_backfill.up.sql
 SELECT 'phase ' || phase FROM tally_backfill_state;
 SELECT 'writer: ' || coalesce((SELECT dblink_exec('w', 'DELETE FROM tally WHERE id = 7')), 'no error');
 SQL

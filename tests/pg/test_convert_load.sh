@@ -40,6 +40,7 @@ mig() {  # the migration file of phase $1, way $2 (up | down)
     return 1
 }
 prepare_up=$(mig prepare up) || cl_fail compile "no prepare.up migration" "$CL_WORK/compile.out"
+runtime_up=$(ls "$CL_WORK/out/"*_partc_runtime_v1.up.sql) || cl_fail compile "no runtime migration" "$CL_WORK/compile.out"
 backfill_up=$(mig backfill up) || cl_fail compile "no backfill.up migration" "$CL_WORK/compile.out"
 swap_up=$(mig swap up) || cl_fail compile "no swap.up migration" "$CL_WORK/compile.out"
 swap_down=$(mig swap down) || cl_fail compile "no swap.down migration" "$CL_WORK/compile.out"
@@ -49,6 +50,7 @@ cleanup_down=$(mig cleanup down) || cl_fail compile "no cleanup.down migration" 
 # -- the live table ----------------------------------------------------------
 $PSQL -X -q -v rows="$ROWS" -f "$dir/setup.sql" >"$CL_WORK/setup.out" 2>&1 ||
     cl_fail setup "setup.sql failed" "$CL_WORK/setup.out"
+cl_apply runtime "$runtime_up"
 q "SELECT now() >= '2026-01-01' AND now() < '2100-01-01'" | grep -q t ||
     cl_fail setup "the clock ($(date -u)) is before partition.start 2026-01-01: rows written with created_at = now() would have no partition"
 
@@ -160,8 +162,8 @@ case $r in
 esac
 cl_check_sync identity events_old
 
-health=$(q "SELECT status FROM events_partition_health_now")
-[ "$health" = OK ] || cl_fail health "events_partition_health_now says '$health'"
+health=$(q "SELECT status FROM partc.partition_health WHERE table_name = 'public.events'")
+[ "$health" = OK ] || cl_fail health "partc.partition_health says '$health'"
 
 # -- cleanup -------------------------------------------------------------------
 if $PSQL -X -q -v ON_ERROR_STOP=1 -f "$cleanup_up" >"$CL_WORK/cleanup-early.out" 2>&1; then

@@ -58,6 +58,7 @@ CREATE FUNCTION count_events() RETURNS bigint LANGUAGE sql BEGIN ATOMIC SELECT c
 INSERT INTO events VALUES (1, NULL, 1, '2025-12-31 23:00:00+00', 'early'), (2, NULL, 1, NULL, 'no key'),
                           (3, NULL, 1, '2025-12-01 00:00:00+00', 'earlier');
 SQL
+q -f "$(ls "$tmp/out/"*_partc_runtime_v1.up.sql)" >"$tmp/out.txt" 2>&1 || fail "the runtime" "$tmp/out.txt"
 pg_dump --schema-only -d "$db" | grep -v '^\\\(un\)\{0,1\}restrict ' >"$tmp/before.sql"
 
 if q -f "$prepare" >"$tmp/out.txt" 2>&1; then
@@ -68,9 +69,9 @@ for want in "column kind is integer, the spec says text" \
             "rows before partition.start 2026-01-01 00:00:00+00: 2 (the earliest created_at is 2025-12-01 00:00:00+00)" \
             "index events_note_idx is not declared under indexes" \
             "foreign key (customer_id) to public.customers is declared but the table has none" \
-            "foreign key replies_event_id_fkey of replies references the table" \
-            "view recent_events depends on the table" \
-            "function count_events() depends on the table" \
+            "foreign key replies_event_id_fkey of public.replies references the table" \
+            "view public.recent_events depends on the table" \
+            "function public.count_events() depends on the table" \
             "index events_kind_idx"; do
     case "$want" in
         "index events_kind_idx") grep -q "events_kind_idx" "$tmp/out.txt" && fail "declared-only index reported" "$tmp/out.txt" ;;

@@ -39,6 +39,7 @@ mig() {  # the migration file of phase $1, way $2 (up | down)
     return 1
 }
 prepare_up=$(mig prepare up) || cl_fail compile "no prepare.up migration" "$CL_WORK/compile.out"
+runtime_up=$(ls "$CL_WORK/out/"*_partc_runtime_v1.up.sql) || cl_fail compile "no runtime migration" "$CL_WORK/compile.out"
 backfill_up=$(mig backfill up) || cl_fail compile "no backfill.up migration" "$CL_WORK/compile.out"
 backfill_down=$(mig backfill down) || cl_fail compile "no backfill.down migration" "$CL_WORK/compile.out"
 grep -q '^CALL public.events_backfill();$' "$backfill_up" ||
@@ -46,6 +47,7 @@ grep -q '^CALL public.events_backfill();$' "$backfill_up" ||
 
 $PSQL -X -q -v rows="$ROWS" -f "$dir/setup.sql" >"$CL_WORK/setup.out" 2>&1 ||
     cl_fail setup "setup.sql failed" "$CL_WORK/setup.out"
+cl_apply runtime "$runtime_up"
 q "SELECT now() >= '2026-01-01' AND now() < '2100-01-01'" | grep -q t ||
     cl_fail setup "the clock ($(date -u)) is before partition.start 2026-01-01: rows written with created_at = now() would have no partition"
 

@@ -31,12 +31,14 @@ tables:
 YAML
 "$PARTC" compile "$tmp/spec" --out "$tmp/out" --as-of 2026-11-22 >/dev/null || fail "compile"
 q -c "SET client_min_messages = warning" -c "CREATE EXTENSION IF NOT EXISTS pg_cron" >/dev/null || fail "create extension"
-q -f "$tmp/out/0001_create_metrics.up.sql" >/dev/null 2>"$tmp/err" || { cat "$tmp/err"; fail "up"; }
+q -f "$tmp/out/0001_partc_runtime_v1.up.sql" >/dev/null 2>"$tmp/err" || { cat "$tmp/err"; fail "runtime up"; }
+q -f "$tmp/out/0002_create_metrics.up.sql" >/dev/null 2>"$tmp/err" || { cat "$tmp/err"; fail "up"; }
 job=$(q -c "SELECT schedule || ' ' || command FROM cron.job WHERE jobname = 'partc:public.metrics:maintain'")
-[ "$job" = "15 * * * * SELECT public.metrics_create_partitions(); SELECT public.metrics_apply_retention();" ] || fail "job is '$job'"
-q -f "$tmp/out/0001_create_metrics.down.sql" >/dev/null 2>"$tmp/err" || { cat "$tmp/err"; fail "down"; }
+[ "$job" = "15 * * * * SELECT partc.maintain('public', 'metrics')" ] || fail "job is '$job'"
+q -f "$tmp/out/0002_create_metrics.down.sql" >/dev/null 2>"$tmp/err" || { cat "$tmp/err"; fail "down"; }
 n=$(q -c "SELECT count(*) FROM cron.job")
 [ "$n" = 0 ] || fail "$n jobs left after the rollback"
-q -f "$tmp/out/0001_create_metrics.up.sql" >/dev/null 2>"$tmp/err" || { cat "$tmp/err"; fail "up again"; }
-q -f "$tmp/out/0001_create_metrics.down.sql" >/dev/null 2>"$tmp/err" || { cat "$tmp/err"; fail "down again"; }
+q -f "$tmp/out/0002_create_metrics.up.sql" >/dev/null 2>"$tmp/err" || { cat "$tmp/err"; fail "up again"; }
+q -f "$tmp/out/0002_create_metrics.down.sql" >/dev/null 2>"$tmp/err" || { cat "$tmp/err"; fail "down again"; }
+q -f "$tmp/out/0001_partc_runtime_v1.down.sql" >/dev/null 2>"$tmp/err" || { cat "$tmp/err"; fail "runtime down"; }
 echo "ok cron"

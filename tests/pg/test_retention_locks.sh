@@ -15,7 +15,7 @@
 #             style command (two SELECTs, one transaction) does both functions
 #   next run  once the long reader ended, the next run does the rest (and the
 #             partition function moves a row out of the default partition)
-#   concurrent  <t>_retire_statements run through psql's \gexec detach with
+#   concurrent  partc.retire_statements run through psql's \gexec detach with
 #             DETACH ... CONCURRENTLY while the long reader runs: the second
 #             reader never waits, the detach completes when the long reader ends
 #   interrupted  a concurrent detach cut short by lock_timeout leaves the
@@ -170,7 +170,7 @@ expect() {  # $1 name, $2 wanted output, $3 a text the messages must hold ("" fo
     fi
 }
 statements() {  # $1 name, $2 table, $3 p_now [, $4 PGOPTIONS]: the statements of $2 through \gexec, in the background
-    printf '%s\n' "SELECT s FROM public.$2_retire_statements('$3') s \\gexec" |
+    printf '%s\n' "SELECT s FROM partc.retire_statements('public', '$2', '$3') s \\gexec" |
         PGOPTIONS="${PGOPTIONS:-} ${4:-}" PGAPPNAME=partc_statements $PSQL -X -q -v ON_ERROR_STOP=1 >"$W/$1.out" 2>"$W/$1.err" &
     st_pid=$!
     cl_bg_pids="$cl_bg_pids $st_pid"
@@ -189,10 +189,10 @@ before=$(state)
 long_reader_start "SELECT count(*) FROM ev_detach; SELECT count(*) FROM ev_drop; SELECT count(*) FROM ev_archive; SELECT count(*) FROM ev_plain;"
 reader_start
 s=$(date +%s)
-call blocked_detach "SELECT ev_detach_apply_retention('2026-06-15')"
-call blocked_drop "SELECT ev_drop_apply_retention('2026-06-15')"
-call blocked_archive "SELECT ev_archive_apply_retention('2026-06-15')"
-call blocked_create "SELECT ev_plain_create_partitions('2027-03-15')"
+call blocked_detach "SELECT partc.apply_retention('public', 'ev_detach', '2026-06-15')"
+call blocked_drop "SELECT partc.apply_retention('public', 'ev_drop', '2026-06-15')"
+call blocked_archive "SELECT partc.apply_retention('public', 'ev_archive', '2026-06-15')"
+call blocked_create "SELECT partc.create_partitions('public', 'ev_plain', '2027-03-15')"
 blocked_s=$(($(date +%s) - s))
 reader_stop blocked
 expect blocked_detach 0 "retention of public.ev_detach left public.ev_detach_2026_04, public.ev_detach_2026_03, public.ev_detach_2026_02, public.ev_detach_2026_01 for the next run: 5 attempts to lock"
@@ -206,8 +206,8 @@ long_reader_stop
 # -- partial: the long reader on one partition by name ---------------------------
 long_reader_start "SELECT count(*) FROM ev_detach_2026_02;"
 reader_start
-call partial_detach "SELECT ev_detach_apply_retention('2026-06-15')"
-call cron_drop "SELECT ev_drop_create_partitions('2027-03-15'); SELECT ev_drop_apply_retention('2026-06-15');"
+call partial_detach "SELECT partc.apply_retention('public', 'ev_detach', '2026-06-15')"
+call cron_drop "SELECT partc.create_partitions('public', 'ev_drop', '2027-03-15'); SELECT partc.apply_retention('public', 'ev_drop', '2026-06-15');"
 reader_stop partial
 expect partial_detach 2 "retention of public.ev_detach left public.ev_detach_2026_02, public.ev_detach_2026_01 for the next run: this transaction already holds a lock on public.ev_detach"
 expect cron_drop "4 4" ""
@@ -217,9 +217,9 @@ plain public ev_detach_2026_04 ev_detach_2026_03 || cl_fail partial "ev_detach_2
 long_reader_stop
 
 # -- next run: the rest ------------------------------------------------------------
-call next_detach "SELECT ev_detach_apply_retention('2026-06-15')"
-call next_archive "SELECT ev_archive_apply_retention('2026-06-15')"
-call next_create "SELECT ev_plain_create_partitions('2027-03-15')"
+call next_detach "SELECT partc.apply_retention('public', 'ev_detach', '2026-06-15')"
+call next_archive "SELECT partc.apply_retention('public', 'ev_archive', '2026-06-15')"
+call next_create "SELECT partc.create_partitions('public', 'ev_plain', '2027-03-15')"
 expect next_detach 2 ""
 expect next_archive 4 ""
 expect next_create 4 ""
@@ -260,14 +260,14 @@ done
 [ "$(parts ev_archive)" = "ev_archive_2026_05 ev_archive_2026_06 ev_archive_2026_07 ev_archive_2026_08 ev_archive_2026_09 ev_archive_2026_10 ev_archive_2026_11 ev_archive_2026_12" ] ||
     cl_fail interrupted "partitions of ev_archive: $(parts ev_archive)"
 plain public ev_archive_2026_07 && cl_fail interrupted "ev_archive_2026_07 was moved or detached after the failed detach"
-call pending_archive "SELECT ev_archive_apply_retention('2026-09-15')"
+call pending_archive "SELECT partc.apply_retention('public', 'ev_archive', '2026-09-15')"
 reader_stop interrupted
 expect pending_archive 0 "retention of public.ev_archive left public.ev_archive_2026_07, public.ev_archive_2026_06, public.ev_archive_2026_05 for the next run"
 long_reader_stop
-call finalize_archive "SELECT ev_archive_apply_retention('2026-09-15')"
+call finalize_archive "SELECT partc.apply_retention('public', 'ev_archive', '2026-09-15')"
 expect finalize_archive 3 ""
 plain ev_cold ev_archive_2026_05 ev_archive_2026_06 ev_archive_2026_07 || cl_fail interrupted "ev_archive_2026_05 .. 07 are not in ev_cold"
-first=$(q "SELECT s FROM ev_detach_retire_statements('2026-09-15') s LIMIT 1")
+first=$(q "SELECT s FROM partc.retire_statements('public', 'ev_detach', '2026-09-15') s LIMIT 1")
 [ "$first" = "ALTER TABLE public.ev_detach DETACH PARTITION public.ev_detach_2026_07 FINALIZE" ] ||
     cl_fail interrupted "the first statement of ev_detach is '$first'"
 statements finalize_detach ev_detach 2026-09-15
@@ -278,8 +278,8 @@ plain public ev_detach_2026_05 ev_detach_2026_06 ev_detach_2026_07 || cl_fail in
 
 # -- fallback: with a default partition, the function ---------------------------------
 q "CREATE TABLE ev_detach_extra PARTITION OF ev_detach DEFAULT" >/dev/null 2>"$W/err" || cl_fail fallback "default partition" "$W/err"
-r=$(q "SELECT string_agg(s, '; ') FROM ev_detach_retire_statements('2026-12-15') s")
-[ "$r" = "SELECT public.ev_detach_apply_retention('2026-12-15 00:00:00+00')" ] || cl_fail fallback "statements with a default partition: '$r'"
+r=$(q "SELECT string_agg(s, '; ') FROM partc.retire_statements('public', 'ev_detach', '2026-12-15') s")
+[ "$r" = "SELECT partc.apply_retention('public', 'ev_detach', '2026-12-15 00:00:00+00')" ] || cl_fail fallback "statements with a default partition: '$r'"
 
 echo "ok retention_locks (second reader's worst wait ${worst_ms} ms, bound ${BOUND_MS} ms: [$figures ]; blocked calls took ${blocked_s} s; $(($(date +%s) - t0)) s)"
 exit 0

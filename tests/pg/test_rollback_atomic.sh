@@ -77,13 +77,13 @@ for tg in supabase prisma flyway; do
         >/dev/null 2>"$tmp/err" || fail "$tg: setup" "$tmp/err"
     dump "$tmp/baseline.sql"
     files $tg >"$tmp/list"
-    [ "$(wc -l <"$tmp/list")" = 4 ] || fail "$tg: expected 4 migrations" "$tmp/list"
-    # prepare, backfill and swap, as the runner sends them
-    head -n 3 "$tmp/list" | while read -r up down; do
+    [ "$(wc -l <"$tmp/list")" = 5 ] || fail "$tg: expected 5 migrations (the runtime and four phases)" "$tmp/list"
+    # the runtime, prepare, backfill and swap, as the runner sends them
+    head -n 4 "$tmp/list" | while read -r up down; do
         "$PGEXEC" --strict "$up" >"$tmp/out" 2>&1 || { echo "$up" >>"$tmp/out"; cp "$tmp/out" "$tmp/uperr"; exit 1; }
     done || fail "$tg: up" "$tmp/uperr"
-    swap_down=$(sed -n 3p "$tmp/list" | cut -d' ' -f2)
-    swap_up=$(sed -n 3p "$tmp/list" | cut -d' ' -f1)
+    swap_down=$(sed -n 4p "$tmp/list" | cut -d' ' -f2)
+    swap_up=$(sed -n 4p "$tmp/list" | cut -d' ' -f1)
     grep -q '^BEGIN;$' "$swap_down" && grep -q '^COMMIT;$' "$swap_down" ||
         fail "$tg: $(basename "$swap_down") is not one transaction" "$swap_down"
     dump "$tmp/swapped.sql"
@@ -115,7 +115,7 @@ for tg in supabase prisma flyway; do
     ! grep -q 'WARNING' "$tmp/down.out" || fail "$tg: psql -f of the rollback warns" "$tmp/down.out"
     "$PGEXEC" --strict "$swap_up" >"$tmp/out" 2>&1 || fail "$tg: the swap could not be applied again" "$tmp/out"
     # every rollback, newest first, back to the table as it was
-    tac "$tmp/list" | tail -n 3 | while read -r up down; do
+    tac "$tmp/list" | tail -n 4 | while read -r up down; do
         psql -X -q -v ON_ERROR_STOP=1 -f "$down" >"$tmp/out" 2>&1 || { echo "$down" >>"$tmp/out"; exit 1; }
         ! grep -q 'WARNING' "$tmp/out" || { echo "$down warns" >>"$tmp/out"; exit 1; }
     done || fail "$tg: rollbacks" "$tmp/out"

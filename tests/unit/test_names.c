@@ -222,11 +222,6 @@ TEST(names_builders)
     T_STREQ(names_pkey(a, t), "ingest_pkey");
     T_STREQ(names_unique(a, t, &cols), "ingest_site_id_idempotency_key_key");
     T_STREQ(names_brin_index(a, t), "ingest_created_at_brin");
-    T_STREQ(names_fn_create_partitions(a, t), "ingest_create_partitions");
-    T_STREQ(names_fn_apply_retention(a, t), "ingest_apply_retention");
-    T_STREQ(names_fn_secure_partition(a, t), "ingest_secure_partition");
-    T_STREQ(names_fn_health(a, t), "ingest_partition_health");
-    T_STREQ(names_view_health(a, t), "ingest_partition_health_now");
     T_STREQ(names_cron_job(a, t, "create"), "partc:billing.ingest:create");
     t->schema.s = NULL;
     T_STREQ(names_cron_job(a, t, "retention"), "partc:public.ingest:retention");
@@ -256,7 +251,7 @@ TEST(names_builders)
     t->name.s = "an_extremely_long_table_name_that_goes_on_and_on_and_on_forever";
     T_STREQ(names_pkey(a, t),
             "an_extremely_long_table_name_that_goes_on_and_on_and_on_forever_pkey");
-    T_CHECK(strlen(names_fn_health(a, t)) > NAME_MAX_BYTES);
+    T_CHECK(strlen(names_default_partition(a, t)) > NAME_MAX_BYTES);
     arena_free(a);
 }
 

@@ -74,11 +74,10 @@ TEST(template_embedded_set_is_complete)
     template_set ts;
     T_INTEQ(template_set_load(&ts, a, NULL, &d), 0);
     static const char *kinds[] = {"create_parent", "create_table", "create_partition",
-                                  "create_default_partition", "secure_function", "secure_table",
-                                  "secure_partition", "create_index", "add_foreign_key",
-                                  "fn_create_partitions", "fn_partition_health",
-                                  "fn_retention_partitions", "fn_retention_delete", "schedule",
-                                  "unschedule", "drop_table", "file_header"};
+                                  "create_default_partition", "secure_table", "secure_partitions",
+                                  "create_index", "add_foreign_key", "runtime", "runtime_remove",
+                                  "register", "unregister", "set_live", "run_create_partitions",
+                                  "schedule", "unschedule", "drop_table", "file_header"};
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
         T_CHECK(template_find(&ts, kinds[i]) != NULL);
     arena_free(a);

@@ -15,15 +15,15 @@ DO $$
 DECLARE n integer; before integer;
 BEGIN
     SELECT count(*) INTO before FROM pg_inherits WHERE inhparent = 'public.access_logs'::regclass;
-    n := public.access_logs_create_partitions('2027-06-15');
+    n := partc.create_partitions('public', 'access_logs', '2027-06-15');
     ASSERT (SELECT count(*) FROM pg_inherits WHERE inhparent = 'public.access_logs'::regclass) = 11, 'access_logs 2026-10 .. 2027-08';
     ASSERT n = 11 - before, 'created ' || n || ', missing were ' || (11 - before);
 
     -- 2027-06-15: cutoff 2027-04-15; June and May are protected; April ends
     -- after the cutoff; 2026-10 .. 2027-03 are archived
-    n := public.access_logs_apply_retention('2027-06-15');
+    n := partc.apply_retention('public', 'access_logs', '2027-06-15');
     ASSERT n = 6, 'access_logs partitions archived: ' || n;
-    ASSERT public.access_logs_apply_retention('2027-06-15') = 0, 'retention is idempotent';
+    ASSERT partc.apply_retention('public', 'access_logs', '2027-06-15') = 0, 'retention is idempotent';
     ASSERT (SELECT count(*) FROM pg_inherits WHERE inhparent = 'public.access_logs'::regclass) = 5, '2027-04 .. 2027-08 stay attached';
     ASSERT to_regclass('public.access_logs_2027_04') IS NOT NULL, 'April stays';
     ASSERT to_regclass('public.access_logs_2026_10') IS NULL, 'archived partitions leave public';
@@ -40,11 +40,11 @@ DECLARE n integer;
 BEGIN
     -- before maintenance, on 2027-03-10 the newest three that began are
     -- 2027-01, 2026-12, 2026-11: only 2026-10 goes
-    n := public.error_logs_apply_retention('2027-03-10');
+    n := partc.apply_retention('public', 'error_logs', '2027-03-10');
     ASSERT n = 1, 'error_logs partitions detached without maintenance: ' || n;
-    PERFORM public.error_logs_create_partitions('2027-03-10');
+    PERFORM partc.create_partitions('public', 'error_logs', '2027-03-10');
     -- now 2027-03, 2027-02, 2027-01 are the newest three; 2026-11 and 2026-12 go
-    n := public.error_logs_apply_retention('2027-03-10');
+    n := partc.apply_retention('public', 'error_logs', '2027-03-10');
     ASSERT n = 2, 'error_logs partitions detached after maintenance: ' || n;
     ASSERT to_regclass('public.error_logs_2027_01') IS NOT NULL
        AND (SELECT relispartition FROM pg_class WHERE oid = 'public.error_logs_2027_01'::regclass), 'protected partition stays attached';

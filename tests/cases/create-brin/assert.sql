@@ -30,22 +30,22 @@ INSERT INTO public.page_clicks (page, clicked_at) VALUES
 DO $$
 DECLARE n bigint;
 BEGIN
-    n := public.page_clicks_apply_retention('2027-03-10', 2);
+    n := partc.apply_retention('public', 'page_clicks', '2027-03-10', 2);
     ASSERT n = 200, 'two batches of 100: ' || n;
-    n := public.page_clicks_apply_retention('2027-03-10');
+    n := partc.apply_retention('public', 'page_clicks', '2027-03-10');
     ASSERT n = 50, 'the rest of January: ' || n;
-    ASSERT public.page_clicks_apply_retention('2027-03-10') = 0, 'nothing more to delete';
+    ASSERT partc.apply_retention('public', 'page_clicks', '2027-03-10') = 0, 'nothing more to delete';
     ASSERT NOT EXISTS (SELECT 1 FROM public.page_clicks WHERE page = 'old'), 'January deleted';
     ASSERT (SELECT count(*) FROM public.page_clicks WHERE page = 'previous') = 2, 'previous month protected';
     ASSERT (SELECT count(*) FROM public.page_clicks WHERE page = 'current') = 3, 'current month protected';
 
     -- a month later February is no longer protected; March still is
-    n := public.page_clicks_apply_retention('2027-04-02');
+    n := partc.apply_retention('public', 'page_clicks', '2027-04-02');
     ASSERT n = 2, 'February deleted on 2027-04-02: ' || n;
     ASSERT (SELECT count(*) FROM public.page_clicks) = 3, 'March kept on 2027-04-02';
 
     -- once both protected months are past, keep (1 day) decides
-    n := public.page_clicks_apply_retention('2027-06-01');
+    n := partc.apply_retention('public', 'page_clicks', '2027-06-01');
     ASSERT n = 3, 'March deleted on 2027-06-01: ' || n;
 END $$;
 DELETE FROM public.page_clicks;

@@ -52,21 +52,21 @@ DELETE FROM public.organizations;
 DO $$
 DECLARE n integer; h record;
 BEGIN
-    SELECT status INTO h FROM public.jobs_partition_health('2027-06-15');
+    SELECT status INTO h FROM partc.partition_health('2027-06-15') WHERE table_name = 'public.jobs';
     ASSERT h.status = 'CRITICAL', 'health in June 2027 before maintenance: ' || h.status;
-    n := public.jobs_create_partitions('2027-06-15');
+    n := partc.create_partitions('public', 'jobs', '2027-06-15');
     ASSERT n = 7, 'jobs partitions created for 2027-06-15: ' || n;   -- 2027-03 .. 2027-09
-    ASSERT public.jobs_create_partitions('2027-06-15') = 0, 'second run creates nothing';
-    SELECT * INTO h FROM public.jobs_partition_health('2027-06-15');
+    ASSERT partc.create_partitions('public', 'jobs', '2027-06-15') = 0, 'second run creates nothing';
+    SELECT * INTO h FROM partc.partition_health('2027-06-15') WHERE table_name = 'public.jobs';
     ASSERT h.status = 'OK' AND h.partitions = 11, 'health after maintenance: ' || h.status || ' ' || h.partitions;
-    SELECT * INTO h FROM public.jobs_partition_health('2027-09-27');
+    SELECT * INTO h FROM partc.partition_health('2027-09-27') WHERE table_name = 'public.jobs';
     ASSERT h.status = 'WARNING', 'four days before the last range ends: ' || h.status;
-    SELECT * INTO h FROM public.jobs_partition_health('2027-09-29');
+    SELECT * INTO h FROM partc.partition_health('2027-09-29') WHERE table_name = 'public.jobs';
     ASSERT h.status = 'CRITICAL', 'two days before the last range ends: ' || h.status;
     -- new partitions get the table's security
     ASSERT (SELECT relrowsecurity AND relforcerowsecurity FROM pg_class WHERE oid = 'public.jobs_y2027m09'::regclass), 'new partition has RLS';
     -- ISO week 53 and the year boundary by the function
-    n := public.wa_messages_create_partitions('2027-12-29');
+    n := partc.create_partitions('public', 'wa_messages', '2027-12-29');
     ASSERT to_regclass('public.wa_msgs_2027w52') IS NOT NULL AND to_regclass('public.wa_msgs_2028w01') IS NOT NULL, 'weekly names across a year';
 END $$;
 
@@ -75,20 +75,20 @@ DO $$
 DECLARE n integer; before integer;
 BEGIN
     SELECT count(*) INTO before FROM pg_inherits WHERE inhparent = 'public.technician_location_history'::regclass;
-    PERFORM public.technician_location_history_create_partitions('2027-06-01');
-    n := public.technician_location_history_apply_retention('2027-06-01');
+    PERFORM partc.create_partitions('public', 'technician_location_history', '2027-06-01');
+    n := partc.apply_retention('public', 'technician_location_history', '2027-06-01');
     ASSERT n > 0, 'daily retention dropped nothing';
     ASSERT to_regclass('public.tech_loc_20270302') IS NULL, 'a range older than 90 days is dropped';
     ASSERT to_regclass('public.tech_loc_20270303') IS NOT NULL, 'the range ending exactly 90 days ago is kept';
-    ASSERT public.technician_location_history_apply_retention('2027-06-01') = 0, 'retention is idempotent';
+    ASSERT partc.apply_retention('public', 'technician_location_history', '2027-06-01') = 0, 'retention is idempotent';
 
     -- far in the future every old range qualifies, but the newest two that began stay
-    n := public.jobs_apply_retention('2031-01-01');
+    n := partc.apply_retention('public', 'jobs', '2031-01-01');
     ASSERT n = 9, 'jobs detached in 2031: ' || n;
     ASSERT (SELECT count(*) FROM pg_inherits WHERE inhparent = 'public.jobs'::regclass) = 2, 'protect 2 keeps two partitions';
     ASSERT to_regclass('public.jobs_y2026m11') IS NOT NULL, 'detached partition is kept as a table';
 
-    n := public.audit_logs_apply_retention('2031-01-01');
+    n := partc.apply_retention('public', 'audit_logs', '2031-01-01');
     ASSERT n > 0 AND to_regclass('audit_archive.audit_logs_y2026m11') IS NOT NULL, 'archive moves partitions to audit_archive';
 END $$;
 
@@ -98,8 +98,8 @@ SELECT gen_random_uuid(), 'op', '{}', now() - interval '2 days', now() - interva
 INSERT INTO public.idempotency_records (request_id, operation, result_payload, expires_at)
 SELECT gen_random_uuid(), 'op', '{}', now() + interval '1 day' FROM generate_series(1, 10);
 DO $$ BEGIN
-    ASSERT public.idempotency_records_apply_retention(now(), 2) = 20000, 'two batches of 10000';
-    ASSERT public.idempotency_records_apply_retention() = 5000, 'the rest';
+    ASSERT partc.apply_retention('public', 'idempotency_records', now(), 2) = 20000, 'two batches of 10000';
+    ASSERT partc.apply_retention('public', 'idempotency_records') = 5000, 'the rest';
     ASSERT (SELECT count(*) FROM public.idempotency_records) = 10, 'live rows stay';
 END $$;
 DELETE FROM public.idempotency_records;

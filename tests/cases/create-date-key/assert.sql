@@ -23,10 +23,10 @@ SELECT format('DROP TABLE %s', c.oid::regclass) FROM pg_inherits i JOIN pg_class
 DO $$
 DECLARE n integer; b text;
 BEGIN
-    n := public.daily_visits_create_partitions('2026-12-31 18:00+00');
+    n := partc.create_partitions('public', 'daily_visits', '2026-12-31 18:00+00');
     ASSERT n = 39, 'daily partitions created for 2026-12-31: ' || n;
     ASSERT (SELECT count(*) FROM pg_inherits WHERE inhparent = 'public.daily_visits'::regclass) = 45, 'daily partitions 2026-11-20 .. 2027-01-03';
-    ASSERT public.daily_visits_create_partitions('2026-12-31 18:00+00') = 0, 'second run creates nothing';
+    ASSERT partc.create_partitions('public', 'daily_visits', '2026-12-31 18:00+00') = 0, 'second run creates nothing';
     SELECT pg_get_expr(relpartbound, oid) INTO b FROM pg_class WHERE oid = 'public.daily_visits_20270101'::regclass;
     ASSERT b = $b$FOR VALUES FROM ('2027-01-01') TO ('2027-01-02')$b$, 'daily_visits_20270101 bounds: ' || b;
     SELECT pg_get_expr(relpartbound, oid) INTO b FROM pg_class WHERE oid = 'public.daily_visits_20270103'::regclass;
@@ -46,10 +46,10 @@ DELETE FROM public.daily_visits;
 DO $$
 DECLARE n integer;
 BEGIN
-    n := public.daily_visits_apply_retention('2027-01-02 12:00+00');
+    n := partc.apply_retention('public', 'daily_visits', '2027-01-02 12:00+00');
     ASSERT n = 36, 'daily partitions dropped: ' || n;
     ASSERT to_regclass('public.daily_visits_20261225') IS NULL, 'daily_visits_20261225 dropped';
     ASSERT to_regclass('public.daily_visits_20261226') IS NOT NULL, 'daily_visits_20261226 ends after the cutoff and stays';
     ASSERT (SELECT count(*) FROM pg_inherits WHERE inhparent = 'public.daily_visits'::regclass) = 9, '2026-12-26 .. 2027-01-03 stay';
-    ASSERT public.daily_visits_apply_retention('2027-01-02 12:00+00') = 0, 'retention is idempotent';
+    ASSERT partc.apply_retention('public', 'daily_visits', '2027-01-02 12:00+00') = 0, 'retention is idempotent';
 END $$;

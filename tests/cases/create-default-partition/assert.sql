@@ -30,7 +30,7 @@ BEGIN
     ASSERT (SELECT count(*) FROM ONLY public.orders_default) = 4, 'four rows outside every range in the default partition';
 
     -- 2027-02-10: ranges 2027-02 .. 2027-04 are created; the March rows move
-    n := public.orders_create_partitions('2027-02-10');
+    n := partc.create_partitions('public', 'orders', '2027-02-10');
     ASSERT n = 3, 'partitions created for 2027-02-10: ' || n;
     ASSERT (SELECT count(*) FROM ONLY public.orders_2027_03) = 2, 'March rows moved to orders_2027_03';
     ASSERT (SELECT count(*) FROM ONLY public.orders_2027_02) = 0, 'nothing in orders_2027_02';
@@ -39,7 +39,7 @@ BEGIN
     ASSERT (SELECT count(*) FROM public.orders) = 5, 'no row lost';
     ASSERT NOT EXISTS (SELECT id, customer FROM public.orders EXCEPT SELECT id, customer FROM want), 'ids kept';
     ASSERT EXISTS (SELECT 1 FROM pg_index WHERE indrelid = 'public.orders_2027_03'::regclass AND NOT indisprimary), 'new partition has the customer index';
-    ASSERT public.orders_create_partitions('2027-02-10') = 0, 'second run creates nothing';
+    ASSERT partc.create_partitions('public', 'orders', '2027-02-10') = 0, 'second run creates nothing';
 END $$;
 
 -- new rows keep flowing to the right place after the move

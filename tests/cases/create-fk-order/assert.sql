@@ -12,8 +12,8 @@ END $$;
 -- the keys hold, also in partitions the functions create later
 DO $$
 BEGIN
-    PERFORM public.shipments_create_partitions('2027-05-10');
-    PERFORM public.parcels_create_partitions('2027-05-10');
+    PERFORM partc.create_partitions('public', 'shipments', '2027-05-10');
+    PERFORM partc.create_partitions('public', 'parcels', '2027-05-10');
     ASSERT to_regclass('public.shipments_2027_07') IS NOT NULL AND to_regclass('public.parcels_2027_07') IS NOT NULL, 'partitions through 2027-07';
 END $$;
 INSERT INTO public.tenants VALUES (1, 't1');

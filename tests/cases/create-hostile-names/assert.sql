@@ -31,14 +31,13 @@ DECLARE
     want text[];
 BEGIN
     -- every name fits in 63 bytes, so none was truncated
-    ASSERT (SELECT max(octet_length(x)) FROM unnest(ARRAY[s, t, nt, ct, chk, idx, pol,
-            t || '_partition_health_now', t || '_create_partitions']) x) <= 63, 'names within 63 bytes';
+    ASSERT (SELECT max(octet_length(x)) FROM unnest(ARRAY[s, t, nt, ct, chk, idx, pol]) x) <= 63, 'names within 63 bytes';
 
-    -- the schema, and no other schema but the built-in ones
+    -- the schema, and no other schema but the built-in ones and the runtime's
     SELECT oid INTO ns FROM pg_namespace WHERE nspname = s;
     ASSERT ns IS NOT NULL, 'schema ' || s;
     SELECT array_agg(nspname ORDER BY nspname) INTO got FROM pg_namespace
-     WHERE nspname NOT LIKE 'pg\_%' AND nspname NOT IN ('information_schema', 'public', 'cron');
+     WHERE nspname NOT LIKE 'pg\_%' AND nspname NOT IN ('information_schema', 'public', 'cron', 'partc');
     ASSERT got = ARRAY[s], 'the only schema created is ' || s || ', got ' || got::text;
 
     -- the table: partitioned, in that schema, by that key
@@ -48,11 +47,11 @@ BEGIN
 
     -- exactly these relations in the schema: the table, its three ranges, the
     -- primary key and the named index with their partition indexes, the
-    -- identity sequence and the health view (partition indexes are named by
+    -- identity sequence (partition indexes are named by
     -- PostgreSQL from the partition names)
     SELECT array_agg(relname::text || ' ' || relkind::text ORDER BY relname::text || ' ' || relkind::text) INTO got FROM pg_class WHERE relnamespace = ns;
     SELECT array_agg(x ORDER BY x) INTO want FROM unnest(ARRAY[
-        t || ' p', t || '_pkey I', idx || ' I', t || '_id_seq S', t || '_partition_health_now v',
+        t || ' p', t || '_pkey I', idx || ' I', t || '_id_seq S',
         parts[1] || ' r', parts[2] || ' r', parts[3] || ' r',
         parts[1] || '_pkey i', parts[2] || '_pkey i', parts[3] || '_pkey i',
         parts[1] || '_id_idx i', parts[2] || '_id_idx i', parts[3] || '_id_idx i']) x;
@@ -60,10 +59,11 @@ BEGIN
     ASSERT (SELECT count(*) FROM pg_class WHERE relnamespace = ns AND relkind IN ('r', 'p')) = 4, 'four tables in the schema';
     ASSERT (SELECT count(*) FROM pg_inherits WHERE inhparent = rel) = 3, 'three partitions';
 
-    -- no relation, function, type or policy anywhere else: the database was
-    -- empty before, so a name cut at a quote, ';' or comment would show here
+    -- no relation, function, type or policy anywhere else but the runtime's:
+    -- the database was empty before, so a name cut at a quote, ';' or
+    -- comment would show here
     ASSERT NOT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-                        WHERE n.oid <> ns AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'cron')
+                        WHERE n.oid <> ns AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'cron', 'partc')
                           AND n.nspname NOT LIKE 'pg\_toast%' AND n.nspname NOT LIKE 'pg\_temp%'),
         'no relation outside the schema';
     ASSERT NOT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -76,13 +76,12 @@ BEGIN
                               OR c.relname LIKE '%/*%' OR c.relname LIKE '%*/%')),
         'no relation with a hostile fragment outside the schema';
     SELECT array_agg(proname ORDER BY proname) INTO got FROM pg_proc WHERE pronamespace = ns;
-    ASSERT got = ARRAY[t || '_create_partitions', t || '_partition_health', t || '_secure_partition'],
-        'functions in the schema: ' || got::text;
+    ASSERT got IS NULL, 'no function in the schema (the runtime maintains the table): ' || got::text;
     ASSERT NOT EXISTS (SELECT 1 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-                        WHERE n.oid <> ns AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'cron')),
-        'no function outside the schema';
+                        WHERE n.oid <> ns AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'cron', 'partc')),
+        'no function outside the schema and the runtime';
     ASSERT NOT EXISTS (SELECT 1 FROM pg_type y JOIN pg_namespace n ON n.oid = y.typnamespace
-                        WHERE n.oid <> ns AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'cron')
+                        WHERE n.oid <> ns AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'cron', 'partc')
                           AND n.nspname NOT LIKE 'pg\_toast%'),
         'no type outside the schema';
 
@@ -100,7 +99,7 @@ BEGIN
     ASSERT got = want, 'constraints in the schema: ' || got::text;
     ASSERT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = rel AND conname = chk AND contype = 'c'), 'check on the table';
     ASSERT (SELECT count(*) FROM pg_constraint WHERE contype = 'c' AND conname <> chk
-             AND connamespace NOT IN (SELECT oid FROM pg_namespace WHERE nspname IN ('pg_catalog', 'information_schema'))) = 0,
+             AND connamespace NOT IN (SELECT oid FROM pg_namespace WHERE nspname IN ('pg_catalog', 'information_schema', 'partc'))) = 0,
         'no other check constraint';
 
     -- the named index, on the table
@@ -123,8 +122,8 @@ BEGIN
 END $$;
 
 -- the names at work: a row with the defaults lands in its range; the check
--- refuses a long note; the maintenance function makes ranges named after
--- the table, and the health function reads them
+-- refuses a long note; the runtime's maintenance makes ranges named after
+-- the table, with its policy, and its health view reads them
 INSERT INTO "Ünïcødé ""Sch""; -- /* x */"."Ev""ents 'T'; -- /* 日本 */" ("Créé ""at"" /*k*/") VALUES ('2026-12-03+00');
 DO $$
 DECLARE
@@ -140,11 +139,11 @@ BEGIN
         RAISE EXCEPTION 'check % not enforced', $n$Chk "pos"; -- /* c */$n$;
     EXCEPTION WHEN check_violation THEN NULL;
     END;
-    EXECUTE format('SELECT %I.%I(''2027-03-15'')', s, t || '_create_partitions') INTO n;
+    n := partc.create_partitions(s, t, '2027-03-15');
     ASSERT n = 4, 'ranges made for 2027-02 .. 2027-05: ' || n;
     ASSERT to_regclass(format('%I.%I', s, t || '_2027_05')) IS NOT NULL, 'range named after the table';
     ASSERT (SELECT count(*) FROM pg_policy WHERE polname = $n$Pol 'p' "q"; -- /* 日本 */$n$) = 8, 'policy on the new ranges';
-    EXECUTE format('SELECT status FROM %I.%I(''2027-03-15'')', s, t || '_partition_health') INTO v;
+    SELECT h.status INTO v FROM partc.partition_health('2027-03-15') h WHERE h.table_name = format('%I.%I', s, t);
     ASSERT v = 'OK', 'health: ' || v;
     EXECUTE format('DELETE FROM %I.%I', s, t);
 END $$;

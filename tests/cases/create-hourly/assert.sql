@@ -26,20 +26,20 @@ END $$;
 DO $$
 DECLARE n integer; b text; h record;
 BEGIN
-    n := public.sensor_events_create_partitions('2026-11-23 05:30+00');
+    n := partc.create_partitions('public', 'sensor_events', '2026-11-23 05:30+00');
     ASSERT n = 29, 'partitions created for 2026-11-23 05:30: ' || n;
-    ASSERT public.sensor_events_create_partitions('2026-11-23 05:30+00') = 0, 'second run creates nothing';
+    ASSERT partc.create_partitions('public', 'sensor_events', '2026-11-23 05:30+00') = 0, 'second run creates nothing';
     ASSERT (SELECT count(*) FROM pg_inherits WHERE inhparent = 'public.sensor_events'::regclass) = 36, 'partitions 2026-11-22 00:00 .. 2026-11-23 11:00';
     SELECT pg_get_expr(relpartbound, oid) INTO b FROM pg_class WHERE oid = 'public.sensor_events_20261123_00'::regclass;
     ASSERT b = $b$FOR VALUES FROM ('2026-11-23 00:00:00+00') TO ('2026-11-23 01:00:00+00')$b$, 'sensor_events_20261123_00 bounds: ' || b;
     SELECT pg_get_expr(relpartbound, oid) INTO b FROM pg_class WHERE oid = 'public.sensor_events_20261123_11'::regclass;
     ASSERT b = $b$FOR VALUES FROM ('2026-11-23 11:00:00+00') TO ('2026-11-23 12:00:00+00')$b$, 'sensor_events_20261123_11 bounds: ' || b;
     ASSERT to_regclass('public.sensor_events_20261123_12') IS NULL, 'nothing past premake';
-    SELECT * INTO h FROM public.sensor_events_partition_health('2026-11-23 05:30+00');
+    SELECT * INTO h FROM partc.partition_health('2026-11-23 05:30+00') WHERE table_name = 'public.sensor_events';
     ASSERT h.status = 'OK' AND h.newest_bound = '2026-11-23 12:00+00', 'health after maintenance: ' || h.status || ' ' || h.newest_bound;
-    SELECT * INTO h FROM public.sensor_events_partition_health('2026-11-23 10:30+00');
+    SELECT * INTO h FROM partc.partition_health('2026-11-23 10:30+00') WHERE table_name = 'public.sensor_events';
     ASSERT h.status = 'WARNING', '90 minutes ahead (warn_ahead 2 hours): ' || h.status;
-    SELECT * INTO h FROM public.sensor_events_partition_health('2026-11-23 11:30+00');
+    SELECT * INTO h FROM partc.partition_health('2026-11-23 11:30+00') WHERE table_name = 'public.sensor_events';
     ASSERT h.status = 'CRITICAL', '30 minutes ahead (critical_ahead 1 hour): ' || h.status;
 END $$;
 

@@ -8,11 +8,11 @@
 DO $$
 DECLARE h record;
 BEGIN
-    PERFORM public.invoices_create_partitions('2026-12-31 12:00+00');
-    SELECT * INTO h FROM public.invoices_partition_health('2026-12-31 12:00+00');
+    PERFORM partc.create_partitions('public', 'invoices', '2026-12-31 12:00+00');
+    SELECT * INTO h FROM partc.partition_health('2026-12-31 12:00+00') WHERE table_name = 'public.invoices';
     ASSERT h.newest_bound = '2027-03-01+00', 'maintained through February: ' || h.newest_bound;
     ASSERT h.status = 'OK', 'health on 2026-12-31 after maintenance: ' || h.status || ' (' || h.ahead || ' ahead)';
-    PERFORM public.invoices_create_partitions('2027-01-31 12:00+00');
-    SELECT * INTO h FROM public.invoices_partition_health('2027-01-31 12:00+00');
+    PERFORM partc.create_partitions('public', 'invoices', '2027-01-31 12:00+00');
+    SELECT * INTO h FROM partc.partition_health('2027-01-31 12:00+00') WHERE table_name = 'public.invoices';
     ASSERT h.status = 'OK', 'health on 2027-01-31 after maintenance: ' || h.status || ' (' || h.ahead || ' ahead)';
 END $$;

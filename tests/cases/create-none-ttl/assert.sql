@@ -5,7 +5,8 @@
 DO $$ BEGIN
     ASSERT (SELECT relkind FROM pg_class WHERE oid = 'public.login_sessions'::regclass) = 'r', 'login_sessions is a plain table';
     ASSERT NOT EXISTS (SELECT 1 FROM pg_inherits WHERE inhparent = 'public.login_sessions'::regclass), 'no partitions';
-    ASSERT to_regproc('public.login_sessions_create_partitions') IS NULL, 'no partition function for strategy none';
+    ASSERT (SELECT step IS NULL AND retention_action = 'delete' FROM partc.tables
+             WHERE schema_name = 'public' AND table_name = 'login_sessions'), 'registered without partitions, retention delete';
     ASSERT has_table_privilege('api_user', 'public.login_sessions', 'SELECT, INSERT, UPDATE, DELETE'), 'grant to api_user';
     ASSERT NOT has_table_privilege('api_user', 'public.login_sessions', 'TRUNCATE'), 'only the granted privileges';
 END $$;
@@ -21,14 +22,14 @@ INSERT INTO public.login_sessions (token, user_id, created_at, expires_at) VALUE
 DO $$
 DECLARE n bigint;
 BEGIN
-    n := public.login_sessions_apply_retention('2027-01-01 12:00+00', 1);
+    n := partc.apply_retention('public', 'login_sessions', '2027-01-01 12:00+00', 1);
     ASSERT n = 50, 'one batch of 50: ' || n;
-    n := public.login_sessions_apply_retention('2027-01-01 12:00+00');
+    n := partc.apply_retention('public', 'login_sessions', '2027-01-01 12:00+00');
     ASSERT n = 70, 'the other 70 in two batches: ' || n;
-    ASSERT public.login_sessions_apply_retention('2027-01-01 12:00+00') = 0, 'nothing more';
+    ASSERT partc.apply_retention('public', 'login_sessions', '2027-01-01 12:00+00') = 0, 'nothing more';
     ASSERT (SELECT string_agg(token, ',' ORDER BY token) FROM public.login_sessions) = 'at-cutoff,grace,live',
         'rows expired less than 2 hours ago stay';
-    n := public.login_sessions_apply_retention('2027-01-01 13:30+00');
+    n := partc.apply_retention('public', 'login_sessions', '2027-01-01 13:30+00');
     ASSERT n = 2, 'an hour and a half later: ' || n;
     ASSERT (SELECT token FROM public.login_sessions) = 'live', 'live row stays';
 END $$;

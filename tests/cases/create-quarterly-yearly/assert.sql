@@ -34,9 +34,9 @@ END $$;
 DO $$
 DECLARE n integer; b text;
 BEGIN
-    n := public.ledger_entries_create_partitions('2027-11-15');
+    n := partc.create_partitions('public', 'ledger_entries', '2027-11-15');
     ASSERT n = 4, 'quarterly partitions created for 2027-11-15: ' || n;
-    ASSERT public.ledger_entries_create_partitions('2027-11-15') = 0, 'second run creates nothing';
+    ASSERT partc.create_partitions('public', 'ledger_entries', '2027-11-15') = 0, 'second run creates nothing';
     SELECT pg_get_expr(relpartbound, oid) INTO b FROM pg_class WHERE oid = 'public.ledger_2027_q4'::regclass;
     ASSERT b = $b$FOR VALUES FROM ('2027-10-01 00:00:00+00') TO ('2028-01-01 00:00:00+00')$b$, 'ledger_2027_q4 bounds: ' || b;
     SELECT pg_get_expr(relpartbound, oid) INTO b FROM pg_class WHERE oid = 'public.ledger_2028_q1'::regclass;
@@ -56,22 +56,22 @@ DELETE FROM public.ledger_entries;
 DO $$
 DECLARE n integer;
 BEGIN
-    n := public.annual_reports_create_partitions('2029-03-01');
+    n := partc.create_partitions('public', 'annual_reports', '2029-03-01');
     ASSERT n = 3, 'yearly partitions created for 2029-03-01: ' || n;   -- 2029 .. 2031
     SELECT count(*) INTO n FROM pg_inherits WHERE inhparent = 'public.annual_reports'::regclass;
     ASSERT n = 7, 'yearly 2025 .. 2031: ' || n;
 
     -- 2030-02-01: cutoff 2029-02-01; 2030 and 2029 are the newest two that
     -- began; 2028 .. 2025 ended before the cutoff; 2031 has not begun
-    n := public.annual_reports_apply_retention('2030-02-01');
+    n := partc.apply_retention('public', 'annual_reports', '2030-02-01');
     ASSERT n = 4, 'yearly partitions dropped on 2030-02-01: ' || n;
     ASSERT to_regclass('public.annual_reports_2028') IS NULL AND to_regclass('public.annual_reports_2025') IS NULL, 'old years dropped';
     ASSERT to_regclass('public.annual_reports_2029') IS NOT NULL AND to_regclass('public.annual_reports_2030') IS NOT NULL, 'newest two kept';
     ASSERT to_regclass('public.annual_reports_2031') IS NOT NULL, 'future partition kept';
-    ASSERT public.annual_reports_apply_retention('2030-02-01') = 0, 'retention is idempotent';
+    ASSERT partc.apply_retention('public', 'annual_reports', '2030-02-01') = 0, 'retention is idempotent';
 
     -- far in the future without maintenance: protect keeps the two newest that began
-    n := public.annual_reports_apply_retention('2040-01-01');
+    n := partc.apply_retention('public', 'annual_reports', '2040-01-01');
     ASSERT n = 1, 'yearly partitions dropped on 2040-01-01: ' || n;
     ASSERT to_regclass('public.annual_reports_2029') IS NULL, '2029 dropped';
     ASSERT (SELECT count(*) FROM pg_inherits WHERE inhparent = 'public.annual_reports'::regclass) = 2, 'protect 2 keeps 2030 and 2031';

@@ -12,13 +12,15 @@ BEGIN
         EXECUTE 'ALTER TABLE ' || r.rel || ' OWNER TO app_owner';
     END LOOP;
     EXECUTE 'GRANT CREATE ON SCHEMA public TO app_owner';
+    -- the runtime grants nothing to PUBLIC: the owner is let in by name
+    PERFORM partc.grant_maintenance('app_owner');
 END $$;
 INSERT INTO public.notes (tenant_id, created_at) VALUES (1, '2027-05-10+00');
 SET ROLE app_owner;
 DO $$
 DECLARE n integer;
 BEGIN
-    n := public.notes_create_partitions('2027-04-10');
+    n := partc.create_partitions('public', 'notes', '2027-04-10');
     ASSERT n > 0, 'partitions created by the owner';
 END $$;
 RESET ROLE;
@@ -29,3 +31,8 @@ DO $$ BEGIN
 END $$;
 DELETE FROM public.notes;
 REVOKE CREATE ON SCHEMA public FROM app_owner;
+DO $$ BEGIN
+    ASSERT NOT has_schema_privilege('authenticated', 'partc', 'USAGE'), 'the runtime is not open to others';
+    ASSERT NOT has_function_privilege('authenticated', 'partc.maintain(text, text, timestamptz)', 'EXECUTE'),
+        'nor its functions';
+END $$;

@@ -14,7 +14,7 @@ DO $$
 DECLARE n integer; p record; rel regclass;
 BEGIN
     ASSERT to_regclass('public.tenant_notes_2027_05') IS NULL, 'May 2027 not made by the migration';
-    n := public.tenant_notes_create_partitions('2027-04-10');
+    n := partc.create_partitions('public', 'tenant_notes', '2027-04-10');
     rel := 'public.tenant_notes_2027_05'::regclass;
     ASSERT (SELECT relrowsecurity AND relforcerowsecurity FROM pg_class WHERE oid = rel), 'new partition has RLS enabled and forced';
     ASSERT (SELECT count(*) FROM pg_policy WHERE polrelid = rel) = 3, 'three policies on the new partition';

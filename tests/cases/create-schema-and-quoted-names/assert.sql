@@ -20,8 +20,8 @@ BEGIN
     ASSERT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = rel AND conname = 'Invoice Lines_order_user_created_at_key' AND contype = 'u'), 'unique key';
     ASSERT EXISTS (SELECT 1 FROM pg_class WHERE relname = 'Invoice Lines_user_order_idx' AND relkind = 'I'), 'index "Invoice Lines_user_order_idx"';
     ASSERT EXISTS (SELECT 1 FROM pg_policy WHERE polrelid = rel AND polname = 'Own Lines'), 'policy "Own Lines"';
-    ASSERT EXISTS (SELECT 1 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-                    WHERE n.nspname = 'Billing' AND p.proname = 'Invoice Lines_create_partitions'), 'function "Invoice Lines_create_partitions"';
+    ASSERT EXISTS (SELECT 1 FROM partc.tables WHERE schema_name = 'Billing' AND table_name = 'Invoice Lines'
+                                                  AND live_name = 'Invoice Lines'), 'registered as "Billing"."Invoice Lines"';
 END $$;
 
 INSERT INTO "Billing"."Invoice Lines" ("order", "user", created_at) VALUES (7, 'alice', '2026-12-03+00');
@@ -36,19 +36,20 @@ BEGIN
 END $$;
 DELETE FROM "Billing"."Invoice Lines";
 
--- the functions with quoted names: maintenance and retention
+-- the runtime on quoted names: maintenance and retention
 DO $$
 DECLARE n integer; before integer;
 BEGIN
     SELECT count(*) INTO before FROM pg_inherits WHERE inhparent = '"Billing"."Invoice Lines"'::regclass;
-    n := "Billing"."Invoice Lines_create_partitions"('2027-04-15');
+    n := partc.create_partitions('Billing', 'Invoice Lines', '2027-04-15');
     ASSERT (SELECT count(*) FROM pg_inherits WHERE inhparent = '"Billing"."Invoice Lines"'::regclass) = 8, '2026-11 .. 2027-06';
     ASSERT n = 8 - before, 'created ' || n || ', missing were ' || (8 - before);
     ASSERT to_regclass('"Billing"."Invoice Lines_2027_06"') IS NOT NULL, 'partition made by the function';
     ASSERT EXISTS (SELECT 1 FROM pg_policy WHERE polrelid = '"Billing"."Invoice Lines_2027_06"'::regclass AND polname = 'Own Lines'), 'policy on the new partition';
-    ASSERT (SELECT h.status FROM "Billing"."Invoice Lines_partition_health"('2027-04-15') h) = 'OK', 'health';
+    ASSERT (SELECT h.status FROM partc.partition_health('2027-04-15') h
+             WHERE h.table_name = '"Billing"."Invoice Lines"') = 'OK', 'health';
     -- 2027-04-15: cutoff 2027-01-15; 2026-11 and 2026-12 ended before it
-    n := "Billing"."Invoice Lines_apply_retention"('2027-04-15');
+    n := partc.apply_retention('Billing', 'Invoice Lines', '2027-04-15');
     ASSERT n = 2, 'partitions dropped: ' || n;
     ASSERT to_regclass('"Billing"."Invoice Lines_2026_12"') IS NULL AND to_regclass('"Billing"."Invoice Lines_2027_01"') IS NOT NULL, 'retention by quoted name';
 END $$;

@@ -25,10 +25,10 @@ SELECT format('DROP TABLE %s', c.oid::regclass) FROM pg_inherits i JOIN pg_class
 DO $$
 DECLARE n integer; b text;
 BEGIN
-    n := public.meter_readings_create_partitions('2026-12-30 12:00+00');
+    n := partc.create_partitions('public', 'meter_readings', '2026-12-30 12:00+00');
     ASSERT n = 6, 'weekly partitions created for 2026-12-30: ' || n;
     ASSERT (SELECT count(*) FROM pg_inherits WHERE inhparent = 'public.meter_readings'::regclass) = 9, 'weekly partitions 2026-W47 .. 2027-W02';
-    ASSERT public.meter_readings_create_partitions('2026-12-30 12:00+00') = 0, 'second run creates nothing';
+    ASSERT partc.create_partitions('public', 'meter_readings', '2026-12-30 12:00+00') = 0, 'second run creates nothing';
     SELECT pg_get_expr(relpartbound, oid) INTO b FROM pg_class WHERE oid = 'public.meter_readings_2026w53'::regclass;
     ASSERT b = $b$FOR VALUES FROM ('2026-12-28 00:00:00') TO ('2027-01-04 00:00:00')$b$, 'meter_readings_2026w53 bounds: ' || b;
     SELECT pg_get_expr(relpartbound, oid) INTO b FROM pg_class WHERE oid = 'public.meter_readings_2027w02'::regclass;
@@ -44,9 +44,9 @@ DECLARE h record;
 BEGIN
     ASSERT (SELECT value FROM ONLY public.meter_readings_2026w53) = 1.5, 'Sunday 23:59:59 in 2026-W53';
     ASSERT (SELECT value FROM ONLY public.meter_readings_2027w01) = 2.5, 'Monday 00:00 in 2027-W01';
-    SELECT * INTO h FROM public.meter_readings_partition_health('2027-01-03 12:00+00');
+    SELECT * INTO h FROM partc.partition_health('2027-01-03 12:00+00') WHERE table_name = 'public.meter_readings';
     ASSERT h.newest_bound = '2027-01-18 00:00+00' AND h.status = 'OK', 'health on 2027-01-03: ' || h.newest_bound || ' ' || h.status;
-    SELECT * INTO h FROM public.meter_readings_partition_health('2027-01-05 00:00+00');
+    SELECT * INTO h FROM partc.partition_health('2027-01-05 00:00+00') WHERE table_name = 'public.meter_readings';
     ASSERT h.status = 'WARNING', 'health on 2027-01-05 (13 days ahead, warn_ahead two weeks): ' || h.status;
 END $$;
 RESET timezone;

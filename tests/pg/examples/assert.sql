@@ -83,14 +83,14 @@ DO $$
 DECLARE h record;
 BEGIN
     -- the partitions since --as-of, as the migration made them (see "pin" in check_migrations.sh)
-    PERFORM public.jobs_create_partitions();
-    PERFORM public.wa_messages_create_partitions();
-    FOR h IN SELECT * FROM public.jobs_partition_health_now UNION ALL SELECT * FROM public.wa_messages_partition_health_now LOOP
+    PERFORM partc.create_partitions('public', 'jobs');
+    PERFORM partc.create_partitions('public', 'wa_messages');
+    FOR h IN SELECT * FROM partc.partition_health WHERE table_name IN ('public.jobs', 'public.wa_messages') LOOP
         ASSERT h.status = 'OK', h.table_name || ' health ' || h.status;
         ASSERT h.table_name NOT LIKE '%partitioned%', 'health names the new table: ' || h.table_name;
     END LOOP;
-    ASSERT public.jobs_create_partitions() = 0, 'nothing missing';
-    ASSERT public.jobs_create_partitions(now() + interval '1 month') = 1, 'one more month';
+    ASSERT partc.create_partitions('public', 'jobs') = 0, 'nothing missing';
+    ASSERT partc.create_partitions('public', 'jobs', now() + interval '1 month') = 1, 'one more month';
 END $$;
 
 -- the TTL table of seed 002 (mode create): grants as the spec says

@@ -1,2 +1,0 @@
---! Inside fn_create_partitions, for tables with row-level security.
-                EXECUTE format('ALTER TABLE %s FORCE ROW LEVEL SECURITY', {{default_lit}}::regclass);

@@ -1,1 +1,0 @@
-DROP FUNCTION {{fn_create}}(timestamptz);

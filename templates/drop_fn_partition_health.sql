@@ -1,2 +1,0 @@
-DROP VIEW {{view_health}};
-DROP FUNCTION {{fn_health}}(timestamptz);

@@ -1,1 +1,0 @@
-{{drop_statements}}DROP FUNCTION {{fn_retention}}({{retention_args}});

@@ -1,2 +1,0 @@
---! Inside fn_create_partitions, when a step uses v_rel.
-    v_rel     regclass;

@@ -1,1 +1,0 @@
-SELECT {{fn_secure}}({{partition_lit}}::regclass);

@@ -1,2 +1,0 @@
---! Inside fn_create_partitions.
-                PERFORM {{fn_secure}}(v_rel);
