@@ -27,7 +27,7 @@ all: partc
 partc: $(BUILD)/main.o $(OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
-$(BUILD)/%.o: compiler/%.c $(wildcard compiler/*.h) | $(BUILD)
+$(BUILD)/%.o: compiler/%.c $(wildcard compiler/*.h) compiler/steps.def | $(BUILD)
 	$(CC) $(WARN) $(CFLAGS) $(PKG_CFLAGS) -Icompiler -c $< -o $@
 
 $(BUILD)/embed_templates: compiler/embed_templates.c | $(BUILD)

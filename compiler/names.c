@@ -422,12 +422,8 @@ const conv_object names_conv_objects[] = {
     {"fn_forward", "sync_forward", false},
     {"fn_reverse", "sync_reverse", false},
     {"fn_guard", "sync_guard", false},
-    {"fn_mode", "sync_mode", false},
     {"fn_replay", "sync_replay", false},
-    {"proc_backfill", "backfill", false},
     {"fn_indexes", "backfill_indexes", false},
-    {"fn_reset", "backfill_reset", false},
-    {"fn_begin", "backfill_begin", false},
 };
 const size_t names_nconv_objects = sizeof names_conv_objects / sizeof names_conv_objects[0];
 

@@ -105,9 +105,9 @@ const char **security_statements(rctx *c, const char *rel, size_t *n)
         tvars_set(tv, "roles", role_list(c, &p->roles));
         const char *clauses = "";
         if (p->using.s)
-            clauses = arena_printf(c->a, " USING (%s)", p->using.s);
+            clauses = arena_printf(c->a, "\n    USING (%s)", p->using.s);
         if (p->check.s)
-            clauses = arena_printf(c->a, "%s WITH CHECK (%s)", clauses, p->check.s);
+            clauses = arena_printf(c->a, "%s\n    WITH CHECK (%s)", clauses, p->check.s);
         tvars_set(tv, "clauses", clauses);
         v[k++] = expand(c, "sec_policy", tv);
     }
@@ -199,19 +199,19 @@ static const char *spec_json(rctx *c)
     /* the relations by their qualified names, as regclass reads them */
     sb_puts(&sb, "{\"table\": ");
     json_str(&sb, qual(c, t->name.s));
-    sb_puts(&sb, ", \"shadow\": ");
+    sb_puts(&sb, ",\n \"shadow\": ");
     json_str(&sb, qual(c, names_shadow(a, t)));
-    sb_puts(&sb, ", \"old\": ");
+    sb_puts(&sb, ",\n \"old\": ");
     json_str(&sb, qual(c, names_old(a, t)));
     sb_puts(&sb, ",\n \"state\": ");
     json_str(&sb, qual(c, names_conv(a, t, "backfill_state")));
     sb_puts(&sb, ", \"key\": ");
     json_str(&sb, t->part.key.s);
-    sb_puts(&sb, ", \"search_path\": ");
+    sb_puts(&sb, ",\n \"search_path\": ");
     json_str(&sb, search_path(c));
     sb_puts(&sb, ",\n \"columns\": [");
     for (size_t i = 0; i < t->ncolumns; i++) {
-        sb_puts(&sb, i ? ", {\"name\": " : "{\"name\": ");
+        sb_puts(&sb, i ? ",\n   {\"name\": " : "\n   {\"name\": ");
         json_str(&sb, t->columns[i].name.s);
         sb_puts(&sb, ", \"type\": ");
         json_str(&sb, t->columns[i].type.s);
@@ -228,9 +228,9 @@ static const char *spec_json(rctx *c)
     sb_puts(&sb, "],\n \"indexes\": [");
     for (size_t i = 0; i < t->nindexes; i++) {
         const index *ix = &t->indexes[i];
-        sb_puts(&sb, i ? ",\n   {\"name\": " : "{\"name\": ");
+        sb_puts(&sb, i ? ",\n   {\"name\": " : "\n   {\"name\": ");
         json_str(&sb, ix->gen_name);
-        sb_addf(&sb, ", \"unique\": %s, \"def\": ", ix->unique.v ? "true" : "false");
+        sb_addf(&sb, ", \"unique\": %s,\n    \"def\": ", ix->unique.v ? "true" : "false");
         /* what follows ON <table> in CREATE INDEX and in pg_get_indexdef */
         json_str(&sb, arena_printf(a, "USING %s (%s)%s%s", ix->using.s ? ix->using.s : "btree", index_columns(c, ix),
                                    ix->include.n ? arena_printf(a, " INCLUDE (%s)", ident_list(c, &ix->include)) : "",
@@ -246,7 +246,7 @@ static const char *spec_json(rctx *c)
     sb_puts(&sb, "],\n \"foreign_keys\": [");
     for (size_t i = 0; i < t->nfks; i++) {
         const foreign_key *fk = &t->fks[i];
-        sb_puts(&sb, i ? ", {\"columns\": " : "{\"columns\": ");
+        sb_puts(&sb, i ? ",\n   {\"columns\": " : "\n   {\"columns\": ");
         json_list(&sb, &fk->columns);
         sb_puts(&sb, ", \"ref_schema\": ");
         json_str(&sb, fk->ref ? fk->ref->schema.s : (fk->ref_schema.s ? fk->ref_schema.s : t->schema.s));
@@ -264,7 +264,7 @@ static const char *spec_json(rctx *c)
     }
     sb_puts(&sb, "],\n \"grants\": [");
     for (size_t i = 0; i < t->security.ngrants; i++) {
-        sb_puts(&sb, i ? ", {\"role\": " : "{\"role\": ");
+        sb_puts(&sb, i ? ",\n   {\"role\": " : "\n   {\"role\": ");
         json_str(&sb, t->security.grants[i].role.s);
         sb_puts(&sb, ", \"privileges\": ");
         json_list(&sb, &t->security.grants[i].privileges);
@@ -475,7 +475,7 @@ void index_vars(rctx *c, tvars *tv, size_t i, const char *rel, const char *name,
     tvars_set(tv, "method", ix->using.s ? ix->using.s : "btree");
     tvars_set(tv, "columns", index_columns(c, ix));
     tvars_set(tv, "include", ix->include.n ? arena_printf(c->a, " INCLUDE (%s)", ident_list(c, &ix->include)) : "");
-    tvars_set(tv, "where", ix->where.s ? arena_printf(c->a, " WHERE (%s)", ix->where.s) : "");
+    tvars_set(tv, "where", ix->where.s ? arena_printf(c->a, "\n    WHERE (%s)", ix->where.s) : "");
 }
 
 const char *index_statement(rctx *c, size_t i, const char *rel, const char *name, bool if_not_exists)
@@ -563,9 +563,6 @@ const char *shadow_values(rctx *c, const step *s, tvars *tv)
 const char *backfill_values(rctx *c, const step *s, tvars *tv)
 {
     (void)s;
-    tvars_set(tv, "columns_check",
-              same_columns(c, tvars_get(&c->base, "table_lit"), tvars_get(&c->base, "shadow_lit"),
-                           "during the conversion", "roll back the backfill and the prepare phase, and convert again"));
     tvars_set(tv, "build_keys", shadow_keys(c));
     tvars_set(tv, "drop_keys", shadow_drop_keys(c));
     return NULL;
@@ -784,6 +781,20 @@ const char *register_values(rctx *c, const step *s, tvars *tv)
     sb_puts(&sb, r->present && r->keep.v.n == 0 ? "true" : "false");
     row_security(c, &sb);
     row_str(&sb, "security_path", search_path(c));
+    if (shadow) {
+        /* what the runtime's backfill needs of the conversion */
+        row_str(&sb, "shadow_name", names_shadow(a, t));
+        row_str(&sb, "old_name", names_old(a, t));
+        row_key(&sb, "identity_columns");
+        json_strings(a, &sb, &t->primary_key, false);
+        row_key(&sb, "batch_rows");
+        sb_addf(&sb, "%lld", (long long)t->migrate.batch_size.v);
+        row_str(&sb, "batch_pause", arena_printf(a, "%lld milliseconds", (long long)t->migrate.batch_pause_ms.v));
+        int64_t lt = t->migrate.lock_timeout_ms.v >= 0 ? t->migrate.lock_timeout_ms.v : c->o->ss->settings.lock_timeout_ms.v;
+        row_str(&sb, "conv_lock_timeout", arena_printf(a, "%lldms", (long long)lt));
+        row_str(&sb, "statement_limit",
+                arena_printf(a, "%lld milliseconds", (long long)c->o->ss->settings.statement_timeout_ms.v));
+    }
     sb_puts(&sb, "\n}");
     tvars_set(tv, "settings", lit(c, sb_str(&sb)));
     sb_free(&sb);

@@ -24,17 +24,34 @@ SET LOCAL statement_timeout = '0ms';
 --   out, views, triggers, security, key range)
 -- The live table must match the spec before anything changes: every
 -- mismatch is listed, and nothing is created when one is found.
-SELECT partc.preflight('{"table": "public.event_impressions", "shadow": "public.event_impressions_partitioned", "old": "public.event_impressions_old",
- "state": "public.event_impressions_backfill_state", "key": "created_at", "search_path": "pg_catalog, public, pg_temp",
- "columns": [{"name": "id", "type": "uuid"}, {"name": "event_id", "type": "uuid"}, {"name": "user_id", "type": "uuid"}, {"name": "session_id", "type": "text"}, {"name": "source", "type": "text"}, {"name": "referrer", "type": "text"}, {"name": "created_at", "type": "timestamptz"}],
+SELECT partc.preflight('{"table": "public.event_impressions",
+ "shadow": "public.event_impressions_partitioned",
+ "old": "public.event_impressions_old",
+ "state": "public.event_impressions_backfill_state", "key": "created_at",
+ "search_path": "pg_catalog, public, pg_temp",
+ "columns": [
+   {"name": "id", "type": "uuid"},
+   {"name": "event_id", "type": "uuid"},
+   {"name": "user_id", "type": "uuid"},
+   {"name": "session_id", "type": "text"},
+   {"name": "source", "type": "text"},
+   {"name": "referrer", "type": "text"},
+   {"name": "created_at", "type": "timestamptz"}],
  "primary_key": ["id"],
  "unique": [],
- "indexes": [{"name": "idx_event_impressions_event_created", "unique": false, "def": "USING btree (event_id, created_at)"},
-   {"name": "idx_event_impressions_user_created", "unique": false, "def": "USING btree (user_id, created_at) WHERE (user_id IS NOT NULL)"}],
+ "indexes": [
+   {"name": "idx_event_impressions_event_created", "unique": false,
+    "def": "USING btree (event_id, created_at)"},
+   {"name": "idx_event_impressions_user_created", "unique": false,
+    "def": "USING btree (user_id, created_at) WHERE (user_id IS NOT NULL)"}],
  "checks": [],
- "foreign_keys": [{"columns": ["event_id"], "ref_schema": "public", "ref_table": "events", "ref_columns": ["id"]}],
+ "foreign_keys": [
+   {"columns": ["event_id"], "ref_schema": "public", "ref_table": "events", "ref_columns": ["id"]}],
  "rls": true, "policies": ["impressions_insert_any", "impressions_read_organizer"],
- "grants": [{"role": "anon", "privileges": ["insert"]}, {"role": "authenticated", "privileges": ["select", "insert"]}, {"role": "service_role", "privileges": ["select", "insert", "update", "delete"]}],
+ "grants": [
+   {"role": "anon", "privileges": ["insert"]},
+   {"role": "authenticated", "privileges": ["select", "insert"]},
+   {"role": "service_role", "privileges": ["select", "insert", "update", "delete"]}],
  "start": "2025-01-01 00:00:00+00", "default_partition": false}'::jsonb);
 
 -- create partitioned table public.event_impressions_partitioned like public.event_impressions, with
@@ -50,8 +67,10 @@ CREATE TABLE public.event_impressions_partitioned (LIKE public.event_impressions
 --   and grants to 3 roles
 ALTER TABLE public.event_impressions_partitioned ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.event_impressions_partitioned FORCE ROW LEVEL SECURITY;
-CREATE POLICY impressions_insert_any ON public.event_impressions_partitioned AS PERMISSIVE FOR INSERT TO anon, authenticated WITH CHECK (true);
-CREATE POLICY impressions_read_organizer ON public.event_impressions_partitioned AS PERMISSIVE FOR SELECT TO authenticated USING (EXISTS (SELECT 1 FROM public.events e WHERE e.id = event_id AND e.organizer_id = current_setting('app.user_id', true)::uuid));
+CREATE POLICY impressions_insert_any ON public.event_impressions_partitioned AS PERMISSIVE FOR INSERT TO anon, authenticated
+    WITH CHECK (true);
+CREATE POLICY impressions_read_organizer ON public.event_impressions_partitioned AS PERMISSIVE FOR SELECT TO authenticated
+    USING (EXISTS (SELECT 1 FROM public.events e WHERE e.id = event_id AND e.organizer_id = current_setting('app.user_id', true)::uuid));
 GRANT INSERT ON public.event_impressions_partitioned TO anon;
 GRANT SELECT, INSERT ON public.event_impressions_partitioned TO authenticated;
 GRANT SELECT, INSERT, UPDATE, DELETE ON public.event_impressions_partitioned TO service_role;
@@ -83,7 +102,14 @@ SELECT * FROM jsonb_populate_record(NULL::partc.tables, '{
         {"role": "anon", "privileges": ["INSERT"]},
         {"role": "authenticated", "privileges": ["SELECT", "INSERT"]},
         {"role": "service_role", "privileges": ["SELECT", "INSERT", "UPDATE", "DELETE"]}]},
-    "security_path": "pg_catalog, public, pg_temp"
+    "security_path": "pg_catalog, public, pg_temp",
+    "shadow_name": "event_impressions_partitioned",
+    "old_name": "event_impressions_old",
+    "identity_columns": ["id"],
+    "batch_rows": 10000,
+    "batch_pause": "0 milliseconds",
+    "conv_lock_timeout": "2000ms",
+    "statement_limit": "0 milliseconds"
 }');
 
 -- partitions planned through the --as-of range plus premake;
@@ -146,35 +172,18 @@ SELECT partc.secure_partition('public', 'event_impressions', i.inhrelid::regclas
   FROM pg_catalog.pg_inherits i WHERE i.inhparent = 'public.event_impressions_partitioned'::regclass ORDER BY i.inhrelid;
 
 -- indexes (PostgreSQL builds each on every partition too)
-CREATE INDEX idx_event_impressions_event_created_partitioned ON public.event_impressions_partitioned USING btree (event_id, created_at);
-CREATE INDEX idx_event_impressions_user_created_partitioned ON public.event_impressions_partitioned USING btree (user_id, created_at) WHERE (user_id IS NOT NULL);
+CREATE INDEX idx_event_impressions_event_created_partitioned ON public.event_impressions_partitioned
+    USING btree (event_id, created_at);
+CREATE INDEX idx_event_impressions_user_created_partitioned ON public.event_impressions_partitioned
+    USING btree (user_id, created_at)
+    WHERE (user_id IS NOT NULL);
 
 -- create the partitions that are missing on the day this runs
 SELECT partc.create_partitions('public', 'event_impressions');
 
 -- check that every row of public.event_impressions has a partition
 -- Every row of the live table has a partition to go to.
-DO $partc$
-DECLARE
-    v_max  text := nullif(current_setting('partc.max_key', true), '');
-    v_high timestamptz;
-BEGIN
-    IF v_max IS NULL OR EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid
-                                 WHERE i.inhparent = 'public.event_impressions_partitioned'::regclass
-                                   AND pg_catalog.pg_get_expr(c.relpartbound, c.oid) = 'DEFAULT') THEN
-        RETURN;
-    END IF;
-    SELECT max((regexp_match(pg_catalog.pg_get_expr(c.relpartbound, c.oid), 'TO \(''([^'']*)''\)'))[1]::timestamptz)
-      INTO v_high
-      FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid
-     WHERE i.inhparent = 'public.event_impressions_partitioned'::regclass;
-    IF v_max::timestamptz >= v_high THEN
-        RAISE EXCEPTION 'partc: % holds rows with % = %, beyond the last partition (up to %)',
-            'public.event_impressions', 'created_at', v_max, v_high
-            USING HINT = 'raise partition.premake, or set partition.default_partition: true to catch such rows';
-    END IF;
-END
-$partc$;
+SELECT partc.range_check('public', 'event_impressions');
 
 -- create the sync log event_impressions_sync_log, the state table event_impressions_backfill_state
 --   and the sync functions
@@ -216,7 +225,8 @@ BEGIN
     IF TG_OP = 'INSERT' THEN
         INSERT INTO public.event_impressions_sync_log (id, created_at) SELECT id, created_at FROM n;
     ELSIF TG_OP = 'UPDATE' THEN
-        INSERT INTO public.event_impressions_sync_log (id, created_at) SELECT id, created_at FROM o UNION ALL SELECT id, created_at FROM n;
+        INSERT INTO public.event_impressions_sync_log (id, created_at)
+        SELECT id, created_at FROM o UNION ALL SELECT id, created_at FROM n;
     ELSE
         INSERT INTO public.event_impressions_sync_log (id, created_at) SELECT id, created_at FROM o;
     END IF;
@@ -290,64 +300,29 @@ $partc$;
 -- shadow: reverse (row triggers, cloned to every partition) and the guard.
 CREATE TRIGGER partc_sync_capture_insert AFTER INSERT ON public.event_impressions REFERENCING NEW TABLE AS n
     FOR EACH STATEMENT EXECUTE FUNCTION public.event_impressions_sync_capture();
-CREATE TRIGGER partc_sync_capture_update AFTER UPDATE ON public.event_impressions REFERENCING OLD TABLE AS o NEW TABLE AS n
-    FOR EACH STATEMENT EXECUTE FUNCTION public.event_impressions_sync_capture();
+CREATE TRIGGER partc_sync_capture_update AFTER UPDATE ON public.event_impressions
+    REFERENCING OLD TABLE AS o NEW TABLE AS n FOR EACH STATEMENT EXECUTE FUNCTION public.event_impressions_sync_capture();
 CREATE TRIGGER partc_sync_capture_delete AFTER DELETE ON public.event_impressions REFERENCING OLD TABLE AS o
     FOR EACH STATEMENT EXECUTE FUNCTION public.event_impressions_sync_capture();
 CREATE TRIGGER partc_sync_forward_insert AFTER INSERT ON public.event_impressions REFERENCING NEW TABLE AS n
     FOR EACH STATEMENT EXECUTE FUNCTION public.event_impressions_sync_forward();
-CREATE TRIGGER partc_sync_forward_update AFTER UPDATE ON public.event_impressions REFERENCING OLD TABLE AS o NEW TABLE AS n
-    FOR EACH STATEMENT EXECUTE FUNCTION public.event_impressions_sync_forward();
+CREATE TRIGGER partc_sync_forward_update AFTER UPDATE ON public.event_impressions
+    REFERENCING OLD TABLE AS o NEW TABLE AS n FOR EACH STATEMENT EXECUTE FUNCTION public.event_impressions_sync_forward();
 CREATE TRIGGER partc_sync_forward_delete AFTER DELETE ON public.event_impressions REFERENCING OLD TABLE AS o
     FOR EACH STATEMENT EXECUTE FUNCTION public.event_impressions_sync_forward();
-CREATE TRIGGER partc_sync_guard BEFORE TRUNCATE ON public.event_impressions FOR EACH STATEMENT EXECUTE FUNCTION public.event_impressions_sync_guard();
-CREATE TRIGGER partc_sync_reverse_insert AFTER INSERT ON public.event_impressions_partitioned FOR EACH ROW EXECUTE FUNCTION public.event_impressions_sync_reverse();
-CREATE TRIGGER partc_sync_reverse_update AFTER UPDATE ON public.event_impressions_partitioned FOR EACH ROW EXECUTE FUNCTION public.event_impressions_sync_reverse();
-CREATE TRIGGER partc_sync_reverse_delete AFTER DELETE ON public.event_impressions_partitioned FOR EACH ROW EXECUTE FUNCTION public.event_impressions_sync_reverse();
-CREATE TRIGGER partc_sync_guard BEFORE TRUNCATE ON public.event_impressions_partitioned FOR EACH STATEMENT EXECUTE FUNCTION public.event_impressions_sync_guard();
+CREATE TRIGGER partc_sync_guard BEFORE TRUNCATE ON public.event_impressions
+    FOR EACH STATEMENT EXECUTE FUNCTION public.event_impressions_sync_guard();
+CREATE TRIGGER partc_sync_reverse_insert AFTER INSERT ON public.event_impressions_partitioned
+    FOR EACH ROW EXECUTE FUNCTION public.event_impressions_sync_reverse();
+CREATE TRIGGER partc_sync_reverse_update AFTER UPDATE ON public.event_impressions_partitioned
+    FOR EACH ROW EXECUTE FUNCTION public.event_impressions_sync_reverse();
+CREATE TRIGGER partc_sync_reverse_delete AFTER DELETE ON public.event_impressions_partitioned
+    FOR EACH ROW EXECUTE FUNCTION public.event_impressions_sync_reverse();
+CREATE TRIGGER partc_sync_guard BEFORE TRUNCATE ON public.event_impressions_partitioned
+    FOR EACH STATEMENT EXECUTE FUNCTION public.event_impressions_sync_guard();
 -- they run as their owner: nobody else may attach them to a table of theirs
-REVOKE ALL ON FUNCTION public.event_impressions_sync_capture(), public.event_impressions_sync_forward(), public.event_impressions_sync_reverse() FROM PUBLIC;
-
--- Switches the sync triggers to one mode: capture | forward | reverse | off,
--- or drops them all (drop).
-CREATE FUNCTION public.event_impressions_sync_mode(p_mode text)
-RETURNS void
-LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
-AS $partc$
-DECLARE
-    v_table regclass := pg_catalog.to_regclass('public.event_impressions');
-    v_on    boolean;
-    r       record;
-BEGIN
-    IF p_mode NOT IN ('capture', 'forward', 'reverse', 'off', 'drop') THEN
-        RAISE EXCEPTION 'partc: unknown sync mode %', p_mode;
-    END IF;
-    FOR r IN SELECT t.tgrelid::regclass AS rel, t.tgname, t.tgenabled
-               FROM pg_catalog.pg_trigger t
-              WHERE t.tgrelid IN (SELECT x FROM unnest(ARRAY[v_table, pg_catalog.to_regclass('public.event_impressions_partitioned'),
-                                                             pg_catalog.to_regclass('public.event_impressions_old')]) x WHERE x IS NOT NULL)
-                AND t.tgparentid = 0 AND t.tgname LIKE 'partc\_sync\_%'
-              ORDER BY t.tgrelid, t.tgname LOOP
-        IF p_mode = 'drop' THEN
-            EXECUTE format('DROP TRIGGER %I ON %s', r.tgname, r.rel);
-            CONTINUE;
-        END IF;
-        v_on := CASE
-            WHEN r.tgname LIKE 'partc\_sync\_capture\_%' THEN p_mode = 'capture'
-            WHEN r.tgname LIKE 'partc\_sync\_forward\_%' THEN p_mode = 'forward'
-            WHEN r.tgname LIKE 'partc\_sync\_reverse\_%' THEN p_mode = 'reverse'
-            -- the guard: on the table while it is copied and mirrored, on
-            -- both tables after the swap
-            ELSE (p_mode IN ('capture', 'forward') AND r.rel = v_table) OR p_mode = 'reverse' END;
-        IF v_on AND r.tgenabled <> 'A' THEN
-            EXECUTE format('ALTER TABLE %s ENABLE ALWAYS TRIGGER %I', r.rel, r.tgname);
-        ELSIF NOT v_on AND r.tgenabled <> 'D' THEN
-            EXECUTE format('ALTER TABLE %s DISABLE TRIGGER %I', r.rel, r.tgname);
-        END IF;
-    END LOOP;
-END
-$partc$;
+REVOKE ALL ON FUNCTION public.event_impressions_sync_capture(), public.event_impressions_sync_forward(), public.event_impressions_sync_reverse()
+    FROM PUBLIC;
 
 -- Applies up to p_limit entries of the sync log to the shadow: the rows
 -- of those keys are copied again as they are now.  Returns the entries done.
@@ -389,8 +364,11 @@ BEGIN
                        WHERE k.conrelid = 'public.event_impressions_partitioned'::regclass AND k.conname = 'event_impressions_pkey_partitioned') THEN
             ALTER TABLE public.event_impressions_partitioned ADD CONSTRAINT event_impressions_pkey_partitioned PRIMARY KEY (id, created_at);
         END IF;
-        CREATE INDEX IF NOT EXISTS idx_event_impressions_event_created_partitioned ON public.event_impressions_partitioned USING btree (event_id, created_at);
-        CREATE INDEX IF NOT EXISTS idx_event_impressions_user_created_partitioned ON public.event_impressions_partitioned USING btree (user_id, created_at) WHERE (user_id IS NOT NULL);
+        CREATE INDEX IF NOT EXISTS idx_event_impressions_event_created_partitioned ON public.event_impressions_partitioned
+    USING btree (event_id, created_at);
+        CREATE INDEX IF NOT EXISTS idx_event_impressions_user_created_partitioned ON public.event_impressions_partitioned
+    USING btree (user_id, created_at)
+    WHERE (user_id IS NOT NULL);
     ELSE
         DROP INDEX IF EXISTS public.idx_event_impressions_event_created_partitioned;
         DROP INDEX IF EXISTS public.idx_event_impressions_user_created_partitioned;
@@ -399,263 +377,8 @@ BEGIN
 END
 $partc$;
 
--- Undoes the backfill: the shadow is emptied and its keys rebuilt, the sync
--- trigger records keys again.  Refused after the swap.
-CREATE FUNCTION public.event_impressions_backfill_reset()
-RETURNS void
-LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
-AS $partc$
-BEGIN
-    IF (SELECT s.phase FROM public.event_impressions_backfill_state s) = 'swapped' THEN
-        RAISE EXCEPTION 'partc: % has been swapped; roll the swap back first', 'public.event_impressions';
-    END IF;
-    PERFORM pg_catalog.set_config('lock_timeout', '2000ms', true);
-    LOCK TABLE public.event_impressions IN SHARE ROW EXCLUSIVE MODE;
-    PERFORM public.event_impressions_sync_mode('capture');
-    TRUNCATE public.event_impressions_partitioned;
-    PERFORM public.event_impressions_backfill_indexes(true);
-    TRUNCATE public.event_impressions_sync_log;
-    UPDATE public.event_impressions_backfill_state SET phase = 'new', next_page = 0, rows_copied = 0, filenode = NULL,
-                         started_at = NULL, finished_at = NULL;
-END
-$partc$;
-
--- Starts each transaction of the backfill: a pinned search_path and the
--- lock that keeps a second backfill of the table out.  (No SET clause: its
--- settings must outlive the call.)
-CREATE FUNCTION public.event_impressions_backfill_begin()
-RETURNS void
-LANGUAGE plpgsql
-AS $partc$
-BEGIN
-    PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
-    IF pg_catalog.current_setting('transaction_isolation') <> 'read committed' THEN
-        RAISE EXCEPTION 'partc: the backfill must run in READ COMMITTED transactions';
-    END IF;
-    IF NOT pg_catalog.pg_try_advisory_xact_lock(pg_catalog.hashtextextended('public.event_impressions' || ' backfill', 0)) THEN
-        RAISE EXCEPTION 'partc: another session is running the backfill of %', 'public.event_impressions';
-    END IF;
-    -- rows are copied whole: a column added, dropped or changed on either
-    -- table since prepare would shift them
-    IF pg_catalog.to_regclass('public.event_impressions_partitioned') IS NULL THEN
-        RETURN;
-    END IF;
-    IF (SELECT array_agg(a.attname || ' ' || pg_catalog.format_type(a.atttypid, a.atttypmod) ORDER BY a.attnum)
-          FROM pg_catalog.pg_attribute a WHERE a.attrelid = 'public.event_impressions'::regclass AND a.attnum > 0 AND NOT a.attisdropped)
-       IS DISTINCT FROM
-       (SELECT array_agg(a.attname || ' ' || pg_catalog.format_type(a.atttypid, a.atttypmod) ORDER BY a.attnum)
-          FROM pg_catalog.pg_attribute a WHERE a.attrelid = 'public.event_impressions_partitioned'::regclass AND a.attnum > 0 AND NOT a.attisdropped) THEN
-        RAISE EXCEPTION 'partc: the columns of % and % differ: a table changed during the conversion', 'public.event_impressions', 'public.event_impressions_partitioned'
-            USING HINT = 'roll back the backfill and the prepare phase, and convert again';
-    END IF;
-END
-$partc$;
-
--- The backfill: copies the table into the shadow in batches of about
--- p_batch_rows rows, one transaction each, by ranges of heap pages; builds
--- the keys and indexes; applies the sync log; then, under a short lock that
--- holds writers back, switches the trigger to mirroring and checks that both
--- tables hold the same number of rows.  Interrupted, it resumes where the
--- last committed batch ended.  Run it with CALL, outside a transaction block.
--- With settings.statement_timeout, a batch that takes more than a quarter of
--- it makes the next ones smaller (a SET inside a procedure cannot time its
--- transactions: the session's statement_timeout times the whole CALL).
-CREATE PROCEDURE public.event_impressions_backfill(p_batch_rows integer DEFAULT 10000,
-                                   p_pause interval DEFAULT '0 milliseconds'::interval)
-LANGUAGE plpgsql
-AS $partc$
-DECLARE
-    v_st     public.event_impressions_backfill_state;
-    v_pages  bigint;
-    v_hi     bigint;
-    v_n      bigint;
-    v_t0     timestamptz := clock_timestamp();
-    v_said   timestamptz := clock_timestamp();
-    v_tries  integer := 0;
-    v_ok     boolean;
-    v_a      bigint;
-    v_b      bigint;
-    v_limit  interval := '0 milliseconds'::interval;
-    v_b0     timestamptz;
-    v_next   bigint;
-BEGIN
-    IF pg_catalog.current_setting('statement_timeout') <> '0' THEN
-        RAISE NOTICE 'partc: statement_timeout is %: the backfill stops then; call it again to resume, or SET statement_timeout = 0 first',
-            pg_catalog.current_setting('statement_timeout');
-    END IF;
-    -- every transaction of the backfill is READ COMMITTED: each statement
-    -- must see what writers committed before it (and COMMIT here refuses a
-    -- call inside a transaction block)
-    COMMIT;
-    SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
-    PERFORM public.event_impressions_backfill_begin();
-    IF p_batch_rows < 1 THEN
-        RAISE EXCEPTION 'partc: p_batch_rows must be at least 1';
-    END IF;
-    SELECT * INTO v_st FROM public.event_impressions_backfill_state;
-    IF v_st.phase IN ('done', 'swapped') THEN
-        RAISE NOTICE 'partc: the backfill of % is complete already', 'public.event_impressions';
-        RETURN;
-    END IF;
-    IF v_st.phase <> 'new' THEN
-        RAISE NOTICE 'partc: resuming the backfill of % (phase %, % rows copied)', 'public.event_impressions', v_st.phase, v_st.rows_copied;
-    END IF;
-
-    LOOP
-        SELECT * INTO v_st FROM public.event_impressions_backfill_state;
-        EXIT WHEN v_st.phase NOT IN ('new', 'copy');
-        IF v_st.phase = 'new' THEN
-            -- start from an empty shadow without keys; what is in the log
-            -- now is in the table too
-            TRUNCATE public.event_impressions_partitioned;
-            DELETE FROM public.event_impressions_sync_log;
-            PERFORM public.event_impressions_backfill_indexes(false);
-            UPDATE public.event_impressions_backfill_state SET phase = 'copy', next_page = 0, rows_copied = 0,
-                   filenode = pg_catalog.pg_relation_filenode('public.event_impressions'::regclass),
-                   batch_pages = greatest(1, ceil(p_batch_rows / greatest(1.0,
-                       (SELECT CASE WHEN c.relpages > 0 AND c.reltuples > 0 THEN c.reltuples / c.relpages ELSE 50 END
-                          FROM pg_catalog.pg_class c WHERE c.oid = 'public.event_impressions'::regclass))))::bigint,
-                   started_at = clock_timestamp();
-            COMMIT;
-            SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
-            PERFORM public.event_impressions_backfill_begin();
-            CONTINUE;
-        END IF;
-        IF pg_catalog.pg_relation_filenode('public.event_impressions'::regclass) IS DISTINCT FROM v_st.filenode THEN
-            RAISE NOTICE 'partc: % was rewritten (VACUUM FULL, CLUSTER or ALTER TABLE): copying again from the start',
-                'public.event_impressions';
-            UPDATE public.event_impressions_backfill_state SET phase = 'new';
-            COMMIT;
-            SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
-            PERFORM public.event_impressions_backfill_begin();
-            CONTINUE;
-        END IF;
-        v_pages := pg_catalog.pg_relation_size('public.event_impressions'::regclass)
-                   / pg_catalog.current_setting('block_size')::bigint;
-        IF v_st.next_page >= v_pages THEN
-            UPDATE public.event_impressions_backfill_state SET phase = 'index';
-            COMMIT;
-            SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
-            PERFORM public.event_impressions_backfill_begin();
-            RAISE NOTICE 'partc: % copied: % rows in % s', 'public.event_impressions', v_st.rows_copied,
-                round(extract(epoch FROM clock_timestamp() - v_t0)::numeric, 1);
-            EXIT;
-        END IF;
-        PERFORM pg_catalog.set_config('synchronous_commit', 'off', true);
-        v_hi := least(v_st.next_page + v_st.batch_pages, v_pages);
-        v_b0 := clock_timestamp();
-        INSERT INTO public.event_impressions_partitioned OVERRIDING SYSTEM VALUE
-        SELECT o.* FROM public.event_impressions o
-         WHERE o.ctid >= pg_catalog.format('(%s,0)', v_st.next_page)::tid
-           AND o.ctid < pg_catalog.format('(%s,0)', v_hi)::tid
-           AND NOT EXISTS (SELECT 1 FROM public.event_impressions_sync_log l WHERE l.id = o.id);
-        GET DIAGNOSTICS v_n = ROW_COUNT;
-        v_next := CASE WHEN v_n = 0 THEN v_st.batch_pages * 2
-                       ELSE greatest(1, least(v_st.batch_pages * 4,
-                            ceil(v_st.batch_pages * p_batch_rows::numeric / v_n)::bigint)) END;
-        IF v_limit > interval '0' AND clock_timestamp() - v_b0 > v_limit / 4 THEN
-            v_next := least(v_next, greatest(1, floor(v_st.batch_pages * extract(epoch FROM v_limit / 4)
-                                                       / extract(epoch FROM clock_timestamp() - v_b0))::bigint));
-        END IF;
-        UPDATE public.event_impressions_backfill_state
-           SET next_page = v_hi, rows_copied = rows_copied + v_n, batch_pages = v_next;
-        COMMIT;
-        SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
-        PERFORM public.event_impressions_backfill_begin();
-        IF clock_timestamp() - v_said >= interval '5 seconds' THEN
-            v_said := clock_timestamp();
-            RAISE NOTICE 'partc: % backfill: % rows, % %% of the pages, % rows/s', 'public.event_impressions',
-                v_st.rows_copied + v_n, round(100.0 * v_hi / greatest(v_pages, 1), 1),
-                round((v_st.rows_copied + v_n) / greatest(extract(epoch FROM clock_timestamp() - v_t0), 0.001));
-        END IF;
-        IF p_pause > interval '0' THEN
-            PERFORM pg_catalog.pg_sleep_for(p_pause);
-        END IF;
-    END LOOP;
-
-    SELECT * INTO v_st FROM public.event_impressions_backfill_state;
-    IF v_st.phase = 'index' THEN
-        RAISE NOTICE 'partc: building the keys and indexes of %', 'public.event_impressions_partitioned';
-        PERFORM public.event_impressions_backfill_indexes(true);
-        UPDATE public.event_impressions_backfill_state SET phase = 'replay';
-        COMMIT;
-        SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
-        PERFORM public.event_impressions_backfill_begin();
-        v_st.phase := 'replay';
-    END IF;
-
-    IF v_st.phase = 'replay' THEN
-        -- rows written during the copy, until less than a batch is left
-        LOOP
-            PERFORM pg_catalog.set_config('synchronous_commit', 'off', true);
-            v_n := public.event_impressions_sync_replay(p_batch_rows);
-            COMMIT;
-            SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
-            PERFORM public.event_impressions_backfill_begin();
-            EXIT WHEN v_n < p_batch_rows;
-        END LOOP;
-        UPDATE public.event_impressions_backfill_state SET phase = 'switch';
-        COMMIT;
-        SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
-        PERFORM public.event_impressions_backfill_begin();
-        v_st.phase := 'switch';
-    END IF;
-
-    IF v_st.phase = 'switch' THEN
-        -- the last entries and the switch to mirroring, with writers held
-        -- back for as long as that takes
-        LOOP
-            v_ok := false;
-            BEGIN
-                PERFORM pg_catalog.set_config('lock_timeout', '2000ms', true);
-                LOCK TABLE public.event_impressions IN SHARE ROW EXCLUSIVE MODE;
-                LOOP
-                    EXIT WHEN public.event_impressions_sync_replay(1000000) = 0;
-                END LOOP;
-                PERFORM public.event_impressions_sync_mode('forward');
-                UPDATE public.event_impressions_backfill_state SET phase = 'verify';
-                v_ok := true;
-            EXCEPTION WHEN lock_not_available THEN
-                v_tries := v_tries + 1;
-                IF v_tries >= 30 THEN
-                    RAISE EXCEPTION 'partc: could not lock % for the switch to mirroring in % tries', 'public.event_impressions', v_tries
-                        USING HINT = 'call the backfill again when the table is less busy; it resumes here';
-                END IF;
-                RAISE NOTICE 'partc: % is busy, trying again (% of 30)', 'public.event_impressions', v_tries;
-            END;
-            COMMIT;
-            SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
-            PERFORM public.event_impressions_backfill_begin();
-            EXIT WHEN v_ok;
-            v_n := public.event_impressions_sync_replay(p_batch_rows);
-            COMMIT;
-            SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
-            PERFORM public.event_impressions_backfill_begin();
-            PERFORM pg_catalog.pg_sleep(1);
-        END LOOP;
-        v_st.phase := 'verify';
-    END IF;
-
-    IF v_st.phase = 'verify' THEN
-        -- every write since the switch reached both tables in one
-        -- transaction, so one snapshot sees the same count in both
-        SELECT (SELECT count(*) FROM public.event_impressions), (SELECT count(*) FROM public.event_impressions_partitioned) INTO v_a, v_b;
-        IF v_a <> v_b THEN
-            RAISE EXCEPTION 'partc: the backfill of % does not verify: % rows in the table, % in %',
-                'public.event_impressions', v_a, v_b, 'public.event_impressions_partitioned'
-                USING HINT = 'roll the backfill back (its down migration) and run it again';
-        END IF;
-        ANALYZE public.event_impressions_partitioned;
-        UPDATE public.event_impressions_backfill_state SET phase = 'done', finished_at = clock_timestamp();
-        COMMIT;
-        RAISE NOTICE 'partc: the backfill of % is done: % rows in both tables', 'public.event_impressions', v_a;
-    END IF;
-END
-$partc$;
-
 -- sync triggers on public.event_impressions: the key of every row written goes to the sync log
-SELECT public.event_impressions_sync_mode('capture');
+SELECT partc.sync_mode('public', 'event_impressions', 'capture');
 
 -- add foreign key event_impressions_event_id_fkey
 ALTER TABLE public.event_impressions_partitioned ADD CONSTRAINT event_impressions_event_id_fkey

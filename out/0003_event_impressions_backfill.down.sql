@@ -14,6 +14,6 @@ SET LOCAL lock_timeout = '2000ms';
 SET LOCAL statement_timeout = '0ms';
 
 -- empty public.event_impressions_partitioned and record keys again
-SELECT public.event_impressions_backfill_reset();
+SELECT partc.backfill_reset('public', 'event_impressions');
 
 COMMIT;

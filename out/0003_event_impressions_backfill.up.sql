@@ -14,4 +14,4 @@
 -- copy public.event_impressions into public.event_impressions_partitioned in batches of 10000 rows,
 --   one transaction each (resumable), build keys and indexes, apply the sync log, mirror writes
 --   from then on, verify the counts
-CALL public.event_impressions_backfill();
+CALL partc.backfill('public', 'event_impressions');

@@ -38,7 +38,7 @@ BEGIN
         RAISE EXCEPTION 'partc: the columns of % and % differ: a table changed since the swap', 'public.event_impressions', 'public.event_impressions_old'
             USING HINT = 'give both tables the same columns in the same order first';
     END IF;
-    PERFORM public.event_impressions_sync_mode('off');
+    PERFORM partc.sync_mode('public', 'event_impressions', 'off');
     ALTER TABLE public.event_impressions RENAME TO event_impressions_partitioned;
     ALTER TABLE public.event_impressions_old RENAME TO event_impressions;
     ALTER INDEX public.event_impressions_pkey RENAME TO event_impressions_pkey_partitioned;
@@ -87,7 +87,7 @@ BEGIN
             END IF;
         END IF;
     END LOOP;
-    PERFORM public.event_impressions_sync_mode('forward');
+    PERFORM partc.sync_mode('public', 'event_impressions', 'forward');
     UPDATE public.event_impressions_backfill_state SET phase = 'done', swapped_at = NULL;
 END
 $partc$;

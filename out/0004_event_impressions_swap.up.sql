@@ -43,7 +43,7 @@ BEGIN
         RAISE EXCEPTION 'partc: the columns of % and % differ: a table changed during the conversion', 'public.event_impressions', 'public.event_impressions_partitioned'
             USING HINT = 'roll back the backfill and the prepare phase, and convert again';
     END IF;
-    PERFORM public.event_impressions_sync_mode('off');
+    PERFORM partc.sync_mode('public', 'event_impressions', 'off');
     ALTER TABLE public.event_impressions RENAME TO event_impressions_old;
     ALTER TABLE public.event_impressions_partitioned RENAME TO event_impressions;
     IF EXISTS (SELECT 1 FROM pg_catalog.pg_index i
@@ -88,7 +88,7 @@ BEGIN
             END IF;
         END IF;
     END LOOP;
-    PERFORM public.event_impressions_sync_mode('reverse');
+    PERFORM partc.sync_mode('public', 'event_impressions', 'reverse');
     UPDATE public.event_impressions_backfill_state SET phase = 'swapped', swapped_at = now();
 END
 $partc$;

@@ -35,13 +35,9 @@ END
 $partc$;
 
 -- drop the sync triggers, functions, procedure, log and state
-SELECT public.event_impressions_sync_mode('drop');
-DROP PROCEDURE public.event_impressions_backfill(integer, interval);
-DROP FUNCTION public.event_impressions_backfill_reset();
-DROP FUNCTION public.event_impressions_backfill_begin();
+SELECT partc.sync_mode('public', 'event_impressions', 'drop');
 DROP FUNCTION public.event_impressions_backfill_indexes(boolean);
 DROP FUNCTION public.event_impressions_sync_replay(integer);
-DROP FUNCTION public.event_impressions_sync_mode(text);
 DROP FUNCTION public.event_impressions_sync_guard();
 DROP FUNCTION public.event_impressions_sync_reverse();
 DROP FUNCTION public.event_impressions_sync_forward();

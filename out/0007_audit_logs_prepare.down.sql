@@ -28,13 +28,9 @@ END
 $partc$;
 
 -- drop the sync triggers, functions, procedure, log and state
-SELECT public.audit_logs_sync_mode('drop');
-DROP PROCEDURE public.audit_logs_backfill(integer, interval);
-DROP FUNCTION public.audit_logs_backfill_reset();
-DROP FUNCTION public.audit_logs_backfill_begin();
+SELECT partc.sync_mode('public', 'audit_logs', 'drop');
 DROP FUNCTION public.audit_logs_backfill_indexes(boolean);
 DROP FUNCTION public.audit_logs_sync_replay(integer);
-DROP FUNCTION public.audit_logs_sync_mode(text);
 DROP FUNCTION public.audit_logs_sync_guard();
 DROP FUNCTION public.audit_logs_sync_reverse();
 DROP FUNCTION public.audit_logs_sync_forward();

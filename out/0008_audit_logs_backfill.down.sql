@@ -14,6 +14,6 @@ SET LOCAL lock_timeout = '2000ms';
 SET LOCAL statement_timeout = '0ms';
 
 -- empty public.audit_logs_partitioned and record keys again
-SELECT public.audit_logs_backfill_reset();
+SELECT partc.backfill_reset('public', 'audit_logs');
 
 COMMIT;

@@ -14,4 +14,4 @@
 -- copy public.audit_logs into public.audit_logs_partitioned in batches of 10000 rows, one
 --   transaction each (resumable), build keys and indexes, apply the sync log, mirror writes from
 --   then on, verify the counts
-CALL public.audit_logs_backfill();
+CALL partc.backfill('public', 'audit_logs');

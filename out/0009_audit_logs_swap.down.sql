@@ -36,7 +36,7 @@ BEGIN
         RAISE EXCEPTION 'partc: the columns of % and % differ: a table changed since the swap', 'public.audit_logs', 'public.audit_logs_old'
             USING HINT = 'give both tables the same columns in the same order first';
     END IF;
-    PERFORM public.audit_logs_sync_mode('off');
+    PERFORM partc.sync_mode('public', 'audit_logs', 'off');
     ALTER TABLE public.audit_logs RENAME TO audit_logs_partitioned;
     ALTER TABLE public.audit_logs_old RENAME TO audit_logs;
     ALTER INDEX public.audit_logs_pkey RENAME TO audit_logs_pkey_partitioned;
@@ -85,7 +85,7 @@ BEGIN
             END IF;
         END IF;
     END LOOP;
-    PERFORM public.audit_logs_sync_mode('forward');
+    PERFORM partc.sync_mode('public', 'audit_logs', 'forward');
     UPDATE public.audit_logs_backfill_state SET phase = 'done', swapped_at = NULL;
 END
 $partc$;

@@ -40,7 +40,7 @@ BEGIN
         RAISE EXCEPTION 'partc: the columns of % and % differ: a table changed during the conversion', 'public.audit_logs', 'public.audit_logs_partitioned'
             USING HINT = 'roll back the backfill and the prepare phase, and convert again';
     END IF;
-    PERFORM public.audit_logs_sync_mode('off');
+    PERFORM partc.sync_mode('public', 'audit_logs', 'off');
     ALTER TABLE public.audit_logs RENAME TO audit_logs_old;
     ALTER TABLE public.audit_logs_partitioned RENAME TO audit_logs;
     IF EXISTS (SELECT 1 FROM pg_catalog.pg_index i
@@ -85,7 +85,7 @@ BEGIN
             END IF;
         END IF;
     END LOOP;
-    PERFORM public.audit_logs_sync_mode('reverse');
+    PERFORM partc.sync_mode('public', 'audit_logs', 'reverse');
     UPDATE public.audit_logs_backfill_state SET phase = 'swapped', swapped_at = now();
 END
 $partc$;

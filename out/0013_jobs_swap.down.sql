@@ -36,7 +36,7 @@ BEGIN
         RAISE EXCEPTION 'partc: the columns of % and % differ: a table changed since the swap', 'public.jobs', 'public.jobs_old'
             USING HINT = 'give both tables the same columns in the same order first';
     END IF;
-    PERFORM public.jobs_sync_mode('off');
+    PERFORM partc.sync_mode('public', 'jobs', 'off');
     ALTER TABLE public.jobs RENAME TO jobs_partitioned;
     ALTER TABLE public.jobs_old RENAME TO jobs;
     ALTER INDEX public.jobs_pkey RENAME TO jobs_pkey_partitioned;
@@ -90,7 +90,7 @@ BEGIN
             END IF;
         END IF;
     END LOOP;
-    PERFORM public.jobs_sync_mode('forward');
+    PERFORM partc.sync_mode('public', 'jobs', 'forward');
     UPDATE public.jobs_backfill_state SET phase = 'done', swapped_at = NULL;
 END
 $partc$;

@@ -40,7 +40,7 @@ BEGIN
         RAISE EXCEPTION 'partc: the columns of % and % differ: a table changed during the conversion', 'public.jobs', 'public.jobs_partitioned'
             USING HINT = 'roll back the backfill and the prepare phase, and convert again';
     END IF;
-    PERFORM public.jobs_sync_mode('off');
+    PERFORM partc.sync_mode('public', 'jobs', 'off');
     ALTER TABLE public.jobs RENAME TO jobs_old;
     ALTER TABLE public.jobs_partitioned RENAME TO jobs;
     IF EXISTS (SELECT 1 FROM pg_catalog.pg_index i
@@ -90,7 +90,7 @@ BEGIN
             END IF;
         END IF;
     END LOOP;
-    PERFORM public.jobs_sync_mode('reverse');
+    PERFORM partc.sync_mode('public', 'jobs', 'reverse');
     UPDATE public.jobs_backfill_state SET phase = 'swapped', swapped_at = now();
 END
 $partc$;

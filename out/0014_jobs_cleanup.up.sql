@@ -35,13 +35,9 @@ END
 $partc$;
 
 -- drop the sync triggers, functions, procedure, log and state
-SELECT public.jobs_sync_mode('drop');
-DROP PROCEDURE public.jobs_backfill(integer, interval);
-DROP FUNCTION public.jobs_backfill_reset();
-DROP FUNCTION public.jobs_backfill_begin();
+SELECT partc.sync_mode('public', 'jobs', 'drop');
 DROP FUNCTION public.jobs_backfill_indexes(boolean);
 DROP FUNCTION public.jobs_sync_replay(integer);
-DROP FUNCTION public.jobs_sync_mode(text);
 DROP FUNCTION public.jobs_sync_guard();
 DROP FUNCTION public.jobs_sync_reverse();
 DROP FUNCTION public.jobs_sync_forward();

@@ -14,6 +14,6 @@ SET LOCAL lock_timeout = '2000ms';
 SET LOCAL statement_timeout = '0ms';
 
 -- empty public.ingest_idempotency_new and record keys again
-SELECT public.ingest_idempotency_backfill_reset();
+SELECT partc.backfill_reset('public', 'ingest_idempotency');
 
 COMMIT;

@@ -14,4 +14,4 @@
 -- copy public.ingest_idempotency into public.ingest_idempotency_new in batches of 10000 rows, one
 --   transaction each (resumable), build keys and indexes, apply the sync log, mirror writes from
 --   then on, verify the counts
-CALL public.ingest_idempotency_backfill();
+CALL partc.backfill('public', 'ingest_idempotency');

@@ -38,7 +38,7 @@ BEGIN
         RAISE EXCEPTION 'partc: the columns of % and % differ: a table changed since the swap', 'public.ingest_idempotency', 'public.ingest_idempotency_old'
             USING HINT = 'give both tables the same columns in the same order first';
     END IF;
-    PERFORM public.ingest_idempotency_sync_mode('off');
+    PERFORM partc.sync_mode('public', 'ingest_idempotency', 'off');
     ALTER TABLE public.ingest_idempotency RENAME TO ingest_idempotency_new;
     ALTER TABLE public.ingest_idempotency_old RENAME TO ingest_idempotency;
     ALTER INDEX public.ingest_idempotency_pkey RENAME TO ingest_idempotency_pkey_new;
@@ -92,7 +92,7 @@ BEGIN
             END IF;
         END IF;
     END LOOP;
-    PERFORM public.ingest_idempotency_sync_mode('forward');
+    PERFORM partc.sync_mode('public', 'ingest_idempotency', 'forward');
     UPDATE public.ingest_idempotency_backfill_state SET phase = 'done', swapped_at = NULL;
 END
 $partc$;

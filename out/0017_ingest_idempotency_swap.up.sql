@@ -43,7 +43,7 @@ BEGIN
         RAISE EXCEPTION 'partc: the columns of % and % differ: a table changed during the conversion', 'public.ingest_idempotency', 'public.ingest_idempotency_new'
             USING HINT = 'roll back the backfill and the prepare phase, and convert again';
     END IF;
-    PERFORM public.ingest_idempotency_sync_mode('off');
+    PERFORM partc.sync_mode('public', 'ingest_idempotency', 'off');
     ALTER TABLE public.ingest_idempotency RENAME TO ingest_idempotency_old;
     ALTER TABLE public.ingest_idempotency_new RENAME TO ingest_idempotency;
     IF EXISTS (SELECT 1 FROM pg_catalog.pg_index i
@@ -93,7 +93,7 @@ BEGIN
             END IF;
         END IF;
     END LOOP;
-    PERFORM public.ingest_idempotency_sync_mode('reverse');
+    PERFORM partc.sync_mode('public', 'ingest_idempotency', 'reverse');
     UPDATE public.ingest_idempotency_backfill_state SET phase = 'swapped', swapped_at = now();
 END
 $partc$;

@@ -35,13 +35,9 @@ END
 $partc$;
 
 -- drop the sync triggers, functions, procedure, log and state
-SELECT public.ingest_idempotency_sync_mode('drop');
-DROP PROCEDURE public.ingest_idempotency_backfill(integer, interval);
-DROP FUNCTION public.ingest_idempotency_backfill_reset();
-DROP FUNCTION public.ingest_idempotency_backfill_begin();
+SELECT partc.sync_mode('public', 'ingest_idempotency', 'drop');
 DROP FUNCTION public.ingest_idempotency_backfill_indexes(boolean);
 DROP FUNCTION public.ingest_idempotency_sync_replay(integer);
-DROP FUNCTION public.ingest_idempotency_sync_mode(text);
 DROP FUNCTION public.ingest_idempotency_sync_guard();
 DROP FUNCTION public.ingest_idempotency_sync_reverse();
 DROP FUNCTION public.ingest_idempotency_sync_forward();

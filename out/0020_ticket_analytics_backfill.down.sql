@@ -14,6 +14,6 @@ SET LOCAL lock_timeout = '2000ms';
 SET LOCAL statement_timeout = '0ms';
 
 -- empty public.ticket_analytics_partitioned and record keys again
-SELECT public.ticket_analytics_backfill_reset();
+SELECT partc.backfill_reset('public', 'ticket_analytics');
 
 COMMIT;

@@ -14,4 +14,4 @@
 -- copy public.ticket_analytics into public.ticket_analytics_partitioned in batches of 10000 rows,
 --   one transaction each (resumable), build keys and indexes, apply the sync log, mirror writes
 --   from then on, verify the counts
-CALL public.ticket_analytics_backfill();
+CALL partc.backfill('public', 'ticket_analytics');

@@ -38,7 +38,7 @@ BEGIN
         RAISE EXCEPTION 'partc: the columns of % and % differ: a table changed since the swap', 'public.ticket_analytics', 'public.ticket_analytics_old'
             USING HINT = 'give both tables the same columns in the same order first';
     END IF;
-    PERFORM public.ticket_analytics_sync_mode('off');
+    PERFORM partc.sync_mode('public', 'ticket_analytics', 'off');
     ALTER TABLE public.ticket_analytics RENAME TO ticket_analytics_partitioned;
     ALTER TABLE public.ticket_analytics_old RENAME TO ticket_analytics;
     ALTER INDEX public.ticket_analytics_pkey RENAME TO ticket_analytics_pkey_partitioned;
@@ -87,7 +87,7 @@ BEGIN
             END IF;
         END IF;
     END LOOP;
-    PERFORM public.ticket_analytics_sync_mode('forward');
+    PERFORM partc.sync_mode('public', 'ticket_analytics', 'forward');
     UPDATE public.ticket_analytics_backfill_state SET phase = 'done', swapped_at = NULL;
 END
 $partc$;

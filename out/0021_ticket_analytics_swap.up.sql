@@ -43,7 +43,7 @@ BEGIN
         RAISE EXCEPTION 'partc: the columns of % and % differ: a table changed during the conversion', 'public.ticket_analytics', 'public.ticket_analytics_partitioned'
             USING HINT = 'roll back the backfill and the prepare phase, and convert again';
     END IF;
-    PERFORM public.ticket_analytics_sync_mode('off');
+    PERFORM partc.sync_mode('public', 'ticket_analytics', 'off');
     ALTER TABLE public.ticket_analytics RENAME TO ticket_analytics_old;
     ALTER TABLE public.ticket_analytics_partitioned RENAME TO ticket_analytics;
     IF EXISTS (SELECT 1 FROM pg_catalog.pg_index i
@@ -88,7 +88,7 @@ BEGIN
             END IF;
         END IF;
     END LOOP;
-    PERFORM public.ticket_analytics_sync_mode('reverse');
+    PERFORM partc.sync_mode('public', 'ticket_analytics', 'reverse');
     UPDATE public.ticket_analytics_backfill_state SET phase = 'swapped', swapped_at = now();
 END
 $partc$;

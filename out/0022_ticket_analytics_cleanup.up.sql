@@ -35,13 +35,9 @@ END
 $partc$;
 
 -- drop the sync triggers, functions, procedure, log and state
-SELECT public.ticket_analytics_sync_mode('drop');
-DROP PROCEDURE public.ticket_analytics_backfill(integer, interval);
-DROP FUNCTION public.ticket_analytics_backfill_reset();
-DROP FUNCTION public.ticket_analytics_backfill_begin();
+SELECT partc.sync_mode('public', 'ticket_analytics', 'drop');
 DROP FUNCTION public.ticket_analytics_backfill_indexes(boolean);
 DROP FUNCTION public.ticket_analytics_sync_replay(integer);
-DROP FUNCTION public.ticket_analytics_sync_mode(text);
 DROP FUNCTION public.ticket_analytics_sync_guard();
 DROP FUNCTION public.ticket_analytics_sync_reverse();
 DROP FUNCTION public.ticket_analytics_sync_forward();

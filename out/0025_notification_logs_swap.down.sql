@@ -38,7 +38,7 @@ BEGIN
         RAISE EXCEPTION 'partc: the columns of % and % differ: a table changed since the swap', 'public.notification_logs', 'public.notification_logs_old'
             USING HINT = 'give both tables the same columns in the same order first';
     END IF;
-    PERFORM public.notification_logs_sync_mode('off');
+    PERFORM partc.sync_mode('public', 'notification_logs', 'off');
     ALTER TABLE public.notification_logs RENAME TO notification_logs_partitioned;
     ALTER TABLE public.notification_logs_old RENAME TO notification_logs;
     ALTER INDEX public.notification_logs_pkey RENAME TO notification_logs_pkey_partitioned;
@@ -87,7 +87,7 @@ BEGIN
             END IF;
         END IF;
     END LOOP;
-    PERFORM public.notification_logs_sync_mode('forward');
+    PERFORM partc.sync_mode('public', 'notification_logs', 'forward');
     UPDATE public.notification_logs_backfill_state SET phase = 'done', swapped_at = NULL;
 END
 $partc$;

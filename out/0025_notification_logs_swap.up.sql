@@ -43,7 +43,7 @@ BEGIN
         RAISE EXCEPTION 'partc: the columns of % and % differ: a table changed during the conversion', 'public.notification_logs', 'public.notification_logs_partitioned'
             USING HINT = 'roll back the backfill and the prepare phase, and convert again';
     END IF;
-    PERFORM public.notification_logs_sync_mode('off');
+    PERFORM partc.sync_mode('public', 'notification_logs', 'off');
     ALTER TABLE public.notification_logs RENAME TO notification_logs_old;
     ALTER TABLE public.notification_logs_partitioned RENAME TO notification_logs;
     IF EXISTS (SELECT 1 FROM pg_catalog.pg_index i
@@ -88,7 +88,7 @@ BEGIN
             END IF;
         END IF;
     END LOOP;
-    PERFORM public.notification_logs_sync_mode('reverse');
+    PERFORM partc.sync_mode('public', 'notification_logs', 'reverse');
     UPDATE public.notification_logs_backfill_state SET phase = 'swapped', swapped_at = now();
 END
 $partc$;

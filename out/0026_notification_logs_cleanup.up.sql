@@ -35,13 +35,9 @@ END
 $partc$;
 
 -- drop the sync triggers, functions, procedure, log and state
-SELECT public.notification_logs_sync_mode('drop');
-DROP PROCEDURE public.notification_logs_backfill(integer, interval);
-DROP FUNCTION public.notification_logs_backfill_reset();
-DROP FUNCTION public.notification_logs_backfill_begin();
+SELECT partc.sync_mode('public', 'notification_logs', 'drop');
 DROP FUNCTION public.notification_logs_backfill_indexes(boolean);
 DROP FUNCTION public.notification_logs_sync_replay(integer);
-DROP FUNCTION public.notification_logs_sync_mode(text);
 DROP FUNCTION public.notification_logs_sync_guard();
 DROP FUNCTION public.notification_logs_sync_reverse();
 DROP FUNCTION public.notification_logs_sync_forward();

@@ -14,6 +14,6 @@ SET LOCAL lock_timeout = '2000ms';
 SET LOCAL statement_timeout = '0ms';
 
 -- empty public.technician_location_history_partitioned and record keys again
-SELECT public.technician_location_history_backfill_reset();
+SELECT partc.backfill_reset('public', 'technician_location_history');
 
 COMMIT;

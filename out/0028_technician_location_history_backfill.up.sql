@@ -15,4 +15,4 @@
 -- copy public.technician_location_history into public.technician_location_history_partitioned in
 --   batches of 10000 rows, one transaction each (resumable), build keys and indexes, apply the sync
 --   log, mirror writes from then on, verify the counts
-CALL public.technician_location_history_backfill();
+CALL partc.backfill('public', 'technician_location_history');

@@ -38,7 +38,7 @@ BEGIN
         RAISE EXCEPTION 'partc: the columns of % and % differ: a table changed since the swap', 'public.technician_location_history', 'public.technician_location_history_old'
             USING HINT = 'give both tables the same columns in the same order first';
     END IF;
-    PERFORM public.technician_location_history_sync_mode('off');
+    PERFORM partc.sync_mode('public', 'technician_location_history', 'off');
     ALTER TABLE public.technician_location_history RENAME TO technician_location_history_partitioned;
     ALTER TABLE public.technician_location_history_old RENAME TO technician_location_history;
     ALTER INDEX public.technician_location_history_pkey RENAME TO technician_location_history_pkey_partitioned;
@@ -92,7 +92,7 @@ BEGIN
             END IF;
         END IF;
     END LOOP;
-    PERFORM public.technician_location_history_sync_mode('forward');
+    PERFORM partc.sync_mode('public', 'technician_location_history', 'forward');
     UPDATE public.technician_location_history_backfill_state SET phase = 'done', swapped_at = NULL;
 END
 $partc$;

@@ -43,7 +43,7 @@ BEGIN
         RAISE EXCEPTION 'partc: the columns of % and % differ: a table changed during the conversion', 'public.technician_location_history', 'public.technician_location_history_partitioned'
             USING HINT = 'roll back the backfill and the prepare phase, and convert again';
     END IF;
-    PERFORM public.technician_location_history_sync_mode('off');
+    PERFORM partc.sync_mode('public', 'technician_location_history', 'off');
     ALTER TABLE public.technician_location_history RENAME TO technician_location_history_old;
     ALTER TABLE public.technician_location_history_partitioned RENAME TO technician_location_history;
     IF EXISTS (SELECT 1 FROM pg_catalog.pg_index i
@@ -93,7 +93,7 @@ BEGIN
             END IF;
         END IF;
     END LOOP;
-    PERFORM public.technician_location_history_sync_mode('reverse');
+    PERFORM partc.sync_mode('public', 'technician_location_history', 'reverse');
     UPDATE public.technician_location_history_backfill_state SET phase = 'swapped', swapped_at = now();
 END
 $partc$;

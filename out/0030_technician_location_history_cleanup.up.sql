@@ -36,13 +36,9 @@ END
 $partc$;
 
 -- drop the sync triggers, functions, procedure, log and state
-SELECT public.technician_location_history_sync_mode('drop');
-DROP PROCEDURE public.technician_location_history_backfill(integer, interval);
-DROP FUNCTION public.technician_location_history_backfill_reset();
-DROP FUNCTION public.technician_location_history_backfill_begin();
+SELECT partc.sync_mode('public', 'technician_location_history', 'drop');
 DROP FUNCTION public.technician_location_history_backfill_indexes(boolean);
 DROP FUNCTION public.technician_location_history_sync_replay(integer);
-DROP FUNCTION public.technician_location_history_sync_mode(text);
 DROP FUNCTION public.technician_location_history_sync_guard();
 DROP FUNCTION public.technician_location_history_sync_reverse();
 DROP FUNCTION public.technician_location_history_sync_forward();

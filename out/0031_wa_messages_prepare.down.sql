@@ -28,13 +28,9 @@ END
 $partc$;
 
 -- drop the sync triggers, functions, procedure, log and state
-SELECT public.wa_messages_sync_mode('drop');
-DROP PROCEDURE public.wa_messages_backfill(integer, interval);
-DROP FUNCTION public.wa_messages_backfill_reset();
-DROP FUNCTION public.wa_messages_backfill_begin();
+SELECT partc.sync_mode('public', 'wa_messages', 'drop');
 DROP FUNCTION public.wa_messages_backfill_indexes(boolean);
 DROP FUNCTION public.wa_messages_sync_replay(integer);
-DROP FUNCTION public.wa_messages_sync_mode(text);
 DROP FUNCTION public.wa_messages_sync_guard();
 DROP FUNCTION public.wa_messages_sync_reverse();
 DROP FUNCTION public.wa_messages_sync_forward();

@@ -14,6 +14,6 @@ SET LOCAL lock_timeout = '2000ms';
 SET LOCAL statement_timeout = '0ms';
 
 -- empty public.wa_messages_partitioned and record keys again
-SELECT public.wa_messages_backfill_reset();
+SELECT partc.backfill_reset('public', 'wa_messages');
 
 COMMIT;

@@ -14,4 +14,4 @@
 -- copy public.wa_messages into public.wa_messages_partitioned in batches of 10000 rows, one
 --   transaction each (resumable), build keys and indexes, apply the sync log, mirror writes from
 --   then on, verify the counts
-CALL public.wa_messages_backfill();
+CALL partc.backfill('public', 'wa_messages');

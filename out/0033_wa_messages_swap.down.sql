@@ -36,7 +36,7 @@ BEGIN
         RAISE EXCEPTION 'partc: the columns of % and % differ: a table changed since the swap', 'public.wa_messages', 'public.wa_messages_old'
             USING HINT = 'give both tables the same columns in the same order first';
     END IF;
-    PERFORM public.wa_messages_sync_mode('off');
+    PERFORM partc.sync_mode('public', 'wa_messages', 'off');
     ALTER TABLE public.wa_messages RENAME TO wa_messages_partitioned;
     ALTER TABLE public.wa_messages_old RENAME TO wa_messages;
     ALTER INDEX public.wa_messages_pkey RENAME TO wa_messages_pkey_partitioned;
@@ -85,7 +85,7 @@ BEGIN
             END IF;
         END IF;
     END LOOP;
-    PERFORM public.wa_messages_sync_mode('forward');
+    PERFORM partc.sync_mode('public', 'wa_messages', 'forward');
     UPDATE public.wa_messages_backfill_state SET phase = 'done', swapped_at = NULL;
 END
 $partc$;

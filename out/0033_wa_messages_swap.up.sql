@@ -41,7 +41,7 @@ BEGIN
         RAISE EXCEPTION 'partc: the columns of % and % differ: a table changed during the conversion', 'public.wa_messages', 'public.wa_messages_partitioned'
             USING HINT = 'roll back the backfill and the prepare phase, and convert again';
     END IF;
-    PERFORM public.wa_messages_sync_mode('off');
+    PERFORM partc.sync_mode('public', 'wa_messages', 'off');
     ALTER TABLE public.wa_messages RENAME TO wa_messages_old;
     ALTER TABLE public.wa_messages_partitioned RENAME TO wa_messages;
     IF EXISTS (SELECT 1 FROM pg_catalog.pg_index i
@@ -86,7 +86,7 @@ BEGIN
             END IF;
         END IF;
     END LOOP;
-    PERFORM public.wa_messages_sync_mode('reverse');
+    PERFORM partc.sync_mode('public', 'wa_messages', 'reverse');
     UPDATE public.wa_messages_backfill_state SET phase = 'swapped', swapped_at = now();
 END
 $partc$;

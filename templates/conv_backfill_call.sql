@@ -1,1 +1,1 @@
-CALL {{proc_backfill}}();
+CALL {{rt}}.backfill({{schema_lit}}, {{table_name_lit}});

@@ -1,1 +1,1 @@
-SELECT {{fn_reset}}();
+SELECT {{rt}}.backfill_reset({{schema_lit}}, {{table_name_lit}});

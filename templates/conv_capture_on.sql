@@ -1,1 +1,1 @@
-SELECT {{fn_mode}}('capture');
+SELECT {{rt}}.sync_mode({{schema_lit}}, {{table_name_lit}}, 'capture');

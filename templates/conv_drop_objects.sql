@@ -1,10 +1,6 @@
-SELECT {{fn_mode}}('drop');
-DROP PROCEDURE {{proc_backfill}}(integer, interval);
-DROP FUNCTION {{fn_reset}}();
-DROP FUNCTION {{fn_begin}}();
+SELECT {{rt}}.sync_mode({{schema_lit}}, {{table_name_lit}}, 'drop');
 DROP FUNCTION {{fn_indexes}}(boolean);
 DROP FUNCTION {{fn_replay}}(integer);
-DROP FUNCTION {{fn_mode}}(text);
 DROP FUNCTION {{fn_guard}}();
 DROP FUNCTION {{fn_reverse}}();
 DROP FUNCTION {{fn_forward}}();

@@ -13,7 +13,7 @@ BEGIN
     LOCK TABLE {{table}} IN ACCESS EXCLUSIVE MODE;
     LOCK TABLE {{shadow}} IN ACCESS EXCLUSIVE MODE;
     -- the sync copies whole rows: both tables must have the same columns
-{{columns_check}}    PERFORM {{fn_mode}}('off');
+{{columns_check}}    PERFORM {{rt}}.sync_mode({{schema_lit}}, {{table_name_lit}}, 'off');
     ALTER TABLE {{table}} RENAME TO {{old_name}};
     ALTER TABLE {{shadow}} RENAME TO {{name}};
 {{renames}}    -- identity and serial columns: the next value is above every id in
@@ -43,7 +43,7 @@ BEGIN
             END IF;
         END IF;
     END LOOP;
-    PERFORM {{fn_mode}}('reverse');
+    PERFORM {{rt}}.sync_mode({{schema_lit}}, {{table_name_lit}}, 'reverse');
     UPDATE {{state}} SET phase = 'swapped', swapped_at = now();
 END
 ${{tag}}$;

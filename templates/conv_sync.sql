@@ -36,7 +36,8 @@ BEGIN
     IF TG_OP = 'INSERT' THEN
         INSERT INTO {{log}} ({{log_cols}}) SELECT {{log_cols}} FROM n;
     ELSIF TG_OP = 'UPDATE' THEN
-        INSERT INTO {{log}} ({{log_cols}}) SELECT {{log_cols}} FROM o UNION ALL SELECT {{log_cols}} FROM n;
+        INSERT INTO {{log}} ({{log_cols}})
+        SELECT {{log_cols}} FROM o UNION ALL SELECT {{log_cols}} FROM n;
     ELSE
         INSERT INTO {{log}} ({{log_cols}}) SELECT {{log_cols}} FROM o;
     END IF;
@@ -110,64 +111,29 @@ ${{tag}}$;
 -- shadow: reverse (row triggers, cloned to every partition) and the guard.
 CREATE TRIGGER partc_sync_capture_insert AFTER INSERT ON {{table}} REFERENCING NEW TABLE AS n
     FOR EACH STATEMENT EXECUTE FUNCTION {{fn_capture}}();
-CREATE TRIGGER partc_sync_capture_update AFTER UPDATE ON {{table}} REFERENCING OLD TABLE AS o NEW TABLE AS n
-    FOR EACH STATEMENT EXECUTE FUNCTION {{fn_capture}}();
+CREATE TRIGGER partc_sync_capture_update AFTER UPDATE ON {{table}}
+    REFERENCING OLD TABLE AS o NEW TABLE AS n FOR EACH STATEMENT EXECUTE FUNCTION {{fn_capture}}();
 CREATE TRIGGER partc_sync_capture_delete AFTER DELETE ON {{table}} REFERENCING OLD TABLE AS o
     FOR EACH STATEMENT EXECUTE FUNCTION {{fn_capture}}();
 CREATE TRIGGER partc_sync_forward_insert AFTER INSERT ON {{table}} REFERENCING NEW TABLE AS n
     FOR EACH STATEMENT EXECUTE FUNCTION {{fn_forward}}();
-CREATE TRIGGER partc_sync_forward_update AFTER UPDATE ON {{table}} REFERENCING OLD TABLE AS o NEW TABLE AS n
-    FOR EACH STATEMENT EXECUTE FUNCTION {{fn_forward}}();
+CREATE TRIGGER partc_sync_forward_update AFTER UPDATE ON {{table}}
+    REFERENCING OLD TABLE AS o NEW TABLE AS n FOR EACH STATEMENT EXECUTE FUNCTION {{fn_forward}}();
 CREATE TRIGGER partc_sync_forward_delete AFTER DELETE ON {{table}} REFERENCING OLD TABLE AS o
     FOR EACH STATEMENT EXECUTE FUNCTION {{fn_forward}}();
-CREATE TRIGGER partc_sync_guard BEFORE TRUNCATE ON {{table}} FOR EACH STATEMENT EXECUTE FUNCTION {{fn_guard}}();
-CREATE TRIGGER partc_sync_reverse_insert AFTER INSERT ON {{shadow}} FOR EACH ROW EXECUTE FUNCTION {{fn_reverse}}();
-CREATE TRIGGER partc_sync_reverse_update AFTER UPDATE ON {{shadow}} FOR EACH ROW EXECUTE FUNCTION {{fn_reverse}}();
-CREATE TRIGGER partc_sync_reverse_delete AFTER DELETE ON {{shadow}} FOR EACH ROW EXECUTE FUNCTION {{fn_reverse}}();
-CREATE TRIGGER partc_sync_guard BEFORE TRUNCATE ON {{shadow}} FOR EACH STATEMENT EXECUTE FUNCTION {{fn_guard}}();
+CREATE TRIGGER partc_sync_guard BEFORE TRUNCATE ON {{table}}
+    FOR EACH STATEMENT EXECUTE FUNCTION {{fn_guard}}();
+CREATE TRIGGER partc_sync_reverse_insert AFTER INSERT ON {{shadow}}
+    FOR EACH ROW EXECUTE FUNCTION {{fn_reverse}}();
+CREATE TRIGGER partc_sync_reverse_update AFTER UPDATE ON {{shadow}}
+    FOR EACH ROW EXECUTE FUNCTION {{fn_reverse}}();
+CREATE TRIGGER partc_sync_reverse_delete AFTER DELETE ON {{shadow}}
+    FOR EACH ROW EXECUTE FUNCTION {{fn_reverse}}();
+CREATE TRIGGER partc_sync_guard BEFORE TRUNCATE ON {{shadow}}
+    FOR EACH STATEMENT EXECUTE FUNCTION {{fn_guard}}();
 -- they run as their owner: nobody else may attach them to a table of theirs
-REVOKE ALL ON FUNCTION {{fn_capture}}(), {{fn_forward}}(), {{fn_reverse}}() FROM PUBLIC;
-
--- Switches the sync triggers to one mode: capture | forward | reverse | off,
--- or drops them all (drop).
-CREATE FUNCTION {{fn_mode}}(p_mode text)
-RETURNS void
-LANGUAGE plpgsql
-SET search_path = {{search_path}}
-AS ${{tag}}$
-DECLARE
-    v_table regclass := pg_catalog.to_regclass({{table_lit}});
-    v_on    boolean;
-    r       record;
-BEGIN
-    IF p_mode NOT IN ('capture', 'forward', 'reverse', 'off', 'drop') THEN
-        RAISE EXCEPTION 'partc: unknown sync mode %', p_mode;
-    END IF;
-    FOR r IN SELECT t.tgrelid::regclass AS rel, t.tgname, t.tgenabled
-               FROM pg_catalog.pg_trigger t
-              WHERE t.tgrelid IN (SELECT x FROM unnest(ARRAY[v_table, pg_catalog.to_regclass({{shadow_lit}}),
-                                                             pg_catalog.to_regclass({{old_lit}})]) x WHERE x IS NOT NULL)
-                AND t.tgparentid = 0 AND t.tgname LIKE 'partc\_sync\_%'
-              ORDER BY t.tgrelid, t.tgname LOOP
-        IF p_mode = 'drop' THEN
-            EXECUTE format('DROP TRIGGER %I ON %s', r.tgname, r.rel);
-            CONTINUE;
-        END IF;
-        v_on := CASE
-            WHEN r.tgname LIKE 'partc\_sync\_capture\_%' THEN p_mode = 'capture'
-            WHEN r.tgname LIKE 'partc\_sync\_forward\_%' THEN p_mode = 'forward'
-            WHEN r.tgname LIKE 'partc\_sync\_reverse\_%' THEN p_mode = 'reverse'
-            -- the guard: on the table while it is copied and mirrored, on
-            -- both tables after the swap
-            ELSE (p_mode IN ('capture', 'forward') AND r.rel = v_table) OR p_mode = 'reverse' END;
-        IF v_on AND r.tgenabled <> 'A' THEN
-            EXECUTE format('ALTER TABLE %s ENABLE ALWAYS TRIGGER %I', r.rel, r.tgname);
-        ELSIF NOT v_on AND r.tgenabled <> 'D' THEN
-            EXECUTE format('ALTER TABLE %s DISABLE TRIGGER %I', r.rel, r.tgname);
-        END IF;
-    END LOOP;
-END
-${{tag}}$;
+REVOKE ALL ON FUNCTION {{fn_capture}}(), {{fn_forward}}(), {{fn_reverse}}()
+    FROM PUBLIC;
 
 -- Applies up to p_limit entries of the sync log to the shadow: the rows
 -- of those keys are copied again as they are now.  Returns the entries done.

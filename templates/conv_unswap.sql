@@ -11,7 +11,7 @@ BEGIN
     END IF;
     LOCK TABLE {{table}} IN ACCESS EXCLUSIVE MODE;
     LOCK TABLE {{old}} IN ACCESS EXCLUSIVE MODE;
-{{columns_check}}    PERFORM {{fn_mode}}('off');
+{{columns_check}}    PERFORM {{rt}}.sync_mode({{schema_lit}}, {{table_name_lit}}, 'off');
     ALTER TABLE {{table}} RENAME TO {{shadow_name}};
     ALTER TABLE {{old}} RENAME TO {{name}};
 {{renames}}    FOR r IN SELECT a.attname,
@@ -45,7 +45,7 @@ BEGIN
             END IF;
         END IF;
     END LOOP;
-    PERFORM {{fn_mode}}('forward');
+    PERFORM {{rt}}.sync_mode({{schema_lit}}, {{table_name_lit}}, 'forward');
     UPDATE {{state}} SET phase = 'done', swapped_at = NULL;
 END
 ${{tag}}$;

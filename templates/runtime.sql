@@ -44,6 +44,13 @@ CREATE TABLE {{rt}}.tables (
     retention_cutoff_inclusive boolean NOT NULL DEFAULT false,
     archive_schema    text,
     security          jsonb NOT NULL DEFAULT '{}',  -- {rls, policies: [...], grants: [...]}
+    shadow_name       text,                       -- a conversion: the partitioned table until the swap
+    old_name          text,                       -- ... and the name the table gets at the swap
+    identity_columns  text[],                     -- ... the primary key as it is today
+    batch_rows        integer CHECK (batch_rows > 0),  -- ... the backfill's batches
+    batch_pause       interval,
+    conv_lock_timeout text,                       -- ... the lock_timeout of its switch to mirroring
+    statement_limit   interval,                   -- ... settings.statement_timeout (0: none)
     security_path     text NOT NULL DEFAULT 'pg_catalog, public, pg_temp',
     last_run          timestamptz,
     last_error        text,

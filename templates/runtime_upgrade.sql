@@ -19,11 +19,11 @@ BEGIN
                    format('CREATE VIEW %s AS %s', c.oid::regclass, pg_catalog.pg_get_viewdef(c.oid))
               FROM pg_catalog.pg_class c WHERE c.relnamespace = (SELECT ns.oid FROM pg_catalog.pg_namespace ns WHERE ns.nspname = {{rt_lit}}) AND c.relkind = 'v'
             UNION ALL
-            SELECT 3, p.oid::regprocedure::text, format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', p.oid::regprocedure)
+            SELECT 3, p.oid::regprocedure::text, format('REVOKE ALL ON ROUTINE %s FROM PUBLIC', p.oid::regprocedure)
               FROM pg_catalog.pg_proc p WHERE p.pronamespace = (SELECT ns.oid FROM pg_catalog.pg_namespace ns WHERE ns.nspname = {{rt_lit}})
             UNION ALL
             SELECT 4, p.oid::regprocedure::text,
-                   format('GRANT %s ON FUNCTION %s TO %I', a.privilege_type, p.oid::regprocedure,
+                   format('GRANT %s ON ROUTINE %s TO %I', a.privilege_type, p.oid::regprocedure,
                           pg_catalog.pg_get_userbyid(a.grantee))
               FROM pg_catalog.pg_proc p, LATERAL aclexplode(p.proacl) a
              WHERE p.pronamespace = (SELECT ns.oid FROM pg_catalog.pg_namespace ns WHERE ns.nspname = {{rt_lit}}) AND a.grantee <> 0 AND a.grantee <> p.proowner

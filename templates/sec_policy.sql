@@ -1,2 +1,2 @@
---! clauses: USING / WITH CHECK, each with its leading space.
+--! clauses: USING / WITH CHECK, each on a line of its own.
 CREATE POLICY {{policy}} ON {{rel}} AS PERMISSIVE FOR {{command}} TO {{roles}}{{clauses}};

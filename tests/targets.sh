@@ -377,7 +377,8 @@ for t in $targets; do
     ckrun lock-mismatch "a SHA-256 changed in the lock" "$(loc "$wo" "$f_sha")"
 
     ckcase drift
-    bf=event_impressions_backfill
+    # batch_size is registered with the runtime by the prepare phase
+    bf=event_impressions_prepare
     ckrun drift "a spec change (batch_size)" "$(loc "$wo" "$(paths "$t" "$(version_of "$lock" $bf)" $bf | head -1)")" "$tmp/specs-drift"
     # the diff under it: the one statement that changed, with its context,
     # as diff -u shows it
@@ -392,8 +393,8 @@ for t in $targets; do
         detail "$pl" >"$tmp/got-diff"
         cmp -s "$tmp/got-diff" "$tmp/want-diff" && ok ||
             bad "$t: $cmd, drift: the diff under [drift] is not diff -u's: $(diff "$tmp/want-diff" "$tmp/got-diff" | sed -n 2,3p)"
-        old_line=$(grep -F 'p_batch_rows integer DEFAULT 10000,' "$pl")
-        printf -- '-%s\n+%s\n' "$old_line" "$(echo "$old_line" | sed 's/DEFAULT 10000,/DEFAULT 5000,/')" >"$tmp/want-changes"
+        old_line=$(grep -F '"batch_rows": 10000,' "$pl")
+        printf -- '-%s\n+%s\n' "$old_line" "$(echo "$old_line" | sed 's/10000,/5000,/')" >"$tmp/want-changes"
         changes <"$tmp/got-diff" | cmp -s - "$tmp/want-changes" && [ "$(grep -c '^@@ ' "$tmp/got-diff")" = 1 ] && ok ||
             bad "$t: $cmd, drift: the diff does not show exactly the changed statement: $(changes <"$tmp/got-diff" | head -3)"
     done

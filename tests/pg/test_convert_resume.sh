@@ -4,7 +4,7 @@
 # rows) is prepared, then, while two writers (one as the owner, one as
 # partc_events_app under RLS) insert, update, move rows between months and
 # delete, each transaction writing the same rows to events_mirror:
-#   1. CALL events_backfill(2000) is cancelled (pg_cancel_backend) in the
+#   1. CALL partc.backfill('public', 'events', 2000) is cancelled (pg_cancel_backend) in the
 #      middle of its copy: the state keeps its progress (phase copy,
 #      rows_copied > 0 and exactly the rows in the shadow);
 #   2. the generated backfill migration is applied and cancelled the same
@@ -42,8 +42,8 @@ prepare_up=$(mig prepare up) || cl_fail compile "no prepare.up migration" "$CL_W
 runtime_up=$(ls "$CL_WORK/out/"*_partc_runtime_v1.up.sql) || cl_fail compile "no runtime migration" "$CL_WORK/compile.out"
 backfill_up=$(mig backfill up) || cl_fail compile "no backfill.up migration" "$CL_WORK/compile.out"
 backfill_down=$(mig backfill down) || cl_fail compile "no backfill.down migration" "$CL_WORK/compile.out"
-grep -q '^CALL public.events_backfill();$' "$backfill_up" ||
-    cl_fail compile "the backfill migration is not 'CALL public.events_backfill();'" "$backfill_up"
+grep -q "^CALL partc.backfill('public', 'events');\$" "$backfill_up" ||
+    cl_fail compile "the backfill migration is not 'CALL partc.backfill('public', 'events');'" "$backfill_up"
 
 $PSQL -X -q -v rows="$ROWS" -f "$dir/setup.sql" >"$CL_WORK/setup.out" 2>&1 ||
     cl_fail setup "setup.sql failed" "$CL_WORK/setup.out"
@@ -96,10 +96,10 @@ cancel_in_copy() {
         sleep 0.05
     done
     r=$(q "SELECT count(*) FILTER (WHERE pg_cancel_backend(pid)) FROM pg_stat_activity
-            WHERE application_name = 'partc_$s' AND query LIKE '%CALL public.events_backfill%' AND state = 'active'")
+            WHERE application_name = 'partc_$s' AND query LIKE '%CALL partc.backfill%' AND state = 'active'")
     [ "$r" = 1 ] || cl_fail "$s" "cancelled $r backends running the backfill, expected 1"
     i=0
-    while [ "$(q "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'partc_$s' AND query LIKE '%CALL public.events_backfill%' AND state = 'active'")" != 0 ]; do
+    while [ "$(q "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'partc_$s' AND query LIKE '%CALL partc.backfill%' AND state = 'active'")" != 0 ]; do
         i=$((i + 1))
         [ "$i" -lt 200 ] || cl_fail "$s" "the cancelled backfill still runs after 10 s"
         sleep 0.05
@@ -126,7 +126,7 @@ check_kept() {
 }
 
 # 1. CALL with small batches, cancelled; the session ends with the error
-start_backfill cancel-call -v ON_ERROR_STOP=1 -c "CALL public.events_backfill(2000)"
+start_backfill cancel-call -v ON_ERROR_STOP=1 -c "CALL partc.backfill('public', 'events', 2000)"
 cancel_in_copy cancel-call 0
 wait "$bf_pid" && cl_fail cancel-call "the cancelled CALL exited 0" "$CL_WORK/cancel-call.err"
 check_kept cancel-call 0
@@ -163,7 +163,7 @@ cl_apply backfill.down "$backfill_down"
 st=$(state)
 [ "$st" = "new|0|0|0" ] || cl_fail backfill.down "state is $st (phase|rows_copied|next_page|shadow rows), expected new|0|0|0"
 sleep 1
-(printf '%s\n' "CALL public.events_backfill(2000);" "SELECT pg_sleep(120);" |
+(printf '%s\n' "CALL partc.backfill('public', 'events', 2000);" "SELECT pg_sleep(120);" |
     PGAPPNAME=partc_cancel-in-open-session $PSQL -X >"$CL_WORK/cancel-in-open-session.out" 2>"$CL_WORK/cancel-in-open-session.err") 2>/dev/null &
 bf_pid=$!
 session_pid=$bf_pid

@@ -13,6 +13,6 @@ SET LOCAL lock_timeout = '2000ms';
 SET LOCAL statement_timeout = '0ms';
 
 -- empty public.docs_partitioned and record keys again
-SELECT public.docs_backfill_reset();
+SELECT partc.backfill_reset('public', 'docs');
 
 COMMIT;

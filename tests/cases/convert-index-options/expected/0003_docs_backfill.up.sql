@@ -14,4 +14,4 @@
 -- copy public.docs into public.docs_partitioned in batches of 10000 rows, one transaction each
 --   (resumable), build keys and indexes, apply the sync log, mirror writes from then on, verify the
 --   counts
-CALL public.docs_backfill();
+CALL partc.backfill('public', 'docs');

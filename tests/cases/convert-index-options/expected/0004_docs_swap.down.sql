@@ -36,7 +36,7 @@ BEGIN
         RAISE EXCEPTION 'partc: the columns of % and % differ: a table changed since the swap', 'public.docs', 'public.docs_old'
             USING HINT = 'give both tables the same columns in the same order first';
     END IF;
-    PERFORM public.docs_sync_mode('off');
+    PERFORM partc.sync_mode('public', 'docs', 'off');
     ALTER TABLE public.docs RENAME TO docs_partitioned;
     ALTER TABLE public.docs_old RENAME TO docs;
     ALTER INDEX public.docs_pkey RENAME TO docs_pkey_partitioned;
@@ -95,7 +95,7 @@ BEGIN
             END IF;
         END IF;
     END LOOP;
-    PERFORM public.docs_sync_mode('forward');
+    PERFORM partc.sync_mode('public', 'docs', 'forward');
     UPDATE public.docs_backfill_state SET phase = 'done', swapped_at = NULL;
 END
 $partc$;

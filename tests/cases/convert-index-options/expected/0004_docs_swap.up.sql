@@ -40,7 +40,7 @@ BEGIN
         RAISE EXCEPTION 'partc: the columns of % and % differ: a table changed during the conversion', 'public.docs', 'public.docs_partitioned'
             USING HINT = 'roll back the backfill and the prepare phase, and convert again';
     END IF;
-    PERFORM public.docs_sync_mode('off');
+    PERFORM partc.sync_mode('public', 'docs', 'off');
     ALTER TABLE public.docs RENAME TO docs_old;
     ALTER TABLE public.docs_partitioned RENAME TO docs;
     IF EXISTS (SELECT 1 FROM pg_catalog.pg_index i
@@ -95,7 +95,7 @@ BEGIN
             END IF;
         END IF;
     END LOOP;
-    PERFORM public.docs_sync_mode('reverse');
+    PERFORM partc.sync_mode('public', 'docs', 'reverse');
     UPDATE public.docs_backfill_state SET phase = 'swapped', swapped_at = now();
 END
 $partc$;

@@ -35,13 +35,9 @@ END
 $partc$;
 
 -- drop the sync triggers, functions, procedure, log and state
-SELECT public.docs_sync_mode('drop');
-DROP PROCEDURE public.docs_backfill(integer, interval);
-DROP FUNCTION public.docs_backfill_reset();
-DROP FUNCTION public.docs_backfill_begin();
+SELECT partc.sync_mode('public', 'docs', 'drop');
 DROP FUNCTION public.docs_backfill_indexes(boolean);
 DROP FUNCTION public.docs_sync_replay(integer);
-DROP FUNCTION public.docs_sync_mode(text);
 DROP FUNCTION public.docs_sync_guard();
 DROP FUNCTION public.docs_sync_reverse();
 DROP FUNCTION public.docs_sync_forward();

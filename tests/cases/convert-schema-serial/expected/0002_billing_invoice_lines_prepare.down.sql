@@ -25,13 +25,9 @@ END
 $partc$;
 
 -- drop the sync triggers, functions, procedure, log and state
-SELECT billing.invoice_lines_sync_mode('drop');
-DROP PROCEDURE billing.invoice_lines_backfill(integer, interval);
-DROP FUNCTION billing.invoice_lines_backfill_reset();
-DROP FUNCTION billing.invoice_lines_backfill_begin();
+SELECT partc.sync_mode('billing', 'invoice_lines', 'drop');
 DROP FUNCTION billing.invoice_lines_backfill_indexes(boolean);
 DROP FUNCTION billing.invoice_lines_sync_replay(integer);
-DROP FUNCTION billing.invoice_lines_sync_mode(text);
 DROP FUNCTION billing.invoice_lines_sync_guard();
 DROP FUNCTION billing.invoice_lines_sync_reverse();
 DROP FUNCTION billing.invoice_lines_sync_forward();

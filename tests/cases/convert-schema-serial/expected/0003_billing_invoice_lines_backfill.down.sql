@@ -14,6 +14,6 @@ SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '0ms';
 
 -- empty billing.invoice_lines_partitioned and record keys again
-SELECT billing.invoice_lines_backfill_reset();
+SELECT partc.backfill_reset('billing', 'invoice_lines');
 
 COMMIT;

@@ -14,4 +14,4 @@
 -- copy billing.invoice_lines into billing.invoice_lines_partitioned in batches of 500 rows, one
 --   transaction each (resumable), build keys and indexes, apply the sync log, mirror writes from
 --   then on, verify the counts
-CALL billing.invoice_lines_backfill();
+CALL partc.backfill('billing', 'invoice_lines');

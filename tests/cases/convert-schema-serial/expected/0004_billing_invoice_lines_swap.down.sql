@@ -37,7 +37,7 @@ BEGIN
         RAISE EXCEPTION 'partc: the columns of % and % differ: a table changed since the swap', 'billing.invoice_lines', 'billing.invoice_lines_old'
             USING HINT = 'give both tables the same columns in the same order first';
     END IF;
-    PERFORM billing.invoice_lines_sync_mode('off');
+    PERFORM partc.sync_mode('billing', 'invoice_lines', 'off');
     ALTER TABLE billing.invoice_lines RENAME TO invoice_lines_partitioned;
     ALTER TABLE billing.invoice_lines_old RENAME TO invoice_lines;
     ALTER INDEX billing.invoice_lines_pkey RENAME TO invoice_lines_pkey_partitioned;
@@ -86,7 +86,7 @@ BEGIN
             END IF;
         END IF;
     END LOOP;
-    PERFORM billing.invoice_lines_sync_mode('forward');
+    PERFORM partc.sync_mode('billing', 'invoice_lines', 'forward');
     UPDATE billing.invoice_lines_backfill_state SET phase = 'done', swapped_at = NULL;
 END
 $partc$;

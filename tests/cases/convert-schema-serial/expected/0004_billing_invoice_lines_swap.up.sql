@@ -42,7 +42,7 @@ BEGIN
         RAISE EXCEPTION 'partc: the columns of % and % differ: a table changed during the conversion', 'billing.invoice_lines', 'billing.invoice_lines_partitioned'
             USING HINT = 'roll back the backfill and the prepare phase, and convert again';
     END IF;
-    PERFORM billing.invoice_lines_sync_mode('off');
+    PERFORM partc.sync_mode('billing', 'invoice_lines', 'off');
     ALTER TABLE billing.invoice_lines RENAME TO invoice_lines_old;
     ALTER TABLE billing.invoice_lines_partitioned RENAME TO invoice_lines;
     IF EXISTS (SELECT 1 FROM pg_catalog.pg_index i
@@ -87,7 +87,7 @@ BEGIN
             END IF;
         END IF;
     END LOOP;
-    PERFORM billing.invoice_lines_sync_mode('reverse');
+    PERFORM partc.sync_mode('billing', 'invoice_lines', 'reverse');
     UPDATE billing.invoice_lines_backfill_state SET phase = 'swapped', swapped_at = now();
 END
 $partc$;

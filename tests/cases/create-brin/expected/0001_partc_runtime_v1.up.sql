@@ -59,6 +59,13 @@ CREATE TABLE partc.tables (
     retention_cutoff_inclusive boolean NOT NULL DEFAULT false,
     archive_schema    text,
     security          jsonb NOT NULL DEFAULT '{}',  -- {rls, policies: [...], grants: [...]}
+    shadow_name       text,                       -- a conversion: the partitioned table until the swap
+    old_name          text,                       -- ... and the name the table gets at the swap
+    identity_columns  text[],                     -- ... the primary key as it is today
+    batch_rows        integer CHECK (batch_rows > 0),  -- ... the backfill's batches
+    batch_pause       interval,
+    conv_lock_timeout text,                       -- ... the lock_timeout of its switch to mirroring
+    statement_limit   interval,                   -- ... settings.statement_timeout (0: none)
     security_path     text NOT NULL DEFAULT 'pg_catalog, public, pg_temp',
     last_run          timestamptz,
     last_error        text,
@@ -900,6 +907,402 @@ BEGIN
 END
 $partc$;
 
+-- A conversion's own relations and functions, by the table's registered row:
+-- <table>_<what> in its schema (sync_log, backfill_state, sync_replay,
+-- backfill_indexes), and the table, its shadow and its old name.
+CREATE FUNCTION partc.conv_name(v partc.tables, p_what text)
+RETURNS text
+LANGUAGE sql
+IMMUTABLE
+SET search_path = pg_catalog, pg_temp
+AS $partc$
+    SELECT format('%I.%I', v.schema_name, CASE p_what WHEN 'table' THEN v.table_name
+                                                      WHEN 'shadow' THEN v.shadow_name
+                                                      WHEN 'old' THEN v.old_name
+                                                      ELSE v.table_name || '_' || p_what END)
+$partc$;
+
+-- Refuses when the two tables' columns (names and types, in order) differ:
+-- the sync copies whole rows.
+CREATE FUNCTION partc.same_columns(p_a regclass, p_b regclass, p_since text, p_hint text)
+RETURNS void
+LANGUAGE plpgsql
+STABLE
+SET search_path = pg_catalog, pg_temp
+AS $partc$
+BEGIN
+    IF (SELECT array_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod) ORDER BY a.attnum)
+          FROM pg_attribute a WHERE a.attrelid = p_a AND a.attnum > 0 AND NOT a.attisdropped)
+       IS DISTINCT FROM
+       (SELECT array_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod) ORDER BY a.attnum)
+          FROM pg_attribute a WHERE a.attrelid = p_b AND a.attnum > 0 AND NOT a.attisdropped) THEN
+        RAISE EXCEPTION 'partc: the columns of % and % differ: a table changed %', p_a, p_b, p_since
+            USING HINT = p_hint;
+    END IF;
+END
+$partc$;
+
+-- Every row of the live table has a partition of the shadow to go to
+-- (partc.max_key, from the preflight, is its largest key).
+CREATE FUNCTION partc.range_check(p_schema text, p_table text)
+RETURNS void
+LANGUAGE plpgsql
+STABLE
+SET search_path = pg_catalog, pg_temp
+AS $partc$
+DECLARE
+    v      partc.tables := partc.table_of(p_schema, p_table);
+    v_sh   regclass := partc.conv_name(v, 'shadow')::regclass;
+    v_max  text := nullif(current_setting('partc.max_key', true), '');
+    v_high timestamptz;
+BEGIN
+    IF v_max IS NULL OR EXISTS (SELECT 1 FROM pg_partitioned_table p WHERE p.partrelid = v_sh AND p.partdefid <> 0) THEN
+        RETURN;
+    END IF;
+    SELECT max(b.upper_bound) INTO v_high FROM partc.bounds(v_sh) b;
+    IF v_max::timestamptz >= v_high THEN
+        RAISE EXCEPTION 'partc: %.% holds rows with % = %, beyond the last partition (up to %)',
+            quote_ident(p_schema), quote_ident(p_table), v.key_column, v_max, v_high
+            USING HINT = 'raise partition.premake, or set partition.default_partition: true to catch such rows';
+    END IF;
+END
+$partc$;
+
+-- Switches a conversion's sync triggers to one mode: capture | forward |
+-- reverse | off, or drops them all (drop).  ALTER TABLE ... ENABLE/DISABLE
+-- TRIGGER takes SHARE ROW EXCLUSIVE, not the ACCESS EXCLUSIVE of
+-- CREATE/DROP TRIGGER; ENABLE ALWAYS fires under session_replication_role =
+-- replica too.
+CREATE FUNCTION partc.sync_mode(p_schema text, p_table text, p_mode text)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $partc$
+DECLARE
+    v       partc.tables := partc.table_of(p_schema, p_table);
+    v_table regclass := to_regclass(partc.conv_name(v, 'table'));
+    v_on    boolean;
+    r       record;
+BEGIN
+    IF p_mode NOT IN ('capture', 'forward', 'reverse', 'off', 'drop') THEN
+        RAISE EXCEPTION 'partc: unknown sync mode %', p_mode;
+    END IF;
+    FOR r IN SELECT t.tgrelid::regclass AS rel, t.tgname, t.tgenabled
+               FROM pg_trigger t
+              WHERE t.tgrelid IN (SELECT x FROM unnest(ARRAY[v_table, to_regclass(partc.conv_name(v, 'shadow')),
+                                                             to_regclass(partc.conv_name(v, 'old'))]) x
+                                   WHERE x IS NOT NULL)
+                AND t.tgparentid = 0 AND t.tgname LIKE 'partc\_sync\_%'
+              ORDER BY t.tgrelid, t.tgname LOOP
+        IF p_mode = 'drop' THEN
+            EXECUTE format('DROP TRIGGER %I ON %s', r.tgname, r.rel);
+            CONTINUE;
+        END IF;
+        v_on := CASE
+            WHEN r.tgname LIKE 'partc\_sync\_capture\_%' THEN p_mode = 'capture'
+            WHEN r.tgname LIKE 'partc\_sync\_forward\_%' THEN p_mode = 'forward'
+            WHEN r.tgname LIKE 'partc\_sync\_reverse\_%' THEN p_mode = 'reverse'
+            -- the guard: on the table while it is copied and mirrored, on
+            -- both tables after the swap
+            ELSE (p_mode IN ('capture', 'forward') AND r.rel = v_table) OR p_mode = 'reverse' END;
+        IF v_on AND r.tgenabled <> 'A' THEN
+            EXECUTE format('ALTER TABLE %s ENABLE ALWAYS TRIGGER %I', r.rel, r.tgname);
+        ELSIF NOT v_on AND r.tgenabled <> 'D' THEN
+            EXECUTE format('ALTER TABLE %s DISABLE TRIGGER %I', r.rel, r.tgname);
+        END IF;
+    END LOOP;
+END
+$partc$;
+
+-- Starts each transaction of a backfill: a pinned search_path, READ
+-- COMMITTED, the lock that keeps a second backfill of the table out, and
+-- the same columns on both tables.  (No SET clause: its settings must
+-- outlive the call.)
+CREATE FUNCTION partc.backfill_begin(p_schema text, p_table text)
+RETURNS void
+LANGUAGE plpgsql
+AS $partc$
+DECLARE
+    v       partc.tables;
+    v_table text;
+BEGIN
+    PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
+    v := partc.table_of(p_schema, p_table);
+    v_table := partc.conv_name(v, 'table');
+    IF pg_catalog.current_setting('transaction_isolation') <> 'read committed' THEN
+        RAISE EXCEPTION 'partc: the backfill must run in READ COMMITTED transactions';
+    END IF;
+    IF NOT pg_catalog.pg_try_advisory_xact_lock(pg_catalog.hashtextextended(v_table || ' backfill', 0)) THEN
+        RAISE EXCEPTION 'partc: another session is running the backfill of %', v_table;
+    END IF;
+    -- rows are copied whole: a column added, dropped or changed on either
+    -- table since prepare would shift them
+    IF pg_catalog.to_regclass(partc.conv_name(v, 'shadow')) IS NOT NULL THEN
+        PERFORM partc.same_columns(v_table::regclass, partc.conv_name(v, 'shadow')::regclass, 'during the conversion',
+                                    'roll back the backfill and the prepare phase, and convert again');
+    END IF;
+END
+$partc$;
+
+-- Undoes a backfill: the shadow is emptied and its keys rebuilt, the sync
+-- triggers record keys again.  Refused after the swap.
+CREATE FUNCTION partc.backfill_reset(p_schema text, p_table text)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $partc$
+DECLARE
+    v       partc.tables := partc.table_of(p_schema, p_table);
+    v_state text := partc.conv_name(v, 'backfill_state');
+    v_phase text;
+BEGIN
+    EXECUTE format('SELECT s.phase FROM %s s', v_state) INTO v_phase;
+    IF v_phase = 'swapped' THEN
+        RAISE EXCEPTION 'partc: %.% has been swapped; roll the swap back first', quote_ident(p_schema), quote_ident(p_table);
+    END IF;
+    PERFORM set_config('lock_timeout', v.conv_lock_timeout, true);
+    EXECUTE format('LOCK TABLE %s IN SHARE ROW EXCLUSIVE MODE', partc.conv_name(v, 'table'));
+    PERFORM partc.sync_mode(p_schema, p_table, 'capture');
+    EXECUTE format('TRUNCATE %s', partc.conv_name(v, 'shadow'));
+    EXECUTE format('SELECT %s(true)', partc.conv_name(v, 'backfill_indexes'));
+    EXECUTE format('TRUNCATE %s', partc.conv_name(v, 'sync_log'));
+    EXECUTE format('UPDATE %s SET phase = ''new'', next_page = 0, rows_copied = 0, filenode = NULL, '
+                   'started_at = NULL, finished_at = NULL', v_state);
+END
+$partc$;
+
+-- A conversion's backfill: copies the table into the shadow in batches of
+-- about p_batch_rows rows (the registered batch_rows when NULL), one
+-- transaction each, by ranges of heap pages; builds the keys and indexes;
+-- applies the sync log; then, under a short lock that holds writers back,
+-- switches the triggers to mirroring and checks that both tables hold the
+-- same number of rows.  Interrupted, it resumes where the last committed
+-- batch ended.  Run it with CALL, outside a transaction block.  With a
+-- registered statement_limit, a batch that takes more than a quarter of it
+-- makes the next ones smaller (a SET inside a procedure cannot time its
+-- transactions: the session's statement_timeout times the whole CALL).
+CREATE PROCEDURE partc.backfill(p_schema text, p_table text, p_batch_rows integer DEFAULT NULL,
+                                 p_pause interval DEFAULT NULL)
+LANGUAGE plpgsql
+AS $partc$
+DECLARE
+    v        partc.tables;
+    v_table  text;
+    v_shadow text;
+    v_log    text;
+    v_state  text;
+    v_replay text;
+    v_index  text;
+    v_copy   text;
+    v_rows   integer;
+    v_pause  interval;
+    -- the state row, field by field
+    st_phase text;
+    st_next  bigint;
+    st_pages bigint;
+    st_rows  bigint;
+    st_node  oid;
+    v_read   text;
+    v_pages  bigint;
+    v_hi     bigint;
+    v_n      bigint;
+    v_t0     timestamptz := pg_catalog.clock_timestamp();
+    v_said   timestamptz := pg_catalog.clock_timestamp();
+    v_tries  integer := 0;
+    v_ok     boolean;
+    v_a      bigint;
+    v_b      bigint;
+    v_b0     timestamptz;
+    v_next   bigint;
+BEGIN
+    IF pg_catalog.current_setting('statement_timeout') <> '0' THEN
+        RAISE NOTICE 'partc: statement_timeout is %: the backfill stops then; call it again to resume, or SET statement_timeout = 0 first',
+            pg_catalog.current_setting('statement_timeout');
+    END IF;
+    -- every transaction of the backfill is READ COMMITTED: each statement
+    -- must see what writers committed before it (and COMMIT here refuses a
+    -- call inside a transaction block)
+    COMMIT;
+    SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
+    PERFORM partc.backfill_begin(p_schema, p_table);
+    v := partc.table_of(p_schema, p_table);
+    v_table := partc.conv_name(v, 'table');
+    v_shadow := partc.conv_name(v, 'shadow');
+    v_log := partc.conv_name(v, 'sync_log');
+    v_state := partc.conv_name(v, 'backfill_state');
+    v_replay := partc.conv_name(v, 'sync_replay');
+    v_index := partc.conv_name(v, 'backfill_indexes');
+    v_rows := coalesce(p_batch_rows, v.batch_rows);
+    v_pause := coalesce(p_pause, v.batch_pause, interval '0');
+    -- one batch: a range of pages, less the rows whose key the log holds
+    -- (the replay copies those); one statement a batch, never one a row
+    v_copy := format('INSERT INTO %s OVERRIDING SYSTEM VALUE SELECT o.* FROM %s o '
+                     'WHERE o.ctid >= pg_catalog.format(''(%%s,0)'', $1)::tid AND o.ctid < pg_catalog.format(''(%%s,0)'', $2)::tid '
+                     'AND NOT EXISTS (SELECT 1 FROM %s l WHERE %s)',
+                     v_shadow, v_table, v_log,
+                     (SELECT string_agg(format('l.%1$I = o.%1$I', c), ' AND ' ORDER BY n)
+                        FROM unnest(v.identity_columns) WITH ORDINALITY AS k(c, n)));
+    v_read := format('SELECT s.phase, s.next_page, s.batch_pages, s.rows_copied, s.filenode FROM %s s', v_state);
+    IF v_rows < 1 THEN
+        RAISE EXCEPTION 'partc: p_batch_rows must be at least 1';
+    END IF;
+    EXECUTE v_read INTO st_phase, st_next, st_pages, st_rows, st_node;
+    IF st_phase IN ('done', 'swapped') THEN
+        RAISE NOTICE 'partc: the backfill of % is complete already', v_table;
+        RETURN;
+    END IF;
+    IF st_phase <> 'new' THEN
+        RAISE NOTICE 'partc: resuming the backfill of % (phase %, % rows copied)', v_table, st_phase, st_rows;
+    END IF;
+
+    LOOP
+        EXECUTE v_read INTO st_phase, st_next, st_pages, st_rows, st_node;
+        EXIT WHEN st_phase NOT IN ('new', 'copy');
+        IF st_phase = 'new' THEN
+            -- start from an empty shadow without keys; what is in the log
+            -- now is in the table too
+            EXECUTE format('TRUNCATE %s', v_shadow);
+            EXECUTE format('DELETE FROM %s', v_log);
+            EXECUTE format('SELECT %s(false)', v_index);
+            EXECUTE format('UPDATE %s SET phase = ''copy'', next_page = 0, rows_copied = 0, filenode = $1, '
+                           'batch_pages = $2, started_at = pg_catalog.clock_timestamp()', v_state)
+                USING pg_catalog.pg_relation_filenode(v_table::regclass),
+                      greatest(1, ceil(v_rows / greatest(1.0,
+                          (SELECT CASE WHEN c.relpages > 0 AND c.reltuples > 0 THEN c.reltuples / c.relpages ELSE 50 END
+                             FROM pg_catalog.pg_class c WHERE c.oid = v_table::regclass))))::bigint;
+            COMMIT;
+            SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
+            PERFORM partc.backfill_begin(p_schema, p_table);
+            CONTINUE;
+        END IF;
+        IF pg_catalog.pg_relation_filenode(v_table::regclass) IS DISTINCT FROM st_node THEN
+            RAISE NOTICE 'partc: % was rewritten (VACUUM FULL, CLUSTER or ALTER TABLE): copying again from the start',
+                v_table;
+            EXECUTE format('UPDATE %s SET phase = ''new''', v_state);
+            COMMIT;
+            SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
+            PERFORM partc.backfill_begin(p_schema, p_table);
+            CONTINUE;
+        END IF;
+        v_pages := pg_catalog.pg_relation_size(v_table::regclass) / pg_catalog.current_setting('block_size')::bigint;
+        IF st_next >= v_pages THEN
+            EXECUTE format('UPDATE %s SET phase = ''index''', v_state);
+            COMMIT;
+            SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
+            PERFORM partc.backfill_begin(p_schema, p_table);
+            RAISE NOTICE 'partc: % copied: % rows in % s', v_table, st_rows,
+                round(extract(epoch FROM pg_catalog.clock_timestamp() - v_t0)::numeric, 1);
+            EXIT;
+        END IF;
+        PERFORM pg_catalog.set_config('synchronous_commit', 'off', true);
+        v_hi := least(st_next + st_pages, v_pages);
+        v_b0 := pg_catalog.clock_timestamp();
+        EXECUTE v_copy USING st_next, v_hi;
+        GET DIAGNOSTICS v_n = ROW_COUNT;
+        v_next := CASE WHEN v_n = 0 THEN st_pages * 2
+                       ELSE greatest(1, least(st_pages * 4,
+                            ceil(st_pages * v_rows::numeric / v_n)::bigint)) END;
+        IF v.statement_limit > interval '0' AND pg_catalog.clock_timestamp() - v_b0 > v.statement_limit / 4 THEN
+            v_next := least(v_next, greatest(1, floor(st_pages * extract(epoch FROM v.statement_limit / 4)
+                                                       / extract(epoch FROM pg_catalog.clock_timestamp() - v_b0))::bigint));
+        END IF;
+        EXECUTE format('UPDATE %s SET next_page = $1, rows_copied = rows_copied + $2, batch_pages = $3', v_state)
+            USING v_hi, v_n, v_next;
+        COMMIT;
+        SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
+        PERFORM partc.backfill_begin(p_schema, p_table);
+        IF pg_catalog.clock_timestamp() - v_said >= interval '5 seconds' THEN
+            v_said := pg_catalog.clock_timestamp();
+            RAISE NOTICE 'partc: % backfill: % rows, % %% of the pages, % rows/s', v_table,
+                st_rows + v_n, round(100.0 * v_hi / greatest(v_pages, 1), 1),
+                round((st_rows + v_n) / greatest(extract(epoch FROM pg_catalog.clock_timestamp() - v_t0), 0.001));
+        END IF;
+        IF v_pause > interval '0' THEN
+            PERFORM pg_catalog.pg_sleep_for(v_pause);
+        END IF;
+    END LOOP;
+
+    EXECUTE v_read INTO st_phase, st_next, st_pages, st_rows, st_node;
+    IF st_phase = 'index' THEN
+        RAISE NOTICE 'partc: building the keys and indexes of %', v_shadow;
+        EXECUTE format('SELECT %s(true)', v_index);
+        EXECUTE format('UPDATE %s SET phase = ''replay''', v_state);
+        COMMIT;
+        SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
+        PERFORM partc.backfill_begin(p_schema, p_table);
+        st_phase := 'replay';
+    END IF;
+
+    IF st_phase = 'replay' THEN
+        -- rows written during the copy, until less than a batch is left
+        LOOP
+            PERFORM pg_catalog.set_config('synchronous_commit', 'off', true);
+            EXECUTE format('SELECT %s($1)', v_replay) INTO v_n USING v_rows;
+            COMMIT;
+            SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
+            PERFORM partc.backfill_begin(p_schema, p_table);
+            EXIT WHEN v_n < v_rows;
+        END LOOP;
+        EXECUTE format('UPDATE %s SET phase = ''switch''', v_state);
+        COMMIT;
+        SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
+        PERFORM partc.backfill_begin(p_schema, p_table);
+        st_phase := 'switch';
+    END IF;
+
+    IF st_phase = 'switch' THEN
+        -- the last entries and the switch to mirroring, with writers held
+        -- back for as long as that takes
+        LOOP
+            v_ok := false;
+            BEGIN
+                PERFORM pg_catalog.set_config('lock_timeout', v.conv_lock_timeout, true);
+                EXECUTE format('LOCK TABLE %s IN SHARE ROW EXCLUSIVE MODE', v_table);
+                LOOP
+                    EXECUTE format('SELECT %s($1)', v_replay) INTO v_n USING 1000000;
+                    EXIT WHEN v_n = 0;
+                END LOOP;
+                PERFORM partc.sync_mode(p_schema, p_table, 'forward');
+                EXECUTE format('UPDATE %s SET phase = ''verify''', v_state);
+                v_ok := true;
+            EXCEPTION WHEN lock_not_available THEN
+                v_tries := v_tries + 1;
+                IF v_tries >= 30 THEN
+                    RAISE EXCEPTION 'partc: could not lock % for the switch to mirroring in % tries', v_table, v_tries
+                        USING HINT = 'call the backfill again when the table is less busy; it resumes here';
+                END IF;
+                RAISE NOTICE 'partc: % is busy, trying again (% of 30)', v_table, v_tries;
+            END;
+            COMMIT;
+            SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
+            PERFORM partc.backfill_begin(p_schema, p_table);
+            EXIT WHEN v_ok;
+            EXECUTE format('SELECT %s($1)', v_replay) INTO v_n USING v_rows;
+            COMMIT;
+            SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
+            PERFORM partc.backfill_begin(p_schema, p_table);
+            PERFORM pg_catalog.pg_sleep(1);
+        END LOOP;
+        st_phase := 'verify';
+    END IF;
+
+    IF st_phase = 'verify' THEN
+        -- every write since the switch reached both tables in one
+        -- transaction, so one snapshot sees the same count in both
+        EXECUTE format('SELECT (SELECT count(*) FROM %s), (SELECT count(*) FROM %s)', v_table, v_shadow) INTO v_a, v_b;
+        IF v_a <> v_b THEN
+            RAISE EXCEPTION 'partc: the backfill of % does not verify: % rows in the table, % in %',
+                v_table, v_a, v_b, v_shadow
+                USING HINT = 'roll the backfill back (its down migration) and run it again';
+        END IF;
+        EXECUTE format('ANALYZE %s', v_shadow);
+        EXECUTE format('UPDATE %s SET phase = ''done'', finished_at = pg_catalog.clock_timestamp()', v_state);
+        COMMIT;
+        RAISE NOTICE 'partc: the backfill of % is done: % rows in both tables', v_table, v_a;
+    END IF;
+END
+$partc$;
+
 -- Lets a role other than the one that installed the runtime run the
 -- maintenance of the tables it owns (the functions run as their caller).
 CREATE FUNCTION partc.grant_maintenance(p_role text)
@@ -909,13 +1312,13 @@ SET search_path = pg_catalog, pg_temp
 AS $partc$
 BEGIN
     EXECUTE format('GRANT USAGE ON SCHEMA %I TO %I', 'partc', p_role);
-    EXECUTE format('GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA %I TO %I', 'partc', p_role);
+    EXECUTE format('GRANT EXECUTE ON ALL ROUTINES IN SCHEMA %I TO %I', 'partc', p_role);
     EXECUTE format('GRANT SELECT ON %I.runtime, %I.tables TO %I', 'partc', 'partc', p_role);
     EXECUTE format('GRANT UPDATE (last_run, last_error) ON %I.tables TO %I', 'partc', p_role);
     EXECUTE format('GRANT SELECT ON %I.partition_health TO %I', 'partc', p_role);
 END
 $partc$;
 
-REVOKE ALL ON ALL FUNCTIONS IN SCHEMA partc FROM PUBLIC;
+REVOKE ALL ON ALL ROUTINES IN SCHEMA partc FROM PUBLIC;
 
 COMMIT;

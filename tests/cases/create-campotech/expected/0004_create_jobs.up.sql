@@ -30,7 +30,8 @@ CREATE TABLE public.jobs (
 -- secure public.jobs: row-level security enabled and forced, 1 policy and grants to 1 role
 ALTER TABLE public.jobs ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.jobs FORCE ROW LEVEL SECURITY;
-CREATE POLICY org_isolation ON public.jobs AS PERMISSIVE FOR ALL TO authenticated USING (organization_id = current_setting('app.organization_id', true)::uuid);
+CREATE POLICY org_isolation ON public.jobs AS PERMISSIVE FOR ALL TO authenticated
+    USING (organization_id = current_setting('app.organization_id', true)::uuid);
 GRANT SELECT, INSERT, UPDATE, DELETE ON public.jobs TO authenticated;
 
 -- register public.jobs with the runtime: its settings are a row of partc.tables
@@ -78,9 +79,12 @@ SELECT partc.secure_partition('public', 'jobs', i.inhrelid::regclass)
   FROM pg_catalog.pg_inherits i WHERE i.inhparent = 'public.jobs'::regclass ORDER BY i.inhrelid;
 
 -- indexes (PostgreSQL builds each on every partition too)
-CREATE INDEX jobs_organization_id_status_idx ON public.jobs USING btree (organization_id, status);
-CREATE INDEX jobs_organization_id_scheduled_date_idx ON public.jobs USING btree (organization_id, scheduled_date);
-CREATE INDEX jobs_technician_id_status_idx ON public.jobs USING btree (technician_id, status);
+CREATE INDEX jobs_organization_id_status_idx ON public.jobs
+    USING btree (organization_id, status);
+CREATE INDEX jobs_organization_id_scheduled_date_idx ON public.jobs
+    USING btree (organization_id, scheduled_date);
+CREATE INDEX jobs_technician_id_status_idx ON public.jobs
+    USING btree (technician_id, status);
 
 -- add foreign key jobs_organization_id_fkey
 ALTER TABLE public.jobs ADD CONSTRAINT jobs_organization_id_fkey

@@ -41,7 +41,8 @@ CREATE TABLE "Ünïcødé ""Sch""; -- /* x */"."Ev""ents 'T'; -- /* 日本 */" (
 --   forced, 1 policy and grants to 1 role
 ALTER TABLE "Ünïcødé ""Sch""; -- /* x */"."Ev""ents 'T'; -- /* 日本 */" ENABLE ROW LEVEL SECURITY;
 ALTER TABLE "Ünïcødé ""Sch""; -- /* x */"."Ev""ents 'T'; -- /* 日本 */" FORCE ROW LEVEL SECURITY;
-CREATE POLICY "Pol 'p' ""q""; -- /* 日本 */" ON "Ünïcødé ""Sch""; -- /* x */"."Ev""ents 'T'; -- /* 日本 */" AS PERMISSIVE FOR SELECT TO PUBLIC USING ("Note 'n'; --x" <> '');
+CREATE POLICY "Pol 'p' ""q""; -- /* 日本 */" ON "Ünïcødé ""Sch""; -- /* x */"."Ev""ents 'T'; -- /* 日本 */" AS PERMISSIVE FOR SELECT TO PUBLIC
+    USING ("Note 'n'; --x" <> '');
 GRANT SELECT ON "Ünïcødé ""Sch""; -- /* x */"."Ev""ents 'T'; -- /* 日本 */" TO PUBLIC;
 
 -- register Ünïcødé "Sch"; -- /* x */.Ev"ents 'T'; -- /* 日本 */ with the runtime: its
@@ -85,7 +86,8 @@ SELECT partc.secure_partition('Ünïcødé "Sch"; -- /* x */', 'Ev"ents ''T''; -
   FROM pg_catalog.pg_inherits i WHERE i.inhparent = '"Ünïcødé ""Sch""; -- /* x */"."Ev""ents ''T''; -- /* 日本 */"'::regclass ORDER BY i.inhrelid;
 
 -- create index Idx "1"; -- /* 日本 */
-CREATE INDEX "Idx ""1""; -- /* 日本 */" ON "Ünïcødé ""Sch""; -- /* x */"."Ev""ents 'T'; -- /* 日本 */" USING btree (id);
+CREATE INDEX "Idx ""1""; -- /* 日本 */" ON "Ünïcødé ""Sch""; -- /* x */"."Ev""ents 'T'; -- /* 日本 */"
+    USING btree (id);
 
 -- create the partitions that are missing on the day this runs
 SELECT partc.create_partitions('Ünïcødé "Sch"; -- /* x */', 'Ev"ents ''T''; -- /* 日本 */');

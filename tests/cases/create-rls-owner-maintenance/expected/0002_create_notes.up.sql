@@ -25,7 +25,8 @@ CREATE TABLE public.notes (
 -- secure public.notes: row-level security enabled and forced, 1 policy and grants to 1 role
 ALTER TABLE public.notes ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.notes FORCE ROW LEVEL SECURITY;
-CREATE POLICY tenant ON public.notes AS PERMISSIVE FOR ALL TO authenticated USING (tenant_id = current_setting('app.tenant_id', true)::integer);
+CREATE POLICY tenant ON public.notes AS PERMISSIVE FOR ALL TO authenticated
+    USING (tenant_id = current_setting('app.tenant_id', true)::integer);
 GRANT SELECT, INSERT ON public.notes TO authenticated;
 
 -- register public.notes with the runtime: its settings are a row of partc.tables

@@ -36,7 +36,7 @@ BEGIN
     END LOOP;
     FOR r IN SELECT p.oid::regprocedure AS f FROM pg_catalog.pg_proc p
               WHERE p.pronamespace = (SELECT ns.oid FROM pg_catalog.pg_namespace ns WHERE ns.nspname = 'partc') ORDER BY 1 LOOP
-        EXECUTE format('DROP FUNCTION %s', r.f);
+        EXECUTE format('DROP ROUTINE %s', r.f);
     END LOOP;
 END
 $partc$;

@@ -27,9 +27,13 @@ CREATE TABLE public.tenant_notes (
 --   roles
 ALTER TABLE public.tenant_notes ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.tenant_notes FORCE ROW LEVEL SECURITY;
-CREATE POLICY notes_read ON public.tenant_notes AS PERMISSIVE FOR SELECT TO authenticated, service_role USING (tenant_id = current_setting('app.tenant_id', true)::integer);
-CREATE POLICY notes_add ON public.tenant_notes AS PERMISSIVE FOR INSERT TO authenticated WITH CHECK (tenant_id = current_setting('app.tenant_id', true)::integer AND body <> '');
-CREATE POLICY notes_edit ON public.tenant_notes AS PERMISSIVE FOR UPDATE TO authenticated USING (tenant_id = current_setting('app.tenant_id', true)::integer) WITH CHECK (length(body) < 1000);
+CREATE POLICY notes_read ON public.tenant_notes AS PERMISSIVE FOR SELECT TO authenticated, service_role
+    USING (tenant_id = current_setting('app.tenant_id', true)::integer);
+CREATE POLICY notes_add ON public.tenant_notes AS PERMISSIVE FOR INSERT TO authenticated
+    WITH CHECK (tenant_id = current_setting('app.tenant_id', true)::integer AND body <> '');
+CREATE POLICY notes_edit ON public.tenant_notes AS PERMISSIVE FOR UPDATE TO authenticated
+    USING (tenant_id = current_setting('app.tenant_id', true)::integer)
+    WITH CHECK (length(body) < 1000);
 GRANT SELECT ON public.tenant_notes TO PUBLIC;
 GRANT SELECT, INSERT, UPDATE ON public.tenant_notes TO authenticated;
 

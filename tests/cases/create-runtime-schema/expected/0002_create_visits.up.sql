@@ -24,7 +24,8 @@ CREATE TABLE public.visits (
 -- secure public.visits: row-level security enabled and forced, 1 policy and grants to 1 role
 ALTER TABLE public.visits ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.visits FORCE ROW LEVEL SECURITY;
-CREATE POLICY own ON public.visits AS PERMISSIVE FOR SELECT TO authenticated USING (id > 0);
+CREATE POLICY own ON public.visits AS PERMISSIVE FOR SELECT TO authenticated
+    USING (id > 0);
 GRANT SELECT ON public.visits TO authenticated;
 
 -- register public.visits with the runtime: its settings are a row of Maint.tables

@@ -41,7 +41,8 @@ CREATE TABLE "Billing"."Invoice Lines" (
 --   role
 ALTER TABLE "Billing"."Invoice Lines" ENABLE ROW LEVEL SECURITY;
 ALTER TABLE "Billing"."Invoice Lines" FORCE ROW LEVEL SECURITY;
-CREATE POLICY "Own Lines" ON "Billing"."Invoice Lines" AS PERMISSIVE FOR SELECT TO authenticated USING ("user" = current_user);
+CREATE POLICY "Own Lines" ON "Billing"."Invoice Lines" AS PERMISSIVE FOR SELECT TO authenticated
+    USING ("user" = current_user);
 GRANT SELECT ON "Billing"."Invoice Lines" TO authenticated;
 
 -- register Billing.Invoice Lines with the runtime: its settings are a row of partc.tables
@@ -87,7 +88,8 @@ SELECT partc.secure_partition('Billing', 'Invoice Lines', i.inhrelid::regclass)
   FROM pg_catalog.pg_inherits i WHERE i.inhparent = '"Billing"."Invoice Lines"'::regclass ORDER BY i.inhrelid;
 
 -- create index Invoice Lines_user_order_idx
-CREATE INDEX "Invoice Lines_user_order_idx" ON "Billing"."Invoice Lines" USING btree ("user", "order");
+CREATE INDEX "Invoice Lines_user_order_idx" ON "Billing"."Invoice Lines"
+    USING btree ("user", "order");
 
 -- create the partitions that are missing on the day this runs
 SELECT partc.create_partitions('Billing', 'Invoice Lines');
