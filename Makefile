@@ -86,6 +86,7 @@ bench: test-deps
 	$(MAKE) partc
 	PARTC=$(CURDIR)/partc sh tests/bench/scale.sh
 	PARTC=$(CURDIR)/partc sh tests/bench/backfill.sh
+	PARTC=$(CURDIR)/partc sh tests/bench/writers.sh
 
 # The whole suite with AddressSanitizer and UndefinedBehaviorSanitizer.
 san: test-deps
