@@ -229,16 +229,12 @@ static void plan_swap(builder *b, const table *t)
     const char *ol = arena_printf(a, "%s.%s", t->schema.s, names_old(a, t));
 
     up(b, STEP_CONV_SWAP, arena_printf(a, "ACCESS EXCLUSIVE on %s and %s (catalog changes only)", q, sh),
-       arena_printf(a, "swap: %s becomes %s and %s becomes %s; ids continue; writes are mirrored back to %s",
-                    q, ol, sh, q, ol));
-    up(b, STEP_SET_LIVE, "none", arena_printf(a, "the runtime maintains %s from now on", q))->phase_to = "swap";
+       arena_printf(a, "swap: %s becomes %s and %s becomes %s; ids continue; writes are mirrored back to %s; "
+                       "the runtime maintains %s from now on", q, ol, sh, q, ol, q));
 
     down(b, STEP_CONV_UNSWAP, arena_printf(a, "ACCESS EXCLUSIVE on %s and %s (catalog changes only)", q, ol),
-         arena_printf(a, "swap back: %s becomes %s again and %s becomes %s; writes are mirrored forward again",
-                      ol, q, q, sh));
-    step *s = down(b, STEP_SET_LIVE, "none", arena_printf(a, "the runtime maintains %s again", sh));
-    s->rel = REL_SHADOW;
-    s->phase_to = "prepare";
+         arena_printf(a, "swap back: %s becomes %s again and %s becomes %s; writes are mirrored forward again; "
+                         "the runtime maintains %s again", ol, q, q, sh, sh));
 }
 
 static void plan_cleanup(builder *b, const table *t)

@@ -296,37 +296,6 @@ static const char **final_names(rctx *c, size_t *n)
     return v;
 }
 
-static const char *renames(rctx *c, bool forward)
-{
-    size_t n;
-    const char **v = final_names(c, &n);
-    strbuf sb = STRBUF_INIT;
-    for (size_t i = 0; i < n; i++) {
-        const char *fin = v[i], *sh = names_shadow_of(c->a, c->t, fin), *ol = names_old_of(c->a, c->t, fin);
-        if (forward) {
-            sb_addf(&sb,
-                    "    IF EXISTS (SELECT 1 FROM pg_catalog.pg_index i\n"
-                    "                WHERE i.indexrelid = pg_catalog.to_regclass(%s) AND i.indrelid = %s::regclass) THEN\n"
-                    "        ALTER INDEX %s RENAME TO %s;\n"
-                    "    END IF;\n"
-                    "    ALTER INDEX %s RENAME TO %s;\n",
-                    lit(c, qual(c, fin)), tvars_get(&c->base, "old_lit"), qual(c, fin), ident(c, ol),
-                    qual(c, sh), ident(c, fin));
-        } else {
-            sb_addf(&sb,
-                    "    ALTER INDEX %s RENAME TO %s;\n"
-                    "    IF EXISTS (SELECT 1 FROM pg_catalog.pg_index i\n"
-                    "                WHERE i.indexrelid = pg_catalog.to_regclass(%s) AND i.indrelid = %s::regclass) THEN\n"
-                    "        ALTER INDEX %s RENAME TO %s;\n"
-                    "    END IF;\n",
-                    qual(c, fin), ident(c, sh), lit(c, qual(c, ol)), tvars_get(&c->base, "table_lit"),
-                    qual(c, ol), ident(c, fin));
-        }
-    }
-    const char *r = arena_strdup(c->a, sb_str(&sb));
-    sb_free(&sb);
-    return r;
-}
 
 /* The primary key and unique lists of the shadow, extended with the
  * partition key. */
@@ -410,15 +379,6 @@ static const char *shadow_drop_keys(rctx *c)
 }
 
 /* The check that a and b (literals of relation names) have the same columns. */
-static const char *same_columns(rctx *c, const char *a_lit, const char *b_lit, const char *since, const char *hint)
-{
-    tvars *tv = vars(c);
-    tvars_set(tv, "a_lit", a_lit);
-    tvars_set(tv, "b_lit", b_lit);
-    tvars_set(tv, "since", since);
-    tvars_set(tv, "hint", lit(c, hint));
-    return expand(c, "same_columns", tv);
-}
 
 void convert_vars(rctx *c)
 {
@@ -568,27 +528,21 @@ const char *backfill_values(rctx *c, const step *s, tvars *tv)
     return NULL;
 }
 
-static const char *swap_either(rctx *c, tvars *tv, bool swap)
-{
-    tvars_set(tv, "columns_check",
-              swap ? same_columns(c, tvars_get(&c->base, "table_lit"), tvars_get(&c->base, "shadow_lit"),
-                                  "during the conversion", "roll back the backfill and the prepare phase, and convert again")
-                   : same_columns(c, tvars_get(&c->base, "table_lit"), tvars_get(&c->base, "old_lit"), "since the swap",
-                                  "give both tables the same columns in the same order first"));
-    tvars_set(tv, "renames", renames(c, swap));
-    return NULL;
-}
-
+/* The keys and indexes that take their names on the table at the swap, and
+ * back at its rollback: a literal array, one name a line. */
 const char *swap_values(rctx *c, const step *s, tvars *tv)
 {
     (void)s;
-    return swap_either(c, tv, true);
-}
-
-const char *unswap_values(rctx *c, const step *s, tvars *tv)
-{
-    (void)s;
-    return swap_either(c, tv, false);
+    size_t n;
+    const char **v = final_names(c, &n);
+    strbuf sb = STRBUF_INIT;
+    sb_puts(&sb, "ARRAY[");
+    for (size_t i = 0; i < n; i++)
+        sb_addf(&sb, "%s\n    %s", i ? "," : "", lit(c, v[i]));
+    sb_puts(&sb, "]::text[]");
+    tvars_set(tv, "names", arena_strdup(c->a, sb_str(&sb)));
+    sb_free(&sb);
+    return NULL;
 }
 
 const char *brin_values(rctx *c, const step *s, tvars *tv)

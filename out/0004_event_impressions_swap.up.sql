@@ -19,82 +19,13 @@ SET LOCAL statement_timeout = '0ms';
 
 -- swap: public.event_impressions becomes public.event_impressions_old and
 --   public.event_impressions_partitioned becomes public.event_impressions; ids continue; writes are
---   mirrored back to public.event_impressions_old
--- The swap: under ACCESS EXCLUSIVE on both tables, for catalog changes only.
-DO $partc$
-DECLARE
-    r      record;
-    v_max  bigint;
-    v_last bigint;
-    v_name text;
-BEGIN
-    IF (SELECT s.phase FROM public.event_impressions_backfill_state s) IS DISTINCT FROM 'done' THEN
-        RAISE EXCEPTION 'partc: the backfill of % is not complete (phase %)', 'public.event_impressions', (SELECT s.phase FROM public.event_impressions_backfill_state s)
-            USING HINT = 'apply the backfill migration first';
-    END IF;
-    LOCK TABLE public.event_impressions IN ACCESS EXCLUSIVE MODE;
-    LOCK TABLE public.event_impressions_partitioned IN ACCESS EXCLUSIVE MODE;
-    -- the sync copies whole rows: both tables must have the same columns
-    IF (SELECT array_agg(a.attname || ' ' || pg_catalog.format_type(a.atttypid, a.atttypmod) ORDER BY a.attnum)
-          FROM pg_catalog.pg_attribute a WHERE a.attrelid = 'public.event_impressions'::regclass AND a.attnum > 0 AND NOT a.attisdropped)
-       IS DISTINCT FROM
-       (SELECT array_agg(a.attname || ' ' || pg_catalog.format_type(a.atttypid, a.atttypmod) ORDER BY a.attnum)
-          FROM pg_catalog.pg_attribute a WHERE a.attrelid = 'public.event_impressions_partitioned'::regclass AND a.attnum > 0 AND NOT a.attisdropped) THEN
-        RAISE EXCEPTION 'partc: the columns of % and % differ: a table changed during the conversion', 'public.event_impressions', 'public.event_impressions_partitioned'
-            USING HINT = 'roll back the backfill and the prepare phase, and convert again';
-    END IF;
-    PERFORM partc.sync_mode('public', 'event_impressions', 'off');
-    ALTER TABLE public.event_impressions RENAME TO event_impressions_old;
-    ALTER TABLE public.event_impressions_partitioned RENAME TO event_impressions;
-    IF EXISTS (SELECT 1 FROM pg_catalog.pg_index i
-                WHERE i.indexrelid = pg_catalog.to_regclass('public.event_impressions_pkey') AND i.indrelid = 'public.event_impressions_old'::regclass) THEN
-        ALTER INDEX public.event_impressions_pkey RENAME TO event_impressions_pkey_old;
-    END IF;
-    ALTER INDEX public.event_impressions_pkey_partitioned RENAME TO event_impressions_pkey;
-    IF EXISTS (SELECT 1 FROM pg_catalog.pg_index i
-                WHERE i.indexrelid = pg_catalog.to_regclass('public.idx_event_impressions_event_created') AND i.indrelid = 'public.event_impressions_old'::regclass) THEN
-        ALTER INDEX public.idx_event_impressions_event_created RENAME TO idx_event_impressions_event_created_old;
-    END IF;
-    ALTER INDEX public.idx_event_impressions_event_created_partitioned RENAME TO idx_event_impressions_event_created;
-    IF EXISTS (SELECT 1 FROM pg_catalog.pg_index i
-                WHERE i.indexrelid = pg_catalog.to_regclass('public.idx_event_impressions_user_created') AND i.indrelid = 'public.event_impressions_old'::regclass) THEN
-        ALTER INDEX public.idx_event_impressions_user_created RENAME TO idx_event_impressions_user_created_old;
-    END IF;
-    ALTER INDEX public.idx_event_impressions_user_created_partitioned RENAME TO idx_event_impressions_user_created;
-    -- identity and serial columns: the next value is above every id in
-    -- either table; a serial sequence now belongs to the new table
-    FOR r IN SELECT a.attname,
-                    pg_catalog.pg_get_serial_sequence('public.event_impressions_old', a.attname) AS old_seq,
-                    pg_catalog.pg_get_serial_sequence('public.event_impressions', a.attname) AS new_seq
-               FROM pg_catalog.pg_attribute a
-              WHERE a.attrelid = 'public.event_impressions_old'::regclass AND a.attnum > 0 AND NOT a.attisdropped LOOP
-        IF r.new_seq IS NULL AND r.old_seq IS NOT NULL THEN
-            EXECUTE format('ALTER SEQUENCE %s OWNED BY %s.%I', r.old_seq, 'public.event_impressions'::regclass, r.attname);
-        ELSIF r.new_seq IS NOT NULL THEN
-            EXECUTE format('SELECT greatest((SELECT max(%1$I) FROM %2$s), (SELECT max(%1$I) FROM %3$s))::bigint',
-                           r.attname, 'public.event_impressions'::regclass, 'public.event_impressions_old'::regclass) INTO v_max;
-            IF r.old_seq IS NOT NULL THEN
-                EXECUTE format('SELECT CASE WHEN is_called THEN last_value END FROM %s', r.old_seq) INTO v_last;
-                v_max := greatest(v_max, v_last);
-            END IF;
-            IF v_max IS NOT NULL THEN
-                PERFORM pg_catalog.setval(r.new_seq, v_max, true);
-            END IF;
-            -- the new table's sequence takes the old one's name
-            v_name := (SELECT c.relname FROM pg_catalog.pg_class c WHERE c.oid = r.old_seq::regclass);
-            IF r.old_seq IS NOT NULL AND octet_length(v_name || '_old') <= 63 THEN
-                EXECUTE format('ALTER SEQUENCE %s RENAME TO %I', r.old_seq, v_name || '_old');
-                EXECUTE format('ALTER SEQUENCE %s RENAME TO %I', r.new_seq, v_name);
-            END IF;
-        END IF;
-    END LOOP;
-    PERFORM partc.sync_mode('public', 'event_impressions', 'reverse');
-    UPDATE public.event_impressions_backfill_state SET phase = 'swapped', swapped_at = now();
-END
-$partc$;
-
--- the runtime maintains public.event_impressions from now on
-UPDATE partc.tables SET live_name = 'event_impressions', phase = 'swap'
- WHERE schema_name = 'public' AND table_name = 'event_impressions';
+--   mirrored back to public.event_impressions_old; the runtime maintains public.event_impressions
+--   from now on
+-- The swap, under ACCESS EXCLUSIVE on both tables for catalog changes only;
+-- the keys and indexes that take their names on the new table:
+SELECT partc.swap('public', 'event_impressions', ARRAY[
+    'event_impressions_pkey',
+    'idx_event_impressions_event_created',
+    'idx_event_impressions_user_created']::text[]);
 
 COMMIT;

@@ -16,82 +16,13 @@ SET LOCAL lock_timeout = '2000ms';
 SET LOCAL statement_timeout = '0ms';
 
 -- swap: public.audit_logs becomes public.audit_logs_old and public.audit_logs_partitioned becomes
---   public.audit_logs; ids continue; writes are mirrored back to public.audit_logs_old
--- The swap: under ACCESS EXCLUSIVE on both tables, for catalog changes only.
-DO $partc$
-DECLARE
-    r      record;
-    v_max  bigint;
-    v_last bigint;
-    v_name text;
-BEGIN
-    IF (SELECT s.phase FROM public.audit_logs_backfill_state s) IS DISTINCT FROM 'done' THEN
-        RAISE EXCEPTION 'partc: the backfill of % is not complete (phase %)', 'public.audit_logs', (SELECT s.phase FROM public.audit_logs_backfill_state s)
-            USING HINT = 'apply the backfill migration first';
-    END IF;
-    LOCK TABLE public.audit_logs IN ACCESS EXCLUSIVE MODE;
-    LOCK TABLE public.audit_logs_partitioned IN ACCESS EXCLUSIVE MODE;
-    -- the sync copies whole rows: both tables must have the same columns
-    IF (SELECT array_agg(a.attname || ' ' || pg_catalog.format_type(a.atttypid, a.atttypmod) ORDER BY a.attnum)
-          FROM pg_catalog.pg_attribute a WHERE a.attrelid = 'public.audit_logs'::regclass AND a.attnum > 0 AND NOT a.attisdropped)
-       IS DISTINCT FROM
-       (SELECT array_agg(a.attname || ' ' || pg_catalog.format_type(a.atttypid, a.atttypmod) ORDER BY a.attnum)
-          FROM pg_catalog.pg_attribute a WHERE a.attrelid = 'public.audit_logs_partitioned'::regclass AND a.attnum > 0 AND NOT a.attisdropped) THEN
-        RAISE EXCEPTION 'partc: the columns of % and % differ: a table changed during the conversion', 'public.audit_logs', 'public.audit_logs_partitioned'
-            USING HINT = 'roll back the backfill and the prepare phase, and convert again';
-    END IF;
-    PERFORM partc.sync_mode('public', 'audit_logs', 'off');
-    ALTER TABLE public.audit_logs RENAME TO audit_logs_old;
-    ALTER TABLE public.audit_logs_partitioned RENAME TO audit_logs;
-    IF EXISTS (SELECT 1 FROM pg_catalog.pg_index i
-                WHERE i.indexrelid = pg_catalog.to_regclass('public.audit_logs_pkey') AND i.indrelid = 'public.audit_logs_old'::regclass) THEN
-        ALTER INDEX public.audit_logs_pkey RENAME TO audit_logs_pkey_old;
-    END IF;
-    ALTER INDEX public.audit_logs_pkey_partitioned RENAME TO audit_logs_pkey;
-    IF EXISTS (SELECT 1 FROM pg_catalog.pg_index i
-                WHERE i.indexrelid = pg_catalog.to_regclass('public.idx_audit_logs_org_created') AND i.indrelid = 'public.audit_logs_old'::regclass) THEN
-        ALTER INDEX public.idx_audit_logs_org_created RENAME TO idx_audit_logs_org_created_old;
-    END IF;
-    ALTER INDEX public.idx_audit_logs_org_created_partitioned RENAME TO idx_audit_logs_org_created;
-    IF EXISTS (SELECT 1 FROM pg_catalog.pg_index i
-                WHERE i.indexrelid = pg_catalog.to_regclass('public.idx_audit_logs_entity') AND i.indrelid = 'public.audit_logs_old'::regclass) THEN
-        ALTER INDEX public.idx_audit_logs_entity RENAME TO idx_audit_logs_entity_old;
-    END IF;
-    ALTER INDEX public.idx_audit_logs_entity_partitioned RENAME TO idx_audit_logs_entity;
-    -- identity and serial columns: the next value is above every id in
-    -- either table; a serial sequence now belongs to the new table
-    FOR r IN SELECT a.attname,
-                    pg_catalog.pg_get_serial_sequence('public.audit_logs_old', a.attname) AS old_seq,
-                    pg_catalog.pg_get_serial_sequence('public.audit_logs', a.attname) AS new_seq
-               FROM pg_catalog.pg_attribute a
-              WHERE a.attrelid = 'public.audit_logs_old'::regclass AND a.attnum > 0 AND NOT a.attisdropped LOOP
-        IF r.new_seq IS NULL AND r.old_seq IS NOT NULL THEN
-            EXECUTE format('ALTER SEQUENCE %s OWNED BY %s.%I', r.old_seq, 'public.audit_logs'::regclass, r.attname);
-        ELSIF r.new_seq IS NOT NULL THEN
-            EXECUTE format('SELECT greatest((SELECT max(%1$I) FROM %2$s), (SELECT max(%1$I) FROM %3$s))::bigint',
-                           r.attname, 'public.audit_logs'::regclass, 'public.audit_logs_old'::regclass) INTO v_max;
-            IF r.old_seq IS NOT NULL THEN
-                EXECUTE format('SELECT CASE WHEN is_called THEN last_value END FROM %s', r.old_seq) INTO v_last;
-                v_max := greatest(v_max, v_last);
-            END IF;
-            IF v_max IS NOT NULL THEN
-                PERFORM pg_catalog.setval(r.new_seq, v_max, true);
-            END IF;
-            -- the new table's sequence takes the old one's name
-            v_name := (SELECT c.relname FROM pg_catalog.pg_class c WHERE c.oid = r.old_seq::regclass);
-            IF r.old_seq IS NOT NULL AND octet_length(v_name || '_old') <= 63 THEN
-                EXECUTE format('ALTER SEQUENCE %s RENAME TO %I', r.old_seq, v_name || '_old');
-                EXECUTE format('ALTER SEQUENCE %s RENAME TO %I', r.new_seq, v_name);
-            END IF;
-        END IF;
-    END LOOP;
-    PERFORM partc.sync_mode('public', 'audit_logs', 'reverse');
-    UPDATE public.audit_logs_backfill_state SET phase = 'swapped', swapped_at = now();
-END
-$partc$;
-
--- the runtime maintains public.audit_logs from now on
-UPDATE partc.tables SET live_name = 'audit_logs', phase = 'swap'
- WHERE schema_name = 'public' AND table_name = 'audit_logs';
+--   public.audit_logs; ids continue; writes are mirrored back to public.audit_logs_old; the runtime
+--   maintains public.audit_logs from now on
+-- The swap, under ACCESS EXCLUSIVE on both tables for catalog changes only;
+-- the keys and indexes that take their names on the new table:
+SELECT partc.swap('public', 'audit_logs', ARRAY[
+    'audit_logs_pkey',
+    'idx_audit_logs_org_created',
+    'idx_audit_logs_entity']::text[]);
 
 COMMIT;

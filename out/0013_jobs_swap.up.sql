@@ -16,87 +16,14 @@ SET LOCAL lock_timeout = '2000ms';
 SET LOCAL statement_timeout = '0ms';
 
 -- swap: public.jobs becomes public.jobs_old and public.jobs_partitioned becomes public.jobs; ids
---   continue; writes are mirrored back to public.jobs_old
--- The swap: under ACCESS EXCLUSIVE on both tables, for catalog changes only.
-DO $partc$
-DECLARE
-    r      record;
-    v_max  bigint;
-    v_last bigint;
-    v_name text;
-BEGIN
-    IF (SELECT s.phase FROM public.jobs_backfill_state s) IS DISTINCT FROM 'done' THEN
-        RAISE EXCEPTION 'partc: the backfill of % is not complete (phase %)', 'public.jobs', (SELECT s.phase FROM public.jobs_backfill_state s)
-            USING HINT = 'apply the backfill migration first';
-    END IF;
-    LOCK TABLE public.jobs IN ACCESS EXCLUSIVE MODE;
-    LOCK TABLE public.jobs_partitioned IN ACCESS EXCLUSIVE MODE;
-    -- the sync copies whole rows: both tables must have the same columns
-    IF (SELECT array_agg(a.attname || ' ' || pg_catalog.format_type(a.atttypid, a.atttypmod) ORDER BY a.attnum)
-          FROM pg_catalog.pg_attribute a WHERE a.attrelid = 'public.jobs'::regclass AND a.attnum > 0 AND NOT a.attisdropped)
-       IS DISTINCT FROM
-       (SELECT array_agg(a.attname || ' ' || pg_catalog.format_type(a.atttypid, a.atttypmod) ORDER BY a.attnum)
-          FROM pg_catalog.pg_attribute a WHERE a.attrelid = 'public.jobs_partitioned'::regclass AND a.attnum > 0 AND NOT a.attisdropped) THEN
-        RAISE EXCEPTION 'partc: the columns of % and % differ: a table changed during the conversion', 'public.jobs', 'public.jobs_partitioned'
-            USING HINT = 'roll back the backfill and the prepare phase, and convert again';
-    END IF;
-    PERFORM partc.sync_mode('public', 'jobs', 'off');
-    ALTER TABLE public.jobs RENAME TO jobs_old;
-    ALTER TABLE public.jobs_partitioned RENAME TO jobs;
-    IF EXISTS (SELECT 1 FROM pg_catalog.pg_index i
-                WHERE i.indexrelid = pg_catalog.to_regclass('public.jobs_pkey') AND i.indrelid = 'public.jobs_old'::regclass) THEN
-        ALTER INDEX public.jobs_pkey RENAME TO jobs_pkey_old;
-    END IF;
-    ALTER INDEX public.jobs_pkey_partitioned RENAME TO jobs_pkey;
-    IF EXISTS (SELECT 1 FROM pg_catalog.pg_index i
-                WHERE i.indexrelid = pg_catalog.to_regclass('public.idx_jobs_org_status') AND i.indrelid = 'public.jobs_old'::regclass) THEN
-        ALTER INDEX public.idx_jobs_org_status RENAME TO idx_jobs_org_status_old;
-    END IF;
-    ALTER INDEX public.idx_jobs_org_status_partitioned RENAME TO idx_jobs_org_status;
-    IF EXISTS (SELECT 1 FROM pg_catalog.pg_index i
-                WHERE i.indexrelid = pg_catalog.to_regclass('public.idx_jobs_org_scheduled_date') AND i.indrelid = 'public.jobs_old'::regclass) THEN
-        ALTER INDEX public.idx_jobs_org_scheduled_date RENAME TO idx_jobs_org_scheduled_date_old;
-    END IF;
-    ALTER INDEX public.idx_jobs_org_scheduled_date_partitioned RENAME TO idx_jobs_org_scheduled_date;
-    IF EXISTS (SELECT 1 FROM pg_catalog.pg_index i
-                WHERE i.indexrelid = pg_catalog.to_regclass('public.idx_jobs_technician_status') AND i.indrelid = 'public.jobs_old'::regclass) THEN
-        ALTER INDEX public.idx_jobs_technician_status RENAME TO idx_jobs_technician_status_old;
-    END IF;
-    ALTER INDEX public.idx_jobs_technician_status_partitioned RENAME TO idx_jobs_technician_status;
-    -- identity and serial columns: the next value is above every id in
-    -- either table; a serial sequence now belongs to the new table
-    FOR r IN SELECT a.attname,
-                    pg_catalog.pg_get_serial_sequence('public.jobs_old', a.attname) AS old_seq,
-                    pg_catalog.pg_get_serial_sequence('public.jobs', a.attname) AS new_seq
-               FROM pg_catalog.pg_attribute a
-              WHERE a.attrelid = 'public.jobs_old'::regclass AND a.attnum > 0 AND NOT a.attisdropped LOOP
-        IF r.new_seq IS NULL AND r.old_seq IS NOT NULL THEN
-            EXECUTE format('ALTER SEQUENCE %s OWNED BY %s.%I', r.old_seq, 'public.jobs'::regclass, r.attname);
-        ELSIF r.new_seq IS NOT NULL THEN
-            EXECUTE format('SELECT greatest((SELECT max(%1$I) FROM %2$s), (SELECT max(%1$I) FROM %3$s))::bigint',
-                           r.attname, 'public.jobs'::regclass, 'public.jobs_old'::regclass) INTO v_max;
-            IF r.old_seq IS NOT NULL THEN
-                EXECUTE format('SELECT CASE WHEN is_called THEN last_value END FROM %s', r.old_seq) INTO v_last;
-                v_max := greatest(v_max, v_last);
-            END IF;
-            IF v_max IS NOT NULL THEN
-                PERFORM pg_catalog.setval(r.new_seq, v_max, true);
-            END IF;
-            -- the new table's sequence takes the old one's name
-            v_name := (SELECT c.relname FROM pg_catalog.pg_class c WHERE c.oid = r.old_seq::regclass);
-            IF r.old_seq IS NOT NULL AND octet_length(v_name || '_old') <= 63 THEN
-                EXECUTE format('ALTER SEQUENCE %s RENAME TO %I', r.old_seq, v_name || '_old');
-                EXECUTE format('ALTER SEQUENCE %s RENAME TO %I', r.new_seq, v_name);
-            END IF;
-        END IF;
-    END LOOP;
-    PERFORM partc.sync_mode('public', 'jobs', 'reverse');
-    UPDATE public.jobs_backfill_state SET phase = 'swapped', swapped_at = now();
-END
-$partc$;
-
--- the runtime maintains public.jobs from now on
-UPDATE partc.tables SET live_name = 'jobs', phase = 'swap'
- WHERE schema_name = 'public' AND table_name = 'jobs';
+--   continue; writes are mirrored back to public.jobs_old; the runtime maintains public.jobs from
+--   now on
+-- The swap, under ACCESS EXCLUSIVE on both tables for catalog changes only;
+-- the keys and indexes that take their names on the new table:
+SELECT partc.swap('public', 'jobs', ARRAY[
+    'jobs_pkey',
+    'idx_jobs_org_status',
+    'idx_jobs_org_scheduled_date',
+    'idx_jobs_technician_status']::text[]);
 
 COMMIT;

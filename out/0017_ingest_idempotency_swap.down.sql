@@ -16,89 +16,13 @@ SET LOCAL statement_timeout = '0ms';
 
 -- swap back: public.ingest_idempotency_old becomes public.ingest_idempotency again and
 --   public.ingest_idempotency becomes public.ingest_idempotency_new; writes are mirrored forward
---   again
--- The swap back: writes made since the swap are in the old table already.
-DO $partc$
-DECLARE
-    r      record;
-    v_max  bigint;
-    v_last bigint;
-    v_name text;
-BEGIN
-    IF (SELECT s.phase FROM public.ingest_idempotency_backfill_state s) IS DISTINCT FROM 'swapped' THEN
-        RAISE EXCEPTION 'partc: % is not swapped (phase %)', 'public.ingest_idempotency', (SELECT s.phase FROM public.ingest_idempotency_backfill_state s);
-    END IF;
-    LOCK TABLE public.ingest_idempotency IN ACCESS EXCLUSIVE MODE;
-    LOCK TABLE public.ingest_idempotency_old IN ACCESS EXCLUSIVE MODE;
-    IF (SELECT array_agg(a.attname || ' ' || pg_catalog.format_type(a.atttypid, a.atttypmod) ORDER BY a.attnum)
-          FROM pg_catalog.pg_attribute a WHERE a.attrelid = 'public.ingest_idempotency'::regclass AND a.attnum > 0 AND NOT a.attisdropped)
-       IS DISTINCT FROM
-       (SELECT array_agg(a.attname || ' ' || pg_catalog.format_type(a.atttypid, a.atttypmod) ORDER BY a.attnum)
-          FROM pg_catalog.pg_attribute a WHERE a.attrelid = 'public.ingest_idempotency_old'::regclass AND a.attnum > 0 AND NOT a.attisdropped) THEN
-        RAISE EXCEPTION 'partc: the columns of % and % differ: a table changed since the swap', 'public.ingest_idempotency', 'public.ingest_idempotency_old'
-            USING HINT = 'give both tables the same columns in the same order first';
-    END IF;
-    PERFORM partc.sync_mode('public', 'ingest_idempotency', 'off');
-    ALTER TABLE public.ingest_idempotency RENAME TO ingest_idempotency_new;
-    ALTER TABLE public.ingest_idempotency_old RENAME TO ingest_idempotency;
-    ALTER INDEX public.ingest_idempotency_pkey RENAME TO ingest_idempotency_pkey_new;
-    IF EXISTS (SELECT 1 FROM pg_catalog.pg_index i
-                WHERE i.indexrelid = pg_catalog.to_regclass('public.ingest_idempotency_pkey_old') AND i.indrelid = 'public.ingest_idempotency'::regclass) THEN
-        ALTER INDEX public.ingest_idempotency_pkey_old RENAME TO ingest_idempotency_pkey;
-    END IF;
-    ALTER INDEX public.idx_ingest_idempotency_expires_at RENAME TO idx_ingest_idempotency_expires_at_new;
-    IF EXISTS (SELECT 1 FROM pg_catalog.pg_index i
-                WHERE i.indexrelid = pg_catalog.to_regclass('public.idx_ingest_idempotency_expires_at_old') AND i.indrelid = 'public.ingest_idempotency'::regclass) THEN
-        ALTER INDEX public.idx_ingest_idempotency_expires_at_old RENAME TO idx_ingest_idempotency_expires_at;
-    END IF;
-    ALTER INDEX public.idx_ingest_idempotency_site_year_month_billable RENAME TO idx_ingest_idempotency_site_year_month_billable_new;
-    IF EXISTS (SELECT 1 FROM pg_catalog.pg_index i
-                WHERE i.indexrelid = pg_catalog.to_regclass('public.idx_ingest_idempotency_site_year_month_billable_old') AND i.indrelid = 'public.ingest_idempotency'::regclass) THEN
-        ALTER INDEX public.idx_ingest_idempotency_site_year_month_billable_old RENAME TO idx_ingest_idempotency_site_year_month_billable;
-    END IF;
-    ALTER INDEX public.idx_ingest_idempotency_site_year_month_billing_billable RENAME TO idx_ingest_idempotency_site_year_month_billing_billable_new;
-    IF EXISTS (SELECT 1 FROM pg_catalog.pg_index i
-                WHERE i.indexrelid = pg_catalog.to_regclass('public.idx_ingest_idempotency_site_year_month_billing_billable_old') AND i.indrelid = 'public.ingest_idempotency'::regclass) THEN
-        ALTER INDEX public.idx_ingest_idempotency_site_year_month_billing_billable_old RENAME TO idx_ingest_idempotency_site_year_month_billing_billable;
-    END IF;
-    FOR r IN SELECT a.attname,
-                    pg_catalog.pg_get_serial_sequence('public.ingest_idempotency', a.attname) AS old_seq,
-                    pg_catalog.pg_get_serial_sequence('public.ingest_idempotency_new', a.attname) AS new_seq,
-                    (SELECT b.attidentity FROM pg_catalog.pg_attribute b
-                      WHERE b.attrelid = 'public.ingest_idempotency_new'::regclass AND b.attname = a.attname) AS new_identity
-               FROM pg_catalog.pg_attribute a
-              WHERE a.attrelid = 'public.ingest_idempotency'::regclass AND a.attnum > 0 AND NOT a.attisdropped LOOP
-        IF r.old_seq IS NULL AND r.new_seq IS NOT NULL AND r.new_identity = '' THEN
-            EXECUTE format('ALTER SEQUENCE %s OWNED BY %s.%I', r.new_seq, 'public.ingest_idempotency'::regclass, r.attname);
-        ELSIF r.old_seq IS NOT NULL THEN
-            EXECUTE format('SELECT greatest((SELECT max(%1$I) FROM %2$s), (SELECT max(%1$I) FROM %3$s))::bigint',
-                           r.attname, 'public.ingest_idempotency'::regclass, 'public.ingest_idempotency_new'::regclass) INTO v_max;
-            IF r.new_seq IS NOT NULL THEN
-                EXECUTE format('SELECT CASE WHEN is_called THEN last_value END FROM %s', r.new_seq) INTO v_last;
-                v_max := greatest(v_max, v_last);
-            END IF;
-            IF v_max IS NOT NULL THEN
-                PERFORM pg_catalog.setval(r.old_seq, v_max, true);
-            END IF;
-            -- the names go back: the old table's sequence loses its suffix
-            v_name := (SELECT c.relname FROM pg_catalog.pg_class c WHERE c.oid = r.old_seq::regclass);
-            IF r.new_seq IS NOT NULL AND right(v_name, octet_length('_old')) = '_old'
-               AND octet_length((SELECT c.relname FROM pg_catalog.pg_class c WHERE c.oid = r.new_seq::regclass)
-                                || '_new') <= 63 THEN
-                EXECUTE format('ALTER SEQUENCE %s RENAME TO %I', r.new_seq,
-                               (SELECT c.relname FROM pg_catalog.pg_class c WHERE c.oid = r.new_seq::regclass) || '_new');
-                EXECUTE format('ALTER SEQUENCE %s RENAME TO %I', r.old_seq,
-                               left(v_name, octet_length(v_name) - octet_length('_old')));
-            END IF;
-        END IF;
-    END LOOP;
-    PERFORM partc.sync_mode('public', 'ingest_idempotency', 'forward');
-    UPDATE public.ingest_idempotency_backfill_state SET phase = 'done', swapped_at = NULL;
-END
-$partc$;
-
--- the runtime maintains public.ingest_idempotency_new again
-UPDATE partc.tables SET live_name = 'ingest_idempotency_new', phase = 'prepare'
- WHERE schema_name = 'public' AND table_name = 'ingest_idempotency';
+--   again; the runtime maintains public.ingest_idempotency_new again
+-- The swap back: writes made since the swap are in the old table already;
+-- the keys and indexes that take their names on it again:
+SELECT partc.unswap('public', 'ingest_idempotency', ARRAY[
+    'ingest_idempotency_pkey',
+    'idx_ingest_idempotency_expires_at',
+    'idx_ingest_idempotency_site_year_month_billable',
+    'idx_ingest_idempotency_site_year_month_billing_billable']::text[]);
 
 COMMIT;

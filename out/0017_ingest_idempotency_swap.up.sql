@@ -19,87 +19,14 @@ SET LOCAL statement_timeout = '0ms';
 
 -- swap: public.ingest_idempotency becomes public.ingest_idempotency_old and
 --   public.ingest_idempotency_new becomes public.ingest_idempotency; ids continue; writes are
---   mirrored back to public.ingest_idempotency_old
--- The swap: under ACCESS EXCLUSIVE on both tables, for catalog changes only.
-DO $partc$
-DECLARE
-    r      record;
-    v_max  bigint;
-    v_last bigint;
-    v_name text;
-BEGIN
-    IF (SELECT s.phase FROM public.ingest_idempotency_backfill_state s) IS DISTINCT FROM 'done' THEN
-        RAISE EXCEPTION 'partc: the backfill of % is not complete (phase %)', 'public.ingest_idempotency', (SELECT s.phase FROM public.ingest_idempotency_backfill_state s)
-            USING HINT = 'apply the backfill migration first';
-    END IF;
-    LOCK TABLE public.ingest_idempotency IN ACCESS EXCLUSIVE MODE;
-    LOCK TABLE public.ingest_idempotency_new IN ACCESS EXCLUSIVE MODE;
-    -- the sync copies whole rows: both tables must have the same columns
-    IF (SELECT array_agg(a.attname || ' ' || pg_catalog.format_type(a.atttypid, a.atttypmod) ORDER BY a.attnum)
-          FROM pg_catalog.pg_attribute a WHERE a.attrelid = 'public.ingest_idempotency'::regclass AND a.attnum > 0 AND NOT a.attisdropped)
-       IS DISTINCT FROM
-       (SELECT array_agg(a.attname || ' ' || pg_catalog.format_type(a.atttypid, a.atttypmod) ORDER BY a.attnum)
-          FROM pg_catalog.pg_attribute a WHERE a.attrelid = 'public.ingest_idempotency_new'::regclass AND a.attnum > 0 AND NOT a.attisdropped) THEN
-        RAISE EXCEPTION 'partc: the columns of % and % differ: a table changed during the conversion', 'public.ingest_idempotency', 'public.ingest_idempotency_new'
-            USING HINT = 'roll back the backfill and the prepare phase, and convert again';
-    END IF;
-    PERFORM partc.sync_mode('public', 'ingest_idempotency', 'off');
-    ALTER TABLE public.ingest_idempotency RENAME TO ingest_idempotency_old;
-    ALTER TABLE public.ingest_idempotency_new RENAME TO ingest_idempotency;
-    IF EXISTS (SELECT 1 FROM pg_catalog.pg_index i
-                WHERE i.indexrelid = pg_catalog.to_regclass('public.ingest_idempotency_pkey') AND i.indrelid = 'public.ingest_idempotency_old'::regclass) THEN
-        ALTER INDEX public.ingest_idempotency_pkey RENAME TO ingest_idempotency_pkey_old;
-    END IF;
-    ALTER INDEX public.ingest_idempotency_pkey_new RENAME TO ingest_idempotency_pkey;
-    IF EXISTS (SELECT 1 FROM pg_catalog.pg_index i
-                WHERE i.indexrelid = pg_catalog.to_regclass('public.idx_ingest_idempotency_expires_at') AND i.indrelid = 'public.ingest_idempotency_old'::regclass) THEN
-        ALTER INDEX public.idx_ingest_idempotency_expires_at RENAME TO idx_ingest_idempotency_expires_at_old;
-    END IF;
-    ALTER INDEX public.idx_ingest_idempotency_expires_at_new RENAME TO idx_ingest_idempotency_expires_at;
-    IF EXISTS (SELECT 1 FROM pg_catalog.pg_index i
-                WHERE i.indexrelid = pg_catalog.to_regclass('public.idx_ingest_idempotency_site_year_month_billable') AND i.indrelid = 'public.ingest_idempotency_old'::regclass) THEN
-        ALTER INDEX public.idx_ingest_idempotency_site_year_month_billable RENAME TO idx_ingest_idempotency_site_year_month_billable_old;
-    END IF;
-    ALTER INDEX public.idx_ingest_idempotency_site_year_month_billable_new RENAME TO idx_ingest_idempotency_site_year_month_billable;
-    IF EXISTS (SELECT 1 FROM pg_catalog.pg_index i
-                WHERE i.indexrelid = pg_catalog.to_regclass('public.idx_ingest_idempotency_site_year_month_billing_billable') AND i.indrelid = 'public.ingest_idempotency_old'::regclass) THEN
-        ALTER INDEX public.idx_ingest_idempotency_site_year_month_billing_billable RENAME TO idx_ingest_idempotency_site_year_month_billing_billable_old;
-    END IF;
-    ALTER INDEX public.idx_ingest_idempotency_site_year_month_billing_billable_new RENAME TO idx_ingest_idempotency_site_year_month_billing_billable;
-    -- identity and serial columns: the next value is above every id in
-    -- either table; a serial sequence now belongs to the new table
-    FOR r IN SELECT a.attname,
-                    pg_catalog.pg_get_serial_sequence('public.ingest_idempotency_old', a.attname) AS old_seq,
-                    pg_catalog.pg_get_serial_sequence('public.ingest_idempotency', a.attname) AS new_seq
-               FROM pg_catalog.pg_attribute a
-              WHERE a.attrelid = 'public.ingest_idempotency_old'::regclass AND a.attnum > 0 AND NOT a.attisdropped LOOP
-        IF r.new_seq IS NULL AND r.old_seq IS NOT NULL THEN
-            EXECUTE format('ALTER SEQUENCE %s OWNED BY %s.%I', r.old_seq, 'public.ingest_idempotency'::regclass, r.attname);
-        ELSIF r.new_seq IS NOT NULL THEN
-            EXECUTE format('SELECT greatest((SELECT max(%1$I) FROM %2$s), (SELECT max(%1$I) FROM %3$s))::bigint',
-                           r.attname, 'public.ingest_idempotency'::regclass, 'public.ingest_idempotency_old'::regclass) INTO v_max;
-            IF r.old_seq IS NOT NULL THEN
-                EXECUTE format('SELECT CASE WHEN is_called THEN last_value END FROM %s', r.old_seq) INTO v_last;
-                v_max := greatest(v_max, v_last);
-            END IF;
-            IF v_max IS NOT NULL THEN
-                PERFORM pg_catalog.setval(r.new_seq, v_max, true);
-            END IF;
-            -- the new table's sequence takes the old one's name
-            v_name := (SELECT c.relname FROM pg_catalog.pg_class c WHERE c.oid = r.old_seq::regclass);
-            IF r.old_seq IS NOT NULL AND octet_length(v_name || '_old') <= 63 THEN
-                EXECUTE format('ALTER SEQUENCE %s RENAME TO %I', r.old_seq, v_name || '_old');
-                EXECUTE format('ALTER SEQUENCE %s RENAME TO %I', r.new_seq, v_name);
-            END IF;
-        END IF;
-    END LOOP;
-    PERFORM partc.sync_mode('public', 'ingest_idempotency', 'reverse');
-    UPDATE public.ingest_idempotency_backfill_state SET phase = 'swapped', swapped_at = now();
-END
-$partc$;
-
--- the runtime maintains public.ingest_idempotency from now on
-UPDATE partc.tables SET live_name = 'ingest_idempotency', phase = 'swap'
- WHERE schema_name = 'public' AND table_name = 'ingest_idempotency';
+--   mirrored back to public.ingest_idempotency_old; the runtime maintains public.ingest_idempotency
+--   from now on
+-- The swap, under ACCESS EXCLUSIVE on both tables for catalog changes only;
+-- the keys and indexes that take their names on the new table:
+SELECT partc.swap('public', 'ingest_idempotency', ARRAY[
+    'ingest_idempotency_pkey',
+    'idx_ingest_idempotency_expires_at',
+    'idx_ingest_idempotency_site_year_month_billable',
+    'idx_ingest_idempotency_site_year_month_billing_billable']::text[]);
 
 COMMIT;

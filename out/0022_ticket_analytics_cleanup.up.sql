@@ -16,23 +16,9 @@ SET LOCAL lock_timeout = '2000ms';
 SET LOCAL statement_timeout = '0ms';
 
 -- refuse before migrate.keep_old has passed since the swap
--- Cleanup: the old table and everything that kept it in step go.  Refused
--- before keep_old has passed since the swap, unless the session says
--- SET partc.cleanup_now = on.
-DO $partc$
-DECLARE
-    v_at timestamptz := (SELECT s.swapped_at FROM public.ticket_analytics_backfill_state s);
-BEGIN
-    IF (SELECT s.phase FROM public.ticket_analytics_backfill_state s) IS DISTINCT FROM 'swapped' THEN
-        RAISE EXCEPTION 'partc: % is not swapped; apply the swap first', 'public.ticket_analytics';
-    END IF;
-    IF now() < v_at + '2 days'::interval
-       AND coalesce(current_setting('partc.cleanup_now', true), '') <> 'on' THEN
-        RAISE EXCEPTION 'partc: % is kept until % (migrate.keep_old %)', 'public.ticket_analytics_old', v_at + '2 days'::interval, '2 days'
-            USING HINT = 'apply this migration after that time, or SET partc.cleanup_now = on in the session to drop it now';
-    END IF;
-END
-$partc$;
+-- Refused before keep_old has passed since the swap, unless the session
+-- says SET partc.cleanup_now = on.
+SELECT partc.cleanup_ready('public', 'ticket_analytics', '2 days'::interval);
 
 -- drop the sync triggers, functions, procedure, log and state
 SELECT partc.sync_mode('public', 'ticket_analytics', 'drop');

@@ -19,87 +19,14 @@ SET LOCAL statement_timeout = '0ms';
 
 -- swap: public.technician_location_history becomes public.technician_location_history_old and
 --   public.technician_location_history_partitioned becomes public.technician_location_history; ids
---   continue; writes are mirrored back to public.technician_location_history_old
--- The swap: under ACCESS EXCLUSIVE on both tables, for catalog changes only.
-DO $partc$
-DECLARE
-    r      record;
-    v_max  bigint;
-    v_last bigint;
-    v_name text;
-BEGIN
-    IF (SELECT s.phase FROM public.technician_location_history_backfill_state s) IS DISTINCT FROM 'done' THEN
-        RAISE EXCEPTION 'partc: the backfill of % is not complete (phase %)', 'public.technician_location_history', (SELECT s.phase FROM public.technician_location_history_backfill_state s)
-            USING HINT = 'apply the backfill migration first';
-    END IF;
-    LOCK TABLE public.technician_location_history IN ACCESS EXCLUSIVE MODE;
-    LOCK TABLE public.technician_location_history_partitioned IN ACCESS EXCLUSIVE MODE;
-    -- the sync copies whole rows: both tables must have the same columns
-    IF (SELECT array_agg(a.attname || ' ' || pg_catalog.format_type(a.atttypid, a.atttypmod) ORDER BY a.attnum)
-          FROM pg_catalog.pg_attribute a WHERE a.attrelid = 'public.technician_location_history'::regclass AND a.attnum > 0 AND NOT a.attisdropped)
-       IS DISTINCT FROM
-       (SELECT array_agg(a.attname || ' ' || pg_catalog.format_type(a.atttypid, a.atttypmod) ORDER BY a.attnum)
-          FROM pg_catalog.pg_attribute a WHERE a.attrelid = 'public.technician_location_history_partitioned'::regclass AND a.attnum > 0 AND NOT a.attisdropped) THEN
-        RAISE EXCEPTION 'partc: the columns of % and % differ: a table changed during the conversion', 'public.technician_location_history', 'public.technician_location_history_partitioned'
-            USING HINT = 'roll back the backfill and the prepare phase, and convert again';
-    END IF;
-    PERFORM partc.sync_mode('public', 'technician_location_history', 'off');
-    ALTER TABLE public.technician_location_history RENAME TO technician_location_history_old;
-    ALTER TABLE public.technician_location_history_partitioned RENAME TO technician_location_history;
-    IF EXISTS (SELECT 1 FROM pg_catalog.pg_index i
-                WHERE i.indexrelid = pg_catalog.to_regclass('public.technician_location_history_pkey') AND i.indrelid = 'public.technician_location_history_old'::regclass) THEN
-        ALTER INDEX public.technician_location_history_pkey RENAME TO technician_location_history_pkey_old;
-    END IF;
-    ALTER INDEX public.technician_location_history_pkey_partitioned RENAME TO technician_location_history_pkey;
-    IF EXISTS (SELECT 1 FROM pg_catalog.pg_index i
-                WHERE i.indexrelid = pg_catalog.to_regclass('public.idx_tech_loc_user_recorded') AND i.indrelid = 'public.technician_location_history_old'::regclass) THEN
-        ALTER INDEX public.idx_tech_loc_user_recorded RENAME TO idx_tech_loc_user_recorded_old;
-    END IF;
-    ALTER INDEX public.idx_tech_loc_user_recorded_partitioned RENAME TO idx_tech_loc_user_recorded;
-    IF EXISTS (SELECT 1 FROM pg_catalog.pg_index i
-                WHERE i.indexrelid = pg_catalog.to_regclass('public.idx_tech_loc_job') AND i.indrelid = 'public.technician_location_history_old'::regclass) THEN
-        ALTER INDEX public.idx_tech_loc_job RENAME TO idx_tech_loc_job_old;
-    END IF;
-    ALTER INDEX public.idx_tech_loc_job_partitioned RENAME TO idx_tech_loc_job;
-    IF EXISTS (SELECT 1 FROM pg_catalog.pg_index i
-                WHERE i.indexrelid = pg_catalog.to_regclass('public.idx_tech_loc_session') AND i.indrelid = 'public.technician_location_history_old'::regclass) THEN
-        ALTER INDEX public.idx_tech_loc_session RENAME TO idx_tech_loc_session_old;
-    END IF;
-    ALTER INDEX public.idx_tech_loc_session_partitioned RENAME TO idx_tech_loc_session;
-    -- identity and serial columns: the next value is above every id in
-    -- either table; a serial sequence now belongs to the new table
-    FOR r IN SELECT a.attname,
-                    pg_catalog.pg_get_serial_sequence('public.technician_location_history_old', a.attname) AS old_seq,
-                    pg_catalog.pg_get_serial_sequence('public.technician_location_history', a.attname) AS new_seq
-               FROM pg_catalog.pg_attribute a
-              WHERE a.attrelid = 'public.technician_location_history_old'::regclass AND a.attnum > 0 AND NOT a.attisdropped LOOP
-        IF r.new_seq IS NULL AND r.old_seq IS NOT NULL THEN
-            EXECUTE format('ALTER SEQUENCE %s OWNED BY %s.%I', r.old_seq, 'public.technician_location_history'::regclass, r.attname);
-        ELSIF r.new_seq IS NOT NULL THEN
-            EXECUTE format('SELECT greatest((SELECT max(%1$I) FROM %2$s), (SELECT max(%1$I) FROM %3$s))::bigint',
-                           r.attname, 'public.technician_location_history'::regclass, 'public.technician_location_history_old'::regclass) INTO v_max;
-            IF r.old_seq IS NOT NULL THEN
-                EXECUTE format('SELECT CASE WHEN is_called THEN last_value END FROM %s', r.old_seq) INTO v_last;
-                v_max := greatest(v_max, v_last);
-            END IF;
-            IF v_max IS NOT NULL THEN
-                PERFORM pg_catalog.setval(r.new_seq, v_max, true);
-            END IF;
-            -- the new table's sequence takes the old one's name
-            v_name := (SELECT c.relname FROM pg_catalog.pg_class c WHERE c.oid = r.old_seq::regclass);
-            IF r.old_seq IS NOT NULL AND octet_length(v_name || '_old') <= 63 THEN
-                EXECUTE format('ALTER SEQUENCE %s RENAME TO %I', r.old_seq, v_name || '_old');
-                EXECUTE format('ALTER SEQUENCE %s RENAME TO %I', r.new_seq, v_name);
-            END IF;
-        END IF;
-    END LOOP;
-    PERFORM partc.sync_mode('public', 'technician_location_history', 'reverse');
-    UPDATE public.technician_location_history_backfill_state SET phase = 'swapped', swapped_at = now();
-END
-$partc$;
-
--- the runtime maintains public.technician_location_history from now on
-UPDATE partc.tables SET live_name = 'technician_location_history', phase = 'swap'
- WHERE schema_name = 'public' AND table_name = 'technician_location_history';
+--   continue; writes are mirrored back to public.technician_location_history_old; the runtime
+--   maintains public.technician_location_history from now on
+-- The swap, under ACCESS EXCLUSIVE on both tables for catalog changes only;
+-- the keys and indexes that take their names on the new table:
+SELECT partc.swap('public', 'technician_location_history', ARRAY[
+    'technician_location_history_pkey',
+    'idx_tech_loc_user_recorded',
+    'idx_tech_loc_job',
+    'idx_tech_loc_session']::text[]);
 
 COMMIT;

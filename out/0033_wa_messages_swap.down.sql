@@ -14,84 +14,13 @@ SET LOCAL lock_timeout = '2000ms';
 SET LOCAL statement_timeout = '0ms';
 
 -- swap back: public.wa_messages_old becomes public.wa_messages again and public.wa_messages becomes
---   public.wa_messages_partitioned; writes are mirrored forward again
--- The swap back: writes made since the swap are in the old table already.
-DO $partc$
-DECLARE
-    r      record;
-    v_max  bigint;
-    v_last bigint;
-    v_name text;
-BEGIN
-    IF (SELECT s.phase FROM public.wa_messages_backfill_state s) IS DISTINCT FROM 'swapped' THEN
-        RAISE EXCEPTION 'partc: % is not swapped (phase %)', 'public.wa_messages', (SELECT s.phase FROM public.wa_messages_backfill_state s);
-    END IF;
-    LOCK TABLE public.wa_messages IN ACCESS EXCLUSIVE MODE;
-    LOCK TABLE public.wa_messages_old IN ACCESS EXCLUSIVE MODE;
-    IF (SELECT array_agg(a.attname || ' ' || pg_catalog.format_type(a.atttypid, a.atttypmod) ORDER BY a.attnum)
-          FROM pg_catalog.pg_attribute a WHERE a.attrelid = 'public.wa_messages'::regclass AND a.attnum > 0 AND NOT a.attisdropped)
-       IS DISTINCT FROM
-       (SELECT array_agg(a.attname || ' ' || pg_catalog.format_type(a.atttypid, a.atttypmod) ORDER BY a.attnum)
-          FROM pg_catalog.pg_attribute a WHERE a.attrelid = 'public.wa_messages_old'::regclass AND a.attnum > 0 AND NOT a.attisdropped) THEN
-        RAISE EXCEPTION 'partc: the columns of % and % differ: a table changed since the swap', 'public.wa_messages', 'public.wa_messages_old'
-            USING HINT = 'give both tables the same columns in the same order first';
-    END IF;
-    PERFORM partc.sync_mode('public', 'wa_messages', 'off');
-    ALTER TABLE public.wa_messages RENAME TO wa_messages_partitioned;
-    ALTER TABLE public.wa_messages_old RENAME TO wa_messages;
-    ALTER INDEX public.wa_messages_pkey RENAME TO wa_messages_pkey_partitioned;
-    IF EXISTS (SELECT 1 FROM pg_catalog.pg_index i
-                WHERE i.indexrelid = pg_catalog.to_regclass('public.wa_messages_pkey_old') AND i.indrelid = 'public.wa_messages'::regclass) THEN
-        ALTER INDEX public.wa_messages_pkey_old RENAME TO wa_messages_pkey;
-    END IF;
-    ALTER INDEX public.idx_wa_messages_org_created RENAME TO idx_wa_messages_org_created_partitioned;
-    IF EXISTS (SELECT 1 FROM pg_catalog.pg_index i
-                WHERE i.indexrelid = pg_catalog.to_regclass('public.idx_wa_messages_org_created_old') AND i.indrelid = 'public.wa_messages'::regclass) THEN
-        ALTER INDEX public.idx_wa_messages_org_created_old RENAME TO idx_wa_messages_org_created;
-    END IF;
-    ALTER INDEX public.idx_wa_messages_conversation_created RENAME TO idx_wa_messages_conversation_created_partitioned;
-    IF EXISTS (SELECT 1 FROM pg_catalog.pg_index i
-                WHERE i.indexrelid = pg_catalog.to_regclass('public.idx_wa_messages_conversation_created_old') AND i.indrelid = 'public.wa_messages'::regclass) THEN
-        ALTER INDEX public.idx_wa_messages_conversation_created_old RENAME TO idx_wa_messages_conversation_created;
-    END IF;
-    FOR r IN SELECT a.attname,
-                    pg_catalog.pg_get_serial_sequence('public.wa_messages', a.attname) AS old_seq,
-                    pg_catalog.pg_get_serial_sequence('public.wa_messages_partitioned', a.attname) AS new_seq,
-                    (SELECT b.attidentity FROM pg_catalog.pg_attribute b
-                      WHERE b.attrelid = 'public.wa_messages_partitioned'::regclass AND b.attname = a.attname) AS new_identity
-               FROM pg_catalog.pg_attribute a
-              WHERE a.attrelid = 'public.wa_messages'::regclass AND a.attnum > 0 AND NOT a.attisdropped LOOP
-        IF r.old_seq IS NULL AND r.new_seq IS NOT NULL AND r.new_identity = '' THEN
-            EXECUTE format('ALTER SEQUENCE %s OWNED BY %s.%I', r.new_seq, 'public.wa_messages'::regclass, r.attname);
-        ELSIF r.old_seq IS NOT NULL THEN
-            EXECUTE format('SELECT greatest((SELECT max(%1$I) FROM %2$s), (SELECT max(%1$I) FROM %3$s))::bigint',
-                           r.attname, 'public.wa_messages'::regclass, 'public.wa_messages_partitioned'::regclass) INTO v_max;
-            IF r.new_seq IS NOT NULL THEN
-                EXECUTE format('SELECT CASE WHEN is_called THEN last_value END FROM %s', r.new_seq) INTO v_last;
-                v_max := greatest(v_max, v_last);
-            END IF;
-            IF v_max IS NOT NULL THEN
-                PERFORM pg_catalog.setval(r.old_seq, v_max, true);
-            END IF;
-            -- the names go back: the old table's sequence loses its suffix
-            v_name := (SELECT c.relname FROM pg_catalog.pg_class c WHERE c.oid = r.old_seq::regclass);
-            IF r.new_seq IS NOT NULL AND right(v_name, octet_length('_old')) = '_old'
-               AND octet_length((SELECT c.relname FROM pg_catalog.pg_class c WHERE c.oid = r.new_seq::regclass)
-                                || '_partitioned') <= 63 THEN
-                EXECUTE format('ALTER SEQUENCE %s RENAME TO %I', r.new_seq,
-                               (SELECT c.relname FROM pg_catalog.pg_class c WHERE c.oid = r.new_seq::regclass) || '_partitioned');
-                EXECUTE format('ALTER SEQUENCE %s RENAME TO %I', r.old_seq,
-                               left(v_name, octet_length(v_name) - octet_length('_old')));
-            END IF;
-        END IF;
-    END LOOP;
-    PERFORM partc.sync_mode('public', 'wa_messages', 'forward');
-    UPDATE public.wa_messages_backfill_state SET phase = 'done', swapped_at = NULL;
-END
-$partc$;
-
--- the runtime maintains public.wa_messages_partitioned again
-UPDATE partc.tables SET live_name = 'wa_messages_partitioned', phase = 'prepare'
- WHERE schema_name = 'public' AND table_name = 'wa_messages';
+--   public.wa_messages_partitioned; writes are mirrored forward again; the runtime maintains
+--   public.wa_messages_partitioned again
+-- The swap back: writes made since the swap are in the old table already;
+-- the keys and indexes that take their names on it again:
+SELECT partc.unswap('public', 'wa_messages', ARRAY[
+    'wa_messages_pkey',
+    'idx_wa_messages_org_created',
+    'idx_wa_messages_conversation_created']::text[]);
 
 COMMIT;

@@ -14,94 +14,15 @@ SET LOCAL lock_timeout = '2000ms';
 SET LOCAL statement_timeout = '0ms';
 
 -- swap back: public.docs_old becomes public.docs again and public.docs becomes
---   public.docs_partitioned; writes are mirrored forward again
--- The swap back: writes made since the swap are in the old table already.
-DO $partc$
-DECLARE
-    r      record;
-    v_max  bigint;
-    v_last bigint;
-    v_name text;
-BEGIN
-    IF (SELECT s.phase FROM public.docs_backfill_state s) IS DISTINCT FROM 'swapped' THEN
-        RAISE EXCEPTION 'partc: % is not swapped (phase %)', 'public.docs', (SELECT s.phase FROM public.docs_backfill_state s);
-    END IF;
-    LOCK TABLE public.docs IN ACCESS EXCLUSIVE MODE;
-    LOCK TABLE public.docs_old IN ACCESS EXCLUSIVE MODE;
-    IF (SELECT array_agg(a.attname || ' ' || pg_catalog.format_type(a.atttypid, a.atttypmod) ORDER BY a.attnum)
-          FROM pg_catalog.pg_attribute a WHERE a.attrelid = 'public.docs'::regclass AND a.attnum > 0 AND NOT a.attisdropped)
-       IS DISTINCT FROM
-       (SELECT array_agg(a.attname || ' ' || pg_catalog.format_type(a.atttypid, a.atttypmod) ORDER BY a.attnum)
-          FROM pg_catalog.pg_attribute a WHERE a.attrelid = 'public.docs_old'::regclass AND a.attnum > 0 AND NOT a.attisdropped) THEN
-        RAISE EXCEPTION 'partc: the columns of % and % differ: a table changed since the swap', 'public.docs', 'public.docs_old'
-            USING HINT = 'give both tables the same columns in the same order first';
-    END IF;
-    PERFORM partc.sync_mode('public', 'docs', 'off');
-    ALTER TABLE public.docs RENAME TO docs_partitioned;
-    ALTER TABLE public.docs_old RENAME TO docs;
-    ALTER INDEX public.docs_pkey RENAME TO docs_pkey_partitioned;
-    IF EXISTS (SELECT 1 FROM pg_catalog.pg_index i
-                WHERE i.indexrelid = pg_catalog.to_regclass('public.docs_pkey_old') AND i.indrelid = 'public.docs'::regclass) THEN
-        ALTER INDEX public.docs_pkey_old RENAME TO docs_pkey;
-    END IF;
-    ALTER INDEX public.docs_recent RENAME TO docs_recent_partitioned;
-    IF EXISTS (SELECT 1 FROM pg_catalog.pg_index i
-                WHERE i.indexrelid = pg_catalog.to_regclass('public.docs_recent_old') AND i.indrelid = 'public.docs'::regclass) THEN
-        ALTER INDEX public.docs_recent_old RENAME TO docs_recent;
-    END IF;
-    ALTER INDEX public.docs_payload RENAME TO docs_payload_partitioned;
-    IF EXISTS (SELECT 1 FROM pg_catalog.pg_index i
-                WHERE i.indexrelid = pg_catalog.to_regclass('public.docs_payload_old') AND i.indrelid = 'public.docs'::regclass) THEN
-        ALTER INDEX public.docs_payload_old RENAME TO docs_payload;
-    END IF;
-    ALTER INDEX public.docs_name_pattern RENAME TO docs_name_pattern_partitioned;
-    IF EXISTS (SELECT 1 FROM pg_catalog.pg_index i
-                WHERE i.indexrelid = pg_catalog.to_regclass('public.docs_name_pattern_old') AND i.indrelid = 'public.docs'::regclass) THEN
-        ALTER INDEX public.docs_name_pattern_old RENAME TO docs_name_pattern;
-    END IF;
-    ALTER INDEX public.docs_lower_name RENAME TO docs_lower_name_partitioned;
-    IF EXISTS (SELECT 1 FROM pg_catalog.pg_index i
-                WHERE i.indexrelid = pg_catalog.to_regclass('public.docs_lower_name_old') AND i.indrelid = 'public.docs'::regclass) THEN
-        ALTER INDEX public.docs_lower_name_old RENAME TO docs_lower_name;
-    END IF;
-    FOR r IN SELECT a.attname,
-                    pg_catalog.pg_get_serial_sequence('public.docs', a.attname) AS old_seq,
-                    pg_catalog.pg_get_serial_sequence('public.docs_partitioned', a.attname) AS new_seq,
-                    (SELECT b.attidentity FROM pg_catalog.pg_attribute b
-                      WHERE b.attrelid = 'public.docs_partitioned'::regclass AND b.attname = a.attname) AS new_identity
-               FROM pg_catalog.pg_attribute a
-              WHERE a.attrelid = 'public.docs'::regclass AND a.attnum > 0 AND NOT a.attisdropped LOOP
-        IF r.old_seq IS NULL AND r.new_seq IS NOT NULL AND r.new_identity = '' THEN
-            EXECUTE format('ALTER SEQUENCE %s OWNED BY %s.%I', r.new_seq, 'public.docs'::regclass, r.attname);
-        ELSIF r.old_seq IS NOT NULL THEN
-            EXECUTE format('SELECT greatest((SELECT max(%1$I) FROM %2$s), (SELECT max(%1$I) FROM %3$s))::bigint',
-                           r.attname, 'public.docs'::regclass, 'public.docs_partitioned'::regclass) INTO v_max;
-            IF r.new_seq IS NOT NULL THEN
-                EXECUTE format('SELECT CASE WHEN is_called THEN last_value END FROM %s', r.new_seq) INTO v_last;
-                v_max := greatest(v_max, v_last);
-            END IF;
-            IF v_max IS NOT NULL THEN
-                PERFORM pg_catalog.setval(r.old_seq, v_max, true);
-            END IF;
-            -- the names go back: the old table's sequence loses its suffix
-            v_name := (SELECT c.relname FROM pg_catalog.pg_class c WHERE c.oid = r.old_seq::regclass);
-            IF r.new_seq IS NOT NULL AND right(v_name, octet_length('_old')) = '_old'
-               AND octet_length((SELECT c.relname FROM pg_catalog.pg_class c WHERE c.oid = r.new_seq::regclass)
-                                || '_partitioned') <= 63 THEN
-                EXECUTE format('ALTER SEQUENCE %s RENAME TO %I', r.new_seq,
-                               (SELECT c.relname FROM pg_catalog.pg_class c WHERE c.oid = r.new_seq::regclass) || '_partitioned');
-                EXECUTE format('ALTER SEQUENCE %s RENAME TO %I', r.old_seq,
-                               left(v_name, octet_length(v_name) - octet_length('_old')));
-            END IF;
-        END IF;
-    END LOOP;
-    PERFORM partc.sync_mode('public', 'docs', 'forward');
-    UPDATE public.docs_backfill_state SET phase = 'done', swapped_at = NULL;
-END
-$partc$;
-
--- the runtime maintains public.docs_partitioned again
-UPDATE partc.tables SET live_name = 'docs_partitioned', phase = 'prepare'
- WHERE schema_name = 'public' AND table_name = 'docs';
+--   public.docs_partitioned; writes are mirrored forward again; the runtime maintains
+--   public.docs_partitioned again
+-- The swap back: writes made since the swap are in the old table already;
+-- the keys and indexes that take their names on it again:
+SELECT partc.unswap('public', 'docs', ARRAY[
+    'docs_pkey',
+    'docs_recent',
+    'docs_payload',
+    'docs_name_pattern',
+    'docs_lower_name']::text[]);
 
 COMMIT;

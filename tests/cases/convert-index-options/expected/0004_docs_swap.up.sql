@@ -16,92 +16,15 @@ SET LOCAL lock_timeout = '2000ms';
 SET LOCAL statement_timeout = '0ms';
 
 -- swap: public.docs becomes public.docs_old and public.docs_partitioned becomes public.docs; ids
---   continue; writes are mirrored back to public.docs_old
--- The swap: under ACCESS EXCLUSIVE on both tables, for catalog changes only.
-DO $partc$
-DECLARE
-    r      record;
-    v_max  bigint;
-    v_last bigint;
-    v_name text;
-BEGIN
-    IF (SELECT s.phase FROM public.docs_backfill_state s) IS DISTINCT FROM 'done' THEN
-        RAISE EXCEPTION 'partc: the backfill of % is not complete (phase %)', 'public.docs', (SELECT s.phase FROM public.docs_backfill_state s)
-            USING HINT = 'apply the backfill migration first';
-    END IF;
-    LOCK TABLE public.docs IN ACCESS EXCLUSIVE MODE;
-    LOCK TABLE public.docs_partitioned IN ACCESS EXCLUSIVE MODE;
-    -- the sync copies whole rows: both tables must have the same columns
-    IF (SELECT array_agg(a.attname || ' ' || pg_catalog.format_type(a.atttypid, a.atttypmod) ORDER BY a.attnum)
-          FROM pg_catalog.pg_attribute a WHERE a.attrelid = 'public.docs'::regclass AND a.attnum > 0 AND NOT a.attisdropped)
-       IS DISTINCT FROM
-       (SELECT array_agg(a.attname || ' ' || pg_catalog.format_type(a.atttypid, a.atttypmod) ORDER BY a.attnum)
-          FROM pg_catalog.pg_attribute a WHERE a.attrelid = 'public.docs_partitioned'::regclass AND a.attnum > 0 AND NOT a.attisdropped) THEN
-        RAISE EXCEPTION 'partc: the columns of % and % differ: a table changed during the conversion', 'public.docs', 'public.docs_partitioned'
-            USING HINT = 'roll back the backfill and the prepare phase, and convert again';
-    END IF;
-    PERFORM partc.sync_mode('public', 'docs', 'off');
-    ALTER TABLE public.docs RENAME TO docs_old;
-    ALTER TABLE public.docs_partitioned RENAME TO docs;
-    IF EXISTS (SELECT 1 FROM pg_catalog.pg_index i
-                WHERE i.indexrelid = pg_catalog.to_regclass('public.docs_pkey') AND i.indrelid = 'public.docs_old'::regclass) THEN
-        ALTER INDEX public.docs_pkey RENAME TO docs_pkey_old;
-    END IF;
-    ALTER INDEX public.docs_pkey_partitioned RENAME TO docs_pkey;
-    IF EXISTS (SELECT 1 FROM pg_catalog.pg_index i
-                WHERE i.indexrelid = pg_catalog.to_regclass('public.docs_recent') AND i.indrelid = 'public.docs_old'::regclass) THEN
-        ALTER INDEX public.docs_recent RENAME TO docs_recent_old;
-    END IF;
-    ALTER INDEX public.docs_recent_partitioned RENAME TO docs_recent;
-    IF EXISTS (SELECT 1 FROM pg_catalog.pg_index i
-                WHERE i.indexrelid = pg_catalog.to_regclass('public.docs_payload') AND i.indrelid = 'public.docs_old'::regclass) THEN
-        ALTER INDEX public.docs_payload RENAME TO docs_payload_old;
-    END IF;
-    ALTER INDEX public.docs_payload_partitioned RENAME TO docs_payload;
-    IF EXISTS (SELECT 1 FROM pg_catalog.pg_index i
-                WHERE i.indexrelid = pg_catalog.to_regclass('public.docs_name_pattern') AND i.indrelid = 'public.docs_old'::regclass) THEN
-        ALTER INDEX public.docs_name_pattern RENAME TO docs_name_pattern_old;
-    END IF;
-    ALTER INDEX public.docs_name_pattern_partitioned RENAME TO docs_name_pattern;
-    IF EXISTS (SELECT 1 FROM pg_catalog.pg_index i
-                WHERE i.indexrelid = pg_catalog.to_regclass('public.docs_lower_name') AND i.indrelid = 'public.docs_old'::regclass) THEN
-        ALTER INDEX public.docs_lower_name RENAME TO docs_lower_name_old;
-    END IF;
-    ALTER INDEX public.docs_lower_name_partitioned RENAME TO docs_lower_name;
-    -- identity and serial columns: the next value is above every id in
-    -- either table; a serial sequence now belongs to the new table
-    FOR r IN SELECT a.attname,
-                    pg_catalog.pg_get_serial_sequence('public.docs_old', a.attname) AS old_seq,
-                    pg_catalog.pg_get_serial_sequence('public.docs', a.attname) AS new_seq
-               FROM pg_catalog.pg_attribute a
-              WHERE a.attrelid = 'public.docs_old'::regclass AND a.attnum > 0 AND NOT a.attisdropped LOOP
-        IF r.new_seq IS NULL AND r.old_seq IS NOT NULL THEN
-            EXECUTE format('ALTER SEQUENCE %s OWNED BY %s.%I', r.old_seq, 'public.docs'::regclass, r.attname);
-        ELSIF r.new_seq IS NOT NULL THEN
-            EXECUTE format('SELECT greatest((SELECT max(%1$I) FROM %2$s), (SELECT max(%1$I) FROM %3$s))::bigint',
-                           r.attname, 'public.docs'::regclass, 'public.docs_old'::regclass) INTO v_max;
-            IF r.old_seq IS NOT NULL THEN
-                EXECUTE format('SELECT CASE WHEN is_called THEN last_value END FROM %s', r.old_seq) INTO v_last;
-                v_max := greatest(v_max, v_last);
-            END IF;
-            IF v_max IS NOT NULL THEN
-                PERFORM pg_catalog.setval(r.new_seq, v_max, true);
-            END IF;
-            -- the new table's sequence takes the old one's name
-            v_name := (SELECT c.relname FROM pg_catalog.pg_class c WHERE c.oid = r.old_seq::regclass);
-            IF r.old_seq IS NOT NULL AND octet_length(v_name || '_old') <= 63 THEN
-                EXECUTE format('ALTER SEQUENCE %s RENAME TO %I', r.old_seq, v_name || '_old');
-                EXECUTE format('ALTER SEQUENCE %s RENAME TO %I', r.new_seq, v_name);
-            END IF;
-        END IF;
-    END LOOP;
-    PERFORM partc.sync_mode('public', 'docs', 'reverse');
-    UPDATE public.docs_backfill_state SET phase = 'swapped', swapped_at = now();
-END
-$partc$;
-
--- the runtime maintains public.docs from now on
-UPDATE partc.tables SET live_name = 'docs', phase = 'swap'
- WHERE schema_name = 'public' AND table_name = 'docs';
+--   continue; writes are mirrored back to public.docs_old; the runtime maintains public.docs from
+--   now on
+-- The swap, under ACCESS EXCLUSIVE on both tables for catalog changes only;
+-- the keys and indexes that take their names on the new table:
+SELECT partc.swap('public', 'docs', ARRAY[
+    'docs_pkey',
+    'docs_recent',
+    'docs_payload',
+    'docs_name_pattern',
+    'docs_lower_name']::text[]);
 
 COMMIT;

@@ -1303,6 +1303,189 @@ BEGIN
 END
 $partc$;
 
+-- A conversion's swap, in the caller's transaction: under ACCESS EXCLUSIVE
+-- on both tables, for catalog changes only.  The table becomes its old
+-- name, the shadow takes its name, each key and index named in p_names
+-- takes its name on the new table (the old table's gets the old suffix),
+-- identity and serial sequences continue above every id of either table,
+-- and the sync triggers mirror every write back to the old table.
+CREATE FUNCTION partc.swap(p_schema text, p_table text, p_names text[])
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $partc$
+DECLARE
+    v        partc.tables := partc.table_of(p_schema, p_table);
+    v_table  text := partc.conv_name(v, 'table');
+    v_shadow text := partc.conv_name(v, 'shadow');
+    v_old    text := partc.conv_name(v, 'old');
+    v_state  text := partc.conv_name(v, 'backfill_state');
+    v_sh_sfx text := substr(v.shadow_name, length(v.table_name) + 1);
+    v_ol_sfx text := substr(v.old_name, length(v.table_name) + 1);
+    v_phase  text;
+    v_n      text;
+    r        record;
+    v_max    bigint;
+    v_last   bigint;
+    v_name   text;
+BEGIN
+    EXECUTE format('SELECT s.phase FROM %s s', v_state::regclass) INTO v_phase;
+    IF v_phase IS DISTINCT FROM 'done' THEN
+        RAISE EXCEPTION 'partc: the backfill of % is not complete (phase %)', v_table, v_phase
+            USING HINT = 'apply the backfill migration first';
+    END IF;
+    EXECUTE format('LOCK TABLE %s IN ACCESS EXCLUSIVE MODE', v_table::regclass);
+    EXECUTE format('LOCK TABLE %s IN ACCESS EXCLUSIVE MODE', v_shadow::regclass);
+    -- the sync copies whole rows: both tables must have the same columns
+    PERFORM partc.same_columns(v_table::regclass, v_shadow::regclass, 'during the conversion',
+                                'roll back the backfill and the prepare phase, and convert again');
+    PERFORM partc.sync_mode(p_schema, p_table, 'off');
+    EXECUTE format('ALTER TABLE %s RENAME TO %I', v_table::regclass, v.old_name);
+    EXECUTE format('ALTER TABLE %s RENAME TO %I', v_shadow::regclass, v.table_name);
+    FOREACH v_n IN ARRAY p_names LOOP
+        IF EXISTS (SELECT 1 FROM pg_index i
+                    WHERE i.indexrelid = to_regclass(format('%I.%I', p_schema, v_n)) AND i.indrelid = v_old::regclass) THEN
+            EXECUTE format('ALTER INDEX %I.%I RENAME TO %I', p_schema, v_n, v_n || v_ol_sfx);
+        END IF;
+        EXECUTE format('ALTER INDEX %I.%I RENAME TO %I', p_schema, v_n || v_sh_sfx, v_n);
+    END LOOP;
+    -- identity and serial columns: the next value is above every id in
+    -- either table; a serial sequence now belongs to the new table
+    FOR r IN SELECT a.attname,
+                    pg_get_serial_sequence(v_old, a.attname) AS old_seq,
+                    pg_get_serial_sequence(v_table, a.attname) AS new_seq
+               FROM pg_attribute a
+              WHERE a.attrelid = v_old::regclass AND a.attnum > 0 AND NOT a.attisdropped LOOP
+        IF r.new_seq IS NULL AND r.old_seq IS NOT NULL THEN
+            EXECUTE format('ALTER SEQUENCE %s OWNED BY %s.%I', r.old_seq::regclass, v_table::regclass, r.attname);
+        ELSIF r.new_seq IS NOT NULL THEN
+            EXECUTE format('SELECT greatest((SELECT max(%1$I) FROM %2$s), (SELECT max(%1$I) FROM %3$s))::bigint',
+                           r.attname, v_table::regclass, v_old::regclass) INTO v_max;
+            IF r.old_seq IS NOT NULL THEN
+                EXECUTE format('SELECT CASE WHEN is_called THEN last_value END FROM %s', r.old_seq::regclass) INTO v_last;
+                v_max := greatest(v_max, v_last);
+            END IF;
+            IF v_max IS NOT NULL THEN
+                PERFORM setval(r.new_seq, v_max, true);
+            END IF;
+            -- the new table's sequence takes the old one's name
+            v_name := (SELECT c.relname::text FROM pg_class c WHERE c.oid = r.old_seq::regclass);
+            IF r.old_seq IS NOT NULL AND octet_length(v_name || v_ol_sfx) <= 63 THEN
+                EXECUTE format('ALTER SEQUENCE %s RENAME TO %I', r.old_seq::regclass, v_name || v_ol_sfx);
+                EXECUTE format('ALTER SEQUENCE %s RENAME TO %I', r.new_seq::regclass, v_name);
+            END IF;
+        END IF;
+    END LOOP;
+    PERFORM partc.sync_mode(p_schema, p_table, 'reverse');
+    EXECUTE format('UPDATE %s SET phase = ''swapped'', swapped_at = now()', v_state::regclass);
+    UPDATE partc.tables t SET live_name = t.table_name, phase = 'swap'
+     WHERE t.schema_name = p_schema AND t.table_name = p_table;
+END
+$partc$;
+
+-- The swap back: writes made since the swap are in the old table already.
+CREATE FUNCTION partc.unswap(p_schema text, p_table text, p_names text[])
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $partc$
+DECLARE
+    v        partc.tables := partc.table_of(p_schema, p_table);
+    v_table  text := partc.conv_name(v, 'table');
+    v_shadow text := partc.conv_name(v, 'shadow');
+    v_old    text := partc.conv_name(v, 'old');
+    v_state  text := partc.conv_name(v, 'backfill_state');
+    v_sh_sfx text := substr(v.shadow_name, length(v.table_name) + 1);
+    v_ol_sfx text := substr(v.old_name, length(v.table_name) + 1);
+    v_phase  text;
+    v_n      text;
+    r        record;
+    v_max    bigint;
+    v_last   bigint;
+    v_name   text;
+BEGIN
+    EXECUTE format('SELECT s.phase FROM %s s', v_state::regclass) INTO v_phase;
+    IF v_phase IS DISTINCT FROM 'swapped' THEN
+        RAISE EXCEPTION 'partc: % is not swapped (phase %)', v_table, v_phase;
+    END IF;
+    EXECUTE format('LOCK TABLE %s IN ACCESS EXCLUSIVE MODE', v_table::regclass);
+    EXECUTE format('LOCK TABLE %s IN ACCESS EXCLUSIVE MODE', v_old::regclass);
+    PERFORM partc.same_columns(v_table::regclass, v_old::regclass, 'since the swap',
+                                'give both tables the same columns in the same order first');
+    PERFORM partc.sync_mode(p_schema, p_table, 'off');
+    EXECUTE format('ALTER TABLE %s RENAME TO %I', v_table::regclass, v.shadow_name);
+    EXECUTE format('ALTER TABLE %s RENAME TO %I', v_old::regclass, v.table_name);
+    FOREACH v_n IN ARRAY p_names LOOP
+        EXECUTE format('ALTER INDEX %I.%I RENAME TO %I', p_schema, v_n, v_n || v_sh_sfx);
+        IF EXISTS (SELECT 1 FROM pg_index i
+                    WHERE i.indexrelid = to_regclass(format('%I.%I', p_schema, v_n || v_ol_sfx))
+                      AND i.indrelid = v_table::regclass) THEN
+            EXECUTE format('ALTER INDEX %I.%I RENAME TO %I', p_schema, v_n || v_ol_sfx, v_n);
+        END IF;
+    END LOOP;
+    FOR r IN SELECT a.attname,
+                    pg_get_serial_sequence(v_table, a.attname) AS old_seq,
+                    pg_get_serial_sequence(v_shadow, a.attname) AS new_seq,
+                    (SELECT b.attidentity FROM pg_attribute b
+                      WHERE b.attrelid = v_shadow::regclass AND b.attname = a.attname) AS new_identity
+               FROM pg_attribute a
+              WHERE a.attrelid = v_table::regclass AND a.attnum > 0 AND NOT a.attisdropped LOOP
+        IF r.old_seq IS NULL AND r.new_seq IS NOT NULL AND r.new_identity = '' THEN
+            EXECUTE format('ALTER SEQUENCE %s OWNED BY %s.%I', r.new_seq::regclass, v_table::regclass, r.attname);
+        ELSIF r.old_seq IS NOT NULL THEN
+            EXECUTE format('SELECT greatest((SELECT max(%1$I) FROM %2$s), (SELECT max(%1$I) FROM %3$s))::bigint',
+                           r.attname, v_table::regclass, v_shadow::regclass) INTO v_max;
+            IF r.new_seq IS NOT NULL THEN
+                EXECUTE format('SELECT CASE WHEN is_called THEN last_value END FROM %s', r.new_seq::regclass) INTO v_last;
+                v_max := greatest(v_max, v_last);
+            END IF;
+            IF v_max IS NOT NULL THEN
+                PERFORM setval(r.old_seq, v_max, true);
+            END IF;
+            -- the names go back: the old table's sequence loses its suffix
+            v_name := (SELECT c.relname::text FROM pg_class c WHERE c.oid = r.old_seq::regclass);
+            IF r.new_seq IS NOT NULL AND right(v_name, octet_length(v_ol_sfx)) = v_ol_sfx
+               AND octet_length((SELECT c.relname::text FROM pg_class c WHERE c.oid = r.new_seq::regclass) || v_sh_sfx) <= 63 THEN
+                EXECUTE format('ALTER SEQUENCE %s RENAME TO %I', r.new_seq::regclass,
+                               (SELECT c.relname::text FROM pg_class c WHERE c.oid = r.new_seq::regclass) || v_sh_sfx);
+                EXECUTE format('ALTER SEQUENCE %s RENAME TO %I', r.old_seq::regclass,
+                               left(v_name, octet_length(v_name) - octet_length(v_ol_sfx)));
+            END IF;
+        END IF;
+    END LOOP;
+    PERFORM partc.sync_mode(p_schema, p_table, 'forward');
+    EXECUTE format('UPDATE %s SET phase = ''done'', swapped_at = NULL', v_state::regclass);
+    UPDATE partc.tables t SET live_name = t.shadow_name, phase = 'prepare'
+     WHERE t.schema_name = p_schema AND t.table_name = p_table;
+END
+$partc$;
+
+-- Refuses a conversion's cleanup before keep_old has passed since the swap,
+-- unless the session says SET partc.cleanup_now = on.
+CREATE FUNCTION partc.cleanup_ready(p_schema text, p_table text, p_keep_old interval)
+RETURNS void
+LANGUAGE plpgsql
+STABLE
+SET search_path = pg_catalog, pg_temp
+AS $partc$
+DECLARE
+    v       partc.tables := partc.table_of(p_schema, p_table);
+    v_phase text;
+    v_at    timestamptz;
+BEGIN
+    EXECUTE format('SELECT s.phase, s.swapped_at FROM %s s', partc.conv_name(v, 'backfill_state')::regclass)
+        INTO v_phase, v_at;
+    IF v_phase IS DISTINCT FROM 'swapped' THEN
+        RAISE EXCEPTION 'partc: % is not swapped; apply the swap first', partc.conv_name(v, 'table');
+    END IF;
+    IF now() < v_at + p_keep_old AND coalesce(current_setting('partc.cleanup_now', true), '') <> 'on' THEN
+        RAISE EXCEPTION 'partc: % is kept until % (migrate.keep_old %)', partc.conv_name(v, 'old'), v_at + p_keep_old,
+            p_keep_old
+            USING HINT = 'apply this migration after that time, or SET partc.cleanup_now = on in the session to drop it now';
+    END IF;
+END
+$partc$;
+
 -- Lets a role other than the one that installed the runtime run the
 -- maintenance of the tables it owns (the functions run as their caller).
 CREATE FUNCTION partc.grant_maintenance(p_role text)

@@ -15,84 +15,12 @@ SET LOCAL statement_timeout = '0ms';
 
 -- swap back: billing.invoice_lines_old becomes billing.invoice_lines again and
 --   billing.invoice_lines becomes billing.invoice_lines_partitioned; writes are mirrored forward
---   again
--- The swap back: writes made since the swap are in the old table already.
-DO $partc$
-DECLARE
-    r      record;
-    v_max  bigint;
-    v_last bigint;
-    v_name text;
-BEGIN
-    IF (SELECT s.phase FROM billing.invoice_lines_backfill_state s) IS DISTINCT FROM 'swapped' THEN
-        RAISE EXCEPTION 'partc: % is not swapped (phase %)', 'billing.invoice_lines', (SELECT s.phase FROM billing.invoice_lines_backfill_state s);
-    END IF;
-    LOCK TABLE billing.invoice_lines IN ACCESS EXCLUSIVE MODE;
-    LOCK TABLE billing.invoice_lines_old IN ACCESS EXCLUSIVE MODE;
-    IF (SELECT array_agg(a.attname || ' ' || pg_catalog.format_type(a.atttypid, a.atttypmod) ORDER BY a.attnum)
-          FROM pg_catalog.pg_attribute a WHERE a.attrelid = 'billing.invoice_lines'::regclass AND a.attnum > 0 AND NOT a.attisdropped)
-       IS DISTINCT FROM
-       (SELECT array_agg(a.attname || ' ' || pg_catalog.format_type(a.atttypid, a.atttypmod) ORDER BY a.attnum)
-          FROM pg_catalog.pg_attribute a WHERE a.attrelid = 'billing.invoice_lines_old'::regclass AND a.attnum > 0 AND NOT a.attisdropped) THEN
-        RAISE EXCEPTION 'partc: the columns of % and % differ: a table changed since the swap', 'billing.invoice_lines', 'billing.invoice_lines_old'
-            USING HINT = 'give both tables the same columns in the same order first';
-    END IF;
-    PERFORM partc.sync_mode('billing', 'invoice_lines', 'off');
-    ALTER TABLE billing.invoice_lines RENAME TO invoice_lines_partitioned;
-    ALTER TABLE billing.invoice_lines_old RENAME TO invoice_lines;
-    ALTER INDEX billing.invoice_lines_pkey RENAME TO invoice_lines_pkey_partitioned;
-    IF EXISTS (SELECT 1 FROM pg_catalog.pg_index i
-                WHERE i.indexrelid = pg_catalog.to_regclass('billing.invoice_lines_pkey_old') AND i.indrelid = 'billing.invoice_lines'::regclass) THEN
-        ALTER INDEX billing.invoice_lines_pkey_old RENAME TO invoice_lines_pkey;
-    END IF;
-    ALTER INDEX billing.invoice_lines_invoice_no_line_no_key RENAME TO invoice_lines_invoice_no_line_no_key_partitioned;
-    IF EXISTS (SELECT 1 FROM pg_catalog.pg_index i
-                WHERE i.indexrelid = pg_catalog.to_regclass('billing.invoice_lines_invoice_no_line_no_key_old') AND i.indrelid = 'billing.invoice_lines'::regclass) THEN
-        ALTER INDEX billing.invoice_lines_invoice_no_line_no_key_old RENAME TO invoice_lines_invoice_no_line_no_key;
-    END IF;
-    ALTER INDEX billing.invoice_lines_invoice_no_idx RENAME TO invoice_lines_invoice_no_idx_partitioned;
-    IF EXISTS (SELECT 1 FROM pg_catalog.pg_index i
-                WHERE i.indexrelid = pg_catalog.to_regclass('billing.invoice_lines_invoice_no_idx_old') AND i.indrelid = 'billing.invoice_lines'::regclass) THEN
-        ALTER INDEX billing.invoice_lines_invoice_no_idx_old RENAME TO invoice_lines_invoice_no_idx;
-    END IF;
-    FOR r IN SELECT a.attname,
-                    pg_catalog.pg_get_serial_sequence('billing.invoice_lines', a.attname) AS old_seq,
-                    pg_catalog.pg_get_serial_sequence('billing.invoice_lines_partitioned', a.attname) AS new_seq,
-                    (SELECT b.attidentity FROM pg_catalog.pg_attribute b
-                      WHERE b.attrelid = 'billing.invoice_lines_partitioned'::regclass AND b.attname = a.attname) AS new_identity
-               FROM pg_catalog.pg_attribute a
-              WHERE a.attrelid = 'billing.invoice_lines'::regclass AND a.attnum > 0 AND NOT a.attisdropped LOOP
-        IF r.old_seq IS NULL AND r.new_seq IS NOT NULL AND r.new_identity = '' THEN
-            EXECUTE format('ALTER SEQUENCE %s OWNED BY %s.%I', r.new_seq, 'billing.invoice_lines'::regclass, r.attname);
-        ELSIF r.old_seq IS NOT NULL THEN
-            EXECUTE format('SELECT greatest((SELECT max(%1$I) FROM %2$s), (SELECT max(%1$I) FROM %3$s))::bigint',
-                           r.attname, 'billing.invoice_lines'::regclass, 'billing.invoice_lines_partitioned'::regclass) INTO v_max;
-            IF r.new_seq IS NOT NULL THEN
-                EXECUTE format('SELECT CASE WHEN is_called THEN last_value END FROM %s', r.new_seq) INTO v_last;
-                v_max := greatest(v_max, v_last);
-            END IF;
-            IF v_max IS NOT NULL THEN
-                PERFORM pg_catalog.setval(r.old_seq, v_max, true);
-            END IF;
-            -- the names go back: the old table's sequence loses its suffix
-            v_name := (SELECT c.relname FROM pg_catalog.pg_class c WHERE c.oid = r.old_seq::regclass);
-            IF r.new_seq IS NOT NULL AND right(v_name, octet_length('_old')) = '_old'
-               AND octet_length((SELECT c.relname FROM pg_catalog.pg_class c WHERE c.oid = r.new_seq::regclass)
-                                || '_partitioned') <= 63 THEN
-                EXECUTE format('ALTER SEQUENCE %s RENAME TO %I', r.new_seq,
-                               (SELECT c.relname FROM pg_catalog.pg_class c WHERE c.oid = r.new_seq::regclass) || '_partitioned');
-                EXECUTE format('ALTER SEQUENCE %s RENAME TO %I', r.old_seq,
-                               left(v_name, octet_length(v_name) - octet_length('_old')));
-            END IF;
-        END IF;
-    END LOOP;
-    PERFORM partc.sync_mode('billing', 'invoice_lines', 'forward');
-    UPDATE billing.invoice_lines_backfill_state SET phase = 'done', swapped_at = NULL;
-END
-$partc$;
-
--- the runtime maintains billing.invoice_lines_partitioned again
-UPDATE partc.tables SET live_name = 'invoice_lines_partitioned', phase = 'prepare'
- WHERE schema_name = 'billing' AND table_name = 'invoice_lines';
+--   again; the runtime maintains billing.invoice_lines_partitioned again
+-- The swap back: writes made since the swap are in the old table already;
+-- the keys and indexes that take their names on it again:
+SELECT partc.unswap('billing', 'invoice_lines', ARRAY[
+    'invoice_lines_pkey',
+    'invoice_lines_invoice_no_line_no_key',
+    'invoice_lines_invoice_no_idx']::text[]);
 
 COMMIT;

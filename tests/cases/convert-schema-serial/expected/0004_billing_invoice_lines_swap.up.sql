@@ -18,82 +18,13 @@ SET LOCAL statement_timeout = '0ms';
 
 -- swap: billing.invoice_lines becomes billing.invoice_lines_old and
 --   billing.invoice_lines_partitioned becomes billing.invoice_lines; ids continue; writes are
---   mirrored back to billing.invoice_lines_old
--- The swap: under ACCESS EXCLUSIVE on both tables, for catalog changes only.
-DO $partc$
-DECLARE
-    r      record;
-    v_max  bigint;
-    v_last bigint;
-    v_name text;
-BEGIN
-    IF (SELECT s.phase FROM billing.invoice_lines_backfill_state s) IS DISTINCT FROM 'done' THEN
-        RAISE EXCEPTION 'partc: the backfill of % is not complete (phase %)', 'billing.invoice_lines', (SELECT s.phase FROM billing.invoice_lines_backfill_state s)
-            USING HINT = 'apply the backfill migration first';
-    END IF;
-    LOCK TABLE billing.invoice_lines IN ACCESS EXCLUSIVE MODE;
-    LOCK TABLE billing.invoice_lines_partitioned IN ACCESS EXCLUSIVE MODE;
-    -- the sync copies whole rows: both tables must have the same columns
-    IF (SELECT array_agg(a.attname || ' ' || pg_catalog.format_type(a.atttypid, a.atttypmod) ORDER BY a.attnum)
-          FROM pg_catalog.pg_attribute a WHERE a.attrelid = 'billing.invoice_lines'::regclass AND a.attnum > 0 AND NOT a.attisdropped)
-       IS DISTINCT FROM
-       (SELECT array_agg(a.attname || ' ' || pg_catalog.format_type(a.atttypid, a.atttypmod) ORDER BY a.attnum)
-          FROM pg_catalog.pg_attribute a WHERE a.attrelid = 'billing.invoice_lines_partitioned'::regclass AND a.attnum > 0 AND NOT a.attisdropped) THEN
-        RAISE EXCEPTION 'partc: the columns of % and % differ: a table changed during the conversion', 'billing.invoice_lines', 'billing.invoice_lines_partitioned'
-            USING HINT = 'roll back the backfill and the prepare phase, and convert again';
-    END IF;
-    PERFORM partc.sync_mode('billing', 'invoice_lines', 'off');
-    ALTER TABLE billing.invoice_lines RENAME TO invoice_lines_old;
-    ALTER TABLE billing.invoice_lines_partitioned RENAME TO invoice_lines;
-    IF EXISTS (SELECT 1 FROM pg_catalog.pg_index i
-                WHERE i.indexrelid = pg_catalog.to_regclass('billing.invoice_lines_pkey') AND i.indrelid = 'billing.invoice_lines_old'::regclass) THEN
-        ALTER INDEX billing.invoice_lines_pkey RENAME TO invoice_lines_pkey_old;
-    END IF;
-    ALTER INDEX billing.invoice_lines_pkey_partitioned RENAME TO invoice_lines_pkey;
-    IF EXISTS (SELECT 1 FROM pg_catalog.pg_index i
-                WHERE i.indexrelid = pg_catalog.to_regclass('billing.invoice_lines_invoice_no_line_no_key') AND i.indrelid = 'billing.invoice_lines_old'::regclass) THEN
-        ALTER INDEX billing.invoice_lines_invoice_no_line_no_key RENAME TO invoice_lines_invoice_no_line_no_key_old;
-    END IF;
-    ALTER INDEX billing.invoice_lines_invoice_no_line_no_key_partitioned RENAME TO invoice_lines_invoice_no_line_no_key;
-    IF EXISTS (SELECT 1 FROM pg_catalog.pg_index i
-                WHERE i.indexrelid = pg_catalog.to_regclass('billing.invoice_lines_invoice_no_idx') AND i.indrelid = 'billing.invoice_lines_old'::regclass) THEN
-        ALTER INDEX billing.invoice_lines_invoice_no_idx RENAME TO invoice_lines_invoice_no_idx_old;
-    END IF;
-    ALTER INDEX billing.invoice_lines_invoice_no_idx_partitioned RENAME TO invoice_lines_invoice_no_idx;
-    -- identity and serial columns: the next value is above every id in
-    -- either table; a serial sequence now belongs to the new table
-    FOR r IN SELECT a.attname,
-                    pg_catalog.pg_get_serial_sequence('billing.invoice_lines_old', a.attname) AS old_seq,
-                    pg_catalog.pg_get_serial_sequence('billing.invoice_lines', a.attname) AS new_seq
-               FROM pg_catalog.pg_attribute a
-              WHERE a.attrelid = 'billing.invoice_lines_old'::regclass AND a.attnum > 0 AND NOT a.attisdropped LOOP
-        IF r.new_seq IS NULL AND r.old_seq IS NOT NULL THEN
-            EXECUTE format('ALTER SEQUENCE %s OWNED BY %s.%I', r.old_seq, 'billing.invoice_lines'::regclass, r.attname);
-        ELSIF r.new_seq IS NOT NULL THEN
-            EXECUTE format('SELECT greatest((SELECT max(%1$I) FROM %2$s), (SELECT max(%1$I) FROM %3$s))::bigint',
-                           r.attname, 'billing.invoice_lines'::regclass, 'billing.invoice_lines_old'::regclass) INTO v_max;
-            IF r.old_seq IS NOT NULL THEN
-                EXECUTE format('SELECT CASE WHEN is_called THEN last_value END FROM %s', r.old_seq) INTO v_last;
-                v_max := greatest(v_max, v_last);
-            END IF;
-            IF v_max IS NOT NULL THEN
-                PERFORM pg_catalog.setval(r.new_seq, v_max, true);
-            END IF;
-            -- the new table's sequence takes the old one's name
-            v_name := (SELECT c.relname FROM pg_catalog.pg_class c WHERE c.oid = r.old_seq::regclass);
-            IF r.old_seq IS NOT NULL AND octet_length(v_name || '_old') <= 63 THEN
-                EXECUTE format('ALTER SEQUENCE %s RENAME TO %I', r.old_seq, v_name || '_old');
-                EXECUTE format('ALTER SEQUENCE %s RENAME TO %I', r.new_seq, v_name);
-            END IF;
-        END IF;
-    END LOOP;
-    PERFORM partc.sync_mode('billing', 'invoice_lines', 'reverse');
-    UPDATE billing.invoice_lines_backfill_state SET phase = 'swapped', swapped_at = now();
-END
-$partc$;
-
--- the runtime maintains billing.invoice_lines from now on
-UPDATE partc.tables SET live_name = 'invoice_lines', phase = 'swap'
- WHERE schema_name = 'billing' AND table_name = 'invoice_lines';
+--   mirrored back to billing.invoice_lines_old; the runtime maintains billing.invoice_lines from
+--   now on
+-- The swap, under ACCESS EXCLUSIVE on both tables for catalog changes only;
+-- the keys and indexes that take their names on the new table:
+SELECT partc.swap('billing', 'invoice_lines', ARRAY[
+    'invoice_lines_pkey',
+    'invoice_lines_invoice_no_line_no_key',
+    'invoice_lines_invoice_no_idx']::text[]);
 
 COMMIT;

@@ -16,23 +16,9 @@ SET LOCAL lock_timeout = '1000ms';
 SET LOCAL statement_timeout = '0ms';
 
 -- refuse before migrate.keep_old has passed since the swap
--- Cleanup: the old table and everything that kept it in step go.  Refused
--- before keep_old has passed since the swap, unless the session says
--- SET partc.cleanup_now = on.
-DO $partc$
-DECLARE
-    v_at timestamptz := (SELECT s.swapped_at FROM billing.invoice_lines_backfill_state s);
-BEGIN
-    IF (SELECT s.phase FROM billing.invoice_lines_backfill_state s) IS DISTINCT FROM 'swapped' THEN
-        RAISE EXCEPTION 'partc: % is not swapped; apply the swap first', 'billing.invoice_lines';
-    END IF;
-    IF now() < v_at + '3 days'::interval
-       AND coalesce(current_setting('partc.cleanup_now', true), '') <> 'on' THEN
-        RAISE EXCEPTION 'partc: % is kept until % (migrate.keep_old %)', 'billing.invoice_lines_old', v_at + '3 days'::interval, '3 days'
-            USING HINT = 'apply this migration after that time, or SET partc.cleanup_now = on in the session to drop it now';
-    END IF;
-END
-$partc$;
+-- Refused before keep_old has passed since the swap, unless the session
+-- says SET partc.cleanup_now = on.
+SELECT partc.cleanup_ready('billing', 'invoice_lines', '3 days'::interval);
 
 -- drop the sync triggers, functions, procedure, log and state
 SELECT partc.sync_mode('billing', 'invoice_lines', 'drop');
