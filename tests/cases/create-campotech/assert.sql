@@ -115,3 +115,47 @@ BEGIN
         EXECUTE 'DROP TABLE ' || r.rel;
     END LOOP;
 END $$;
+
+-- one table's maintenance failing stops no other's: maintain() records the
+-- failure, says why, and the health view shows which table and why; the
+-- next run after the cause is gone clears it.  (The failure here: the
+-- relation registered for audit_logs is not there.)
+UPDATE partc.tables SET live_name = 'audit_logs_gone' WHERE schema_name = 'public' AND table_name = 'audit_logs';
+DO $$
+DECLARE
+    r record;
+    n_ok integer := 0;
+BEGIN
+    FOR r IN SELECT * FROM partc.maintain(p_now => '2027-08-15') LOOP
+        IF r.table_name = 'public.audit_logs' THEN
+            ASSERT r.error LIKE '%audit_logs_gone%', 'the failure says why: ' || coalesce(r.error, 'no error');
+        ELSE
+            ASSERT r.error IS NULL, r.table_name || ' failed too: ' || r.error;
+            n_ok := n_ok + 1;
+        END IF;
+    END LOOP;
+    ASSERT n_ok = 5, 'the other five tables were maintained: ' || n_ok;
+    ASSERT (SELECT count(*) FROM partc.tables WHERE last_run IS NOT NULL AND last_error IS NULL) = 5,
+        'the others are recorded as maintained';
+    ASSERT (SELECT h.status FROM partc.partition_health h WHERE h.table_name = 'public.audit_logs') = 'FAILED',
+        'health: FAILED';
+    ASSERT (SELECT h.last_error FROM partc.partition_health h WHERE h.table_name = 'public.audit_logs') LIKE '%audit_logs_gone%',
+        'health: why';
+END $$;
+UPDATE partc.tables SET live_name = 'audit_logs' WHERE schema_name = 'public' AND table_name = 'audit_logs';
+DO $$ BEGIN
+    ASSERT (SELECT error FROM partc.maintain('public', 'audit_logs', '2027-08-15')) IS NULL, 'maintained again';
+    ASSERT (SELECT h.status FROM partc.partition_health h WHERE h.table_name = 'public.audit_logs') <> 'FAILED',
+        'the failure is cleared';
+END $$;
+-- what the maintenance retired and made stays out of the rollback comparison
+DO $$
+DECLARE r record;
+BEGIN
+    FOR r IN SELECT c.oid::regclass AS rel FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+              WHERE c.relkind = 'r' AND NOT c.relispartition
+                AND (n.nspname = 'audit_archive' OR c.relname ~ '^jobs_y[0-9]{4}m[0-9]{2}$')
+    LOOP
+        EXECUTE 'DROP TABLE ' || r.rel;
+    END LOOP;
+END $$;
