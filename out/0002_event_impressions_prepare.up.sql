@@ -58,7 +58,8 @@ SELECT partc.preflight('{"table": "public.event_impressions",
 --   its keys
 -- Columns, types, defaults, identity, NOT NULL and checks come from the live
 -- table itself; keys and indexes come from the spec.
-CREATE TABLE public.event_impressions_partitioned (LIKE public.event_impressions INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING CONSTRAINTS
+CREATE TABLE public.event_impressions_partitioned (LIKE public.event_impressions
+    INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING CONSTRAINTS
     INCLUDING STORAGE INCLUDING COMMENTS INCLUDING COMPRESSION INCLUDING STATISTICS,
     CONSTRAINT event_impressions_pkey_partitioned PRIMARY KEY (id, created_at))
     PARTITION BY RANGE (created_at);
@@ -67,9 +68,11 @@ CREATE TABLE public.event_impressions_partitioned (LIKE public.event_impressions
 --   and grants to 3 roles
 ALTER TABLE public.event_impressions_partitioned ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.event_impressions_partitioned FORCE ROW LEVEL SECURITY;
-CREATE POLICY impressions_insert_any ON public.event_impressions_partitioned AS PERMISSIVE FOR INSERT TO anon, authenticated
+CREATE POLICY impressions_insert_any ON public.event_impressions_partitioned
+    AS PERMISSIVE FOR INSERT TO anon, authenticated
     WITH CHECK (true);
-CREATE POLICY impressions_read_organizer ON public.event_impressions_partitioned AS PERMISSIVE FOR SELECT TO authenticated
+CREATE POLICY impressions_read_organizer ON public.event_impressions_partitioned
+    AS PERMISSIVE FOR SELECT TO authenticated
     USING (EXISTS (SELECT 1 FROM public.events e WHERE e.id = event_id AND e.organizer_id = current_setting('app.user_id', true)::uuid));
 GRANT INSERT ON public.event_impressions_partitioned TO anon;
 GRANT SELECT, INSERT ON public.event_impressions_partitioned TO authenticated;
@@ -169,13 +172,15 @@ CREATE TABLE public.event_impressions_p202702 PARTITION OF public.event_impressi
 
 -- the table's security on each partition (PostgreSQL does not carry it from the table)
 SELECT partc.secure_partition('public', 'event_impressions', i.inhrelid::regclass)
-  FROM pg_catalog.pg_inherits i WHERE i.inhparent = 'public.event_impressions_partitioned'::regclass ORDER BY i.inhrelid;
+  FROM pg_catalog.pg_inherits i
+ WHERE i.inhparent = 'public.event_impressions_partitioned'::regclass
+ ORDER BY i.inhrelid;
 
 -- indexes (PostgreSQL builds each on every partition too)
-CREATE INDEX idx_event_impressions_event_created_partitioned ON public.event_impressions_partitioned
-    USING btree (event_id, created_at);
-CREATE INDEX idx_event_impressions_user_created_partitioned ON public.event_impressions_partitioned
-    USING btree (user_id, created_at)
+CREATE INDEX idx_event_impressions_event_created_partitioned
+    ON public.event_impressions_partitioned USING btree (event_id, created_at);
+CREATE INDEX idx_event_impressions_user_created_partitioned
+    ON public.event_impressions_partitioned USING btree (user_id, created_at)
     WHERE (user_id IS NOT NULL);
 
 -- create the partitions that are missing on the day this runs
@@ -190,7 +195,8 @@ SELECT partc.range_check('public', 'event_impressions');
 -- The sync log: the keys of rows written while the backfill copies.
 -- (the key columns with the live table's types; the log is new and empty
 -- in this transaction, so squawk's rules for live tables are silenced)
-CREATE TABLE public.event_impressions_sync_log AS SELECT id, created_at FROM public.event_impressions WITH NO DATA;
+CREATE TABLE public.event_impressions_sync_log AS
+    SELECT id, created_at FROM public.event_impressions WITH NO DATA;
 -- squawk-ignore adding-field-with-default, adding-serial-primary-key-field
 ALTER TABLE public.event_impressions_sync_log ADD COLUMN seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY;
 -- squawk-ignore require-concurrent-index-creation
@@ -223,12 +229,14 @@ BEGIN
         RAISE EXCEPTION 'partc: % is not a trigger of %', TG_NAME, 'public.event_impressions';
     END IF;
     IF TG_OP = 'INSERT' THEN
-        INSERT INTO public.event_impressions_sync_log (id, created_at) SELECT id, created_at FROM n;
+        INSERT INTO public.event_impressions_sync_log (id, created_at)
+        SELECT id, created_at FROM n;
     ELSIF TG_OP = 'UPDATE' THEN
         INSERT INTO public.event_impressions_sync_log (id, created_at)
         SELECT id, created_at FROM o UNION ALL SELECT id, created_at FROM n;
     ELSE
-        INSERT INTO public.event_impressions_sync_log (id, created_at) SELECT id, created_at FROM o;
+        INSERT INTO public.event_impressions_sync_log (id, created_at)
+        SELECT id, created_at FROM o;
     END IF;
     RETURN NULL;
 END
@@ -252,7 +260,8 @@ BEGIN
             USING ERRCODE = 'serialization_failure', HINT = 'retry the transaction';
     END IF;
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        DELETE FROM public.event_impressions_partitioned x USING o WHERE x.id = o.id AND x.created_at = o.created_at;
+        DELETE FROM public.event_impressions_partitioned x USING o
+         WHERE x.id = o.id AND x.created_at = o.created_at;
     END IF;
     IF TG_OP IN ('INSERT', 'UPDATE') THEN
         INSERT INTO public.event_impressions_partitioned OVERRIDING SYSTEM VALUE SELECT * FROM n;
@@ -272,7 +281,8 @@ SET search_path = pg_catalog, pg_temp
 AS $partc$
 BEGIN
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        DELETE FROM public.event_impressions_old x WHERE x.id = OLD.id;
+        DELETE FROM public.event_impressions_old x
+         WHERE x.id = OLD.id;
     END IF;
     IF TG_OP IN ('INSERT', 'UPDATE') THEN
         INSERT INTO public.event_impressions_old OVERRIDING SYSTEM VALUE SELECT (NEW).*;
@@ -301,13 +311,15 @@ $partc$;
 CREATE TRIGGER partc_sync_capture_insert AFTER INSERT ON public.event_impressions REFERENCING NEW TABLE AS n
     FOR EACH STATEMENT EXECUTE FUNCTION public.event_impressions_sync_capture();
 CREATE TRIGGER partc_sync_capture_update AFTER UPDATE ON public.event_impressions
-    REFERENCING OLD TABLE AS o NEW TABLE AS n FOR EACH STATEMENT EXECUTE FUNCTION public.event_impressions_sync_capture();
+    REFERENCING OLD TABLE AS o NEW TABLE AS n
+    FOR EACH STATEMENT EXECUTE FUNCTION public.event_impressions_sync_capture();
 CREATE TRIGGER partc_sync_capture_delete AFTER DELETE ON public.event_impressions REFERENCING OLD TABLE AS o
     FOR EACH STATEMENT EXECUTE FUNCTION public.event_impressions_sync_capture();
 CREATE TRIGGER partc_sync_forward_insert AFTER INSERT ON public.event_impressions REFERENCING NEW TABLE AS n
     FOR EACH STATEMENT EXECUTE FUNCTION public.event_impressions_sync_forward();
 CREATE TRIGGER partc_sync_forward_update AFTER UPDATE ON public.event_impressions
-    REFERENCING OLD TABLE AS o NEW TABLE AS n FOR EACH STATEMENT EXECUTE FUNCTION public.event_impressions_sync_forward();
+    REFERENCING OLD TABLE AS o NEW TABLE AS n
+    FOR EACH STATEMENT EXECUTE FUNCTION public.event_impressions_sync_forward();
 CREATE TRIGGER partc_sync_forward_delete AFTER DELETE ON public.event_impressions REFERENCING OLD TABLE AS o
     FOR EACH STATEMENT EXECUTE FUNCTION public.event_impressions_sync_forward();
 CREATE TRIGGER partc_sync_guard BEFORE TRUNCATE ON public.event_impressions
@@ -321,8 +333,9 @@ CREATE TRIGGER partc_sync_reverse_delete AFTER DELETE ON public.event_impression
 CREATE TRIGGER partc_sync_guard BEFORE TRUNCATE ON public.event_impressions_partitioned
     FOR EACH STATEMENT EXECUTE FUNCTION public.event_impressions_sync_guard();
 -- they run as their owner: nobody else may attach them to a table of theirs
-REVOKE ALL ON FUNCTION public.event_impressions_sync_capture(), public.event_impressions_sync_forward(), public.event_impressions_sync_reverse()
-    FROM PUBLIC;
+REVOKE ALL ON FUNCTION public.event_impressions_sync_capture() FROM PUBLIC;
+REVOKE ALL ON FUNCTION public.event_impressions_sync_forward() FROM PUBLIC;
+REVOKE ALL ON FUNCTION public.event_impressions_sync_reverse() FROM PUBLIC;
 
 -- Applies up to p_limit entries of the sync log to the shadow: the rows
 -- of those keys are copied again as they are now.  Returns the entries done.
@@ -342,9 +355,11 @@ BEGIN
         RETURN 0::bigint;
     END IF;
     -- every copy of those rows goes, wherever the copy or an earlier replay put it
-    DELETE FROM public.event_impressions_partitioned x WHERE (x.id) IN (SELECT u.id FROM unnest(v_done) u);
+    DELETE FROM public.event_impressions_partitioned x
+     WHERE (x.id) IN (SELECT u.id FROM unnest(v_done) u);
     INSERT INTO public.event_impressions_partitioned OVERRIDING SYSTEM VALUE
-    SELECT o.* FROM public.event_impressions o WHERE (o.id) IN (SELECT u.id FROM unnest(v_done) u);
+    SELECT o.* FROM public.event_impressions o
+     WHERE (o.id) IN (SELECT u.id FROM unnest(v_done) u);
     RETURN cardinality(v_done)::bigint;
 END
 $partc$;
@@ -361,13 +376,15 @@ AS $partc$
 BEGIN
     IF p_build THEN
         IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k
-                       WHERE k.conrelid = 'public.event_impressions_partitioned'::regclass AND k.conname = 'event_impressions_pkey_partitioned') THEN
-            ALTER TABLE public.event_impressions_partitioned ADD CONSTRAINT event_impressions_pkey_partitioned PRIMARY KEY (id, created_at);
+                       WHERE k.conrelid = 'public.event_impressions_partitioned'::regclass
+                         AND k.conname = 'event_impressions_pkey_partitioned') THEN
+            ALTER TABLE public.event_impressions_partitioned
+                ADD CONSTRAINT event_impressions_pkey_partitioned PRIMARY KEY (id, created_at);
         END IF;
-        CREATE INDEX IF NOT EXISTS idx_event_impressions_event_created_partitioned ON public.event_impressions_partitioned
-    USING btree (event_id, created_at);
-        CREATE INDEX IF NOT EXISTS idx_event_impressions_user_created_partitioned ON public.event_impressions_partitioned
-    USING btree (user_id, created_at)
+        CREATE INDEX IF NOT EXISTS idx_event_impressions_event_created_partitioned
+    ON public.event_impressions_partitioned USING btree (event_id, created_at);
+        CREATE INDEX IF NOT EXISTS idx_event_impressions_user_created_partitioned
+    ON public.event_impressions_partitioned USING btree (user_id, created_at)
     WHERE (user_id IS NOT NULL);
     ELSE
         DROP INDEX IF EXISTS public.idx_event_impressions_event_created_partitioned;

@@ -65,7 +65,8 @@ $partc$;
 -- create partitioned table public.audit_logs_partitioned like public.audit_logs, with its keys
 -- Columns, types, defaults, identity, NOT NULL and checks come from the live
 -- table itself; keys and indexes come from the spec.
-CREATE TABLE public.audit_logs_partitioned (LIKE public.audit_logs INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING CONSTRAINTS
+CREATE TABLE public.audit_logs_partitioned (LIKE public.audit_logs
+    INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING CONSTRAINTS
     INCLUDING STORAGE INCLUDING COMMENTS INCLUDING COMPRESSION INCLUDING STATISTICS,
     CONSTRAINT audit_logs_pkey_partitioned PRIMARY KEY (id, created_at))
     PARTITION BY RANGE (created_at);
@@ -165,13 +166,15 @@ CREATE TABLE public.audit_logs_y2027m02 PARTITION OF public.audit_logs_partition
 
 -- the table's security on each partition (PostgreSQL does not carry it from the table)
 SELECT partc.secure_partition('public', 'audit_logs', i.inhrelid::regclass)
-  FROM pg_catalog.pg_inherits i WHERE i.inhparent = 'public.audit_logs_partitioned'::regclass ORDER BY i.inhrelid;
+  FROM pg_catalog.pg_inherits i
+ WHERE i.inhparent = 'public.audit_logs_partitioned'::regclass
+ ORDER BY i.inhrelid;
 
 -- indexes (PostgreSQL builds each on every partition too)
-CREATE INDEX idx_audit_logs_org_created_partitioned ON public.audit_logs_partitioned
-    USING btree (organization_id, created_at);
-CREATE INDEX idx_audit_logs_entity_partitioned ON public.audit_logs_partitioned
-    USING btree (entity_type, entity_id);
+CREATE INDEX idx_audit_logs_org_created_partitioned
+    ON public.audit_logs_partitioned USING btree (organization_id, created_at);
+CREATE INDEX idx_audit_logs_entity_partitioned
+    ON public.audit_logs_partitioned USING btree (entity_type, entity_id);
 
 -- create the partitions that are missing on the day this runs
 SELECT partc.create_partitions('public', 'audit_logs');
@@ -185,7 +188,8 @@ SELECT partc.range_check('public', 'audit_logs');
 -- The sync log: the keys of rows written while the backfill copies.
 -- (the key columns with the live table's types; the log is new and empty
 -- in this transaction, so squawk's rules for live tables are silenced)
-CREATE TABLE public.audit_logs_sync_log AS SELECT id, created_at FROM public.audit_logs WITH NO DATA;
+CREATE TABLE public.audit_logs_sync_log AS
+    SELECT id, created_at FROM public.audit_logs WITH NO DATA;
 -- squawk-ignore adding-field-with-default, adding-serial-primary-key-field
 ALTER TABLE public.audit_logs_sync_log ADD COLUMN seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY;
 -- squawk-ignore require-concurrent-index-creation
@@ -218,12 +222,14 @@ BEGIN
         RAISE EXCEPTION 'partc: % is not a trigger of %', TG_NAME, 'public.audit_logs';
     END IF;
     IF TG_OP = 'INSERT' THEN
-        INSERT INTO public.audit_logs_sync_log (id, created_at) SELECT id, created_at FROM n;
+        INSERT INTO public.audit_logs_sync_log (id, created_at)
+        SELECT id, created_at FROM n;
     ELSIF TG_OP = 'UPDATE' THEN
         INSERT INTO public.audit_logs_sync_log (id, created_at)
         SELECT id, created_at FROM o UNION ALL SELECT id, created_at FROM n;
     ELSE
-        INSERT INTO public.audit_logs_sync_log (id, created_at) SELECT id, created_at FROM o;
+        INSERT INTO public.audit_logs_sync_log (id, created_at)
+        SELECT id, created_at FROM o;
     END IF;
     RETURN NULL;
 END
@@ -247,7 +253,8 @@ BEGIN
             USING ERRCODE = 'serialization_failure', HINT = 'retry the transaction';
     END IF;
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        DELETE FROM public.audit_logs_partitioned x USING o WHERE x.id = o.id AND x.created_at = o.created_at;
+        DELETE FROM public.audit_logs_partitioned x USING o
+         WHERE x.id = o.id AND x.created_at = o.created_at;
     END IF;
     IF TG_OP IN ('INSERT', 'UPDATE') THEN
         INSERT INTO public.audit_logs_partitioned OVERRIDING SYSTEM VALUE SELECT * FROM n;
@@ -267,7 +274,8 @@ SET search_path = pg_catalog, pg_temp
 AS $partc$
 BEGIN
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        DELETE FROM public.audit_logs_old x WHERE x.id = OLD.id;
+        DELETE FROM public.audit_logs_old x
+         WHERE x.id = OLD.id;
     END IF;
     IF TG_OP IN ('INSERT', 'UPDATE') THEN
         INSERT INTO public.audit_logs_old OVERRIDING SYSTEM VALUE SELECT (NEW).*;
@@ -296,13 +304,15 @@ $partc$;
 CREATE TRIGGER partc_sync_capture_insert AFTER INSERT ON public.audit_logs REFERENCING NEW TABLE AS n
     FOR EACH STATEMENT EXECUTE FUNCTION public.audit_logs_sync_capture();
 CREATE TRIGGER partc_sync_capture_update AFTER UPDATE ON public.audit_logs
-    REFERENCING OLD TABLE AS o NEW TABLE AS n FOR EACH STATEMENT EXECUTE FUNCTION public.audit_logs_sync_capture();
+    REFERENCING OLD TABLE AS o NEW TABLE AS n
+    FOR EACH STATEMENT EXECUTE FUNCTION public.audit_logs_sync_capture();
 CREATE TRIGGER partc_sync_capture_delete AFTER DELETE ON public.audit_logs REFERENCING OLD TABLE AS o
     FOR EACH STATEMENT EXECUTE FUNCTION public.audit_logs_sync_capture();
 CREATE TRIGGER partc_sync_forward_insert AFTER INSERT ON public.audit_logs REFERENCING NEW TABLE AS n
     FOR EACH STATEMENT EXECUTE FUNCTION public.audit_logs_sync_forward();
 CREATE TRIGGER partc_sync_forward_update AFTER UPDATE ON public.audit_logs
-    REFERENCING OLD TABLE AS o NEW TABLE AS n FOR EACH STATEMENT EXECUTE FUNCTION public.audit_logs_sync_forward();
+    REFERENCING OLD TABLE AS o NEW TABLE AS n
+    FOR EACH STATEMENT EXECUTE FUNCTION public.audit_logs_sync_forward();
 CREATE TRIGGER partc_sync_forward_delete AFTER DELETE ON public.audit_logs REFERENCING OLD TABLE AS o
     FOR EACH STATEMENT EXECUTE FUNCTION public.audit_logs_sync_forward();
 CREATE TRIGGER partc_sync_guard BEFORE TRUNCATE ON public.audit_logs
@@ -316,8 +326,9 @@ CREATE TRIGGER partc_sync_reverse_delete AFTER DELETE ON public.audit_logs_parti
 CREATE TRIGGER partc_sync_guard BEFORE TRUNCATE ON public.audit_logs_partitioned
     FOR EACH STATEMENT EXECUTE FUNCTION public.audit_logs_sync_guard();
 -- they run as their owner: nobody else may attach them to a table of theirs
-REVOKE ALL ON FUNCTION public.audit_logs_sync_capture(), public.audit_logs_sync_forward(), public.audit_logs_sync_reverse()
-    FROM PUBLIC;
+REVOKE ALL ON FUNCTION public.audit_logs_sync_capture() FROM PUBLIC;
+REVOKE ALL ON FUNCTION public.audit_logs_sync_forward() FROM PUBLIC;
+REVOKE ALL ON FUNCTION public.audit_logs_sync_reverse() FROM PUBLIC;
 
 -- Applies up to p_limit entries of the sync log to the shadow: the rows
 -- of those keys are copied again as they are now.  Returns the entries done.
@@ -337,9 +348,11 @@ BEGIN
         RETURN 0::bigint;
     END IF;
     -- every copy of those rows goes, wherever the copy or an earlier replay put it
-    DELETE FROM public.audit_logs_partitioned x WHERE (x.id) IN (SELECT u.id FROM unnest(v_done) u);
+    DELETE FROM public.audit_logs_partitioned x
+     WHERE (x.id) IN (SELECT u.id FROM unnest(v_done) u);
     INSERT INTO public.audit_logs_partitioned OVERRIDING SYSTEM VALUE
-    SELECT o.* FROM public.audit_logs o WHERE (o.id) IN (SELECT u.id FROM unnest(v_done) u);
+    SELECT o.* FROM public.audit_logs o
+     WHERE (o.id) IN (SELECT u.id FROM unnest(v_done) u);
     RETURN cardinality(v_done)::bigint;
 END
 $partc$;
@@ -356,13 +369,15 @@ AS $partc$
 BEGIN
     IF p_build THEN
         IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k
-                       WHERE k.conrelid = 'public.audit_logs_partitioned'::regclass AND k.conname = 'audit_logs_pkey_partitioned') THEN
-            ALTER TABLE public.audit_logs_partitioned ADD CONSTRAINT audit_logs_pkey_partitioned PRIMARY KEY (id, created_at);
+                       WHERE k.conrelid = 'public.audit_logs_partitioned'::regclass
+                         AND k.conname = 'audit_logs_pkey_partitioned') THEN
+            ALTER TABLE public.audit_logs_partitioned
+                ADD CONSTRAINT audit_logs_pkey_partitioned PRIMARY KEY (id, created_at);
         END IF;
-        CREATE INDEX IF NOT EXISTS idx_audit_logs_org_created_partitioned ON public.audit_logs_partitioned
-    USING btree (organization_id, created_at);
-        CREATE INDEX IF NOT EXISTS idx_audit_logs_entity_partitioned ON public.audit_logs_partitioned
-    USING btree (entity_type, entity_id);
+        CREATE INDEX IF NOT EXISTS idx_audit_logs_org_created_partitioned
+    ON public.audit_logs_partitioned USING btree (organization_id, created_at);
+        CREATE INDEX IF NOT EXISTS idx_audit_logs_entity_partitioned
+    ON public.audit_logs_partitioned USING btree (entity_type, entity_id);
     ELSE
         DROP INDEX IF EXISTS public.idx_audit_logs_org_created_partitioned;
         DROP INDEX IF EXISTS public.idx_audit_logs_entity_partitioned;

@@ -15,7 +15,8 @@ SET LOCAL statement_timeout = '0ms';
 -- fail: the rows of public.audit_logs_old are gone and cannot be restored by a migration
 DO $partc$
 BEGIN
-    RAISE EXCEPTION 'partc: the cleanup of % cannot be rolled back: it dropped % and its rows', 'public.audit_logs', 'public.audit_logs_old'
+    RAISE EXCEPTION 'partc: the cleanup of % cannot be rolled back: it dropped % and its rows',
+        'public.audit_logs', 'public.audit_logs_old'
         USING HINT = 'the partitioned table holds every row; restore the old table from a backup if you need it';
 END
 $partc$;

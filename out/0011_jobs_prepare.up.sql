@@ -56,7 +56,8 @@ SELECT partc.preflight('{"table": "public.jobs",
 -- create partitioned table public.jobs_partitioned like public.jobs, with its keys
 -- Columns, types, defaults, identity, NOT NULL and checks come from the live
 -- table itself; keys and indexes come from the spec.
-CREATE TABLE public.jobs_partitioned (LIKE public.jobs INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING CONSTRAINTS
+CREATE TABLE public.jobs_partitioned (LIKE public.jobs
+    INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING CONSTRAINTS
     INCLUDING STORAGE INCLUDING COMMENTS INCLUDING COMPRESSION INCLUDING STATISTICS,
     CONSTRAINT jobs_pkey_partitioned PRIMARY KEY (id, created_at))
     PARTITION BY RANGE (created_at);
@@ -65,7 +66,8 @@ CREATE TABLE public.jobs_partitioned (LIKE public.jobs INCLUDING DEFAULTS INCLUD
 --   role
 ALTER TABLE public.jobs_partitioned ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.jobs_partitioned FORCE ROW LEVEL SECURITY;
-CREATE POLICY org_isolation ON public.jobs_partitioned AS PERMISSIVE FOR ALL TO authenticated
+CREATE POLICY org_isolation ON public.jobs_partitioned
+    AS PERMISSIVE FOR ALL TO authenticated
     USING (organization_id = current_setting('app.organization_id', true)::uuid);
 GRANT SELECT, INSERT, UPDATE, DELETE ON public.jobs_partitioned TO authenticated;
 
@@ -162,15 +164,17 @@ CREATE TABLE public.jobs_y2027m02 PARTITION OF public.jobs_partitioned
 
 -- the table's security on each partition (PostgreSQL does not carry it from the table)
 SELECT partc.secure_partition('public', 'jobs', i.inhrelid::regclass)
-  FROM pg_catalog.pg_inherits i WHERE i.inhparent = 'public.jobs_partitioned'::regclass ORDER BY i.inhrelid;
+  FROM pg_catalog.pg_inherits i
+ WHERE i.inhparent = 'public.jobs_partitioned'::regclass
+ ORDER BY i.inhrelid;
 
 -- indexes (PostgreSQL builds each on every partition too)
-CREATE INDEX idx_jobs_org_status_partitioned ON public.jobs_partitioned
-    USING btree (organization_id, status);
-CREATE INDEX idx_jobs_org_scheduled_date_partitioned ON public.jobs_partitioned
-    USING btree (organization_id, scheduled_date);
-CREATE INDEX idx_jobs_technician_status_partitioned ON public.jobs_partitioned
-    USING btree (technician_id, status);
+CREATE INDEX idx_jobs_org_status_partitioned
+    ON public.jobs_partitioned USING btree (organization_id, status);
+CREATE INDEX idx_jobs_org_scheduled_date_partitioned
+    ON public.jobs_partitioned USING btree (organization_id, scheduled_date);
+CREATE INDEX idx_jobs_technician_status_partitioned
+    ON public.jobs_partitioned USING btree (technician_id, status);
 
 -- create the partitions that are missing on the day this runs
 SELECT partc.create_partitions('public', 'jobs');
@@ -183,7 +187,8 @@ SELECT partc.range_check('public', 'jobs');
 -- The sync log: the keys of rows written while the backfill copies.
 -- (the key columns with the live table's types; the log is new and empty
 -- in this transaction, so squawk's rules for live tables are silenced)
-CREATE TABLE public.jobs_sync_log AS SELECT id, created_at FROM public.jobs WITH NO DATA;
+CREATE TABLE public.jobs_sync_log AS
+    SELECT id, created_at FROM public.jobs WITH NO DATA;
 -- squawk-ignore adding-field-with-default, adding-serial-primary-key-field
 ALTER TABLE public.jobs_sync_log ADD COLUMN seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY;
 -- squawk-ignore require-concurrent-index-creation
@@ -216,12 +221,14 @@ BEGIN
         RAISE EXCEPTION 'partc: % is not a trigger of %', TG_NAME, 'public.jobs';
     END IF;
     IF TG_OP = 'INSERT' THEN
-        INSERT INTO public.jobs_sync_log (id, created_at) SELECT id, created_at FROM n;
+        INSERT INTO public.jobs_sync_log (id, created_at)
+        SELECT id, created_at FROM n;
     ELSIF TG_OP = 'UPDATE' THEN
         INSERT INTO public.jobs_sync_log (id, created_at)
         SELECT id, created_at FROM o UNION ALL SELECT id, created_at FROM n;
     ELSE
-        INSERT INTO public.jobs_sync_log (id, created_at) SELECT id, created_at FROM o;
+        INSERT INTO public.jobs_sync_log (id, created_at)
+        SELECT id, created_at FROM o;
     END IF;
     RETURN NULL;
 END
@@ -245,7 +252,8 @@ BEGIN
             USING ERRCODE = 'serialization_failure', HINT = 'retry the transaction';
     END IF;
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        DELETE FROM public.jobs_partitioned x USING o WHERE x.id = o.id AND x.created_at = o.created_at;
+        DELETE FROM public.jobs_partitioned x USING o
+         WHERE x.id = o.id AND x.created_at = o.created_at;
     END IF;
     IF TG_OP IN ('INSERT', 'UPDATE') THEN
         INSERT INTO public.jobs_partitioned OVERRIDING SYSTEM VALUE SELECT * FROM n;
@@ -265,7 +273,8 @@ SET search_path = pg_catalog, pg_temp
 AS $partc$
 BEGIN
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        DELETE FROM public.jobs_old x WHERE x.id = OLD.id;
+        DELETE FROM public.jobs_old x
+         WHERE x.id = OLD.id;
     END IF;
     IF TG_OP IN ('INSERT', 'UPDATE') THEN
         INSERT INTO public.jobs_old OVERRIDING SYSTEM VALUE SELECT (NEW).*;
@@ -294,13 +303,15 @@ $partc$;
 CREATE TRIGGER partc_sync_capture_insert AFTER INSERT ON public.jobs REFERENCING NEW TABLE AS n
     FOR EACH STATEMENT EXECUTE FUNCTION public.jobs_sync_capture();
 CREATE TRIGGER partc_sync_capture_update AFTER UPDATE ON public.jobs
-    REFERENCING OLD TABLE AS o NEW TABLE AS n FOR EACH STATEMENT EXECUTE FUNCTION public.jobs_sync_capture();
+    REFERENCING OLD TABLE AS o NEW TABLE AS n
+    FOR EACH STATEMENT EXECUTE FUNCTION public.jobs_sync_capture();
 CREATE TRIGGER partc_sync_capture_delete AFTER DELETE ON public.jobs REFERENCING OLD TABLE AS o
     FOR EACH STATEMENT EXECUTE FUNCTION public.jobs_sync_capture();
 CREATE TRIGGER partc_sync_forward_insert AFTER INSERT ON public.jobs REFERENCING NEW TABLE AS n
     FOR EACH STATEMENT EXECUTE FUNCTION public.jobs_sync_forward();
 CREATE TRIGGER partc_sync_forward_update AFTER UPDATE ON public.jobs
-    REFERENCING OLD TABLE AS o NEW TABLE AS n FOR EACH STATEMENT EXECUTE FUNCTION public.jobs_sync_forward();
+    REFERENCING OLD TABLE AS o NEW TABLE AS n
+    FOR EACH STATEMENT EXECUTE FUNCTION public.jobs_sync_forward();
 CREATE TRIGGER partc_sync_forward_delete AFTER DELETE ON public.jobs REFERENCING OLD TABLE AS o
     FOR EACH STATEMENT EXECUTE FUNCTION public.jobs_sync_forward();
 CREATE TRIGGER partc_sync_guard BEFORE TRUNCATE ON public.jobs
@@ -314,8 +325,9 @@ CREATE TRIGGER partc_sync_reverse_delete AFTER DELETE ON public.jobs_partitioned
 CREATE TRIGGER partc_sync_guard BEFORE TRUNCATE ON public.jobs_partitioned
     FOR EACH STATEMENT EXECUTE FUNCTION public.jobs_sync_guard();
 -- they run as their owner: nobody else may attach them to a table of theirs
-REVOKE ALL ON FUNCTION public.jobs_sync_capture(), public.jobs_sync_forward(), public.jobs_sync_reverse()
-    FROM PUBLIC;
+REVOKE ALL ON FUNCTION public.jobs_sync_capture() FROM PUBLIC;
+REVOKE ALL ON FUNCTION public.jobs_sync_forward() FROM PUBLIC;
+REVOKE ALL ON FUNCTION public.jobs_sync_reverse() FROM PUBLIC;
 
 -- Applies up to p_limit entries of the sync log to the shadow: the rows
 -- of those keys are copied again as they are now.  Returns the entries done.
@@ -335,9 +347,11 @@ BEGIN
         RETURN 0::bigint;
     END IF;
     -- every copy of those rows goes, wherever the copy or an earlier replay put it
-    DELETE FROM public.jobs_partitioned x WHERE (x.id) IN (SELECT u.id FROM unnest(v_done) u);
+    DELETE FROM public.jobs_partitioned x
+     WHERE (x.id) IN (SELECT u.id FROM unnest(v_done) u);
     INSERT INTO public.jobs_partitioned OVERRIDING SYSTEM VALUE
-    SELECT o.* FROM public.jobs o WHERE (o.id) IN (SELECT u.id FROM unnest(v_done) u);
+    SELECT o.* FROM public.jobs o
+     WHERE (o.id) IN (SELECT u.id FROM unnest(v_done) u);
     RETURN cardinality(v_done)::bigint;
 END
 $partc$;
@@ -354,15 +368,17 @@ AS $partc$
 BEGIN
     IF p_build THEN
         IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k
-                       WHERE k.conrelid = 'public.jobs_partitioned'::regclass AND k.conname = 'jobs_pkey_partitioned') THEN
-            ALTER TABLE public.jobs_partitioned ADD CONSTRAINT jobs_pkey_partitioned PRIMARY KEY (id, created_at);
+                       WHERE k.conrelid = 'public.jobs_partitioned'::regclass
+                         AND k.conname = 'jobs_pkey_partitioned') THEN
+            ALTER TABLE public.jobs_partitioned
+                ADD CONSTRAINT jobs_pkey_partitioned PRIMARY KEY (id, created_at);
         END IF;
-        CREATE INDEX IF NOT EXISTS idx_jobs_org_status_partitioned ON public.jobs_partitioned
-    USING btree (organization_id, status);
-        CREATE INDEX IF NOT EXISTS idx_jobs_org_scheduled_date_partitioned ON public.jobs_partitioned
-    USING btree (organization_id, scheduled_date);
-        CREATE INDEX IF NOT EXISTS idx_jobs_technician_status_partitioned ON public.jobs_partitioned
-    USING btree (technician_id, status);
+        CREATE INDEX IF NOT EXISTS idx_jobs_org_status_partitioned
+    ON public.jobs_partitioned USING btree (organization_id, status);
+        CREATE INDEX IF NOT EXISTS idx_jobs_org_scheduled_date_partitioned
+    ON public.jobs_partitioned USING btree (organization_id, scheduled_date);
+        CREATE INDEX IF NOT EXISTS idx_jobs_technician_status_partitioned
+    ON public.jobs_partitioned USING btree (technician_id, status);
     ELSE
         DROP INDEX IF EXISTS public.idx_jobs_org_status_partitioned;
         DROP INDEX IF EXISTS public.idx_jobs_org_scheduled_date_partitioned;

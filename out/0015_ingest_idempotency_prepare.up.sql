@@ -58,7 +58,8 @@ SELECT partc.preflight('{"table": "public.ingest_idempotency",
 --   keys
 -- Columns, types, defaults, identity, NOT NULL and checks come from the live
 -- table itself; keys and indexes come from the spec.
-CREATE TABLE public.ingest_idempotency_new (LIKE public.ingest_idempotency INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING CONSTRAINTS
+CREATE TABLE public.ingest_idempotency_new (LIKE public.ingest_idempotency
+    INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING CONSTRAINTS
     INCLUDING STORAGE INCLUDING COMMENTS INCLUDING COMPRESSION INCLUDING STATISTICS,
     CONSTRAINT ingest_idempotency_pkey_new PRIMARY KEY (site_id, idempotency_key, created_at))
     PARTITION BY RANGE (created_at);
@@ -133,15 +134,17 @@ CREATE TABLE public.ingest_idempotency_2027_02 PARTITION OF public.ingest_idempo
 
 -- the table's security on each partition (PostgreSQL does not carry it from the table)
 SELECT partc.secure_partition('public', 'ingest_idempotency', i.inhrelid::regclass)
-  FROM pg_catalog.pg_inherits i WHERE i.inhparent = 'public.ingest_idempotency_new'::regclass ORDER BY i.inhrelid;
+  FROM pg_catalog.pg_inherits i
+ WHERE i.inhparent = 'public.ingest_idempotency_new'::regclass
+ ORDER BY i.inhrelid;
 
 -- indexes (PostgreSQL builds each on every partition too)
-CREATE INDEX idx_ingest_idempotency_expires_at_new ON public.ingest_idempotency_new
-    USING btree (expires_at);
-CREATE INDEX idx_ingest_idempotency_site_year_month_billable_new ON public.ingest_idempotency_new
-    USING btree (site_id, year_month, billable);
-CREATE INDEX idx_ingest_idempotency_site_year_month_billing_billable_new ON public.ingest_idempotency_new
-    USING btree (site_id, year_month, billing_state)
+CREATE INDEX idx_ingest_idempotency_expires_at_new
+    ON public.ingest_idempotency_new USING btree (expires_at);
+CREATE INDEX idx_ingest_idempotency_site_year_month_billable_new
+    ON public.ingest_idempotency_new USING btree (site_id, year_month, billable);
+CREATE INDEX idx_ingest_idempotency_site_year_month_billing_billable_new
+    ON public.ingest_idempotency_new USING btree (site_id, year_month, billing_state)
     WHERE (billable = true);
 
 -- create the partitions that are missing on the day this runs
@@ -156,7 +159,8 @@ SELECT partc.range_check('public', 'ingest_idempotency');
 -- The sync log: the keys of rows written while the backfill copies.
 -- (the key columns with the live table's types; the log is new and empty
 -- in this transaction, so squawk's rules for live tables are silenced)
-CREATE TABLE public.ingest_idempotency_sync_log AS SELECT site_id, idempotency_key, created_at FROM public.ingest_idempotency WITH NO DATA;
+CREATE TABLE public.ingest_idempotency_sync_log AS
+    SELECT site_id, idempotency_key, created_at FROM public.ingest_idempotency WITH NO DATA;
 -- squawk-ignore adding-field-with-default, adding-serial-primary-key-field
 ALTER TABLE public.ingest_idempotency_sync_log ADD COLUMN seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY;
 -- squawk-ignore require-concurrent-index-creation
@@ -189,12 +193,14 @@ BEGIN
         RAISE EXCEPTION 'partc: % is not a trigger of %', TG_NAME, 'public.ingest_idempotency';
     END IF;
     IF TG_OP = 'INSERT' THEN
-        INSERT INTO public.ingest_idempotency_sync_log (site_id, idempotency_key, created_at) SELECT site_id, idempotency_key, created_at FROM n;
+        INSERT INTO public.ingest_idempotency_sync_log (site_id, idempotency_key, created_at)
+        SELECT site_id, idempotency_key, created_at FROM n;
     ELSIF TG_OP = 'UPDATE' THEN
         INSERT INTO public.ingest_idempotency_sync_log (site_id, idempotency_key, created_at)
         SELECT site_id, idempotency_key, created_at FROM o UNION ALL SELECT site_id, idempotency_key, created_at FROM n;
     ELSE
-        INSERT INTO public.ingest_idempotency_sync_log (site_id, idempotency_key, created_at) SELECT site_id, idempotency_key, created_at FROM o;
+        INSERT INTO public.ingest_idempotency_sync_log (site_id, idempotency_key, created_at)
+        SELECT site_id, idempotency_key, created_at FROM o;
     END IF;
     RETURN NULL;
 END
@@ -218,7 +224,8 @@ BEGIN
             USING ERRCODE = 'serialization_failure', HINT = 'retry the transaction';
     END IF;
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        DELETE FROM public.ingest_idempotency_new x USING o WHERE x.site_id = o.site_id AND x.idempotency_key = o.idempotency_key AND x.created_at = o.created_at;
+        DELETE FROM public.ingest_idempotency_new x USING o
+         WHERE x.site_id = o.site_id AND x.idempotency_key = o.idempotency_key AND x.created_at = o.created_at;
     END IF;
     IF TG_OP IN ('INSERT', 'UPDATE') THEN
         INSERT INTO public.ingest_idempotency_new OVERRIDING SYSTEM VALUE SELECT * FROM n;
@@ -238,7 +245,8 @@ SET search_path = pg_catalog, pg_temp
 AS $partc$
 BEGIN
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        DELETE FROM public.ingest_idempotency_old x WHERE x.site_id = OLD.site_id AND x.idempotency_key = OLD.idempotency_key;
+        DELETE FROM public.ingest_idempotency_old x
+         WHERE x.site_id = OLD.site_id AND x.idempotency_key = OLD.idempotency_key;
     END IF;
     IF TG_OP IN ('INSERT', 'UPDATE') THEN
         INSERT INTO public.ingest_idempotency_old OVERRIDING SYSTEM VALUE SELECT (NEW).*;
@@ -267,13 +275,15 @@ $partc$;
 CREATE TRIGGER partc_sync_capture_insert AFTER INSERT ON public.ingest_idempotency REFERENCING NEW TABLE AS n
     FOR EACH STATEMENT EXECUTE FUNCTION public.ingest_idempotency_sync_capture();
 CREATE TRIGGER partc_sync_capture_update AFTER UPDATE ON public.ingest_idempotency
-    REFERENCING OLD TABLE AS o NEW TABLE AS n FOR EACH STATEMENT EXECUTE FUNCTION public.ingest_idempotency_sync_capture();
+    REFERENCING OLD TABLE AS o NEW TABLE AS n
+    FOR EACH STATEMENT EXECUTE FUNCTION public.ingest_idempotency_sync_capture();
 CREATE TRIGGER partc_sync_capture_delete AFTER DELETE ON public.ingest_idempotency REFERENCING OLD TABLE AS o
     FOR EACH STATEMENT EXECUTE FUNCTION public.ingest_idempotency_sync_capture();
 CREATE TRIGGER partc_sync_forward_insert AFTER INSERT ON public.ingest_idempotency REFERENCING NEW TABLE AS n
     FOR EACH STATEMENT EXECUTE FUNCTION public.ingest_idempotency_sync_forward();
 CREATE TRIGGER partc_sync_forward_update AFTER UPDATE ON public.ingest_idempotency
-    REFERENCING OLD TABLE AS o NEW TABLE AS n FOR EACH STATEMENT EXECUTE FUNCTION public.ingest_idempotency_sync_forward();
+    REFERENCING OLD TABLE AS o NEW TABLE AS n
+    FOR EACH STATEMENT EXECUTE FUNCTION public.ingest_idempotency_sync_forward();
 CREATE TRIGGER partc_sync_forward_delete AFTER DELETE ON public.ingest_idempotency REFERENCING OLD TABLE AS o
     FOR EACH STATEMENT EXECUTE FUNCTION public.ingest_idempotency_sync_forward();
 CREATE TRIGGER partc_sync_guard BEFORE TRUNCATE ON public.ingest_idempotency
@@ -287,8 +297,9 @@ CREATE TRIGGER partc_sync_reverse_delete AFTER DELETE ON public.ingest_idempoten
 CREATE TRIGGER partc_sync_guard BEFORE TRUNCATE ON public.ingest_idempotency_new
     FOR EACH STATEMENT EXECUTE FUNCTION public.ingest_idempotency_sync_guard();
 -- they run as their owner: nobody else may attach them to a table of theirs
-REVOKE ALL ON FUNCTION public.ingest_idempotency_sync_capture(), public.ingest_idempotency_sync_forward(), public.ingest_idempotency_sync_reverse()
-    FROM PUBLIC;
+REVOKE ALL ON FUNCTION public.ingest_idempotency_sync_capture() FROM PUBLIC;
+REVOKE ALL ON FUNCTION public.ingest_idempotency_sync_forward() FROM PUBLIC;
+REVOKE ALL ON FUNCTION public.ingest_idempotency_sync_reverse() FROM PUBLIC;
 
 -- Applies up to p_limit entries of the sync log to the shadow: the rows
 -- of those keys are copied again as they are now.  Returns the entries done.
@@ -308,9 +319,11 @@ BEGIN
         RETURN 0::bigint;
     END IF;
     -- every copy of those rows goes, wherever the copy or an earlier replay put it
-    DELETE FROM public.ingest_idempotency_new x WHERE (x.site_id, x.idempotency_key) IN (SELECT u.site_id, u.idempotency_key FROM unnest(v_done) u);
+    DELETE FROM public.ingest_idempotency_new x
+     WHERE (x.site_id, x.idempotency_key) IN (SELECT u.site_id, u.idempotency_key FROM unnest(v_done) u);
     INSERT INTO public.ingest_idempotency_new OVERRIDING SYSTEM VALUE
-    SELECT o.* FROM public.ingest_idempotency o WHERE (o.site_id, o.idempotency_key) IN (SELECT u.site_id, u.idempotency_key FROM unnest(v_done) u);
+    SELECT o.* FROM public.ingest_idempotency o
+     WHERE (o.site_id, o.idempotency_key) IN (SELECT u.site_id, u.idempotency_key FROM unnest(v_done) u);
     RETURN cardinality(v_done)::bigint;
 END
 $partc$;
@@ -327,15 +340,17 @@ AS $partc$
 BEGIN
     IF p_build THEN
         IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k
-                       WHERE k.conrelid = 'public.ingest_idempotency_new'::regclass AND k.conname = 'ingest_idempotency_pkey_new') THEN
-            ALTER TABLE public.ingest_idempotency_new ADD CONSTRAINT ingest_idempotency_pkey_new PRIMARY KEY (site_id, idempotency_key, created_at);
+                       WHERE k.conrelid = 'public.ingest_idempotency_new'::regclass
+                         AND k.conname = 'ingest_idempotency_pkey_new') THEN
+            ALTER TABLE public.ingest_idempotency_new
+                ADD CONSTRAINT ingest_idempotency_pkey_new PRIMARY KEY (site_id, idempotency_key, created_at);
         END IF;
-        CREATE INDEX IF NOT EXISTS idx_ingest_idempotency_expires_at_new ON public.ingest_idempotency_new
-    USING btree (expires_at);
-        CREATE INDEX IF NOT EXISTS idx_ingest_idempotency_site_year_month_billable_new ON public.ingest_idempotency_new
-    USING btree (site_id, year_month, billable);
-        CREATE INDEX IF NOT EXISTS idx_ingest_idempotency_site_year_month_billing_billable_new ON public.ingest_idempotency_new
-    USING btree (site_id, year_month, billing_state)
+        CREATE INDEX IF NOT EXISTS idx_ingest_idempotency_expires_at_new
+    ON public.ingest_idempotency_new USING btree (expires_at);
+        CREATE INDEX IF NOT EXISTS idx_ingest_idempotency_site_year_month_billable_new
+    ON public.ingest_idempotency_new USING btree (site_id, year_month, billable);
+        CREATE INDEX IF NOT EXISTS idx_ingest_idempotency_site_year_month_billing_billable_new
+    ON public.ingest_idempotency_new USING btree (site_id, year_month, billing_state)
     WHERE (billable = true);
     ELSE
         DROP INDEX IF EXISTS public.idx_ingest_idempotency_expires_at_new;

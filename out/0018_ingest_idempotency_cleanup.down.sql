@@ -15,7 +15,8 @@ SET LOCAL statement_timeout = '0ms';
 -- fail: the rows of public.ingest_idempotency_old are gone and cannot be restored by a migration
 DO $partc$
 BEGIN
-    RAISE EXCEPTION 'partc: the cleanup of % cannot be rolled back: it dropped % and its rows', 'public.ingest_idempotency', 'public.ingest_idempotency_old'
+    RAISE EXCEPTION 'partc: the cleanup of % cannot be rolled back: it dropped % and its rows',
+        'public.ingest_idempotency', 'public.ingest_idempotency_old'
         USING HINT = 'the partitioned table holds every row; restore the old table from a backup if you need it';
 END
 $partc$;

@@ -57,7 +57,8 @@ SELECT partc.preflight('{"table": "public.ticket_analytics",
 --   its keys
 -- Columns, types, defaults, identity, NOT NULL and checks come from the live
 -- table itself; keys and indexes come from the spec.
-CREATE TABLE public.ticket_analytics_partitioned (LIKE public.ticket_analytics INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING CONSTRAINTS
+CREATE TABLE public.ticket_analytics_partitioned (LIKE public.ticket_analytics
+    INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING CONSTRAINTS
     INCLUDING STORAGE INCLUDING COMMENTS INCLUDING COMPRESSION INCLUDING STATISTICS,
     CONSTRAINT ticket_analytics_pkey_partitioned PRIMARY KEY (id, created_at))
     PARTITION BY RANGE (created_at);
@@ -66,7 +67,8 @@ CREATE TABLE public.ticket_analytics_partitioned (LIKE public.ticket_analytics I
 --   grants to 2 roles
 ALTER TABLE public.ticket_analytics_partitioned ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.ticket_analytics_partitioned FORCE ROW LEVEL SECURITY;
-CREATE POLICY analytics_read_organizer ON public.ticket_analytics_partitioned AS PERMISSIVE FOR SELECT TO authenticated
+CREATE POLICY analytics_read_organizer ON public.ticket_analytics_partitioned
+    AS PERMISSIVE FOR SELECT TO authenticated
     USING (EXISTS (SELECT 1 FROM public.events e WHERE e.id = event_id AND e.organizer_id = current_setting('app.user_id', true)::uuid));
 GRANT SELECT ON public.ticket_analytics_partitioned TO authenticated;
 GRANT SELECT, INSERT, UPDATE, DELETE ON public.ticket_analytics_partitioned TO service_role;
@@ -162,13 +164,15 @@ CREATE TABLE public.ticket_analytics_p202702 PARTITION OF public.ticket_analytic
 
 -- the table's security on each partition (PostgreSQL does not carry it from the table)
 SELECT partc.secure_partition('public', 'ticket_analytics', i.inhrelid::regclass)
-  FROM pg_catalog.pg_inherits i WHERE i.inhparent = 'public.ticket_analytics_partitioned'::regclass ORDER BY i.inhrelid;
+  FROM pg_catalog.pg_inherits i
+ WHERE i.inhparent = 'public.ticket_analytics_partitioned'::regclass
+ ORDER BY i.inhrelid;
 
 -- indexes (PostgreSQL builds each on every partition too)
-CREATE INDEX idx_ticket_analytics_event_created_partitioned ON public.ticket_analytics_partitioned
-    USING btree (event_id, created_at);
-CREATE INDEX idx_ticket_analytics_metric_created_partitioned ON public.ticket_analytics_partitioned
-    USING btree (metric, created_at);
+CREATE INDEX idx_ticket_analytics_event_created_partitioned
+    ON public.ticket_analytics_partitioned USING btree (event_id, created_at);
+CREATE INDEX idx_ticket_analytics_metric_created_partitioned
+    ON public.ticket_analytics_partitioned USING btree (metric, created_at);
 
 -- create the partitions that are missing on the day this runs
 SELECT partc.create_partitions('public', 'ticket_analytics');
@@ -182,7 +186,8 @@ SELECT partc.range_check('public', 'ticket_analytics');
 -- The sync log: the keys of rows written while the backfill copies.
 -- (the key columns with the live table's types; the log is new and empty
 -- in this transaction, so squawk's rules for live tables are silenced)
-CREATE TABLE public.ticket_analytics_sync_log AS SELECT id, created_at FROM public.ticket_analytics WITH NO DATA;
+CREATE TABLE public.ticket_analytics_sync_log AS
+    SELECT id, created_at FROM public.ticket_analytics WITH NO DATA;
 -- squawk-ignore adding-field-with-default, adding-serial-primary-key-field
 ALTER TABLE public.ticket_analytics_sync_log ADD COLUMN seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY;
 -- squawk-ignore require-concurrent-index-creation
@@ -215,12 +220,14 @@ BEGIN
         RAISE EXCEPTION 'partc: % is not a trigger of %', TG_NAME, 'public.ticket_analytics';
     END IF;
     IF TG_OP = 'INSERT' THEN
-        INSERT INTO public.ticket_analytics_sync_log (id, created_at) SELECT id, created_at FROM n;
+        INSERT INTO public.ticket_analytics_sync_log (id, created_at)
+        SELECT id, created_at FROM n;
     ELSIF TG_OP = 'UPDATE' THEN
         INSERT INTO public.ticket_analytics_sync_log (id, created_at)
         SELECT id, created_at FROM o UNION ALL SELECT id, created_at FROM n;
     ELSE
-        INSERT INTO public.ticket_analytics_sync_log (id, created_at) SELECT id, created_at FROM o;
+        INSERT INTO public.ticket_analytics_sync_log (id, created_at)
+        SELECT id, created_at FROM o;
     END IF;
     RETURN NULL;
 END
@@ -244,7 +251,8 @@ BEGIN
             USING ERRCODE = 'serialization_failure', HINT = 'retry the transaction';
     END IF;
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        DELETE FROM public.ticket_analytics_partitioned x USING o WHERE x.id = o.id AND x.created_at = o.created_at;
+        DELETE FROM public.ticket_analytics_partitioned x USING o
+         WHERE x.id = o.id AND x.created_at = o.created_at;
     END IF;
     IF TG_OP IN ('INSERT', 'UPDATE') THEN
         INSERT INTO public.ticket_analytics_partitioned OVERRIDING SYSTEM VALUE SELECT * FROM n;
@@ -264,7 +272,8 @@ SET search_path = pg_catalog, pg_temp
 AS $partc$
 BEGIN
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        DELETE FROM public.ticket_analytics_old x WHERE x.id = OLD.id;
+        DELETE FROM public.ticket_analytics_old x
+         WHERE x.id = OLD.id;
     END IF;
     IF TG_OP IN ('INSERT', 'UPDATE') THEN
         INSERT INTO public.ticket_analytics_old OVERRIDING SYSTEM VALUE SELECT (NEW).*;
@@ -293,13 +302,15 @@ $partc$;
 CREATE TRIGGER partc_sync_capture_insert AFTER INSERT ON public.ticket_analytics REFERENCING NEW TABLE AS n
     FOR EACH STATEMENT EXECUTE FUNCTION public.ticket_analytics_sync_capture();
 CREATE TRIGGER partc_sync_capture_update AFTER UPDATE ON public.ticket_analytics
-    REFERENCING OLD TABLE AS o NEW TABLE AS n FOR EACH STATEMENT EXECUTE FUNCTION public.ticket_analytics_sync_capture();
+    REFERENCING OLD TABLE AS o NEW TABLE AS n
+    FOR EACH STATEMENT EXECUTE FUNCTION public.ticket_analytics_sync_capture();
 CREATE TRIGGER partc_sync_capture_delete AFTER DELETE ON public.ticket_analytics REFERENCING OLD TABLE AS o
     FOR EACH STATEMENT EXECUTE FUNCTION public.ticket_analytics_sync_capture();
 CREATE TRIGGER partc_sync_forward_insert AFTER INSERT ON public.ticket_analytics REFERENCING NEW TABLE AS n
     FOR EACH STATEMENT EXECUTE FUNCTION public.ticket_analytics_sync_forward();
 CREATE TRIGGER partc_sync_forward_update AFTER UPDATE ON public.ticket_analytics
-    REFERENCING OLD TABLE AS o NEW TABLE AS n FOR EACH STATEMENT EXECUTE FUNCTION public.ticket_analytics_sync_forward();
+    REFERENCING OLD TABLE AS o NEW TABLE AS n
+    FOR EACH STATEMENT EXECUTE FUNCTION public.ticket_analytics_sync_forward();
 CREATE TRIGGER partc_sync_forward_delete AFTER DELETE ON public.ticket_analytics REFERENCING OLD TABLE AS o
     FOR EACH STATEMENT EXECUTE FUNCTION public.ticket_analytics_sync_forward();
 CREATE TRIGGER partc_sync_guard BEFORE TRUNCATE ON public.ticket_analytics
@@ -313,8 +324,9 @@ CREATE TRIGGER partc_sync_reverse_delete AFTER DELETE ON public.ticket_analytics
 CREATE TRIGGER partc_sync_guard BEFORE TRUNCATE ON public.ticket_analytics_partitioned
     FOR EACH STATEMENT EXECUTE FUNCTION public.ticket_analytics_sync_guard();
 -- they run as their owner: nobody else may attach them to a table of theirs
-REVOKE ALL ON FUNCTION public.ticket_analytics_sync_capture(), public.ticket_analytics_sync_forward(), public.ticket_analytics_sync_reverse()
-    FROM PUBLIC;
+REVOKE ALL ON FUNCTION public.ticket_analytics_sync_capture() FROM PUBLIC;
+REVOKE ALL ON FUNCTION public.ticket_analytics_sync_forward() FROM PUBLIC;
+REVOKE ALL ON FUNCTION public.ticket_analytics_sync_reverse() FROM PUBLIC;
 
 -- Applies up to p_limit entries of the sync log to the shadow: the rows
 -- of those keys are copied again as they are now.  Returns the entries done.
@@ -334,9 +346,11 @@ BEGIN
         RETURN 0::bigint;
     END IF;
     -- every copy of those rows goes, wherever the copy or an earlier replay put it
-    DELETE FROM public.ticket_analytics_partitioned x WHERE (x.id) IN (SELECT u.id FROM unnest(v_done) u);
+    DELETE FROM public.ticket_analytics_partitioned x
+     WHERE (x.id) IN (SELECT u.id FROM unnest(v_done) u);
     INSERT INTO public.ticket_analytics_partitioned OVERRIDING SYSTEM VALUE
-    SELECT o.* FROM public.ticket_analytics o WHERE (o.id) IN (SELECT u.id FROM unnest(v_done) u);
+    SELECT o.* FROM public.ticket_analytics o
+     WHERE (o.id) IN (SELECT u.id FROM unnest(v_done) u);
     RETURN cardinality(v_done)::bigint;
 END
 $partc$;
@@ -353,13 +367,15 @@ AS $partc$
 BEGIN
     IF p_build THEN
         IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k
-                       WHERE k.conrelid = 'public.ticket_analytics_partitioned'::regclass AND k.conname = 'ticket_analytics_pkey_partitioned') THEN
-            ALTER TABLE public.ticket_analytics_partitioned ADD CONSTRAINT ticket_analytics_pkey_partitioned PRIMARY KEY (id, created_at);
+                       WHERE k.conrelid = 'public.ticket_analytics_partitioned'::regclass
+                         AND k.conname = 'ticket_analytics_pkey_partitioned') THEN
+            ALTER TABLE public.ticket_analytics_partitioned
+                ADD CONSTRAINT ticket_analytics_pkey_partitioned PRIMARY KEY (id, created_at);
         END IF;
-        CREATE INDEX IF NOT EXISTS idx_ticket_analytics_event_created_partitioned ON public.ticket_analytics_partitioned
-    USING btree (event_id, created_at);
-        CREATE INDEX IF NOT EXISTS idx_ticket_analytics_metric_created_partitioned ON public.ticket_analytics_partitioned
-    USING btree (metric, created_at);
+        CREATE INDEX IF NOT EXISTS idx_ticket_analytics_event_created_partitioned
+    ON public.ticket_analytics_partitioned USING btree (event_id, created_at);
+        CREATE INDEX IF NOT EXISTS idx_ticket_analytics_metric_created_partitioned
+    ON public.ticket_analytics_partitioned USING btree (metric, created_at);
     ELSE
         DROP INDEX IF EXISTS public.idx_ticket_analytics_event_created_partitioned;
         DROP INDEX IF EXISTS public.idx_ticket_analytics_metric_created_partitioned;

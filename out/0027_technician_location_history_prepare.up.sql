@@ -59,7 +59,8 @@ SELECT partc.preflight('{"table": "public.technician_location_history",
 --   public.technician_location_history, with its keys
 -- Columns, types, defaults, identity, NOT NULL and checks come from the live
 -- table itself; keys and indexes come from the spec.
-CREATE TABLE public.technician_location_history_partitioned (LIKE public.technician_location_history INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING CONSTRAINTS
+CREATE TABLE public.technician_location_history_partitioned (LIKE public.technician_location_history
+    INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING CONSTRAINTS
     INCLUDING STORAGE INCLUDING COMMENTS INCLUDING COMPRESSION INCLUDING STATISTICS,
     CONSTRAINT technician_location_history_pkey_partitioned PRIMARY KEY (id, recorded_at))
     PARTITION BY RANGE (recorded_at);
@@ -463,12 +464,12 @@ CREATE TABLE public.tech_loc_20270220 PARTITION OF public.technician_location_hi
     FOR VALUES FROM ('2027-02-20 00:00:00+00') TO ('2027-02-21 00:00:00+00');
 
 -- indexes (PostgreSQL builds each on every partition too)
-CREATE INDEX idx_tech_loc_user_recorded_partitioned ON public.technician_location_history_partitioned
-    USING btree (user_id, recorded_at);
-CREATE INDEX idx_tech_loc_job_partitioned ON public.technician_location_history_partitioned
-    USING btree (job_id);
-CREATE INDEX idx_tech_loc_session_partitioned ON public.technician_location_history_partitioned
-    USING btree (session_id);
+CREATE INDEX idx_tech_loc_user_recorded_partitioned
+    ON public.technician_location_history_partitioned USING btree (user_id, recorded_at);
+CREATE INDEX idx_tech_loc_job_partitioned
+    ON public.technician_location_history_partitioned USING btree (job_id);
+CREATE INDEX idx_tech_loc_session_partitioned
+    ON public.technician_location_history_partitioned USING btree (session_id);
 
 -- create the partitions that are missing on the day this runs
 SELECT partc.create_partitions('public', 'technician_location_history');
@@ -482,7 +483,8 @@ SELECT partc.range_check('public', 'technician_location_history');
 -- The sync log: the keys of rows written while the backfill copies.
 -- (the key columns with the live table's types; the log is new and empty
 -- in this transaction, so squawk's rules for live tables are silenced)
-CREATE TABLE public.technician_location_history_sync_log AS SELECT id, recorded_at FROM public.technician_location_history WITH NO DATA;
+CREATE TABLE public.technician_location_history_sync_log AS
+    SELECT id, recorded_at FROM public.technician_location_history WITH NO DATA;
 -- squawk-ignore adding-field-with-default, adding-serial-primary-key-field
 ALTER TABLE public.technician_location_history_sync_log ADD COLUMN seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY;
 -- squawk-ignore require-concurrent-index-creation
@@ -515,12 +517,14 @@ BEGIN
         RAISE EXCEPTION 'partc: % is not a trigger of %', TG_NAME, 'public.technician_location_history';
     END IF;
     IF TG_OP = 'INSERT' THEN
-        INSERT INTO public.technician_location_history_sync_log (id, recorded_at) SELECT id, recorded_at FROM n;
+        INSERT INTO public.technician_location_history_sync_log (id, recorded_at)
+        SELECT id, recorded_at FROM n;
     ELSIF TG_OP = 'UPDATE' THEN
         INSERT INTO public.technician_location_history_sync_log (id, recorded_at)
         SELECT id, recorded_at FROM o UNION ALL SELECT id, recorded_at FROM n;
     ELSE
-        INSERT INTO public.technician_location_history_sync_log (id, recorded_at) SELECT id, recorded_at FROM o;
+        INSERT INTO public.technician_location_history_sync_log (id, recorded_at)
+        SELECT id, recorded_at FROM o;
     END IF;
     RETURN NULL;
 END
@@ -544,7 +548,8 @@ BEGIN
             USING ERRCODE = 'serialization_failure', HINT = 'retry the transaction';
     END IF;
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        DELETE FROM public.technician_location_history_partitioned x USING o WHERE x.id = o.id AND x.recorded_at = o.recorded_at;
+        DELETE FROM public.technician_location_history_partitioned x USING o
+         WHERE x.id = o.id AND x.recorded_at = o.recorded_at;
     END IF;
     IF TG_OP IN ('INSERT', 'UPDATE') THEN
         INSERT INTO public.technician_location_history_partitioned OVERRIDING SYSTEM VALUE SELECT * FROM n;
@@ -564,7 +569,8 @@ SET search_path = pg_catalog, pg_temp
 AS $partc$
 BEGIN
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        DELETE FROM public.technician_location_history_old x WHERE x.id = OLD.id;
+        DELETE FROM public.technician_location_history_old x
+         WHERE x.id = OLD.id;
     END IF;
     IF TG_OP IN ('INSERT', 'UPDATE') THEN
         INSERT INTO public.technician_location_history_old OVERRIDING SYSTEM VALUE SELECT (NEW).*;
@@ -593,13 +599,15 @@ $partc$;
 CREATE TRIGGER partc_sync_capture_insert AFTER INSERT ON public.technician_location_history REFERENCING NEW TABLE AS n
     FOR EACH STATEMENT EXECUTE FUNCTION public.technician_location_history_sync_capture();
 CREATE TRIGGER partc_sync_capture_update AFTER UPDATE ON public.technician_location_history
-    REFERENCING OLD TABLE AS o NEW TABLE AS n FOR EACH STATEMENT EXECUTE FUNCTION public.technician_location_history_sync_capture();
+    REFERENCING OLD TABLE AS o NEW TABLE AS n
+    FOR EACH STATEMENT EXECUTE FUNCTION public.technician_location_history_sync_capture();
 CREATE TRIGGER partc_sync_capture_delete AFTER DELETE ON public.technician_location_history REFERENCING OLD TABLE AS o
     FOR EACH STATEMENT EXECUTE FUNCTION public.technician_location_history_sync_capture();
 CREATE TRIGGER partc_sync_forward_insert AFTER INSERT ON public.technician_location_history REFERENCING NEW TABLE AS n
     FOR EACH STATEMENT EXECUTE FUNCTION public.technician_location_history_sync_forward();
 CREATE TRIGGER partc_sync_forward_update AFTER UPDATE ON public.technician_location_history
-    REFERENCING OLD TABLE AS o NEW TABLE AS n FOR EACH STATEMENT EXECUTE FUNCTION public.technician_location_history_sync_forward();
+    REFERENCING OLD TABLE AS o NEW TABLE AS n
+    FOR EACH STATEMENT EXECUTE FUNCTION public.technician_location_history_sync_forward();
 CREATE TRIGGER partc_sync_forward_delete AFTER DELETE ON public.technician_location_history REFERENCING OLD TABLE AS o
     FOR EACH STATEMENT EXECUTE FUNCTION public.technician_location_history_sync_forward();
 CREATE TRIGGER partc_sync_guard BEFORE TRUNCATE ON public.technician_location_history
@@ -613,8 +621,9 @@ CREATE TRIGGER partc_sync_reverse_delete AFTER DELETE ON public.technician_locat
 CREATE TRIGGER partc_sync_guard BEFORE TRUNCATE ON public.technician_location_history_partitioned
     FOR EACH STATEMENT EXECUTE FUNCTION public.technician_location_history_sync_guard();
 -- they run as their owner: nobody else may attach them to a table of theirs
-REVOKE ALL ON FUNCTION public.technician_location_history_sync_capture(), public.technician_location_history_sync_forward(), public.technician_location_history_sync_reverse()
-    FROM PUBLIC;
+REVOKE ALL ON FUNCTION public.technician_location_history_sync_capture() FROM PUBLIC;
+REVOKE ALL ON FUNCTION public.technician_location_history_sync_forward() FROM PUBLIC;
+REVOKE ALL ON FUNCTION public.technician_location_history_sync_reverse() FROM PUBLIC;
 
 -- Applies up to p_limit entries of the sync log to the shadow: the rows
 -- of those keys are copied again as they are now.  Returns the entries done.
@@ -634,9 +643,11 @@ BEGIN
         RETURN 0::bigint;
     END IF;
     -- every copy of those rows goes, wherever the copy or an earlier replay put it
-    DELETE FROM public.technician_location_history_partitioned x WHERE (x.id) IN (SELECT u.id FROM unnest(v_done) u);
+    DELETE FROM public.technician_location_history_partitioned x
+     WHERE (x.id) IN (SELECT u.id FROM unnest(v_done) u);
     INSERT INTO public.technician_location_history_partitioned OVERRIDING SYSTEM VALUE
-    SELECT o.* FROM public.technician_location_history o WHERE (o.id) IN (SELECT u.id FROM unnest(v_done) u);
+    SELECT o.* FROM public.technician_location_history o
+     WHERE (o.id) IN (SELECT u.id FROM unnest(v_done) u);
     RETURN cardinality(v_done)::bigint;
 END
 $partc$;
@@ -653,15 +664,17 @@ AS $partc$
 BEGIN
     IF p_build THEN
         IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k
-                       WHERE k.conrelid = 'public.technician_location_history_partitioned'::regclass AND k.conname = 'technician_location_history_pkey_partitioned') THEN
-            ALTER TABLE public.technician_location_history_partitioned ADD CONSTRAINT technician_location_history_pkey_partitioned PRIMARY KEY (id, recorded_at);
+                       WHERE k.conrelid = 'public.technician_location_history_partitioned'::regclass
+                         AND k.conname = 'technician_location_history_pkey_partitioned') THEN
+            ALTER TABLE public.technician_location_history_partitioned
+                ADD CONSTRAINT technician_location_history_pkey_partitioned PRIMARY KEY (id, recorded_at);
         END IF;
-        CREATE INDEX IF NOT EXISTS idx_tech_loc_user_recorded_partitioned ON public.technician_location_history_partitioned
-    USING btree (user_id, recorded_at);
-        CREATE INDEX IF NOT EXISTS idx_tech_loc_job_partitioned ON public.technician_location_history_partitioned
-    USING btree (job_id);
-        CREATE INDEX IF NOT EXISTS idx_tech_loc_session_partitioned ON public.technician_location_history_partitioned
-    USING btree (session_id);
+        CREATE INDEX IF NOT EXISTS idx_tech_loc_user_recorded_partitioned
+    ON public.technician_location_history_partitioned USING btree (user_id, recorded_at);
+        CREATE INDEX IF NOT EXISTS idx_tech_loc_job_partitioned
+    ON public.technician_location_history_partitioned USING btree (job_id);
+        CREATE INDEX IF NOT EXISTS idx_tech_loc_session_partitioned
+    ON public.technician_location_history_partitioned USING btree (session_id);
     ELSE
         DROP INDEX IF EXISTS public.idx_tech_loc_user_recorded_partitioned;
         DROP INDEX IF EXISTS public.idx_tech_loc_job_partitioned;

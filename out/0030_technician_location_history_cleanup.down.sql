@@ -16,7 +16,8 @@ SET LOCAL statement_timeout = '0ms';
 --   migration
 DO $partc$
 BEGIN
-    RAISE EXCEPTION 'partc: the cleanup of % cannot be rolled back: it dropped % and its rows', 'public.technician_location_history', 'public.technician_location_history_old'
+    RAISE EXCEPTION 'partc: the cleanup of % cannot be rolled back: it dropped % and its rows',
+        'public.technician_location_history', 'public.technician_location_history_old'
         USING HINT = 'the partitioned table holds every row; restore the old table from a backup if you need it';
 END
 $partc$;

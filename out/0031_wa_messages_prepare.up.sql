@@ -52,7 +52,8 @@ SELECT partc.preflight('{"table": "public.wa_messages",
 -- create partitioned table public.wa_messages_partitioned like public.wa_messages, with its keys
 -- Columns, types, defaults, identity, NOT NULL and checks come from the live
 -- table itself; keys and indexes come from the spec.
-CREATE TABLE public.wa_messages_partitioned (LIKE public.wa_messages INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING CONSTRAINTS
+CREATE TABLE public.wa_messages_partitioned (LIKE public.wa_messages
+    INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING CONSTRAINTS
     INCLUDING STORAGE INCLUDING COMMENTS INCLUDING COMPRESSION INCLUDING STATISTICS,
     CONSTRAINT wa_messages_pkey_partitioned PRIMARY KEY (id, created_at))
     PARTITION BY RANGE (created_at);
@@ -60,7 +61,8 @@ CREATE TABLE public.wa_messages_partitioned (LIKE public.wa_messages INCLUDING D
 -- secure public.wa_messages_partitioned: row-level security enabled and forced and 1 policy
 ALTER TABLE public.wa_messages_partitioned ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.wa_messages_partitioned FORCE ROW LEVEL SECURITY;
-CREATE POLICY org_isolation ON public.wa_messages_partitioned AS PERMISSIVE FOR ALL TO authenticated
+CREATE POLICY org_isolation ON public.wa_messages_partitioned
+    AS PERMISSIVE FOR ALL TO authenticated
     USING (organization_id = current_setting('app.organization_id', true)::uuid);
 
 -- register public.wa_messages with the runtime: its settings are a row of partc.tables
@@ -325,13 +327,15 @@ CREATE TABLE public.wa_msgs_2027w06 PARTITION OF public.wa_messages_partitioned
 
 -- the table's security on each partition (PostgreSQL does not carry it from the table)
 SELECT partc.secure_partition('public', 'wa_messages', i.inhrelid::regclass)
-  FROM pg_catalog.pg_inherits i WHERE i.inhparent = 'public.wa_messages_partitioned'::regclass ORDER BY i.inhrelid;
+  FROM pg_catalog.pg_inherits i
+ WHERE i.inhparent = 'public.wa_messages_partitioned'::regclass
+ ORDER BY i.inhrelid;
 
 -- indexes (PostgreSQL builds each on every partition too)
-CREATE INDEX idx_wa_messages_org_created_partitioned ON public.wa_messages_partitioned
-    USING btree (organization_id, created_at);
-CREATE INDEX idx_wa_messages_conversation_created_partitioned ON public.wa_messages_partitioned
-    USING btree (conversation_id, created_at);
+CREATE INDEX idx_wa_messages_org_created_partitioned
+    ON public.wa_messages_partitioned USING btree (organization_id, created_at);
+CREATE INDEX idx_wa_messages_conversation_created_partitioned
+    ON public.wa_messages_partitioned USING btree (conversation_id, created_at);
 
 -- create the partitions that are missing on the day this runs
 SELECT partc.create_partitions('public', 'wa_messages');
@@ -345,7 +349,8 @@ SELECT partc.range_check('public', 'wa_messages');
 -- The sync log: the keys of rows written while the backfill copies.
 -- (the key columns with the live table's types; the log is new and empty
 -- in this transaction, so squawk's rules for live tables are silenced)
-CREATE TABLE public.wa_messages_sync_log AS SELECT id, created_at FROM public.wa_messages WITH NO DATA;
+CREATE TABLE public.wa_messages_sync_log AS
+    SELECT id, created_at FROM public.wa_messages WITH NO DATA;
 -- squawk-ignore adding-field-with-default, adding-serial-primary-key-field
 ALTER TABLE public.wa_messages_sync_log ADD COLUMN seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY;
 -- squawk-ignore require-concurrent-index-creation
@@ -378,12 +383,14 @@ BEGIN
         RAISE EXCEPTION 'partc: % is not a trigger of %', TG_NAME, 'public.wa_messages';
     END IF;
     IF TG_OP = 'INSERT' THEN
-        INSERT INTO public.wa_messages_sync_log (id, created_at) SELECT id, created_at FROM n;
+        INSERT INTO public.wa_messages_sync_log (id, created_at)
+        SELECT id, created_at FROM n;
     ELSIF TG_OP = 'UPDATE' THEN
         INSERT INTO public.wa_messages_sync_log (id, created_at)
         SELECT id, created_at FROM o UNION ALL SELECT id, created_at FROM n;
     ELSE
-        INSERT INTO public.wa_messages_sync_log (id, created_at) SELECT id, created_at FROM o;
+        INSERT INTO public.wa_messages_sync_log (id, created_at)
+        SELECT id, created_at FROM o;
     END IF;
     RETURN NULL;
 END
@@ -407,7 +414,8 @@ BEGIN
             USING ERRCODE = 'serialization_failure', HINT = 'retry the transaction';
     END IF;
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        DELETE FROM public.wa_messages_partitioned x USING o WHERE x.id = o.id AND x.created_at = o.created_at;
+        DELETE FROM public.wa_messages_partitioned x USING o
+         WHERE x.id = o.id AND x.created_at = o.created_at;
     END IF;
     IF TG_OP IN ('INSERT', 'UPDATE') THEN
         INSERT INTO public.wa_messages_partitioned OVERRIDING SYSTEM VALUE SELECT * FROM n;
@@ -427,7 +435,8 @@ SET search_path = pg_catalog, pg_temp
 AS $partc$
 BEGIN
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        DELETE FROM public.wa_messages_old x WHERE x.id = OLD.id;
+        DELETE FROM public.wa_messages_old x
+         WHERE x.id = OLD.id;
     END IF;
     IF TG_OP IN ('INSERT', 'UPDATE') THEN
         INSERT INTO public.wa_messages_old OVERRIDING SYSTEM VALUE SELECT (NEW).*;
@@ -456,13 +465,15 @@ $partc$;
 CREATE TRIGGER partc_sync_capture_insert AFTER INSERT ON public.wa_messages REFERENCING NEW TABLE AS n
     FOR EACH STATEMENT EXECUTE FUNCTION public.wa_messages_sync_capture();
 CREATE TRIGGER partc_sync_capture_update AFTER UPDATE ON public.wa_messages
-    REFERENCING OLD TABLE AS o NEW TABLE AS n FOR EACH STATEMENT EXECUTE FUNCTION public.wa_messages_sync_capture();
+    REFERENCING OLD TABLE AS o NEW TABLE AS n
+    FOR EACH STATEMENT EXECUTE FUNCTION public.wa_messages_sync_capture();
 CREATE TRIGGER partc_sync_capture_delete AFTER DELETE ON public.wa_messages REFERENCING OLD TABLE AS o
     FOR EACH STATEMENT EXECUTE FUNCTION public.wa_messages_sync_capture();
 CREATE TRIGGER partc_sync_forward_insert AFTER INSERT ON public.wa_messages REFERENCING NEW TABLE AS n
     FOR EACH STATEMENT EXECUTE FUNCTION public.wa_messages_sync_forward();
 CREATE TRIGGER partc_sync_forward_update AFTER UPDATE ON public.wa_messages
-    REFERENCING OLD TABLE AS o NEW TABLE AS n FOR EACH STATEMENT EXECUTE FUNCTION public.wa_messages_sync_forward();
+    REFERENCING OLD TABLE AS o NEW TABLE AS n
+    FOR EACH STATEMENT EXECUTE FUNCTION public.wa_messages_sync_forward();
 CREATE TRIGGER partc_sync_forward_delete AFTER DELETE ON public.wa_messages REFERENCING OLD TABLE AS o
     FOR EACH STATEMENT EXECUTE FUNCTION public.wa_messages_sync_forward();
 CREATE TRIGGER partc_sync_guard BEFORE TRUNCATE ON public.wa_messages
@@ -476,8 +487,9 @@ CREATE TRIGGER partc_sync_reverse_delete AFTER DELETE ON public.wa_messages_part
 CREATE TRIGGER partc_sync_guard BEFORE TRUNCATE ON public.wa_messages_partitioned
     FOR EACH STATEMENT EXECUTE FUNCTION public.wa_messages_sync_guard();
 -- they run as their owner: nobody else may attach them to a table of theirs
-REVOKE ALL ON FUNCTION public.wa_messages_sync_capture(), public.wa_messages_sync_forward(), public.wa_messages_sync_reverse()
-    FROM PUBLIC;
+REVOKE ALL ON FUNCTION public.wa_messages_sync_capture() FROM PUBLIC;
+REVOKE ALL ON FUNCTION public.wa_messages_sync_forward() FROM PUBLIC;
+REVOKE ALL ON FUNCTION public.wa_messages_sync_reverse() FROM PUBLIC;
 
 -- Applies up to p_limit entries of the sync log to the shadow: the rows
 -- of those keys are copied again as they are now.  Returns the entries done.
@@ -497,9 +509,11 @@ BEGIN
         RETURN 0::bigint;
     END IF;
     -- every copy of those rows goes, wherever the copy or an earlier replay put it
-    DELETE FROM public.wa_messages_partitioned x WHERE (x.id) IN (SELECT u.id FROM unnest(v_done) u);
+    DELETE FROM public.wa_messages_partitioned x
+     WHERE (x.id) IN (SELECT u.id FROM unnest(v_done) u);
     INSERT INTO public.wa_messages_partitioned OVERRIDING SYSTEM VALUE
-    SELECT o.* FROM public.wa_messages o WHERE (o.id) IN (SELECT u.id FROM unnest(v_done) u);
+    SELECT o.* FROM public.wa_messages o
+     WHERE (o.id) IN (SELECT u.id FROM unnest(v_done) u);
     RETURN cardinality(v_done)::bigint;
 END
 $partc$;
@@ -516,13 +530,15 @@ AS $partc$
 BEGIN
     IF p_build THEN
         IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k
-                       WHERE k.conrelid = 'public.wa_messages_partitioned'::regclass AND k.conname = 'wa_messages_pkey_partitioned') THEN
-            ALTER TABLE public.wa_messages_partitioned ADD CONSTRAINT wa_messages_pkey_partitioned PRIMARY KEY (id, created_at);
+                       WHERE k.conrelid = 'public.wa_messages_partitioned'::regclass
+                         AND k.conname = 'wa_messages_pkey_partitioned') THEN
+            ALTER TABLE public.wa_messages_partitioned
+                ADD CONSTRAINT wa_messages_pkey_partitioned PRIMARY KEY (id, created_at);
         END IF;
-        CREATE INDEX IF NOT EXISTS idx_wa_messages_org_created_partitioned ON public.wa_messages_partitioned
-    USING btree (organization_id, created_at);
-        CREATE INDEX IF NOT EXISTS idx_wa_messages_conversation_created_partitioned ON public.wa_messages_partitioned
-    USING btree (conversation_id, created_at);
+        CREATE INDEX IF NOT EXISTS idx_wa_messages_org_created_partitioned
+    ON public.wa_messages_partitioned USING btree (organization_id, created_at);
+        CREATE INDEX IF NOT EXISTS idx_wa_messages_conversation_created_partitioned
+    ON public.wa_messages_partitioned USING btree (conversation_id, created_at);
     ELSE
         DROP INDEX IF EXISTS public.idx_wa_messages_org_created_partitioned;
         DROP INDEX IF EXISTS public.idx_wa_messages_conversation_created_partitioned;

@@ -1,7 +1,8 @@
 -- The sync log: the keys of rows written while the backfill copies.
 -- (the key columns with the live table's types; the log is new and empty
 -- in this transaction, so squawk's rules for live tables are silenced)
-CREATE TABLE {{log}} AS SELECT {{log_cols}} FROM {{table}} WITH NO DATA;
+CREATE TABLE {{log}} AS
+    SELECT {{log_cols}} FROM {{table}} WITH NO DATA;
 -- squawk-ignore adding-field-with-default, adding-serial-primary-key-field
 ALTER TABLE {{log}} ADD COLUMN seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY;
 -- squawk-ignore require-concurrent-index-creation
@@ -34,12 +35,14 @@ BEGIN
         RAISE EXCEPTION 'partc: % is not a trigger of %', TG_NAME, {{table_lit}};
     END IF;
     IF TG_OP = 'INSERT' THEN
-        INSERT INTO {{log}} ({{log_cols}}) SELECT {{log_cols}} FROM n;
+        INSERT INTO {{log}} ({{log_cols}})
+        SELECT {{log_cols}} FROM n;
     ELSIF TG_OP = 'UPDATE' THEN
         INSERT INTO {{log}} ({{log_cols}})
         SELECT {{log_cols}} FROM o UNION ALL SELECT {{log_cols}} FROM n;
     ELSE
-        INSERT INTO {{log}} ({{log_cols}}) SELECT {{log_cols}} FROM o;
+        INSERT INTO {{log}} ({{log_cols}})
+        SELECT {{log_cols}} FROM o;
     END IF;
     RETURN NULL;
 END
@@ -63,7 +66,8 @@ BEGIN
             USING ERRCODE = 'serialization_failure', HINT = 'retry the transaction';
     END IF;
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        DELETE FROM {{shadow}} x USING o WHERE {{match_x_o}};
+        DELETE FROM {{shadow}} x USING o
+         WHERE {{match_x_o}};
     END IF;
     IF TG_OP IN ('INSERT', 'UPDATE') THEN
         INSERT INTO {{shadow}} OVERRIDING SYSTEM VALUE SELECT * FROM n;
@@ -83,7 +87,8 @@ SET search_path = {{search_path}}
 AS ${{tag}}$
 BEGIN
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        DELETE FROM {{old}} x WHERE {{ident_x_old}};
+        DELETE FROM {{old}} x
+         WHERE {{ident_x_old}};
     END IF;
     IF TG_OP IN ('INSERT', 'UPDATE') THEN
         INSERT INTO {{old}} OVERRIDING SYSTEM VALUE SELECT (NEW).*;
@@ -112,13 +117,15 @@ ${{tag}}$;
 CREATE TRIGGER partc_sync_capture_insert AFTER INSERT ON {{table}} REFERENCING NEW TABLE AS n
     FOR EACH STATEMENT EXECUTE FUNCTION {{fn_capture}}();
 CREATE TRIGGER partc_sync_capture_update AFTER UPDATE ON {{table}}
-    REFERENCING OLD TABLE AS o NEW TABLE AS n FOR EACH STATEMENT EXECUTE FUNCTION {{fn_capture}}();
+    REFERENCING OLD TABLE AS o NEW TABLE AS n
+    FOR EACH STATEMENT EXECUTE FUNCTION {{fn_capture}}();
 CREATE TRIGGER partc_sync_capture_delete AFTER DELETE ON {{table}} REFERENCING OLD TABLE AS o
     FOR EACH STATEMENT EXECUTE FUNCTION {{fn_capture}}();
 CREATE TRIGGER partc_sync_forward_insert AFTER INSERT ON {{table}} REFERENCING NEW TABLE AS n
     FOR EACH STATEMENT EXECUTE FUNCTION {{fn_forward}}();
 CREATE TRIGGER partc_sync_forward_update AFTER UPDATE ON {{table}}
-    REFERENCING OLD TABLE AS o NEW TABLE AS n FOR EACH STATEMENT EXECUTE FUNCTION {{fn_forward}}();
+    REFERENCING OLD TABLE AS o NEW TABLE AS n
+    FOR EACH STATEMENT EXECUTE FUNCTION {{fn_forward}}();
 CREATE TRIGGER partc_sync_forward_delete AFTER DELETE ON {{table}} REFERENCING OLD TABLE AS o
     FOR EACH STATEMENT EXECUTE FUNCTION {{fn_forward}}();
 CREATE TRIGGER partc_sync_guard BEFORE TRUNCATE ON {{table}}
@@ -132,8 +139,9 @@ CREATE TRIGGER partc_sync_reverse_delete AFTER DELETE ON {{shadow}}
 CREATE TRIGGER partc_sync_guard BEFORE TRUNCATE ON {{shadow}}
     FOR EACH STATEMENT EXECUTE FUNCTION {{fn_guard}}();
 -- they run as their owner: nobody else may attach them to a table of theirs
-REVOKE ALL ON FUNCTION {{fn_capture}}(), {{fn_forward}}(), {{fn_reverse}}()
-    FROM PUBLIC;
+REVOKE ALL ON FUNCTION {{fn_capture}}() FROM PUBLIC;
+REVOKE ALL ON FUNCTION {{fn_forward}}() FROM PUBLIC;
+REVOKE ALL ON FUNCTION {{fn_reverse}}() FROM PUBLIC;
 
 -- Applies up to p_limit entries of the sync log to the shadow: the rows
 -- of those keys are copied again as they are now.  Returns the entries done.
@@ -153,9 +161,11 @@ BEGIN
         RETURN 0::bigint;
     END IF;
     -- every copy of those rows goes, wherever the copy or an earlier replay put it
-    DELETE FROM {{shadow}} x WHERE {{ident_x_u}};
+    DELETE FROM {{shadow}} x
+     WHERE {{ident_x_u}};
     INSERT INTO {{shadow}} OVERRIDING SYSTEM VALUE
-    SELECT o.* FROM {{table}} o WHERE {{ident_o_u}};
+    SELECT o.* FROM {{table}} o
+     WHERE {{ident_o_u}};
     RETURN cardinality(v_done)::bigint;
 END
 ${{tag}}$;

@@ -1,2 +1,3 @@
 --! clauses: USING / WITH CHECK, each on a line of its own.
-CREATE POLICY {{policy}} ON {{rel}} AS PERMISSIVE FOR {{command}} TO {{roles}}{{clauses}};
+CREATE POLICY {{policy}} ON {{rel}}
+    AS PERMISSIVE FOR {{command}} TO {{roles}}{{clauses}};

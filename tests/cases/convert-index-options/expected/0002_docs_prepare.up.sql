@@ -53,7 +53,8 @@ SELECT partc.preflight('{"table": "public.docs",
 -- create partitioned table public.docs_partitioned like public.docs, with its keys
 -- Columns, types, defaults, identity, NOT NULL and checks come from the live
 -- table itself; keys and indexes come from the spec.
-CREATE TABLE public.docs_partitioned (LIKE public.docs INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING CONSTRAINTS
+CREATE TABLE public.docs_partitioned (LIKE public.docs
+    INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING CONSTRAINTS
     INCLUDING STORAGE INCLUDING COMMENTS INCLUDING COMPRESSION INCLUDING STATISTICS,
     CONSTRAINT docs_pkey_partitioned PRIMARY KEY (id, created_at))
     PARTITION BY RANGE (created_at);
@@ -99,14 +100,14 @@ CREATE TABLE public.docs_2027_01 PARTITION OF public.docs_partitioned
     FOR VALUES FROM ('2027-01-01 00:00:00+00') TO ('2027-02-01 00:00:00+00');
 
 -- indexes (PostgreSQL builds each on every partition too)
-CREATE INDEX docs_recent_partitioned ON public.docs_partitioned
-    USING btree (id DESC, created_at DESC NULLS LAST);
-CREATE INDEX docs_payload_partitioned ON public.docs_partitioned
-    USING gin (payload jsonb_path_ops);
-CREATE INDEX docs_name_pattern_partitioned ON public.docs_partitioned
-    USING btree (name COLLATE "C" text_pattern_ops);
-CREATE INDEX docs_lower_name_partitioned ON public.docs_partitioned
-    USING btree ((lower(name)) DESC)
+CREATE INDEX docs_recent_partitioned
+    ON public.docs_partitioned USING btree (id DESC, created_at DESC NULLS LAST);
+CREATE INDEX docs_payload_partitioned
+    ON public.docs_partitioned USING gin (payload jsonb_path_ops);
+CREATE INDEX docs_name_pattern_partitioned
+    ON public.docs_partitioned USING btree (name COLLATE "C" text_pattern_ops);
+CREATE INDEX docs_lower_name_partitioned
+    ON public.docs_partitioned USING btree ((lower(name)) DESC)
     WHERE (payload IS NOT NULL);
 
 -- create the partitions that are missing on the day this runs
@@ -120,7 +121,8 @@ SELECT partc.range_check('public', 'docs');
 -- The sync log: the keys of rows written while the backfill copies.
 -- (the key columns with the live table's types; the log is new and empty
 -- in this transaction, so squawk's rules for live tables are silenced)
-CREATE TABLE public.docs_sync_log AS SELECT id, created_at FROM public.docs WITH NO DATA;
+CREATE TABLE public.docs_sync_log AS
+    SELECT id, created_at FROM public.docs WITH NO DATA;
 -- squawk-ignore adding-field-with-default, adding-serial-primary-key-field
 ALTER TABLE public.docs_sync_log ADD COLUMN seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY;
 -- squawk-ignore require-concurrent-index-creation
@@ -153,12 +155,14 @@ BEGIN
         RAISE EXCEPTION 'partc: % is not a trigger of %', TG_NAME, 'public.docs';
     END IF;
     IF TG_OP = 'INSERT' THEN
-        INSERT INTO public.docs_sync_log (id, created_at) SELECT id, created_at FROM n;
+        INSERT INTO public.docs_sync_log (id, created_at)
+        SELECT id, created_at FROM n;
     ELSIF TG_OP = 'UPDATE' THEN
         INSERT INTO public.docs_sync_log (id, created_at)
         SELECT id, created_at FROM o UNION ALL SELECT id, created_at FROM n;
     ELSE
-        INSERT INTO public.docs_sync_log (id, created_at) SELECT id, created_at FROM o;
+        INSERT INTO public.docs_sync_log (id, created_at)
+        SELECT id, created_at FROM o;
     END IF;
     RETURN NULL;
 END
@@ -182,7 +186,8 @@ BEGIN
             USING ERRCODE = 'serialization_failure', HINT = 'retry the transaction';
     END IF;
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        DELETE FROM public.docs_partitioned x USING o WHERE x.id = o.id AND x.created_at = o.created_at;
+        DELETE FROM public.docs_partitioned x USING o
+         WHERE x.id = o.id AND x.created_at = o.created_at;
     END IF;
     IF TG_OP IN ('INSERT', 'UPDATE') THEN
         INSERT INTO public.docs_partitioned OVERRIDING SYSTEM VALUE SELECT * FROM n;
@@ -202,7 +207,8 @@ SET search_path = pg_catalog, pg_temp
 AS $partc$
 BEGIN
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        DELETE FROM public.docs_old x WHERE x.id = OLD.id;
+        DELETE FROM public.docs_old x
+         WHERE x.id = OLD.id;
     END IF;
     IF TG_OP IN ('INSERT', 'UPDATE') THEN
         INSERT INTO public.docs_old OVERRIDING SYSTEM VALUE SELECT (NEW).*;
@@ -231,13 +237,15 @@ $partc$;
 CREATE TRIGGER partc_sync_capture_insert AFTER INSERT ON public.docs REFERENCING NEW TABLE AS n
     FOR EACH STATEMENT EXECUTE FUNCTION public.docs_sync_capture();
 CREATE TRIGGER partc_sync_capture_update AFTER UPDATE ON public.docs
-    REFERENCING OLD TABLE AS o NEW TABLE AS n FOR EACH STATEMENT EXECUTE FUNCTION public.docs_sync_capture();
+    REFERENCING OLD TABLE AS o NEW TABLE AS n
+    FOR EACH STATEMENT EXECUTE FUNCTION public.docs_sync_capture();
 CREATE TRIGGER partc_sync_capture_delete AFTER DELETE ON public.docs REFERENCING OLD TABLE AS o
     FOR EACH STATEMENT EXECUTE FUNCTION public.docs_sync_capture();
 CREATE TRIGGER partc_sync_forward_insert AFTER INSERT ON public.docs REFERENCING NEW TABLE AS n
     FOR EACH STATEMENT EXECUTE FUNCTION public.docs_sync_forward();
 CREATE TRIGGER partc_sync_forward_update AFTER UPDATE ON public.docs
-    REFERENCING OLD TABLE AS o NEW TABLE AS n FOR EACH STATEMENT EXECUTE FUNCTION public.docs_sync_forward();
+    REFERENCING OLD TABLE AS o NEW TABLE AS n
+    FOR EACH STATEMENT EXECUTE FUNCTION public.docs_sync_forward();
 CREATE TRIGGER partc_sync_forward_delete AFTER DELETE ON public.docs REFERENCING OLD TABLE AS o
     FOR EACH STATEMENT EXECUTE FUNCTION public.docs_sync_forward();
 CREATE TRIGGER partc_sync_guard BEFORE TRUNCATE ON public.docs
@@ -251,8 +259,9 @@ CREATE TRIGGER partc_sync_reverse_delete AFTER DELETE ON public.docs_partitioned
 CREATE TRIGGER partc_sync_guard BEFORE TRUNCATE ON public.docs_partitioned
     FOR EACH STATEMENT EXECUTE FUNCTION public.docs_sync_guard();
 -- they run as their owner: nobody else may attach them to a table of theirs
-REVOKE ALL ON FUNCTION public.docs_sync_capture(), public.docs_sync_forward(), public.docs_sync_reverse()
-    FROM PUBLIC;
+REVOKE ALL ON FUNCTION public.docs_sync_capture() FROM PUBLIC;
+REVOKE ALL ON FUNCTION public.docs_sync_forward() FROM PUBLIC;
+REVOKE ALL ON FUNCTION public.docs_sync_reverse() FROM PUBLIC;
 
 -- Applies up to p_limit entries of the sync log to the shadow: the rows
 -- of those keys are copied again as they are now.  Returns the entries done.
@@ -272,9 +281,11 @@ BEGIN
         RETURN 0::bigint;
     END IF;
     -- every copy of those rows goes, wherever the copy or an earlier replay put it
-    DELETE FROM public.docs_partitioned x WHERE (x.id) IN (SELECT u.id FROM unnest(v_done) u);
+    DELETE FROM public.docs_partitioned x
+     WHERE (x.id) IN (SELECT u.id FROM unnest(v_done) u);
     INSERT INTO public.docs_partitioned OVERRIDING SYSTEM VALUE
-    SELECT o.* FROM public.docs o WHERE (o.id) IN (SELECT u.id FROM unnest(v_done) u);
+    SELECT o.* FROM public.docs o
+     WHERE (o.id) IN (SELECT u.id FROM unnest(v_done) u);
     RETURN cardinality(v_done)::bigint;
 END
 $partc$;
@@ -291,17 +302,19 @@ AS $partc$
 BEGIN
     IF p_build THEN
         IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k
-                       WHERE k.conrelid = 'public.docs_partitioned'::regclass AND k.conname = 'docs_pkey_partitioned') THEN
-            ALTER TABLE public.docs_partitioned ADD CONSTRAINT docs_pkey_partitioned PRIMARY KEY (id, created_at);
+                       WHERE k.conrelid = 'public.docs_partitioned'::regclass
+                         AND k.conname = 'docs_pkey_partitioned') THEN
+            ALTER TABLE public.docs_partitioned
+                ADD CONSTRAINT docs_pkey_partitioned PRIMARY KEY (id, created_at);
         END IF;
-        CREATE INDEX IF NOT EXISTS docs_recent_partitioned ON public.docs_partitioned
-    USING btree (id DESC, created_at DESC NULLS LAST);
-        CREATE INDEX IF NOT EXISTS docs_payload_partitioned ON public.docs_partitioned
-    USING gin (payload jsonb_path_ops);
-        CREATE INDEX IF NOT EXISTS docs_name_pattern_partitioned ON public.docs_partitioned
-    USING btree (name COLLATE "C" text_pattern_ops);
-        CREATE INDEX IF NOT EXISTS docs_lower_name_partitioned ON public.docs_partitioned
-    USING btree ((lower(name)) DESC)
+        CREATE INDEX IF NOT EXISTS docs_recent_partitioned
+    ON public.docs_partitioned USING btree (id DESC, created_at DESC NULLS LAST);
+        CREATE INDEX IF NOT EXISTS docs_payload_partitioned
+    ON public.docs_partitioned USING gin (payload jsonb_path_ops);
+        CREATE INDEX IF NOT EXISTS docs_name_pattern_partitioned
+    ON public.docs_partitioned USING btree (name COLLATE "C" text_pattern_ops);
+        CREATE INDEX IF NOT EXISTS docs_lower_name_partitioned
+    ON public.docs_partitioned USING btree ((lower(name)) DESC)
     WHERE (payload IS NOT NULL);
     ELSE
         DROP INDEX IF EXISTS public.docs_recent_partitioned;

@@ -51,7 +51,8 @@ SELECT partc.preflight('{"table": "billing.invoice_lines",
 --   keys
 -- Columns, types, defaults, identity, NOT NULL and checks come from the live
 -- table itself; keys and indexes come from the spec.
-CREATE TABLE billing.invoice_lines_partitioned (LIKE billing.invoice_lines INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING CONSTRAINTS
+CREATE TABLE billing.invoice_lines_partitioned (LIKE billing.invoice_lines
+    INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING CONSTRAINTS
     INCLUDING STORAGE INCLUDING COMMENTS INCLUDING COMPRESSION INCLUDING STATISTICS,
     CONSTRAINT invoice_lines_pkey_partitioned PRIMARY KEY (id, billed_at),
     CONSTRAINT invoice_lines_invoice_no_line_no_key_partitioned UNIQUE (invoice_no, line_no, billed_at))
@@ -111,11 +112,13 @@ CREATE TABLE billing.invoice_lines_default PARTITION OF billing.invoice_lines_pa
 
 -- the table's security on each partition (PostgreSQL does not carry it from the table)
 SELECT partc.secure_partition('billing', 'invoice_lines', i.inhrelid::regclass)
-  FROM pg_catalog.pg_inherits i WHERE i.inhparent = 'billing.invoice_lines_partitioned'::regclass ORDER BY i.inhrelid;
+  FROM pg_catalog.pg_inherits i
+ WHERE i.inhparent = 'billing.invoice_lines_partitioned'::regclass
+ ORDER BY i.inhrelid;
 
 -- create index invoice_lines_invoice_no_idx_partitioned
-CREATE INDEX invoice_lines_invoice_no_idx_partitioned ON billing.invoice_lines_partitioned
-    USING btree (invoice_no);
+CREATE INDEX invoice_lines_invoice_no_idx_partitioned
+    ON billing.invoice_lines_partitioned USING btree (invoice_no);
 
 -- create the partitions that are missing on the day this runs
 SELECT partc.create_partitions('billing', 'invoice_lines');
@@ -129,7 +132,8 @@ SELECT partc.range_check('billing', 'invoice_lines');
 -- The sync log: the keys of rows written while the backfill copies.
 -- (the key columns with the live table's types; the log is new and empty
 -- in this transaction, so squawk's rules for live tables are silenced)
-CREATE TABLE billing.invoice_lines_sync_log AS SELECT id, billed_at FROM billing.invoice_lines WITH NO DATA;
+CREATE TABLE billing.invoice_lines_sync_log AS
+    SELECT id, billed_at FROM billing.invoice_lines WITH NO DATA;
 -- squawk-ignore adding-field-with-default, adding-serial-primary-key-field
 ALTER TABLE billing.invoice_lines_sync_log ADD COLUMN seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY;
 -- squawk-ignore require-concurrent-index-creation
@@ -162,12 +166,14 @@ BEGIN
         RAISE EXCEPTION 'partc: % is not a trigger of %', TG_NAME, 'billing.invoice_lines';
     END IF;
     IF TG_OP = 'INSERT' THEN
-        INSERT INTO billing.invoice_lines_sync_log (id, billed_at) SELECT id, billed_at FROM n;
+        INSERT INTO billing.invoice_lines_sync_log (id, billed_at)
+        SELECT id, billed_at FROM n;
     ELSIF TG_OP = 'UPDATE' THEN
         INSERT INTO billing.invoice_lines_sync_log (id, billed_at)
         SELECT id, billed_at FROM o UNION ALL SELECT id, billed_at FROM n;
     ELSE
-        INSERT INTO billing.invoice_lines_sync_log (id, billed_at) SELECT id, billed_at FROM o;
+        INSERT INTO billing.invoice_lines_sync_log (id, billed_at)
+        SELECT id, billed_at FROM o;
     END IF;
     RETURN NULL;
 END
@@ -191,7 +197,8 @@ BEGIN
             USING ERRCODE = 'serialization_failure', HINT = 'retry the transaction';
     END IF;
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        DELETE FROM billing.invoice_lines_partitioned x USING o WHERE x.id = o.id AND x.billed_at = o.billed_at;
+        DELETE FROM billing.invoice_lines_partitioned x USING o
+         WHERE x.id = o.id AND x.billed_at = o.billed_at;
     END IF;
     IF TG_OP IN ('INSERT', 'UPDATE') THEN
         INSERT INTO billing.invoice_lines_partitioned OVERRIDING SYSTEM VALUE SELECT * FROM n;
@@ -211,7 +218,8 @@ SET search_path = pg_catalog, pg_temp
 AS $partc$
 BEGIN
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        DELETE FROM billing.invoice_lines_old x WHERE x.id = OLD.id;
+        DELETE FROM billing.invoice_lines_old x
+         WHERE x.id = OLD.id;
     END IF;
     IF TG_OP IN ('INSERT', 'UPDATE') THEN
         INSERT INTO billing.invoice_lines_old OVERRIDING SYSTEM VALUE SELECT (NEW).*;
@@ -240,13 +248,15 @@ $partc$;
 CREATE TRIGGER partc_sync_capture_insert AFTER INSERT ON billing.invoice_lines REFERENCING NEW TABLE AS n
     FOR EACH STATEMENT EXECUTE FUNCTION billing.invoice_lines_sync_capture();
 CREATE TRIGGER partc_sync_capture_update AFTER UPDATE ON billing.invoice_lines
-    REFERENCING OLD TABLE AS o NEW TABLE AS n FOR EACH STATEMENT EXECUTE FUNCTION billing.invoice_lines_sync_capture();
+    REFERENCING OLD TABLE AS o NEW TABLE AS n
+    FOR EACH STATEMENT EXECUTE FUNCTION billing.invoice_lines_sync_capture();
 CREATE TRIGGER partc_sync_capture_delete AFTER DELETE ON billing.invoice_lines REFERENCING OLD TABLE AS o
     FOR EACH STATEMENT EXECUTE FUNCTION billing.invoice_lines_sync_capture();
 CREATE TRIGGER partc_sync_forward_insert AFTER INSERT ON billing.invoice_lines REFERENCING NEW TABLE AS n
     FOR EACH STATEMENT EXECUTE FUNCTION billing.invoice_lines_sync_forward();
 CREATE TRIGGER partc_sync_forward_update AFTER UPDATE ON billing.invoice_lines
-    REFERENCING OLD TABLE AS o NEW TABLE AS n FOR EACH STATEMENT EXECUTE FUNCTION billing.invoice_lines_sync_forward();
+    REFERENCING OLD TABLE AS o NEW TABLE AS n
+    FOR EACH STATEMENT EXECUTE FUNCTION billing.invoice_lines_sync_forward();
 CREATE TRIGGER partc_sync_forward_delete AFTER DELETE ON billing.invoice_lines REFERENCING OLD TABLE AS o
     FOR EACH STATEMENT EXECUTE FUNCTION billing.invoice_lines_sync_forward();
 CREATE TRIGGER partc_sync_guard BEFORE TRUNCATE ON billing.invoice_lines
@@ -260,8 +270,9 @@ CREATE TRIGGER partc_sync_reverse_delete AFTER DELETE ON billing.invoice_lines_p
 CREATE TRIGGER partc_sync_guard BEFORE TRUNCATE ON billing.invoice_lines_partitioned
     FOR EACH STATEMENT EXECUTE FUNCTION billing.invoice_lines_sync_guard();
 -- they run as their owner: nobody else may attach them to a table of theirs
-REVOKE ALL ON FUNCTION billing.invoice_lines_sync_capture(), billing.invoice_lines_sync_forward(), billing.invoice_lines_sync_reverse()
-    FROM PUBLIC;
+REVOKE ALL ON FUNCTION billing.invoice_lines_sync_capture() FROM PUBLIC;
+REVOKE ALL ON FUNCTION billing.invoice_lines_sync_forward() FROM PUBLIC;
+REVOKE ALL ON FUNCTION billing.invoice_lines_sync_reverse() FROM PUBLIC;
 
 -- Applies up to p_limit entries of the sync log to the shadow: the rows
 -- of those keys are copied again as they are now.  Returns the entries done.
@@ -281,9 +292,11 @@ BEGIN
         RETURN 0::bigint;
     END IF;
     -- every copy of those rows goes, wherever the copy or an earlier replay put it
-    DELETE FROM billing.invoice_lines_partitioned x WHERE (x.id) IN (SELECT u.id FROM unnest(v_done) u);
+    DELETE FROM billing.invoice_lines_partitioned x
+     WHERE (x.id) IN (SELECT u.id FROM unnest(v_done) u);
     INSERT INTO billing.invoice_lines_partitioned OVERRIDING SYSTEM VALUE
-    SELECT o.* FROM billing.invoice_lines o WHERE (o.id) IN (SELECT u.id FROM unnest(v_done) u);
+    SELECT o.* FROM billing.invoice_lines o
+     WHERE (o.id) IN (SELECT u.id FROM unnest(v_done) u);
     RETURN cardinality(v_done)::bigint;
 END
 $partc$;
@@ -300,15 +313,19 @@ AS $partc$
 BEGIN
     IF p_build THEN
         IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k
-                       WHERE k.conrelid = 'billing.invoice_lines_partitioned'::regclass AND k.conname = 'invoice_lines_pkey_partitioned') THEN
-            ALTER TABLE billing.invoice_lines_partitioned ADD CONSTRAINT invoice_lines_pkey_partitioned PRIMARY KEY (id, billed_at);
+                       WHERE k.conrelid = 'billing.invoice_lines_partitioned'::regclass
+                         AND k.conname = 'invoice_lines_pkey_partitioned') THEN
+            ALTER TABLE billing.invoice_lines_partitioned
+                ADD CONSTRAINT invoice_lines_pkey_partitioned PRIMARY KEY (id, billed_at);
         END IF;
         IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k
-                       WHERE k.conrelid = 'billing.invoice_lines_partitioned'::regclass AND k.conname = 'invoice_lines_invoice_no_line_no_key_partitioned') THEN
-            ALTER TABLE billing.invoice_lines_partitioned ADD CONSTRAINT invoice_lines_invoice_no_line_no_key_partitioned UNIQUE (invoice_no, line_no, billed_at);
+                       WHERE k.conrelid = 'billing.invoice_lines_partitioned'::regclass
+                         AND k.conname = 'invoice_lines_invoice_no_line_no_key_partitioned') THEN
+            ALTER TABLE billing.invoice_lines_partitioned
+                ADD CONSTRAINT invoice_lines_invoice_no_line_no_key_partitioned UNIQUE (invoice_no, line_no, billed_at);
         END IF;
-        CREATE INDEX IF NOT EXISTS invoice_lines_invoice_no_idx_partitioned ON billing.invoice_lines_partitioned
-    USING btree (invoice_no);
+        CREATE INDEX IF NOT EXISTS invoice_lines_invoice_no_idx_partitioned
+    ON billing.invoice_lines_partitioned USING btree (invoice_no);
     ELSE
         DROP INDEX IF EXISTS billing.invoice_lines_invoice_no_idx_partitioned;
         ALTER TABLE billing.invoice_lines_partitioned DROP CONSTRAINT IF EXISTS invoice_lines_pkey_partitioned;

@@ -71,8 +71,8 @@ CREATE TABLE public.access_logs_2027_01 PARTITION OF public.access_logs
     FOR VALUES FROM ('2027-01-01 00:00:00+00') TO ('2027-02-01 00:00:00+00');
 
 -- create index access_logs_path_idx
-CREATE INDEX access_logs_path_idx ON public.access_logs
-    USING btree (path);
+CREATE INDEX access_logs_path_idx
+    ON public.access_logs USING btree (path);
 
 -- create the partitions that are missing on the day this runs
 SELECT partc.create_partitions('public', 'access_logs');

@@ -50,10 +50,10 @@ SELECT * FROM jsonb_populate_record(NULL::partc.tables, '{
 }');
 
 -- indexes
-CREATE INDEX idx_idempotency_expires ON public.idempotency_records
-    USING btree (expires_at);
-CREATE INDEX idx_idempotency_operation ON public.idempotency_records
-    USING btree (operation);
+CREATE INDEX idx_idempotency_expires
+    ON public.idempotency_records USING btree (expires_at);
+CREATE INDEX idx_idempotency_operation
+    ON public.idempotency_records USING btree (operation);
 
 -- schedule maintenance with pg_cron '0 * * * *' (NOTICE when pg_cron is absent)
 SELECT partc.schedule('public', 'idempotency_records', '0 * * * *');

@@ -82,13 +82,15 @@ CREATE TABLE public.audit_logs_y2027m02 PARTITION OF public.audit_logs
 
 -- the table's security on each partition (PostgreSQL does not carry it from the table)
 SELECT partc.secure_partition('public', 'audit_logs', i.inhrelid::regclass)
-  FROM pg_catalog.pg_inherits i WHERE i.inhparent = 'public.audit_logs'::regclass ORDER BY i.inhrelid;
+  FROM pg_catalog.pg_inherits i
+ WHERE i.inhparent = 'public.audit_logs'::regclass
+ ORDER BY i.inhrelid;
 
 -- indexes (PostgreSQL builds each on every partition too)
-CREATE INDEX audit_logs_organization_id_created_at_idx ON public.audit_logs
-    USING btree (organization_id, created_at);
-CREATE INDEX audit_logs_entity_type_entity_id_idx ON public.audit_logs
-    USING btree (entity_type, entity_id);
+CREATE INDEX audit_logs_organization_id_created_at_idx
+    ON public.audit_logs USING btree (organization_id, created_at);
+CREATE INDEX audit_logs_entity_type_entity_id_idx
+    ON public.audit_logs USING btree (entity_type, entity_id);
 
 -- add foreign key audit_logs_organization_id_fkey
 ALTER TABLE public.audit_logs ADD CONSTRAINT audit_logs_organization_id_fkey

@@ -30,7 +30,8 @@ CREATE TABLE public.jobs (
 -- secure public.jobs: row-level security enabled and forced, 1 policy and grants to 1 role
 ALTER TABLE public.jobs ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.jobs FORCE ROW LEVEL SECURITY;
-CREATE POLICY org_isolation ON public.jobs AS PERMISSIVE FOR ALL TO authenticated
+CREATE POLICY org_isolation ON public.jobs
+    AS PERMISSIVE FOR ALL TO authenticated
     USING (organization_id = current_setting('app.organization_id', true)::uuid);
 GRANT SELECT, INSERT, UPDATE, DELETE ON public.jobs TO authenticated;
 
@@ -76,15 +77,17 @@ CREATE TABLE public.jobs_y2027m02 PARTITION OF public.jobs
 
 -- the table's security on each partition (PostgreSQL does not carry it from the table)
 SELECT partc.secure_partition('public', 'jobs', i.inhrelid::regclass)
-  FROM pg_catalog.pg_inherits i WHERE i.inhparent = 'public.jobs'::regclass ORDER BY i.inhrelid;
+  FROM pg_catalog.pg_inherits i
+ WHERE i.inhparent = 'public.jobs'::regclass
+ ORDER BY i.inhrelid;
 
 -- indexes (PostgreSQL builds each on every partition too)
-CREATE INDEX jobs_organization_id_status_idx ON public.jobs
-    USING btree (organization_id, status);
-CREATE INDEX jobs_organization_id_scheduled_date_idx ON public.jobs
-    USING btree (organization_id, scheduled_date);
-CREATE INDEX jobs_technician_id_status_idx ON public.jobs
-    USING btree (technician_id, status);
+CREATE INDEX jobs_organization_id_status_idx
+    ON public.jobs USING btree (organization_id, status);
+CREATE INDEX jobs_organization_id_scheduled_date_idx
+    ON public.jobs USING btree (organization_id, scheduled_date);
+CREATE INDEX jobs_technician_id_status_idx
+    ON public.jobs USING btree (technician_id, status);
 
 -- add foreign key jobs_organization_id_fkey
 ALTER TABLE public.jobs ADD CONSTRAINT jobs_organization_id_fkey

@@ -83,10 +83,10 @@ CREATE TABLE public.notif_logs_2027w06 PARTITION OF public.notification_logs
     FOR VALUES FROM ('2027-02-08 00:00:00+00') TO ('2027-02-15 00:00:00+00');
 
 -- indexes (PostgreSQL builds each on every partition too)
-CREATE INDEX notification_logs_organization_id_created_at_idx ON public.notification_logs
-    USING btree (organization_id, created_at);
-CREATE INDEX notification_logs_user_id_created_at_idx ON public.notification_logs
-    USING btree (user_id, created_at);
+CREATE INDEX notification_logs_organization_id_created_at_idx
+    ON public.notification_logs USING btree (organization_id, created_at);
+CREATE INDEX notification_logs_user_id_created_at_idx
+    ON public.notification_logs USING btree (user_id, created_at);
 
 -- foreign keys
 ALTER TABLE public.notification_logs ADD CONSTRAINT notification_logs_organization_id_fkey

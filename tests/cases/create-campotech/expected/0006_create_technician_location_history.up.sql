@@ -243,12 +243,12 @@ CREATE TABLE public.tech_loc_20270220 PARTITION OF public.technician_location_hi
     FOR VALUES FROM ('2027-02-20 00:00:00+00') TO ('2027-02-21 00:00:00+00');
 
 -- indexes (PostgreSQL builds each on every partition too)
-CREATE INDEX technician_location_history_user_id_recorded_at_idx ON public.technician_location_history
-    USING btree (user_id, recorded_at);
-CREATE INDEX technician_location_history_job_id_idx ON public.technician_location_history
-    USING btree (job_id);
-CREATE INDEX technician_location_history_session_id_idx ON public.technician_location_history
-    USING btree (session_id);
+CREATE INDEX technician_location_history_user_id_recorded_at_idx
+    ON public.technician_location_history USING btree (user_id, recorded_at);
+CREATE INDEX technician_location_history_job_id_idx
+    ON public.technician_location_history USING btree (job_id);
+CREATE INDEX technician_location_history_session_id_idx
+    ON public.technician_location_history USING btree (session_id);
 
 -- add foreign key technician_location_history_user_id_fkey
 ALTER TABLE public.technician_location_history ADD CONSTRAINT technician_location_history_user_id_fkey

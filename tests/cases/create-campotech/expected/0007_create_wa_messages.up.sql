@@ -29,7 +29,8 @@ CREATE TABLE public.wa_messages (
 -- secure public.wa_messages: row-level security enabled and forced and 1 policy
 ALTER TABLE public.wa_messages ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.wa_messages FORCE ROW LEVEL SECURITY;
-CREATE POLICY org_isolation ON public.wa_messages AS PERMISSIVE FOR ALL TO authenticated
+CREATE POLICY org_isolation ON public.wa_messages
+    AS PERMISSIVE FOR ALL TO authenticated
     USING (organization_id = current_setting('app.organization_id', true)::uuid);
 
 -- register public.wa_messages with the runtime: its settings are a row of partc.tables
@@ -91,13 +92,15 @@ CREATE TABLE public.wa_msgs_2027w06 PARTITION OF public.wa_messages
 
 -- the table's security on each partition (PostgreSQL does not carry it from the table)
 SELECT partc.secure_partition('public', 'wa_messages', i.inhrelid::regclass)
-  FROM pg_catalog.pg_inherits i WHERE i.inhparent = 'public.wa_messages'::regclass ORDER BY i.inhrelid;
+  FROM pg_catalog.pg_inherits i
+ WHERE i.inhparent = 'public.wa_messages'::regclass
+ ORDER BY i.inhrelid;
 
 -- indexes (PostgreSQL builds each on every partition too)
-CREATE INDEX wa_messages_organization_id_created_at_idx ON public.wa_messages
-    USING btree (organization_id, created_at);
-CREATE INDEX wa_messages_conversation_id_created_at_idx ON public.wa_messages
-    USING btree (conversation_id, created_at);
+CREATE INDEX wa_messages_organization_id_created_at_idx
+    ON public.wa_messages USING btree (organization_id, created_at);
+CREATE INDEX wa_messages_conversation_id_created_at_idx
+    ON public.wa_messages USING btree (conversation_id, created_at);
 
 -- add foreign key wa_messages_organization_id_fkey
 ALTER TABLE public.wa_messages ADD CONSTRAINT wa_messages_organization_id_fkey

@@ -58,8 +58,8 @@ CREATE TABLE public.orders_2027_01 PARTITION OF public.orders
 CREATE TABLE public.orders_default PARTITION OF public.orders DEFAULT;
 
 -- create index orders_customer_idx
-CREATE INDEX orders_customer_idx ON public.orders
-    USING btree (customer);
+CREATE INDEX orders_customer_idx
+    ON public.orders USING btree (customer);
 
 -- create the partitions that are missing on the day this runs
 SELECT partc.create_partitions('public', 'orders');

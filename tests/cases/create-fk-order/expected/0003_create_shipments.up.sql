@@ -56,8 +56,8 @@ CREATE TABLE public.shipments_2027_01 PARTITION OF public.shipments
     FOR VALUES FROM ('2027-01-01 00:00:00+00') TO ('2027-02-01 00:00:00+00');
 
 -- create index shipments_tenant_id_idx
-CREATE INDEX shipments_tenant_id_idx ON public.shipments
-    USING btree (tenant_id);
+CREATE INDEX shipments_tenant_id_idx
+    ON public.shipments USING btree (tenant_id);
 
 -- add foreign key shipments_tenant_id_fkey
 ALTER TABLE public.shipments ADD CONSTRAINT shipments_tenant_id_fkey

@@ -57,8 +57,8 @@ CREATE TABLE public.parcels_2027_01 PARTITION OF public.parcels
     FOR VALUES FROM ('2027-01-01 00:00:00+00') TO ('2027-02-01 00:00:00+00');
 
 -- create index parcels_shipment_id_shipment_created_at_idx
-CREATE INDEX parcels_shipment_id_shipment_created_at_idx ON public.parcels
-    USING btree (shipment_id, shipment_created_at);
+CREATE INDEX parcels_shipment_id_shipment_created_at_idx
+    ON public.parcels USING btree (shipment_id, shipment_created_at);
 
 -- add foreign key parcels_shipment_id_shipment_created_at_fkey
 ALTER TABLE public.parcels ADD CONSTRAINT parcels_shipment_id_shipment_created_at_fkey

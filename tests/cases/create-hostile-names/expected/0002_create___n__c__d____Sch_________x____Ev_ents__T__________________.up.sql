@@ -41,7 +41,8 @@ CREATE TABLE "Ünïcødé ""Sch""; -- /* x */"."Ev""ents 'T'; -- /* 日本 */" (
 --   forced, 1 policy and grants to 1 role
 ALTER TABLE "Ünïcødé ""Sch""; -- /* x */"."Ev""ents 'T'; -- /* 日本 */" ENABLE ROW LEVEL SECURITY;
 ALTER TABLE "Ünïcødé ""Sch""; -- /* x */"."Ev""ents 'T'; -- /* 日本 */" FORCE ROW LEVEL SECURITY;
-CREATE POLICY "Pol 'p' ""q""; -- /* 日本 */" ON "Ünïcødé ""Sch""; -- /* x */"."Ev""ents 'T'; -- /* 日本 */" AS PERMISSIVE FOR SELECT TO PUBLIC
+CREATE POLICY "Pol 'p' ""q""; -- /* 日本 */" ON "Ünïcødé ""Sch""; -- /* x */"."Ev""ents 'T'; -- /* 日本 */"
+    AS PERMISSIVE FOR SELECT TO PUBLIC
     USING ("Note 'n'; --x" <> '');
 GRANT SELECT ON "Ünïcødé ""Sch""; -- /* x */"."Ev""ents 'T'; -- /* 日本 */" TO PUBLIC;
 
@@ -83,11 +84,13 @@ CREATE TABLE "Ünïcødé ""Sch""; -- /* x */"."Ev""ents 'T'; -- /* 日本 */_20
 
 -- the table's security on each partition (PostgreSQL does not carry it from the table)
 SELECT partc.secure_partition('Ünïcødé "Sch"; -- /* x */', 'Ev"ents ''T''; -- /* 日本 */', i.inhrelid::regclass)
-  FROM pg_catalog.pg_inherits i WHERE i.inhparent = '"Ünïcødé ""Sch""; -- /* x */"."Ev""ents ''T''; -- /* 日本 */"'::regclass ORDER BY i.inhrelid;
+  FROM pg_catalog.pg_inherits i
+ WHERE i.inhparent = '"Ünïcødé ""Sch""; -- /* x */"."Ev""ents ''T''; -- /* 日本 */"'::regclass
+ ORDER BY i.inhrelid;
 
 -- create index Idx "1"; -- /* 日本 */
-CREATE INDEX "Idx ""1""; -- /* 日本 */" ON "Ünïcødé ""Sch""; -- /* x */"."Ev""ents 'T'; -- /* 日本 */"
-    USING btree (id);
+CREATE INDEX "Idx ""1""; -- /* 日本 */"
+    ON "Ünïcødé ""Sch""; -- /* x */"."Ev""ents 'T'; -- /* 日本 */" USING btree (id);
 
 -- create the partitions that are missing on the day this runs
 SELECT partc.create_partitions('Ünïcødé "Sch"; -- /* x */', 'Ev"ents ''T''; -- /* 日本 */');

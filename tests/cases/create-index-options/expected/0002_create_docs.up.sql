@@ -54,18 +54,18 @@ CREATE TABLE public.docs_2026_12 PARTITION OF public.docs
     FOR VALUES FROM ('2026-12-01 00:00:00+00') TO ('2027-01-01 00:00:00+00');
 
 -- indexes (PostgreSQL builds each on every partition too)
-CREATE INDEX docs_recent ON public.docs
-    USING btree (id DESC, created_at DESC NULLS LAST);
-CREATE INDEX docs_payload ON public.docs
-    USING gin (payload jsonb_path_ops);
-CREATE INDEX docs_name_c ON public.docs
-    USING btree (name COLLATE "C");
-CREATE INDEX docs_name_pattern ON public.docs
-    USING btree (name COLLATE "POSIX" text_pattern_ops ASC NULLS FIRST);
-CREATE INDEX docs_lower_name ON public.docs
-    USING btree ((lower(name)) DESC, (lower(name || 'x')));
-CREATE INDEX docs_expr_idx ON public.docs
-    USING btree ((date_trunc('day', created_at AT TIME ZONE 'UTC')) DESC);
+CREATE INDEX docs_recent
+    ON public.docs USING btree (id DESC, created_at DESC NULLS LAST);
+CREATE INDEX docs_payload
+    ON public.docs USING gin (payload jsonb_path_ops);
+CREATE INDEX docs_name_c
+    ON public.docs USING btree (name COLLATE "C");
+CREATE INDEX docs_name_pattern
+    ON public.docs USING btree (name COLLATE "POSIX" text_pattern_ops ASC NULLS FIRST);
+CREATE INDEX docs_lower_name
+    ON public.docs USING btree ((lower(name)) DESC, (lower(name || 'x')));
+CREATE INDEX docs_expr_idx
+    ON public.docs USING btree ((date_trunc('day', created_at AT TIME ZONE 'UTC')) DESC);
 
 -- create the partitions that are missing on the day this runs
 SELECT partc.create_partitions('public', 'docs');

@@ -20,9 +20,9 @@ CREATE TABLE public.notes (
 );
 
 -- indexes
-CREATE INDEX "notes_Note; n_idx" ON public.notes
-    USING btree ("Note; n");
-CREATE INDEX notes_expr_idx ON public.notes
-    USING btree ((lower("Note; n")));
+CREATE INDEX "notes_Note; n_idx"
+    ON public.notes USING btree ("Note; n");
+CREATE INDEX notes_expr_idx
+    ON public.notes USING btree ((lower("Note; n")));
 
 COMMIT;

@@ -48,8 +48,8 @@ SELECT * FROM jsonb_populate_record(NULL::partc.tables, '{
 }');
 
 -- create index login_sessions_expires_at_idx
-CREATE INDEX login_sessions_expires_at_idx ON public.login_sessions
-    USING btree (expires_at);
+CREATE INDEX login_sessions_expires_at_idx
+    ON public.login_sessions USING btree (expires_at);
 
 -- schedule maintenance with pg_cron '*/5 * * * *' (NOTICE when pg_cron is absent)
 SELECT partc.schedule('public', 'login_sessions', '*/5 * * * *');

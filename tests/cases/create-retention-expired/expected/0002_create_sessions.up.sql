@@ -38,7 +38,7 @@ SELECT * FROM jsonb_populate_record(NULL::partc.tables, '{
 }');
 
 -- create index sessions_expires_at_idx
-CREATE INDEX sessions_expires_at_idx ON public.sessions
-    USING btree (expires_at);
+CREATE INDEX sessions_expires_at_idx
+    ON public.sessions USING btree (expires_at);
 
 COMMIT;

@@ -25,7 +25,8 @@ CREATE TABLE public.notes (
 -- secure public.notes: row-level security enabled and forced, 1 policy and grants to 1 role
 ALTER TABLE public.notes ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.notes FORCE ROW LEVEL SECURITY;
-CREATE POLICY tenant ON public.notes AS PERMISSIVE FOR ALL TO authenticated
+CREATE POLICY tenant ON public.notes
+    AS PERMISSIVE FOR ALL TO authenticated
     USING (tenant_id = current_setting('app.tenant_id', true)::integer);
 GRANT SELECT, INSERT ON public.notes TO authenticated;
 
@@ -71,7 +72,9 @@ CREATE TABLE public.notes_default PARTITION OF public.notes DEFAULT;
 
 -- the table's security on each partition (PostgreSQL does not carry it from the table)
 SELECT partc.secure_partition('public', 'notes', i.inhrelid::regclass)
-  FROM pg_catalog.pg_inherits i WHERE i.inhparent = 'public.notes'::regclass ORDER BY i.inhrelid;
+  FROM pg_catalog.pg_inherits i
+ WHERE i.inhparent = 'public.notes'::regclass
+ ORDER BY i.inhrelid;
 
 -- create the partitions that are missing on the day this runs
 SELECT partc.create_partitions('public', 'notes');

@@ -27,11 +27,14 @@ CREATE TABLE public.tenant_notes (
 --   roles
 ALTER TABLE public.tenant_notes ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.tenant_notes FORCE ROW LEVEL SECURITY;
-CREATE POLICY notes_read ON public.tenant_notes AS PERMISSIVE FOR SELECT TO authenticated, service_role
+CREATE POLICY notes_read ON public.tenant_notes
+    AS PERMISSIVE FOR SELECT TO authenticated, service_role
     USING (tenant_id = current_setting('app.tenant_id', true)::integer);
-CREATE POLICY notes_add ON public.tenant_notes AS PERMISSIVE FOR INSERT TO authenticated
+CREATE POLICY notes_add ON public.tenant_notes
+    AS PERMISSIVE FOR INSERT TO authenticated
     WITH CHECK (tenant_id = current_setting('app.tenant_id', true)::integer AND body <> '');
-CREATE POLICY notes_edit ON public.tenant_notes AS PERMISSIVE FOR UPDATE TO authenticated
+CREATE POLICY notes_edit ON public.tenant_notes
+    AS PERMISSIVE FOR UPDATE TO authenticated
     USING (tenant_id = current_setting('app.tenant_id', true)::integer)
     WITH CHECK (length(body) < 1000);
 GRANT SELECT ON public.tenant_notes TO PUBLIC;
@@ -80,7 +83,9 @@ CREATE TABLE public.tenant_notes_2027_01 PARTITION OF public.tenant_notes
 
 -- the table's security on each partition (PostgreSQL does not carry it from the table)
 SELECT partc.secure_partition('public', 'tenant_notes', i.inhrelid::regclass)
-  FROM pg_catalog.pg_inherits i WHERE i.inhparent = 'public.tenant_notes'::regclass ORDER BY i.inhrelid;
+  FROM pg_catalog.pg_inherits i
+ WHERE i.inhparent = 'public.tenant_notes'::regclass
+ ORDER BY i.inhrelid;
 
 -- create the partitions that are missing on the day this runs
 SELECT partc.create_partitions('public', 'tenant_notes');

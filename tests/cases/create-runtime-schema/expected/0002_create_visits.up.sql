@@ -24,7 +24,8 @@ CREATE TABLE public.visits (
 -- secure public.visits: row-level security enabled and forced, 1 policy and grants to 1 role
 ALTER TABLE public.visits ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.visits FORCE ROW LEVEL SECURITY;
-CREATE POLICY own ON public.visits AS PERMISSIVE FOR SELECT TO authenticated
+CREATE POLICY own ON public.visits
+    AS PERMISSIVE FOR SELECT TO authenticated
     USING (id > 0);
 GRANT SELECT ON public.visits TO authenticated;
 
@@ -70,7 +71,9 @@ CREATE TABLE public.visits_2027_01 PARTITION OF public.visits
 
 -- the table's security on each partition (PostgreSQL does not carry it from the table)
 SELECT "Maint".secure_partition('public', 'visits', i.inhrelid::regclass)
-  FROM pg_catalog.pg_inherits i WHERE i.inhparent = 'public.visits'::regclass ORDER BY i.inhrelid;
+  FROM pg_catalog.pg_inherits i
+ WHERE i.inhparent = 'public.visits'::regclass
+ ORDER BY i.inhrelid;
 
 -- create the partitions that are missing on the day this runs
 SELECT "Maint".create_partitions('public', 'visits');

@@ -41,7 +41,8 @@ CREATE TABLE "Billing"."Invoice Lines" (
 --   role
 ALTER TABLE "Billing"."Invoice Lines" ENABLE ROW LEVEL SECURITY;
 ALTER TABLE "Billing"."Invoice Lines" FORCE ROW LEVEL SECURITY;
-CREATE POLICY "Own Lines" ON "Billing"."Invoice Lines" AS PERMISSIVE FOR SELECT TO authenticated
+CREATE POLICY "Own Lines" ON "Billing"."Invoice Lines"
+    AS PERMISSIVE FOR SELECT TO authenticated
     USING ("user" = current_user);
 GRANT SELECT ON "Billing"."Invoice Lines" TO authenticated;
 
@@ -85,11 +86,13 @@ CREATE TABLE "Billing"."Invoice Lines_2027_01" PARTITION OF "Billing"."Invoice L
 
 -- the table's security on each partition (PostgreSQL does not carry it from the table)
 SELECT partc.secure_partition('Billing', 'Invoice Lines', i.inhrelid::regclass)
-  FROM pg_catalog.pg_inherits i WHERE i.inhparent = '"Billing"."Invoice Lines"'::regclass ORDER BY i.inhrelid;
+  FROM pg_catalog.pg_inherits i
+ WHERE i.inhparent = '"Billing"."Invoice Lines"'::regclass
+ ORDER BY i.inhrelid;
 
 -- create index Invoice Lines_user_order_idx
-CREATE INDEX "Invoice Lines_user_order_idx" ON "Billing"."Invoice Lines"
-    USING btree ("user", "order");
+CREATE INDEX "Invoice Lines_user_order_idx"
+    ON "Billing"."Invoice Lines" USING btree ("user", "order");
 
 -- create the partitions that are missing on the day this runs
 SELECT partc.create_partitions('Billing', 'Invoice Lines');
