@@ -15,7 +15,9 @@
 #            (the floor of reverse)
 # The triggers are the table's own functions with static SQL (no dynamic
 # SQL per row); the runtime only switches them.  Prints transactions per
-# second and each state's ratio to its floor; never judges them.
+# second and each state's ratio to its floor; never judges them.  Updates
+# and deletes find their row by id, which is not the partition key: on the
+# partitioned table they look into every partition, so its floor is its own.
 #   BENCH_WRITER_ROWS=N  rows in the table (default 200000)
 #   PARTC=path           the partc binary
 set -u
@@ -98,9 +100,16 @@ t_capture=$(tps capture)
 apply backfill "$(mig bench_events_backfill)"
 t_forward=$(tps forward)
 apply swap "$(mig bench_events_swap)"
-t_reverse=$(tps reverse)
-$PSQL -c "SELECT partc.sync_mode('public', 'bench_events', 'off')" >/dev/null 2>&1 || die "sync_mode off"
-t_off=$(tps off)
+# after the swap, off and reverse interleaved twice (the best of each
+# counts): the same table, warmed the same way
+mode() { $PSQL -c "SELECT partc.sync_mode('public', 'bench_events', '$1')" >/dev/null 2>&1 || die "sync_mode $1"; }
+best() { [ "$1" -ge "$2" ] && echo "$1" || echo "$2"; }
+mode off; o1=$(tps off1)
+mode reverse; r1=$(tps reverse1)
+mode off; o2=$(tps off2)
+mode reverse; r2=$(tps reverse2)
+t_off=$(best "$o1" "$o2")
+t_reverse=$(best "$r1" "$r2")
 pg_stop
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "?" }'; }
