@@ -251,7 +251,7 @@ void emit_add(emit_set *es, const char *rel, const char *content)
     sha256_hex(content, strlen(content), f->sha256);
     if (es->m) {
         f->version = es->version;
-        f->name = es->m->name;
+        f->name = emit_safe_name(es->a, es->m->name); /* as partc.lock records it */
         f->as_of = es->m->as_of;
     }
 }
@@ -271,7 +271,7 @@ const char *emit_safe_name(arena *a, const char *name)
 bool emit_differs_from_lock(arena *a, const target *tg, const char *out, lockfile *lock, const migration *m,
                             const char *up, const char *down)
 {
-    const lock_entry *rec = lock_find_name(lock, m->name);
+    const lock_entry *rec = lock_find_name(lock, emit_safe_name(a, m->name));
     if (!rec)
         return false;
     emit_set es;

@@ -341,7 +341,7 @@ int emit_layout(emit_set *es, const plan *p, const char *const *up, const char *
     es->m = NULL;
     for (size_t i = 0; i < p->n; i++) {
         const migration *m = &p->v[i];
-        const lock_entry *rec = lock_find_name(es->lock, m->name);
+        const lock_entry *rec = lock_find_name(es->lock, safe[i]);
         if (m->kept) {
             es->m = m;
             add_kept_files(es, m);

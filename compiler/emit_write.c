@@ -186,13 +186,13 @@ int emit_write(emit_set *es, emit_result *res, diags *d)
     lk->target = es->tg->name;
     const char *new_text = lock_text(lk);
     char lock_disk[65];
-    int lock_state = read_existing(lk->path, new_text, lock_disk);
-    if (lock_state == EXISTING_UNREADABLE) {
+    int lock_disk_state = read_existing(lk->path, new_text, lock_disk);
+    if (lock_disk_state == EXISTING_UNREADABLE) {
         diag_add(d, SEV_ERROR, "io-error", (srcloc){lk->path, 0, 0}, NULL, "cannot read '%s': %s", lk->path,
                  strerror(errno));
         return -1;
     }
-    bool write_lock = lock_state != EXISTING_SAME;
+    bool write_lock = lock_disk_state != EXISTING_SAME;
 
     /* every new file under a temporary name, then renames, the record last */
     const char **tmp = arena_calloc(a, es->n + 1, sizeof *tmp);

@@ -329,6 +329,15 @@ static void check_rls_disabled(const lint_ctx *cx, const lint_rule *r, const tab
 
 /* A runner applies every migration it finds; the cleanup of a conversion
  * refuses to run before keep_old, so it must come later. */
+/* A rule about a change of a spec: compile and check report it (evolve.c),
+ * since only they read partc.lock's state of the table. */
+static void check_by_compile(const lint_ctx *cx, const lint_rule *r, const table *t)
+{
+    (void)cx;
+    (void)r;
+    (void)t;
+}
+
 static void check_cleanup_runner(const lint_ctx *cx, const lint_rule *r, const table *t)
 {
     if (!cx->target || strcmp(cx->target, "plain") == 0 || t->mode.v != MODE_CONVERT || t->migrate.hold_cleanup.v)
@@ -357,6 +366,12 @@ const lint_rule lint_rules[] = {
             "partition, so retention must take an ACCESS EXCLUSIVE lock on the parent instead.",
      .fix = "set default_partition: false, or use retention action drop",
      .check = check_default_detach},
+    {.id = "drop-column",
+     .sev = SEV_ERROR,
+     .summary = "a change of a spec drops a column (found by compile and check, which know the folder's state)",
+     .why = "the column's values are gone once the migration runs; its rollback adds the column back empty.",
+     .fix = "keep the column, or accept the loss in lint.allow with drop-column: \"<reason>\"",
+     .check = check_by_compile},
     {.id = "fk-without-index",
      .sev = SEV_WARNING,
      .summary = "a foreign key whose columns do not lead any index of the table",

@@ -15,7 +15,10 @@ static const char header[] =
     "# migration's version and name, the --as-of its partitions were planned\n"
     "# for, the file's SHA-256 and its path.  compile reuses these versions;\n"
     "# partc check compares the specs and the folder with this record.  Keep it\n"
-    "# under version control next to the migrations and do not edit it.\n";
+    "# under version control next to the migrations and do not edit it.\n"
+    "# Each state record below the files holds a table's spec as the\n"
+    "# migrations up to that one leave it: the next change of the spec compiles\n"
+    "# to a migration from there.\n";
 
 lock_entry *lock_add(lockfile *lk, const char *version, const char *name, int64_t as_of,
                      const char *sha256, const char *path)
@@ -40,6 +43,21 @@ lock_entry *lock_add(lockfile *lk, const char *version, const char *name, int64_
     strmap_val *by_name = strmap_slot(&lk->by_name, e->name, strlen(e->name));
     if (!by_name->n)
         by_name->n = lk->n;
+    return e;
+}
+
+lock_state *lock_add_state(lockfile *lk, const char *version, const char *name, const char *text)
+{
+    if (lk->nst == lk->capst) {
+        size_t cap = lk->capst ? lk->capst * 2 : 16;
+        lk->st = arena_grow(lk->a, lk->st, lk->nst, cap, sizeof *lk->st);
+        lk->capst = cap;
+    }
+    lock_state *e = &lk->st[lk->nst++];
+    e->version = arena_strdup(lk->a, version);
+    e->name = arena_strdup(lk->a, name);
+    e->text = arena_strdup(lk->a, text);
+    e->line = 0;
     return e;
 }
 
@@ -118,6 +136,8 @@ int lock_read(lockfile *lk, arena *a, const char *path, diags *d)
                  lk->path);
         return -1;
     }
+    strbuf body = STRBUF_INIT;
+    lock_state *st = NULL;
     for (char *p = text; p && *p;) {
         char *nl = strchr(p, '\n');
         if (nl)
@@ -125,6 +145,16 @@ int lock_read(lockfile *lk, arena *a, const char *path, diags *d)
         char *line = p;
         p = nl ? nl + 1 : NULL;
         lineno++;
+        if (st && line[0] == ' ' && line[1] == ' ') {
+            sb_puts(&body, line + 2);
+            sb_addc(&body, '\n');
+            continue;
+        }
+        if (st) {
+            st->text = arena_strdup(a, sb_str(&body));
+            sb_reset(&body);
+            st = NULL;
+        }
         if (*line == '#' || *line == '\0')
             continue;
         char *f[8];
@@ -133,9 +163,9 @@ int lock_read(lockfile *lk, arena *a, const char *path, diags *d)
             f[nf++] = tok;
         srcloc at = {lk->path, lineno, 1};
         if (!have_magic) {
-            if (nf != 2 || strcmp(f[0], "partc-lock") != 0 || strcmp(f[1], "1") != 0) {
+            if (nf != 2 || strcmp(f[0], "partc-lock") != 0 || (strcmp(f[1], "1") != 0 && strcmp(f[1], "2") != 0)) {
                 diag_add(d, SEV_ERROR, "bad-lock", at, HINT_RESTORE,
-                         "expected 'partc-lock 1' as the first line that is not a comment");
+                         "expected 'partc-lock 2' as the first line that is not a comment");
                 rc = -1;
                 break;
             }
@@ -144,6 +174,18 @@ int lock_read(lockfile *lk, arena *a, const char *path, diags *d)
         }
         if (nf == 2 && strcmp(f[0], "target") == 0 && !lk->target) {
             lk->target = arena_strdup(a, f[1]);
+            continue;
+        }
+        if (nf >= 1 && strcmp(f[0], "state") == 0) {
+            if (nf != 3 || !all_of(f[1], 1, 20, "0123456789") ||
+                !all_of(f[2], 1, 200, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")) {
+                diag_add(d, SEV_ERROR, "bad-lock", at, HINT_RESTORE,
+                         "expected 'state VERSION NAME' and the table's spec below it");
+                rc = -1;
+                continue;
+            }
+            st = lock_add_state(lk, f[1], f[2], "");
+            st->line = lineno;
             continue;
         }
         int64_t as_of = 0;
@@ -171,6 +213,15 @@ int lock_read(lockfile *lk, arena *a, const char *path, diags *d)
         lock_entry *e = lock_add(lk, f[1], f[2], as_of, f[4], f[5]);
         e->line = lineno;
     }
+    if (st)
+        st->text = arena_strdup(a, sb_str(&body));
+    sb_free(&body);
+    for (size_t i = 0; i < lk->nst && rc == 0; i++)
+        if (!*lk->st[i].text) {
+            diag_add(d, SEV_ERROR, "bad-lock", (srcloc){lk->path, lk->st[i].line, 1}, HINT_RESTORE,
+                     "state record without the table's spec below it");
+            rc = -1;
+        }
     if (rc == 0 && !have_magic) {
         diag_add(d, SEV_ERROR, "bad-lock", (srcloc){lk->path, 0, 0}, HINT_RESTORE, "'%s' is empty", lk->path);
         rc = -1;
@@ -193,6 +244,16 @@ static int entry_cmp(const void *x, const void *y)
     return c ? c : strcmp(a->path, b->path);
 }
 
+static int state_cmp(const void *x, const void *y)
+{
+    const lock_state *a = x, *b = y;
+    size_t la = strlen(a->version), lb = strlen(b->version);
+    if (la != lb)
+        return la < lb ? -1 : 1;
+    int c = strcmp(a->version, b->version);
+    return c ? c : strcmp(a->name, b->name);
+}
+
 const char *lock_text(const lockfile *lk)
 {
     lock_entry *v = arena_calloc(lk->a, lk->n ? lk->n : 1, sizeof *v);
@@ -201,7 +262,7 @@ const char *lock_text(const lockfile *lk)
     qsort(v, lk->n, sizeof *v, entry_cmp);
     strbuf sb = STRBUF_INIT;
     sb_puts(&sb, header);
-    sb_addf(&sb, "partc-lock 1\ntarget %s\n", lk->target ? lk->target : "plain");
+    sb_addf(&sb, "partc-lock 2\ntarget %s\n", lk->target ? lk->target : "plain");
     for (size_t i = 0; i < lk->n; i++) {
         char when[24];
         if (v[i].as_of % 86400 == 0)
@@ -212,6 +273,21 @@ const char *lock_text(const lockfile *lk)
             memcpy(when + 19, "Z", 2);
         }
         sb_addf(&sb, "file %s %s %s %s %s\n", v[i].version, v[i].name, when, v[i].sha256, v[i].path);
+    }
+    lock_state *st = arena_calloc(lk->a, lk->nst ? lk->nst : 1, sizeof *st);
+    if (lk->nst)
+        memcpy(st, lk->st, lk->nst * sizeof *st);
+    qsort(st, lk->nst, sizeof *st, state_cmp);
+    for (size_t i = 0; i < lk->nst; i++) {
+        sb_addf(&sb, "state %s %s\n", st[i].version, st[i].name);
+        for (const char *l = st[i].text; *l;) {
+            const char *e = strchr(l, '\n');
+            size_t n = e ? (size_t)(e - l) : strlen(l);
+            sb_puts(&sb, "  ");
+            sb_add(&sb, l, n);
+            sb_addc(&sb, '\n');
+            l += n + (e ? 1 : 0);
+        }
     }
     const char *s = arena_strdup(lk->a, sb_str(&sb));
     sb_free(&sb);

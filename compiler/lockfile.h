@@ -7,7 +7,14 @@
  * as-of instants, so compiling again rewrites nothing and only adds what is
  * new; check compares the specs, the folder and this record.  The text is a
  * function of the entries alone (sorted), so the same record is the same
- * bytes. */
+ * bytes.
+ *
+ * A state record follows the file lines: after the migration of that version
+ * and name, a table is as the spec written under it (canonical YAML, its
+ * lines indented by two spaces).  A table's first state is the spec its first
+ * migrations were compiled from; each later one, the spec a change migration
+ * brought it to.  So partc knows what the folder's migrations produce
+ * without a database. */
 #ifndef PARTC_LOCKFILE_H
 #define PARTC_LOCKFILE_H
 
@@ -29,12 +36,21 @@ typedef struct lock_entry {
     int line;            /* in the lock file; 0 for entries added by this run */
 } lock_entry;
 
+typedef struct lock_state {
+    const char *version;
+    const char *name;  /* the migration after which the table is in this state */
+    const char *text;  /* "<table>:\n  <key>: ...": the table's spec, canonical */
+    int line;          /* in the lock file; 0 for states added by this run */
+} lock_state;
+
 typedef struct lockfile {
     const char *path;   /* <folder>/partc.lock (Supabase: beside the folder) */
     bool present;       /* the file existed */
     const char *target; /* the target it was written for */
     lock_entry *v;
     size_t n, cap;
+    lock_state *st;
+    size_t nst, capst;
     arena *a;
     strmap by_path, by_name; /* -> index + 1 of the first entry */
 } lockfile;
@@ -49,6 +65,8 @@ lock_entry *lock_add(lockfile *lk, const char *version, const char *name, int64_
 const lock_entry *lock_find_path(const lockfile *lk, const char *path);
 /* The first entry of a migration, by name. */
 const lock_entry *lock_find_name(const lockfile *lk, const char *name);
+
+lock_state *lock_add_state(lockfile *lk, const char *version, const char *name, const char *text);
 
 /* The lock's text, entries sorted by version then path. */
 const char *lock_text(const lockfile *lk);

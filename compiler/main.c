@@ -10,6 +10,7 @@
 
 #include "diag.h"
 #include "emit.h"
+#include "evolve.h"
 #include "lint.h"
 #include "lockfile.h"
 #include "model.h"
@@ -153,6 +154,8 @@ typedef struct run {
     diags d;
     int64_t as_of;
     lockfile lock;
+    history hist;
+    size_t states_missing; /* tables whose migrations partc.lock records without their state */
 } run;
 
 /* $SOURCE_DATE_EPOCH when it holds seconds. */
@@ -256,7 +259,7 @@ static int64_t version_base(const run *r, const options *o)
 static int64_t recorded_as_of(void *ctx, const table *t, int64_t as_of)
 {
     run *r = ctx;
-    const lock_entry *e = lock_find_name(&r->lock, plan_first_name(r->a, t));
+    const lock_entry *e = lock_find_name(&r->lock, emit_safe_name(r->a, plan_first_name(r->a, t)));
     return e ? e->as_of : as_of;
 }
 
@@ -283,6 +286,13 @@ static int build_output_in(run *r, const options *o, const target *tg, emit_set 
         return EXIT_IO;
     if (validate_for_compile(&r->ss, r->as_of, recorded_as_of, r, &r->d) != 0)
         return EXIT_FINDINGS;
+    static const char *def[] = {"specs"};
+    if (history_build(&r->hist, &r->ss, o->npaths ? (const char *const *)o->paths : def, o->npaths ? o->npaths : 1,
+                      &r->lock, r->as_of, &r->d, r->a) != 0 ||
+        diags_count(&r->d, SEV_ERROR)) {
+        diags_sort(&r->d);
+        return EXIT_FINDINGS;
+    }
     /* the runtime migrations the folder has: the newest is written again,
      * and when this partc's runtime differs from it, an upgrade follows */
     runtime_record rt = {0, false};
@@ -294,7 +304,7 @@ static int build_output_in(run *r, const options *o, const target *tg, emit_set 
     render_opts ro = {tg->wrap_tx, tg->wrap_down_tx, &r->ss};
     const char **ups = NULL, **downs = NULL;
     for (int pass = 0; pass < 2; pass++) {
-        if (plan_build_with(p, &r->ss, r->as_of, recorded_as_of, r, &rt, r->a) != 0)
+        if (plan_build_with(p, &r->ss, r->as_of, recorded_as_of, r, &rt, &r->hist, r->a) != 0)
             return EXIT_FINDINGS;
         ups = arena_calloc(r->a, p->n + 1, sizeof *ups);
         downs = arena_calloc(r->a, p->n + 1, sizeof *downs);
@@ -324,6 +334,23 @@ static int build_output_in(run *r, const options *o, const target *tg, emit_set 
     emit_set_init(es, r->a, tg, out, &r->lock);
     if (emit_layout(es, p, ups, downs, version_base(r, o), &r->d) != 0)
         return EXIT_FINDINGS;
+    /* the state each table is in after its migrations: recorded beside
+     * them, so that the next change of its spec compiles from there */
+    for (size_t i = 0; i < p->n; i++) {
+        const migration *m = &p->v[i];
+        if (!m->state || m->state_recorded)
+            continue;
+        const emit_file *f = NULL;
+        const char *safe = emit_safe_name(r->a, m->name);
+        for (size_t k = 0; k < es->n && !f; k++)
+            if (es->v[k].name && strcmp(es->v[k].name, safe) == 0)
+                f = &es->v[k];
+        if (!f)
+            continue;
+        if (f->recorded)
+            r->states_missing++;
+        lock_add_state(&r->lock, f->version, f->name, m->state);
+    }
     return EXIT_OK;
 }
 
@@ -408,6 +435,13 @@ static int cmd_check(const options *o)
         return code;
     emit_result res;
     size_t errors = emit_check(&es, &res, &r.d);
+    if (r.states_missing) {
+        diag_add(&r.d, SEV_ERROR, "not-emitted", (srcloc){r.lock.path, 0, 0},
+                 "run partc compile: it records each table's state and changes no migration",
+                 "partc.lock records the migrations of %zu table%s but not the state of their spec", r.states_missing,
+                 r.states_missing == 1 ? "" : "s");
+        errors++;
+    }
     diags_sort(&r.d);
     print_unallowed(&r);
     if (errors) {

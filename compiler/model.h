@@ -193,6 +193,8 @@ struct table {
     sval name;          /* at = the key under tables: */
     sval schema;        /* default "public" */
     const char *file;   /* spec file path */
+    const char *snapshot; /* "<name>: <its mapping>" as canonical YAML
+                             (spec_tree_canonical): what partc.lock records of it */
     smode mode;         /* default create */
     sstrategy strategy; /* default partition */
     column *columns;

@@ -3,9 +3,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "evolve.h"
 #include "format.h"
 #include "names.h"
 #include "sqlquote.h"
+#include "strbuf.h"
 
 /* The most partitions one migration creates for a table.  The static plan
  * runs from partition.start through as_of; as_of defaults to the latest
@@ -377,7 +379,7 @@ static void finish(migration *m)
 
 int plan_build(plan *p, const specset *ss, int64_t as_of, arena *a)
 {
-    return plan_build_with(p, ss, as_of, NULL, NULL, NULL, a);
+    return plan_build_with(p, ss, as_of, NULL, NULL, NULL, NULL, a);
 }
 
 /* What a conversion's phase k does, and its rollback, for the file heads. */
@@ -428,6 +430,206 @@ static void describe_create(builder *b, const table *t, int64_t as_of)
                                table_uses_runtime(t) ? " and registers it with the runtime" : "");
     b->m->undo = arena_printf(a, "drops %s%s%s.", b->qname, partitioned ? " and its partitions" : "",
                               table_uses_runtime(t) ? " and its registration" : "");
+}
+
+/* ---- a change of a table's spec ------------------------------------------ */
+
+/* The text partc.lock records for t's state: its key and its spec. */
+static const char *state_text(arena *a, const table *t)
+{
+    (void)a;
+    return t->snapshot;
+}
+
+static step *col_step(builder *b, bool is_up, step_kind k, const table *t, const column *c, col_change ch,
+                      const char *lock, const char *summary)
+{
+    step *s = is_up ? up(b, k, lock, summary) : down(b, k, lock, summary);
+    s->t = t;
+    s->col_no = (size_t)(c - t->columns);
+    s->change = ch;
+    return s;
+}
+
+/* The column steps that take `from` to `to` (up), or back (down). */
+static void plan_columns(builder *b, const table *from, const table *to, bool is_up)
+{
+    arena *a = b->a;
+    const char *q = b->qname;
+    bool parts = to->strategy.v == STRATEGY_PARTITION;
+    const char *brief = arena_printf(a, "ACCESS EXCLUSIVE on %s%s, briefly (no rewrite)", q,
+                                     parts ? " and every partition" : "");
+    const char *scan = arena_printf(a, "ACCESS EXCLUSIVE on %s%s while every row is checked", q,
+                                    parts ? " and every partition" : "");
+    const char *verb = is_up ? "" : "back: ";
+    for (size_t i = 0; i < to->ncolumns; i++) {
+        const column *c = &to->columns[i];
+        const column *o = table_column(from, c->name.s);
+        if (!o)
+            continue;
+        if (strcmp(c->type.s, o->type.s) != 0)
+            col_step(b, is_up, STEP_ALTER_COLUMN, to, c, CC_TYPE,
+                     evolve_type_widens(o->type.s, c->type.s) ? brief : arena_printf(a, "%s (and a rewrite)", scan),
+                     arena_printf(a, "%scolumn %s becomes %s", verb, c->name.s, c->type.s));
+        if (!(c->default_expr.s ? o->default_expr.s && !strcmp(c->default_expr.s, o->default_expr.s)
+                                : !o->default_expr.s))
+            col_step(b, is_up, STEP_ALTER_COLUMN, to, c, c->default_expr.s ? CC_SET_DEFAULT : CC_DROP_DEFAULT, brief,
+                     c->default_expr.s ? arena_printf(a, "%scolumn %s defaults to %s", verb, c->name.s, c->default_expr.s)
+                                       : arena_printf(a, "%scolumn %s has no default", verb, c->name.s));
+        if (c->nullable.v != o->nullable.v)
+            col_step(b, is_up, STEP_ALTER_COLUMN, to, c, c->nullable.v ? CC_DROP_NOT_NULL : CC_SET_NOT_NULL,
+                     c->nullable.v ? brief : scan,
+                     arena_printf(a, "%scolumn %s %s", verb, c->name.s, c->nullable.v ? "may be NULL" : "is NOT NULL"));
+    }
+    for (size_t i = 0; i < to->ncolumns; i++) {
+        const column *c = &to->columns[i];
+        if (table_column(from, c->name.s))
+            continue;
+        col_step(b, is_up, STEP_ADD_COLUMN, to, c, CC_TYPE, brief,
+                 arena_printf(a, "%sadd column %s %s", verb, c->name.s, c->type.s));
+        if (!c->nullable.v && !c->default_expr.s)
+            col_step(b, is_up, STEP_ALTER_COLUMN, to, c, CC_SET_NOT_NULL, scan,
+                     arena_printf(a, "%scolumn %s is NOT NULL (the rows there must all have it)", verb, c->name.s));
+    }
+    for (size_t i = 0; i < from->ncolumns; i++) {
+        const column *o = &from->columns[i];
+        if (!table_column(to, o->name.s))
+            col_step(b, is_up, STEP_DROP_COLUMN, from, o, CC_TYPE, brief,
+                     arena_printf(a, "%sdrop column %s and its values", verb, o->name.s));
+    }
+}
+
+static bool settings_differ(const table *x, const table *y)
+{
+    return evolve_settings_differ(x, y);
+}
+
+static bool schedule_of(const table *t, const char **s)
+{
+    *s = table_uses_runtime(t) ? t->maintenance.schedule.s : NULL;
+    return *s != NULL;
+}
+
+/* The runtime's row of the table and its pg_cron job, from `from` to `to`. */
+static void plan_settings(builder *b, const table *from, const table *to, bool is_up)
+{
+    arena *a = b->a;
+    const char *q = b->qname;
+    bool fr = table_uses_runtime(from), tr = table_uses_runtime(to);
+    const char *fs, *ts;
+    schedule_of(from, &fs);
+    schedule_of(to, &ts);
+    bool resched = !(fs ? ts && !strcmp(fs, ts) : !ts);
+    step *(*add)(builder *, step_kind, const char *, const char *) = is_up ? up : down;
+    if (resched && fs)
+        add(b, STEP_UNSCHEDULE, "none", "remove the pg_cron job if there is one")->t = from;
+    bool same_archive = archives(from) && archives(to) &&
+                        !strcmp(from->retention.archive_schema.s, to->retention.archive_schema.s);
+    if (archives(to) && !same_archive) {
+        step *s = add(b, STEP_CREATE_SCHEMA, "none",
+                      arena_printf(a, "create schema %s if it does not exist", to->retention.archive_schema.s));
+        s->archive_schema = true;
+        s->t = to;
+    }
+    if (fr && !tr)
+        add(b, STEP_UNREGISTER, "none", arena_printf(a, "remove %s from the runtime", q))->t = from;
+    else if (!fr && tr)
+        add(b, STEP_REGISTER, "none",
+            arena_printf(a, "register %s with the runtime: its settings are a row of %s.tables", q, b->rt))->t = to;
+    else if (fr && settings_differ(from, to))
+        add(b, STEP_RECONFIGURE, "none",
+            arena_printf(a, "%s the runtime's settings of %s (premake, naming, retention, thresholds)",
+                         is_up ? "update" : "restore", q))->t = to;
+    if (fr && tr && to->strategy.v == STRATEGY_PARTITION &&
+        (to->part.premake.v < from->part.premake.v || strcmp(to->part.naming.s, from->part.naming.s)))
+        add(b, STEP_RESHAPE_PARTITIONS,
+            arena_printf(a, "ACCESS EXCLUSIVE on %s to drop an empty partition beyond premake, on a partition to "
+                            "rename it", q),
+            strcmp(to->part.naming.s, from->part.naming.s) ? "rename the partitions to the naming of this version"
+                                                          : "drop the empty partitions beyond premake")->lo = b->m->as_of;
+    if (tr && to->strategy.v == STRATEGY_PARTITION &&
+        (!fr || to->part.premake.v > from->part.premake.v || strcmp(to->part.naming.s, from->part.naming.s)))
+        add(b, STEP_RUN_CREATE_PARTITIONS,
+            arena_printf(a, "ACCESS EXCLUSIVE on %s, only if a partition is missing", q),
+            "create the partitions that are missing on the day this runs")->t = to;
+    if (archives(from) && !same_archive) {
+        step *s = add(b, STEP_DROP_SCHEMA, "none",
+                      arena_printf(a, "drop schema %s if partc created it and it is empty",
+                                   from->retention.archive_schema.s));
+        s->archive_schema = true;
+        s->t = from;
+    }
+    if (resched && ts)
+        add(b, STEP_SCHEDULE, "none",
+            arena_printf(a, "schedule maintenance with pg_cron '%s' (NOTICE when pg_cron is absent)", ts))->t = to;
+}
+
+/* What a change does, for the head of its files. */
+static const char *change_text(arena *a, const table *from, const table *to)
+{
+    strbuf sb = STRBUF_INIT;
+    const char *sep = "";
+    size_t added = 0, dropped = 0, altered = 0;
+    for (size_t i = 0; i < to->ncolumns; i++) {
+        const column *o = table_column(from, to->columns[i].name.s);
+        if (!o)
+            added++;
+        else if (strcmp(o->type.s, to->columns[i].type.s) || o->nullable.v != to->columns[i].nullable.v ||
+                 !(o->default_expr.s ? to->columns[i].default_expr.s &&
+                                           !strcmp(o->default_expr.s, to->columns[i].default_expr.s)
+                                     : !to->columns[i].default_expr.s))
+            altered++;
+    }
+    for (size_t i = 0; i < from->ncolumns; i++)
+        if (!table_column(to, from->columns[i].name.s))
+            dropped++;
+    if (added)
+        sb_addf(&sb, "%sadds %zu column%s", sep, added, added == 1 ? "" : "s"), sep = ", ";
+    if (altered)
+        sb_addf(&sb, "%schanges %zu column%s", sep, altered, altered == 1 ? "" : "s"), sep = ", ";
+    if (dropped)
+        sb_addf(&sb, "%sdrops %zu column%s and their values", sep, dropped, dropped == 1 ? "" : "s"), sep = ", ";
+    if (settings_differ(from, to) || table_uses_runtime(from) != table_uses_runtime(to))
+        sb_addf(&sb, "%supdates its premake, naming, retention or thresholds", sep), sep = ", ";
+    const char *fs, *ts;
+    schedule_of(from, &fs);
+    schedule_of(to, &ts);
+    if (!(fs ? ts && !strcmp(fs, ts) : !ts))
+        sb_addf(&sb, "%s%s its pg_cron job", sep, ts ? "schedules" : "removes"), sep = ", ";
+    if (!*sep)
+        sb_puts(&sb, "changes nothing in the database");
+    const char *r = arena_strdup(a, sb_str(&sb));
+    sb_free(&sb);
+    return r;
+}
+
+static void plan_change(plan *p, const specset *ss, const table_change *ch, int64_t as_of)
+{
+    arena *a = p->a;
+    const table *to = ch->to, *from = ch->from;
+    migration *m = add_migration_row(p);
+    m->t = to;
+    m->phase = "change";
+    m->name = ch->name;
+    m->lock_timeout_ms = -1;
+    m->as_of = as_of;
+    m->state = state_text(a, to);
+    m->state_recorded = ch->st != NULL;
+    const char *qname = arena_printf(a, "%s.%s", to->schema.s, to->name.s);
+    builder b = {a, m, qname, ss->settings.runtime_schema.s};
+    if (to->mode.v == MODE_CONVERT) {
+        up(&b, STEP_CHANGE_GUARD, "none", "refuse while the conversion is not cleaned up");
+        down(&b, STEP_CHANGE_GUARD, "none", "refuse while the conversion is not cleaned up");
+    }
+    plan_columns(&b, from, to, true);
+    plan_settings(&b, from, to, true);
+    /* rollback: the same from the other side, in reverse */
+    plan_settings(&b, to, from, false);
+    plan_columns(&b, to, from, false);
+    m->about = arena_printf(a, "changes %s to its spec of this version: %s.", qname, change_text(a, from, to));
+    m->undo = arena_printf(a, "brings %s back to its spec of the version before: %s.", qname,
+                           change_text(a, to, from));
+    finish(m);
 }
 
 const char *plan_runtime_name(arena *a, int v)
@@ -494,7 +696,7 @@ static void plan_runtime_kept(plan *p, int v)
 }
 
 int plan_build_with(plan *p, const specset *ss, int64_t run_as_of, table_as_of_fn as_of_for, void *ctx,
-                    const runtime_record *rt, arena *a)
+                    const runtime_record *rt, const struct history *h, arena *a)
 {
     memset(p, 0, sizeof *p);
     p->a = a;
@@ -514,15 +716,18 @@ int plan_build_with(plan *p, const specset *ss, int64_t run_as_of, table_as_of_f
         plan_runtime(p, ss, run_as_of, kept + 1);
     }
     for (size_t i = 0; i < ss->ntables; i++) {
-        const table *t = order[i];
-        if (t->mode.v == MODE_REFERENCE)
+        const table *cur = order[i];
+        if (cur->mode.v == MODE_REFERENCE)
             continue;
+        const table_history *th = h ? history_of(h, cur) : NULL;
+        const table *t = th ? th->first : cur;
         const char *qname = arena_printf(a, "%s.%s", t->schema.s, t->name.s);
-        int64_t as_of = as_of_for ? as_of_for(ctx, t, run_as_of) : run_as_of;
+        int64_t as_of = as_of_for ? as_of_for(ctx, cur, run_as_of) : run_as_of;
+        size_t first_m = p->n;
         if (t->mode.v == MODE_CONVERT) {
             static const char *const phases[] = {"prepare", "backfill", "swap", "cleanup"};
             /* migrate.cleanup: false leaves the cleanup out until keep_old */
-            for (size_t k = 0; k < (t->migrate.hold_cleanup.v ? 3u : 4u); k++) {
+            for (size_t k = 0; k < (cur->migrate.hold_cleanup.v ? 3u : 4u); k++) {
                 migration *m = add_migration(p, t, phases[k]);
                 m->as_of = as_of;
                 builder b = {a, m, qname, ss->settings.runtime_schema.s};
@@ -535,14 +740,18 @@ int plan_build_with(plan *p, const specset *ss, int64_t run_as_of, table_as_of_f
                 describe_conversion(&b, t, k, as_of);
                 finish(m);
             }
-            continue;
+        } else {
+            migration *m = add_migration(p, t, "create");
+            m->as_of = as_of;
+            builder b = {a, m, qname, ss->settings.runtime_schema.s};
+            plan_create(&b, t, as_of);
+            describe_create(&b, t, as_of);
+            finish(m);
         }
-        migration *m = add_migration(p, t, "create");
-        m->as_of = as_of;
-        builder b = {a, m, qname, ss->settings.runtime_schema.s};
-        plan_create(&b, t, as_of);
-        describe_create(&b, t, as_of);
-        finish(m);
+        p->v[first_m].state = state_text(a, t);
+        p->v[first_m].state_recorded = th && th->first_recorded;
+        for (size_t k = 0; th && k < th->nchanges; k++)
+            plan_change(p, ss, &th->changes[k], as_of);
     }
     return 0;
 }

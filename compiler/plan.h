@@ -37,6 +37,9 @@ typedef enum step_kind {
     STEP_NKINDS
 } step_kind;
 
+/* What an alter_column step does to its column (as t->columns[col_no] has it). */
+typedef enum { CC_TYPE, CC_SET_DEFAULT, CC_DROP_DEFAULT, CC_SET_NOT_NULL, CC_DROP_NOT_NULL } col_change;
+
 typedef struct step {
     step_kind kind;
     const char *summary; /* one line for `partc plan` */
@@ -50,6 +53,8 @@ typedef struct step {
     step_rel rel;
     const char *phase_to; /* set_live: the conversion phase the table's row records */
     int rt_version;       /* runtime steps: the version the migration installs */
+    size_t col_no;        /* column steps: which of t->columns */
+    col_change change;    /* alter_column: what changes */
 } step;
 
 typedef struct migration {
@@ -65,6 +70,8 @@ typedef struct migration {
     const char *about;   /* what the up does, for the head of its file */
     const char *undo;    /* what the down does */
     bool kept;           /* a runtime migration partc.lock records, kept as it is (no steps) */
+    const char *state;   /* the table's spec after this migration, as partc.lock records it, or NULL */
+    bool state_recorded; /* ... and partc.lock has it already */
 } migration;
 
 /* The runtime migrations partc.lock records for the folder: how many
@@ -101,7 +108,12 @@ const char *plan_first_name(arena *a, const table *t);
 
 /* plan_build, with each table's partitions planned for as_of_for(ctx, t,
  * as_of) instead (the instant recorded when it was first emitted). */
+struct history;
+/* ... and with each table's first migrations compiled from the first state
+ * partc.lock records of it, then a change migration for each later state
+ * and for today's spec when it differs (h from history_build; NULL: today's
+ * spec is every table's first). */
 int plan_build_with(plan *p, const specset *ss, int64_t as_of, table_as_of_fn as_of_for, void *ctx,
-                    const runtime_record *rt, arena *a);
+                    const runtime_record *rt, const struct history *h, arena *a);
 
 #endif

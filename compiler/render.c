@@ -451,6 +451,12 @@ static void render_steps(rctx *c, const migration *m, const step *steps, size_t 
                                  : "\n-- indexes\n");
             else if (run && group == STEP_ADD_FOREIGN_KEY)
                 sb_puts(out, "\n-- foreign keys\n");
+            else if (run && group == STEP_ALTER_COLUMN)
+                sb_puts(out, "\n-- columns changed (the catalog only: no row is rewritten)\n");
+            else if (run && group == STEP_ADD_COLUMN)
+                sb_puts(out, "\n-- columns added (the catalog only: a constant default is stored once)\n");
+            else if (run && group == STEP_DROP_COLUMN)
+                sb_puts(out, "\n-- columns dropped, with their values\n");
             else {
                 sb_addc(out, '\n');
                 sb_puts(out, comment_lines(c, "", one_line(c, s->summary)));

@@ -456,7 +456,8 @@ const char *no_values(rctx *c, const step *s, tvars *tv)
 
 const char *schema_values(rctx *c, const step *s, tvars *tv)
 {
-    const char *schema = s->archive_schema ? c->t->retention.archive_schema.s : c->t->schema.s;
+    const table *t = s->t ? s->t : c->t; /* a change: the spec before or after it */
+    const char *schema = s->archive_schema ? t->retention.archive_schema.s : t->schema.s;
     tvars_set(tv, "target_schema", ident(c, schema));
     tvars_set(tv, "target_schema_lit", lit(c, schema));
     return NULL;
@@ -752,6 +753,68 @@ const char *register_values(rctx *c, const step *s, tvars *tv)
     sb_puts(&sb, "\n}");
     tvars_set(tv, "settings", lit(c, sb_str(&sb)));
     sb_free(&sb);
+    return NULL;
+}
+
+/* ---- a change of a table's spec ------------------------------------------ */
+
+static const char *column_def(rctx *c, const column *col)
+{
+    strbuf sb = STRBUF_INIT;
+    sb_addf(&sb, "%s %s", ident(c, col->name.s), col->type.s);
+    if (col->default_expr.s)
+        sb_addf(&sb, " DEFAULT %s", col->default_expr.s);
+    if (!col->nullable.v && col->default_expr.s)
+        sb_puts(&sb, " NOT NULL");
+    const char *r = arena_strdup(c->a, sb_str(&sb));
+    sb_free(&sb);
+    return r;
+}
+
+const char *add_column_values(rctx *c, const step *s, tvars *tv)
+{
+    tvars_set(tv, "column_def", column_def(c, &s->t->columns[s->col_no]));
+    return NULL;
+}
+
+const char *drop_column_values(rctx *c, const step *s, tvars *tv)
+{
+    tvars_set(tv, "column", ident(c, s->t->columns[s->col_no].name.s));
+    return NULL;
+}
+
+const char *alter_column_values(rctx *c, const step *s, tvars *tv)
+{
+    const column *col = &s->t->columns[s->col_no];
+    tvars_set(tv, "column", ident(c, col->name.s));
+    const char *action = "";
+    switch (s->change) {
+    case CC_TYPE: action = arena_printf(c->a, "TYPE %s", col->type.s); break;
+    case CC_SET_DEFAULT: action = arena_printf(c->a, "SET DEFAULT %s", col->default_expr.s); break;
+    case CC_DROP_DEFAULT: action = "DROP DEFAULT"; break;
+    case CC_SET_NOT_NULL: action = "SET NOT NULL"; break;
+    case CC_DROP_NOT_NULL: action = "DROP NOT NULL"; break;
+    }
+    tvars_set(tv, "action", action);
+    return NULL;
+}
+
+/* The settings of the table the step names (the spec before or after a
+ * change), as its registration writes them. */
+const char *reconfigure_values(rctx *c, const step *s, tvars *tv)
+{
+    rctx other = *c;
+    other.t = s->t;
+    step reg = *s;
+    reg.rel = REL_TABLE;
+    return register_values(&other, &reg, tv);
+}
+
+const char *reshape_values(rctx *c, const step *s, tvars *tv)
+{
+    char when[23];
+    cal_format_ts(s->lo, when);
+    tvars_set(tv, "as_of_lit", lit(c, when));
     return NULL;
 }
 

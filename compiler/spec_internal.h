@@ -74,6 +74,10 @@ void ld_err(ld *L, const char *code, srcloc at, const char *hint, const char *fm
 /* The file's tree, or NULL after reporting why it cannot be read (*failed
  * set) or when it holds no document. */
 ynode *spec_tree_read(ld *L, int *failed);
+/* "k: n" as canonical YAML (block style, two spaces, no comments, plain
+ * scalars as written and every other one double-quoted): the same meaning
+ * gives the same text whatever the layout of the file. */
+const char *spec_tree_canonical(ld *L, const ynode *k, const ynode *n);
 srcloc ld_loc(ld *L, int line, int col);
 /* User text for a message: control bytes shown as '?', long text cut. */
 const char *disp_n(ld *L, const char *s, size_t len);

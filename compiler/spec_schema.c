@@ -329,6 +329,7 @@ table *spec_load_table(ld *L, ynode *k, ynode *v)
     size_t errors_before = L->nerr;
     load_fields(L, &sec_table, t, v, arena_printf(L->a, "table '%s'", disp(L, k->text)), k->at);
     model_defaults(t);
+    t->snapshot = spec_tree_canonical(L, k, v);
     t->load_failed = L->nerr != errors_before;
     L->t = NULL;
     return t;

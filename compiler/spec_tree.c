@@ -453,3 +453,93 @@ ynode *spec_tree_read(ld *L, int *failed)
     }
     return build_tree(L, failed);
 }
+
+/* ------------------------------------------------------ canonical text */
+
+/* A scalar as it was meant: a plain one verbatim (it was plain where it
+ * stood, so it is plain here too), every other one double-quoted. */
+static void canon_scalar(strbuf *sb, const ynode *n)
+{
+    if (is_null(n)) {
+        sb_puts(sb, "~");
+        return;
+    }
+    bool verbatim = n->plain && n->len > 0 && !strchr(n->text, '\n') && n->text[0] != ' ' &&
+                    n->text[n->len - 1] != ' ';
+    if (verbatim) {
+        sb_puts(sb, n->text);
+        return;
+    }
+    sb_addc(sb, '"');
+    for (const unsigned char *p = (const unsigned char *)n->text; *p; p++) {
+        if (*p == '"' || *p == '\\') {
+            sb_addc(sb, '\\');
+            sb_addc(sb, (char)*p);
+        } else if (*p == '\n')
+            sb_puts(sb, "\\n");
+        else if (*p == '\t')
+            sb_puts(sb, "\\t");
+        else if (*p < 0x20 || *p == 0x7f)
+            sb_addf(sb, "\\x%02x", *p);
+        else
+            sb_addc(sb, (char)*p);
+    }
+    sb_addc(sb, '"');
+}
+
+static void canon_body(strbuf *sb, const ynode *n, int indent, bool placed);
+
+/* After "key:" or "-": the value, and the line's end. */
+static void canon_value(strbuf *sb, const ynode *v, int indent, bool item)
+{
+    if (v->kind == YN_SCALAR) {
+        sb_addc(sb, ' ');
+        canon_scalar(sb, v);
+        sb_addc(sb, '\n');
+    } else if (v->n == 0)
+        sb_puts(sb, v->kind == YN_MAP ? " {}\n" : " []\n");
+    else if (item) {
+        sb_addc(sb, ' ');
+        canon_body(sb, v, indent + 2, true);
+    } else {
+        sb_addc(sb, '\n');
+        canon_body(sb, v, indent + 2, false);
+    }
+}
+
+/* A mapping's or a sequence's entries at indent; placed: the first one's
+ * line is already started. */
+static void canon_body(strbuf *sb, const ynode *n, int indent, bool placed)
+{
+    bool first = true;
+    for (const ynode *c = n->head; c; c = c->next) {
+        if (!(first && placed))
+            sb_addf(sb, "%*s", indent, "");
+        first = false;
+        if (n->kind == YN_MAP) {
+            if (c->kind == YN_SCALAR)
+                canon_scalar(sb, c);
+            else
+                sb_puts(sb, "~"); /* a key that is not a scalar was reported already */
+            sb_addc(sb, ':');
+            if (!c->next)
+                break;
+            c = c->next;
+            canon_value(sb, c, indent, false);
+        } else {
+            sb_addc(sb, '-');
+            canon_value(sb, c, indent, true);
+        }
+    }
+}
+
+const char *spec_tree_canonical(ld *L, const ynode *k, const ynode *n)
+{
+    strbuf sb = STRBUF_INIT;
+    canon_scalar(&sb, k);
+    sb_addc(&sb, ':');
+    canon_value(&sb, n, 0, false);
+    const char *s = arena_strdup(L->a, sb_str(&sb));
+    sb_free(&sb);
+    return s;
+}

@@ -165,7 +165,15 @@ cp specs/*.yaml "$tmp/specs-drift/"
 awk '!d && /batch_size: 10000/ { sub(/batch_size: 10000/, "batch_size: 5000"); d = 1 } { print }' \
     specs/analytics.yaml >"$tmp/specs-drift/analytics.yaml"
 cmp -s specs/analytics.yaml "$tmp/specs-drift/analytics.yaml" && bad "the drift spec copy is not changed" || ok
-# the first partition of event_impressions a year earlier: a long diff
+# templates of another partc: one line of the registration changed, or
+# every partition's statement
+cp -R templates "$tmp/tpl-drift"
+sed 's/^INSERT INTO {{rt}}.tables$/INSERT INTO {{rt}}.tables -- (another partc)/' templates/register.sql >"$tmp/tpl-drift/register.sql"
+cmp -s templates/register.sql "$tmp/tpl-drift/register.sql" && bad "the drift templates are not changed" || ok
+cp -R templates "$tmp/tpl-wide"
+sed 's/^CREATE TABLE /CREATE TABLE  /' templates/create_partition.sql >"$tmp/tpl-wide/create_partition.sql"
+cmp -s templates/create_partition.sql "$tmp/tpl-wide/create_partition.sql" && bad "the wide templates are not changed" || ok
+# the first partition of event_impressions a year earlier: a layout change
 mkdir -p "$tmp/specs-wide" "$tmp/specs-less"
 cp specs/*.yaml "$tmp/specs-wide/"
 awk '!d && /start: 2025-01-01/ { sub(/start: 2025-01-01/, "start: 2024-01-01"); d = 1 } { print }' \
@@ -232,12 +240,14 @@ for t in $targets; do
 
     # the lock's own lines
     awk -v t="$t" '/^#/ || /^[ \t]*$/ { next }
-        !magic { if ($0 != "partc-lock 1") bad = bad " " NR; magic = 1; next }
+        !magic { if ($0 != "partc-lock 2") bad = bad " " NR; magic = 1; next }
         $1 == "target" && NF == 2 { if ($2 != t) bad = bad " " NR; nt++; next }
-        $1 == "file" && NF == 6 { nf++; next }
+        $1 == "file" && NF == 6 { if (ns) bad = bad " " NR; nf++; next }
+        $1 == "state" && NF == 3 { ns++; body = 0; next }
+        /^  / && ns { body++; next }
         { bad = bad " " NR }
         END { if (bad != "" || nt != 1 || nf == 0) { print "lines" bad ", " nt + 0 " target lines"; exit 1 } }' \
-        "$lock" >"$tmp/why" && ok || bad "$t: partc.lock is not 'partc-lock 1', 'target $t', 'file ...': $(cat "$tmp/why")"
+        "$lock" >"$tmp/why" && ok || bad "$t: partc.lock is not 'partc-lock 2', 'target $t', 'file ...', 'state ...': $(cat "$tmp/why")"
     awk -v a="$AS_OF" '$1 == "file" && $4 != a { bad = 1 } END { exit bad }' "$lock" && ok ||
         bad "$t: the lock records another as-of than $AS_OF"
     (cd "$o" && awk '$1 == "file" { print $5 "  " $6 }' "$lock" | $SHA -c >/dev/null 2>&1) && ok ||
@@ -351,10 +361,11 @@ for t in $targets; do
     # -- check finds each kind of difference, names the file, writes nothing
     # ckcase NAME: a fresh copy of the compiled project in $w, folder $wo
     ckcase() { w=$tmp/w/$t/$1; mkdir -p "$w"; cp -R "$proj" "$w/"; wo=$w/proj/$(defout "$t"); wl=$(loc "$wo" "$lrel"); }
-    # ckrun CODE WHAT FILE-LOCATION [SPECS]: check exits 1 and names it
+    # ckrun CODE WHAT FILE-LOCATION [SPECS [OPTIONS]]: check exits 1 and names it
     ckrun() {
         snap "$w" >"$tmp/snap1"
-        expect 1 "$t: check, $2" -- "$PARTC" check "${4:-specs}" --target "$t" --out "$wo"
+        # shellcheck disable=SC2086
+        expect 1 "$t: check, $2" -- "$PARTC" check "${4:-specs}" --target "$t" --out "$wo" ${5:-}
         said "$1" "$3" && ok || bad "$t: check, $2: no [$1] at '$3': $(grep 'error:' "$tmp/err" | head -2)"
         snap "$w" | cmp -s - "$tmp/snap1" && ok || bad "$t: check, $2: check wrote into the folder"
     }
@@ -377,33 +388,33 @@ for t in $targets; do
     ckrun lock-mismatch "a SHA-256 changed in the lock" "$(loc "$wo" "$f_sha")"
 
     ckcase drift
-    # batch_size is registered with the runtime by the prepare phase
+    # a partc whose templates differ (an upgrade of partc): the recorded
+    # prepare compiles to other content; batch_size is registered there
     bf=event_impressions_prepare
-    ckrun drift "a spec change (batch_size)" "$(loc "$wo" "$(paths "$t" "$(version_of "$lock" $bf)" $bf | head -1)")" "$tmp/specs-drift"
+    pf=$(paths "$t" "$(version_of "$lock" $bf)" $bf | head -1)
+    pl=$(loc "$wo" "$pf")
+    ckrun drift "a template change" "$pl" specs "--templates $tmp/tpl-drift"
     # the diff under it: the one statement that changed, with its context,
     # as diff -u shows it
-    pf=$(paths "$t" "$(version_of "$lock" event_impressions_prepare)" event_impressions_prepare | head -1)
-    pl=$(loc "$wo" "$pf")
-    "$PARTC" compile "$tmp/specs-drift" --target "$t" --out "$w/new/$(defout "$t")" --as-of "$AS_OF" >/dev/null 2>&1
+    "$PARTC" compile specs --target "$t" --out "$w/new/$(defout "$t")" --as-of "$AS_OF" --templates "$tmp/tpl-drift" >/dev/null 2>&1
     newf=$(loc "$w/new/$(defout "$t")" "$pf")
     diff -u --label "$pl (on disk)" --label "$pl (from the specs)" "$pl" "$newf" >"$tmp/want-diff"
     for cmd in check compile; do
-        [ "$cmd" = compile ] && { snap "$w/proj" >"$tmp/snap1"; expect 1 "$t: compile, a spec change (batch_size)" -- \
-            "$PARTC" compile "$tmp/specs-drift" --target "$t" --out "$wo" --as-of "$AS_OF"; }
+        [ "$cmd" = compile ] && { snap "$w/proj" >"$tmp/snap1"; expect 1 "$t: compile, a template change" -- \
+            "$PARTC" compile specs --target "$t" --out "$wo" --as-of "$AS_OF" --templates "$tmp/tpl-drift"; }
         detail "$pl" >"$tmp/got-diff"
         cmp -s "$tmp/got-diff" "$tmp/want-diff" && ok ||
             bad "$t: $cmd, drift: the diff under [drift] is not diff -u's: $(diff "$tmp/want-diff" "$tmp/got-diff" | sed -n 2,3p)"
-        old_line=$(grep -F '"batch_rows": 10000,' "$pl")
-        printf -- '-%s\n+%s\n' "$old_line" "$(echo "$old_line" | sed 's/10000,/5000,/')" >"$tmp/want-changes"
+        printf -- '-%s\n+%s\n' "INSERT INTO partc.tables" "INSERT INTO partc.tables -- (another partc)" >"$tmp/want-changes"
         changes <"$tmp/got-diff" | cmp -s - "$tmp/want-changes" && [ "$(grep -c '^@@ ' "$tmp/got-diff")" = 1 ] && ok ||
             bad "$t: $cmd, drift: the diff does not show exactly the changed statement: $(changes <"$tmp/got-diff" | head -3)"
     done
     snap "$w/proj" | cmp -s - "$tmp/snap1" && ok || bad "$t: compile, drift: compile wrote into the folder"
 
     # a long diff: the first 20 lines, then how many more lines differ
-    ckrun drift "a spec change (partition.start)" "$pl" "$tmp/specs-wide"
+    ckrun drift "a template change of every partition" "$pl" specs "--templates $tmp/tpl-wide"
     detail "$pl" >"$tmp/got-diff"
-    "$PARTC" compile "$tmp/specs-wide" --target "$t" --out "$w/wide/$(defout "$t")" --as-of "$AS_OF" >/dev/null 2>&1
+    "$PARTC" compile specs --target "$t" --out "$w/wide/$(defout "$t")" --as-of "$AS_OF" --templates "$tmp/tpl-wide" >/dev/null 2>&1
     n_all=$(diff -u --minimal "$pl" "$(loc "$w/wide/$(defout "$t")" "$pf")" | changes | wc -l)
     n_shown=$(head -20 "$tmp/got-diff" | changes | wc -l)
     more=$(sed -n '21s/^\.\.\. \([0-9]*\) more lines differ$/\1/p' "$tmp/got-diff")
@@ -411,6 +422,22 @@ for t in $targets; do
         "$t: check, a long diff: want 20 lines and '... $((n_all - n_shown)) more lines differ', got $(wc -l <"$tmp/got-diff") lines ending '$(tail -1 "$tmp/got-diff")'"
     head -3 "$tmp/got-diff" | sed 's/^@@ -.*/@@/' | cmp -s - "$(printf -- '--- %s (on disk)\n+++ %s (from the specs)\n@@\n' "$pl" "$pl" >"$tmp/head"; echo "$tmp/head")" && ok ||
         bad "$t: check, a long diff: it does not start with its headers and a hunk: $(head -3 "$tmp/got-diff")"
+
+    # a change of a conversion's migrate settings once its phases are
+    # written, and of its layout: refused at the spec's line, nothing written
+    ckcase refused
+    bl=$(grep -n 'batch_size: 5000' "$tmp/specs-drift/analytics.yaml" | head -1 | cut -d: -f1)
+    sl=$(grep -n 'start: 2024-01-01' "$tmp/specs-wide/analytics.yaml" | head -1 | cut -d: -f1)
+    for cmd in check compile; do
+        snap "$w" >"$tmp/snap1"
+        expect 1 "$t: $cmd, a change of migrate.batch_size" -- "$PARTC" $cmd "$tmp/specs-drift" --target "$t" --out "$wo" --as-of "$AS_OF"
+        grep -q "^$tmp/specs-drift/analytics.yaml:$bl:.*\[change-refused\]" "$tmp/err" && ok ||
+            bad "$t: $cmd, a change of migrate.batch_size: no [change-refused] at analytics.yaml:$bl: $(grep error "$tmp/err" | head -2)"
+        expect 1 "$t: $cmd, a change of partition.start" -- "$PARTC" $cmd "$tmp/specs-wide" --target "$t" --out "$wo" --as-of "$AS_OF"
+        grep -q "^$tmp/specs-wide/analytics.yaml:$sl:.*\[change-refused\]" "$tmp/err" && ok ||
+            bad "$t: $cmd, a change of partition.start: no [change-refused] at analytics.yaml:$sl: $(grep error "$tmp/err" | head -2)"
+        snap "$w" | cmp -s - "$tmp/snap1" && ok || bad "$t: $cmd, a refused change wrote into the folder"
+    done
 
     # a table whose spec is gone: an error at its line of the lock, for
     # check and compile, and nothing written

@@ -130,6 +130,7 @@ TEST(lint_rule_table)
     } want[] = {
         {"cleanup-with-runner", SEV_WARNING, false},
         {"default-partition-blocks-concurrent-detach", SEV_WARNING, false},
+        {"drop-column", SEV_ERROR, false},
         {"fk-without-index", SEV_WARNING, false},
         {"identifier-too-long", SEV_ERROR, true},
         {"incoming-foreign-keys", SEV_ERROR, false},

@@ -49,7 +49,13 @@ TEST(lock_round_trip_sorted)
     const char *sha = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
     lock_add(&lk, "20261122000001", "b_backfill", 1795305600, sha, "20261122000001_b_backfill.up.sql");
     lock_add(&lk, "20261122000000", "a_create", 1795305600 + 3600, sha, "20261122000000_a_create.up.sql");
+    lock_add_state(&lk, "20261122000002", "a_v2", "a:\n  columns:\n    id:\n      type: bigint\n");
+    lock_add_state(&lk, "20261122000000", "a_create", "a:\n  mode: create\n");
     const char *text = lock_text(&lk);
+    /* states after the files, by version, their spec indented */
+    const char *s1 = strstr(text, "state 20261122000000 a_create\n  a:\n    mode: create\n");
+    const char *s2 = strstr(text, "state 20261122000002 a_v2\n  a:\n    columns:\n      id:\n        type: bigint\n");
+    T_CHECK(s1 && s2 && s1 < s2 && strstr(text, "file 20261122000001") < s1);
     /* sorted by version; an as-of with a time keeps it */
     const char *first = strstr(text, "file 20261122000000 a_create 2026-11-22T01:00:00Z ");
     const char *second = strstr(text, "file 20261122000001 b_backfill 2026-11-22 ");
@@ -60,6 +66,7 @@ TEST(lock_round_trip_sorted)
     T_CHECK(back.present);
     T_STREQ(back.target, "sqlx");
     T_INTEQ(back.n, 2);
+    T_INTEQ(back.nst, 2);
     T_STREQ(lock_text(&back), text);
     const lock_entry *e = lock_find_name(&back, "a_create");
     T_CHECK(e && e->as_of == 1795305600 + 3600 && e->line > 0);
@@ -74,7 +81,10 @@ TEST(lock_rejects_malformed)
 {
     static const char *bad[] = {
         "",                                   /* empty */
-        "partc-lock 2\ntarget plain\n",       /* unknown format */
+        "partc-lock 3\ntarget plain\n",       /* unknown format */
+        "partc-lock 2\ntarget plain\nstate 0001\n  t:\n    mode: create\n",  /* a state without its name */
+        "partc-lock 2\ntarget plain\nstate 0001 a\n",                        /* a state without its spec */
+        "partc-lock 2\ntarget plain\nstate 0001 a-b\n  t: {}\n",            /* a name that is no name */
         "partc-lock 1\n",                     /* no target */
         "partc-lock 1\ntarget plain\nfile 0001 a 2026-11-22 abc 0001_a.up.sql\n",       /* short digest */
         "partc-lock 1\ntarget plain\nfile 0001 a 2026-02-30 "

@@ -316,6 +316,73 @@ BEGIN
 END
 $partc$;
 
+-- After a change of a table's premake or naming (the registered row is
+-- already the new one): drops the empty partitions beyond the new premake
+-- ranges ahead of the range that holds p_now or p_as_of, whichever is later
+-- (the --as-of the migrations planned their partitions for), keeping with a
+-- NOTICE those that hold rows; then renames every partition whose name is
+-- not the registered naming's, and the indexes PostgreSQL named after it.
+-- Each statement waits at most the registered lock_timeout per attempt.
+-- Returns the number of partitions dropped or renamed.
+CREATE FUNCTION partc.reshape_partitions(p_schema text, p_table text, p_as_of timestamptz,
+                                          p_now timestamptz DEFAULT now())
+RETURNS integer
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+SET timezone = 'UTC'
+AS $partc$
+DECLARE
+    v       partc.tables := partc.table_of(p_schema, p_table);
+    v_table regclass;
+    v_last  timestamptz;
+    r       record;
+    x       record;
+    v_name  text;
+    v_busy  boolean;
+    v_why   text;
+    v_done  integer := 0;
+BEGIN
+    IF v.name_format IS NULL THEN
+        RETURN 0;
+    END IF;
+    v_table := format('%I.%I', v.schema_name, v.live_name)::regclass;
+    PERFORM set_config('lock_timeout', v.lock_timeout, true);
+    v_last := greatest(date_trunc(v.trunc_unit, p_now), date_trunc(v.trunc_unit, p_as_of)) + v.premake * v.step;
+    FOR r IN SELECT b.part FROM partc.bounds(v_table) b WHERE b.lower_bound > v_last ORDER BY b.lower_bound DESC LOOP
+        EXECUTE format('SELECT EXISTS (SELECT 1 FROM %s)', r.part) INTO v_busy;
+        IF v_busy THEN
+            RAISE NOTICE '% holds rows: kept, though it is beyond premake', r.part;
+            CONTINUE;
+        END IF;
+        v_why := partc.attempt(v_table, ARRAY[format('LOCK TABLE ONLY %s IN ACCESS EXCLUSIVE MODE%%NOWAIT%%', v_table),
+                                               format('DROP TABLE %s', r.part)]);
+        IF v_why IS NOT NULL THEN
+            RAISE EXCEPTION 'cannot drop %: %', r.part, v_why;
+        END IF;
+        v_done := v_done + 1;
+    END LOOP;
+    FOR r IN SELECT c.relname, to_char(b.lower_bound, v.name_format) AS want
+               FROM partc.bounds(v_table) b JOIN pg_class c ON c.oid = b.part
+              WHERE c.relname <> to_char(b.lower_bound, v.name_format)
+              ORDER BY b.lower_bound LOOP
+        IF to_regclass(format('%I.%I', v.schema_name, r.want)) IS NOT NULL THEN
+            RAISE EXCEPTION 'cannot rename %.% to %: that name is taken', v.schema_name, r.relname, r.want;
+        END IF;
+        EXECUTE format('ALTER TABLE %I.%I RENAME TO %I', v.schema_name, r.relname, r.want);
+        FOR x IN SELECT i.relname FROM pg_index ix JOIN pg_class i ON i.oid = ix.indexrelid
+                  WHERE ix.indrelid = format('%I.%I', v.schema_name, r.want)::regclass
+                    AND left(i.relname, length(r.relname) + 1) = r.relname || '_' LOOP
+            v_name := r.want || substr(x.relname, length(r.relname) + 1);
+            IF octet_length(v_name) <= 63 AND to_regclass(format('%I.%I', v.schema_name, v_name)) IS NULL THEN
+                EXECUTE format('ALTER INDEX %I.%I RENAME TO %I', v.schema_name, x.relname, v_name);
+            END IF;
+        END LOOP;
+        v_done := v_done + 1;
+    END LOOP;
+    RETURN v_done;
+END
+$partc$;
+
 -- The partitions that retention retires at p_now, newest first: every one
 -- whose whole range is older than p_now - keep, never one of the newest
 -- protect partitions that have begun, never a future one; each with whether

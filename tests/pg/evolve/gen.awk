@@ -1,0 +1,86 @@
+# gen.awk: a random life of one table, as spec versions.
+#   awk -v seed=N -v versions=K -v dir=D -f gen.awk
+# writes D/v1/t.yaml .. D/vK/t.yaml: version 1 is a new partitioned table,
+# each later one is the one before with one to three random changes of the
+# kinds partc writes (columns added at the end, dropped, a default set or
+# dropped, NOT NULL dropped, a type widened; premake, naming, retention,
+# health thresholds).  The same seed gives the same versions.
+function pick(n) { return int(rand() * n) }
+function colspec(i,    s) {
+    s = "{ type: \"" ctype[i] "\""
+    if (!cnull[i]) s = s ", nullable: false"
+    if (cdef[i] != "") s = s ", default: \"" cdef[i] "\""
+    return s " }"
+}
+function constant(t) {
+    if (t == "integer") return pick(2) ? "0" : "42"
+    if (t == "boolean") return pick(2) ? "true" : "false"
+    return pick(2) ? "'x'" : "''"
+}
+function add_column(    t) {
+    ncols++
+    cname[ncols] = "c" (++serial)
+    t = types[pick(4) + 1]
+    ctype[ncols] = t
+    cdef[ncols] = pick(2) ? constant(t) : ""
+    cnull[ncols] = (cdef[ncols] == "" || pick(2)) ? 1 : 0
+    return "add " cname[ncols]
+}
+function change(    k, i, w) {
+    k = pick(9)
+    if (k == 0 || ncols == 0) return add_column()
+    if (k == 1) { dropped = dropped " " cname[ncols]; ncols--; return "drop last column" }
+    i = pick(ncols) + 1
+    if (k == 2) { cdef[i] = cdef[i] == "" ? constant(ctype[i]) : ""; if (cdef[i] == "") cnull[i] = 1; return "default of " cname[i] }
+    if (k == 3) { cnull[i] = 1; return "null " cname[i] }
+    if (k == 4) {
+        if (ctype[i] == "varchar(10)") { ctype[i] = pick(2) ? "text" : "varchar(20)"; return "widen " cname[i] }
+        return add_column()
+    }
+    if (k == 5) { premake = pick(5) + 1; return "premake" }
+    if (k == 6) { naming = naming == "" ? "{table}_p{YYYY}{MM}" : ""; return "naming" }
+    if (k == 7) {
+        w = pick(3)
+        if (w == 0) keep = ""
+        else { keep = (pick(4) + 1) * 6 " months"; action = pick(2) ? "drop" : "detach" }
+        return "retention"
+    }
+    warn = (pick(3) + 8) * 7 " days"
+    return "warn_ahead"
+}
+function emit(v,    f, i) {
+    f = dir "/v" v "/t.yaml"
+    system("mkdir -p " dir "/v" v)
+    print "version: 1" > f
+    print "tables:" > f
+    print "  events:" > f
+    print "    columns:" > f
+    print "      id: { type: bigint, nullable: false }" > f
+    print "      created_at: { type: timestamptz, nullable: false }" > f
+    for (i = 1; i <= ncols; i++) print "      " cname[i] ": " colspec(i) > f
+    print "    primary_key: [id, created_at]" > f
+    printf "    partition: { key: created_at, interval: monthly, start: 2026-06-01, premake: %d%s }\n", premake,
+        naming == "" ? "" : ", naming: \"" naming "\"" > f
+    if (keep != "") print "    retention: { keep: " keep ", action: " action " }" > f
+    if (warn != "") print "    maintenance: { warn_ahead: " warn " }" > f
+    print "    lint:" > f
+    print "      allow:" > f
+    print "        maintenance-unscheduled: \"the test runs the maintenance\"" > f
+    if (dropped != "") print "        drop-column: \"the test drops columns on purpose\"" > f
+    close(f)
+}
+BEGIN {
+    srand(seed)
+    split("text integer varchar(10) boolean", types, " ")
+    premake = 3; naming = ""; keep = ""; warn = ""; ncols = 0; serial = 0; dropped = ""
+    n = pick(3)
+    for (j = 0; j < n; j++) add_column()
+    emit(1)
+    for (v = 2; v <= versions; v++) {
+        n = pick(3) + 1
+        what = ""
+        for (j = 0; j < n; j++) what = what (j ? ", " : "") change()
+        print "v" v ": " what
+        emit(v)
+    }
+}

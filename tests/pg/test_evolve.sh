@@ -1,0 +1,153 @@
+#!/bin/sh
+# A table's life, proven by property over a generated corpus: for each seed,
+# tests/pg/evolve/gen.awk writes three versions of a table's spec with random
+# changes of the kinds partc writes.  Compiling them one after the other into
+# one folder adds one change migration per version that changes something
+# (and nothing for one that does not), never touching a recorded file; check
+# fails before each compile and passes after.  On the server:
+#   v1, then each change  ==  that version compiled from scratch (pg_dump
+#                              --schema-only and the runtime's row of the table)
+#   each change's rollback ==  the version before, exactly; and up again.
+# Every database is a copy of one that has the runtime installed.  Runs
+# inside the cluster of run-all.sh; EVOLVE_SEEDS overrides the corpus size.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+PARTC=${PARTC:-$root/partc}
+seeds=${EVOLVE_SEEDS:-12}
+asof=2026-11-22
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT INT TERM
+fail() {
+    echo "FAIL evolve (seed $seed): $1"
+    [ -z "${2:-}" ] || [ ! -s "$2" ] || sed 's/^/    /' "$2" | head -n 40
+    [ ! -f "$tmp/life" ] || sed 's/^/    /' "$tmp/life"
+    exit 1
+}
+seed=-
+q() { psql -X -q -At -v ON_ERROR_STOP=1 "$@"; }
+pq() { psql -X -q -d postgres "$@" >/dev/null 2>&1; }
+tpl=partc_evolve_tpl
+pq -c "DROP DATABASE IF EXISTS $tpl"
+pq -c "CREATE DATABASE $tpl" || fail "create the template database"
+# the runtime, once: every folder's first migration is the same file
+mkdir -p "$tmp/rt/spec"
+awk -v seed=1 -v versions=1 -v dir="$tmp/rt/spec" -f "$here/evolve/gen.awk" >/dev/null
+"$PARTC" compile "$tmp/rt/spec/v1" --out "$tmp/rt/out" --as-of $asof >/dev/null 2>&1 || fail "compile the runtime"
+rtfile=$(ls "$tmp/rt/out/"*partc_runtime_v1.up.sql)
+q -d $tpl -f "$rtfile" >/dev/null 2>"$tmp/err" || fail "install the runtime" "$tmp/err"
+newdb() { pq -c "DROP DATABASE IF EXISTS $1" && pq -c "CREATE DATABASE $1 TEMPLATE $tpl"; }
+state() {
+    pg_dump --schema-only -d "$1" | grep -v '^\\\(un\)\{0,1\}restrict ' >"$2"
+    q -d "$1" -c "SELECT to_jsonb(t) - 'last_run' - 'last_error' FROM partc.tables t ORDER BY 1" >>"$2"
+}
+# the up files of a folder that are not in the list $2, in version order
+new_ups() { ls "$1" | grep '\.up\.sql$' | grep -v partc_runtime | sort >"$tmp/now"; comm -13 "$2" "$tmp/now"; }
+apply() { q -d "$1" -f "$2" >/dev/null 2>"$tmp/err" || fail "apply $(basename "$2")" "$tmp/err"; }
+
+changes=0
+for seed in $(seq 1 "$seeds"); do
+    rm -rf "$tmp/s" "$tmp/a" "$tmp/b"
+    awk -v seed="$seed" -v versions=3 -v dir="$tmp/s" -f "$here/evolve/gen.awk" >"$tmp/life"
+    newdb partc_evolve_a || fail "create database a"
+    : >"$tmp/seen"
+    v=1
+    while [ $v -le 3 ]; do
+        cp -r "$tmp/a" "$tmp/a.before" 2>/dev/null || mkdir -p "$tmp/a.before"
+        if [ $v -gt 1 ]; then
+            if "$PARTC" check "$tmp/s/v$v" --out "$tmp/a" --as-of $asof >"$tmp/out.txt" 2>&1; then
+                changed=0
+            else
+                changed=1
+                grep -q 'not-emitted' "$tmp/out.txt" || fail "v$v: check fails, but not with not-emitted" "$tmp/out.txt"
+            fi
+        fi
+        "$PARTC" compile "$tmp/s/v$v" --out "$tmp/a" --as-of $asof >"$tmp/out.txt" 2>&1 || fail "compile v$v" "$tmp/out.txt"
+        "$PARTC" check "$tmp/s/v$v" --out "$tmp/a" --as-of $asof >"$tmp/out.txt" 2>&1 || fail "check after v$v" "$tmp/out.txt"
+        for f in "$tmp/a.before/"*.sql; do
+            [ -f "$f" ] || continue
+            cmp -s "$f" "$tmp/a/$(basename "$f")" || fail "v$v rewrote $(basename "$f")"
+        done
+        rm -rf "$tmp/a.before"
+        new_ups "$tmp/a" "$tmp/seen" >"$tmp/new"
+        n=$(wc -l <"$tmp/new")
+        if [ $v -gt 1 ]; then
+            [ "$n" = "$changed" ] || fail "v$v: $n new migrations, check said $changed" "$tmp/new"
+        fi
+        [ $v -gt 1 ] && [ "$n" = 0 ] && { cat "$tmp/now" >"$tmp/seen"; v=$((v + 1)); continue; }
+        [ $v -gt 1 ] && state partc_evolve_a "$tmp/before.sql"
+        while read -r f; do apply partc_evolve_a "$tmp/a/$f"; done <"$tmp/new"
+        cat "$tmp/now" >"$tmp/seen"
+        state partc_evolve_a "$tmp/evolved.sql"
+        # the same version from scratch
+        rm -rf "$tmp/b"
+        newdb partc_evolve_b || fail "create database b"
+        "$PARTC" compile "$tmp/s/v$v" --out "$tmp/b" --as-of $asof >"$tmp/out.txt" 2>&1 || fail "compile v$v anew" "$tmp/out.txt"
+        for f in $(ls "$tmp/b" | grep '\.up\.sql$' | grep -v partc_runtime | sort); do apply partc_evolve_b "$tmp/b/$f"; done
+        state partc_evolve_b "$tmp/scratch.sql"
+        diff -u "$tmp/scratch.sql" "$tmp/evolved.sql" >"$tmp/diff" ||
+            fail "v$v applied as a change differs from v$v compiled anew" "$tmp/diff"
+        if [ $v -gt 1 ]; then
+            changes=$((changes + 1))
+            f=$(cat "$tmp/new")
+            apply partc_evolve_a "$tmp/a/${f%.up.sql}.down.sql"
+            state partc_evolve_a "$tmp/back.sql"
+            diff -u "$tmp/before.sql" "$tmp/back.sql" >"$tmp/diff" || fail "the rollback of v$v is not v$((v - 1))" "$tmp/diff"
+            apply partc_evolve_a "$tmp/a/$f"
+            state partc_evolve_a "$tmp/again.sql"
+            diff -u "$tmp/evolved.sql" "$tmp/again.sql" >"$tmp/diff" || fail "v$v up again differs" "$tmp/diff"
+        fi
+        v=$((v + 1))
+    done
+done
+# a converted table: a change compiled after its four phases waits for the
+# cleanup (the sync triggers of the phases before it copy the columns they
+# knew), then applies and rolls back with the rows kept
+seed=convert
+rm -rf "$tmp/c"
+mkdir -p "$tmp/c/v1" "$tmp/c/v2"
+cat >"$tmp/c/v1/t.yaml" <<'YAML'
+version: 1
+tables:
+  visits:
+    mode: convert
+    columns:
+      id: { type: bigint, nullable: false }
+      at: { type: timestamptz, nullable: false }
+      path: { type: "varchar(50)" }
+    primary_key: [id, at]
+    partition: { key: at, interval: monthly, start: 2026-09-01, premake: 2, default_partition: true }
+    migrate: { batch_size: 100, keep_old: 1 day }
+    lint: { allow: { maintenance-unscheduled: "the test runs it" } }
+YAML
+sed 's/      path: { type: "varchar(50)" }/      path: { type: text }\n      ref: { type: text, default: "'"'"'web'"'"'" }/' "$tmp/c/v1/t.yaml" >"$tmp/c/v2/t.yaml"
+newdb partc_evolve_a || fail "create database a"
+q -d partc_evolve_a -c "CREATE TABLE visits (id bigint NOT NULL, at timestamptz NOT NULL, path varchar(50), PRIMARY KEY (id, at))" \
+  -c "INSERT INTO visits SELECT i, timestamptz '2026-09-01' + i * interval '1 hour', 'p' || i FROM generate_series(1, 1000) i" >/dev/null ||
+    fail "the plain table"
+"$PARTC" compile "$tmp/c/v1" --out "$tmp/c/out" --as-of $asof >"$tmp/out.txt" 2>&1 || fail "compile the conversion" "$tmp/out.txt"
+"$PARTC" compile "$tmp/c/v2" --out "$tmp/c/out" --as-of $asof >"$tmp/out.txt" 2>&1 || fail "compile the change" "$tmp/out.txt"
+for f in $(ls "$tmp/c/out" | grep '\.up\.sql$' | grep -v 'partc_runtime\|_cleanup\|_v2'); do apply partc_evolve_a "$tmp/c/out/$f"; done
+chg=$(ls "$tmp/c/out" | grep '_visits_v2\.up\.sql$\|_v2\.up\.sql$' | grep -v runtime)
+[ -n "$chg" ] || fail "no change migration after the conversion" "$tmp/out.txt"
+if q -d partc_evolve_a -f "$tmp/c/out/$chg" >"$tmp/err" 2>&1; then fail "the change ran before the cleanup"; fi
+grep -q "not cleaned up yet" "$tmp/err" || fail "the change's refusal does not say why" "$tmp/err"
+PGOPTIONS="-c partc.cleanup_now=on" q -d partc_evolve_a -f "$tmp/c/out/$(ls "$tmp/c/out" | grep '_cleanup\.up\.sql$')" >/dev/null 2>"$tmp/err" ||
+    fail "cleanup" "$tmp/err"
+state partc_evolve_a "$tmp/before.sql"
+apply partc_evolve_a "$tmp/c/out/$chg"
+[ "$(q -d partc_evolve_a -c "SELECT count(*) FROM visits WHERE ref = 'web' AND path LIKE 'p%'")" = 1000 ] ||
+    fail "the rows after the change"
+q -d partc_evolve_a -c "INSERT INTO visits (id, at, path, ref) VALUES (5000, now(), repeat('x', 80), 'app')" >/dev/null 2>"$tmp/err" ||
+    fail "a write the change allows" "$tmp/err"
+q -d partc_evolve_a -c "DELETE FROM visits WHERE id = 5000" >/dev/null
+apply partc_evolve_a "$tmp/c/out/${chg%.up.sql}.down.sql"
+state partc_evolve_a "$tmp/back.sql"
+diff -u "$tmp/before.sql" "$tmp/back.sql" >"$tmp/diff" || fail "the change's rollback after a conversion" "$tmp/diff"
+[ "$(q -d partc_evolve_a -c "SELECT count(*) FROM visits")" = 1000 ] || fail "rows lost by the rollback"
+
+pq -c "DROP DATABASE IF EXISTS partc_evolve_a"
+pq -c "DROP DATABASE IF EXISTS partc_evolve_b"
+pq -c "DROP DATABASE IF EXISTS $tpl"
+echo "ok evolve ($seeds generated lives, $changes change migrations: each equals its version compiled anew, rolls back exactly and applies again; a change after a conversion waits for its cleanup)"
+exit 0
