@@ -50,6 +50,11 @@ static bool same_index(const index *a, const index *b)
     return true;
 }
 
+bool evolve_same_index(const index *a, const index *b)
+{
+    return same_index(a, b);
+}
+
 static bool same_fk(const foreign_key *a, const foreign_key *b)
 {
     return same_str(a->gen_name, b->gen_name) && same_list(&a->columns, &b->columns) &&
@@ -352,10 +357,6 @@ size_t evolve_refusals(const table *from, const table *to, diags *d, arena *a)
         if (!same_str(c->type.s, o->type.s) && to->part.present && same_str(c->name.s, to->part.key.s))
             n += refuse(d, c->type.at, "keep the partition key's type",
                         arena_printf(a, "table '%s': the partition key's type cannot change", tn));
-        if (o->nullable.v && !c->nullable.v)
-            n += refuse(d, c->nullable.at, NOT_YET,
-                        arena_printf(a, "table '%s': setting NOT NULL on column '%s' is not written yet", tn,
-                                     c->name.s));
     }
     /* new columns only after every old one */
     bool seen_new = false;
@@ -380,12 +381,6 @@ size_t evolve_refusals(const table *from, const table *to, diags *d, arena *a)
         n += refuse(d, to->primary_key.present ? to->primary_key.at : to->name.at, NOT_YET,
                     arena_printf(a, "table '%s': a change of its primary key, unique keys or checks is not written "
                                     "yet", tn));
-    bool idx = from->nindexes != to->nindexes;
-    for (size_t i = 0; !idx && i < from->nindexes; i++)
-        idx = !same_index(&from->indexes[i], &to->indexes[i]);
-    if (idx)
-        n += refuse(d, to->nindexes ? to->indexes[0].at : to->name.at, NOT_YET,
-                    arena_printf(a, "table '%s': a change of its indexes is not written yet", tn));
     bool fk = from->nfks != to->nfks;
     for (size_t i = 0; !fk && i < from->nfks; i++)
         fk = !same_fk(&from->fks[i], &to->fks[i]);

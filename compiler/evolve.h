@@ -57,6 +57,9 @@ bool evolve_differs(const table *from, const table *to);
  * health thresholds)? */
 bool evolve_settings_differ(const table *a, const table *b);
 
+/* The same index (name and definition)? */
+bool evolve_same_index(const index *a, const index *b);
+
 /* The errors of a change partc does not write (located at `to`); returns
  * how many. */
 size_t evolve_refusals(const table *from, const table *to, diags *d, arena *a);

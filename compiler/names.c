@@ -765,3 +765,91 @@ int names_index_column_parse(arena *a, const table *t, const char *s, const char
     *subject = name;
     return index_options(a, rest, col, why);
 }
+
+/* ---- the names PostgreSQL chooses for an index ---------------------------- */
+
+#define PG_NAMEDATALEN 64
+
+/* The longest prefix of s, at most n bytes, that does not cut a UTF-8
+ * character (pg_mbcliplen). */
+static size_t clip_utf8(const char *s, size_t n)
+{
+    while (n > 0 && n < strlen(s) && ((unsigned char)s[n] & 0xC0) == 0x80)
+        n--;
+    return n;
+}
+
+/* makeObjectName: name1_name2_label, name1 and name2 cut (the longer first)
+ * to fit in 63 bytes. */
+static const char *pg_object_name(arena *a, const char *name1, const char *name2, const char *label)
+{
+    size_t n1 = strlen(name1), n2 = name2 ? strlen(name2) : 0;
+    size_t overhead = (name2 ? 1 : 0) + strlen(label) + 1;
+    size_t avail = PG_NAMEDATALEN - 1 - overhead;
+    while (n1 + n2 > avail) {
+        if (n1 > n2)
+            n1--;
+        else
+            n2--;
+    }
+    n1 = clip_utf8(name1, n1);
+    if (name2)
+        n2 = clip_utf8(name2, n2);
+    strbuf sb = STRBUF_INIT;
+    sb_add(&sb, name1, n1);
+    if (name2) {
+        sb_addc(&sb, '_');
+        sb_add(&sb, name2, n2);
+    }
+    sb_addc(&sb, '_');
+    sb_puts(&sb, label);
+    const char *r = arena_strdup(a, sb_str(&sb));
+    sb_free(&sb);
+    return r;
+}
+
+const char *names_pg_index(arena *a, const char *rel, const char *const *cols, size_t ncols, const char *label,
+                           bool (*taken)(void *ctx, const char *name), void *ctx)
+{
+    /* ChooseIndexColumnNames: a name that repeats gets 1, 2... */
+    const char **names = arena_calloc(a, ncols ? ncols : 1, sizeof *names);
+    for (size_t i = 0; i < ncols; i++) {
+        const char *cur = cols[i];
+        for (int k = 1;; k++) {
+            bool clash = false;
+            for (size_t j = 0; j < i && !clash; j++)
+                clash = strcmp(names[j], cur) == 0;
+            if (!clash)
+                break;
+            char num[16];
+            snprintf(num, sizeof num, "%d", k);
+            size_t keep = clip_utf8(cols[i], PG_NAMEDATALEN - 1 - strlen(num) < strlen(cols[i])
+                                                 ? PG_NAMEDATALEN - 1 - strlen(num) : strlen(cols[i]));
+            cur = arena_printf(a, "%.*s%s", (int)keep, cols[i], num);
+        }
+        names[i] = cur;
+    }
+    /* ChooseIndexNameAddition: joined by '_', stopping past 63 bytes */
+    const char *addition = NULL;
+    if (strcmp(label, "pkey") != 0) {
+        strbuf sb = STRBUF_INIT;
+        for (size_t i = 0; i < ncols; i++) {
+            if (sb.len)
+                sb_addc(&sb, '_');
+            size_t n = strlen(names[i]);
+            sb_add(&sb, names[i], n < PG_NAMEDATALEN - 1 ? n : PG_NAMEDATALEN - 1);
+            if (sb.len >= PG_NAMEDATALEN)
+                break;
+        }
+        addition = arena_strdup(a, sb_str(&sb));
+        sb_free(&sb);
+    }
+    /* ChooseRelationName: label, label1, label2... until the name is free */
+    const char *lab = label;
+    for (int pass = 1;; pass++) {
+        const char *name = pg_object_name(a, rel, addition, lab);
+        if (!taken || !taken(ctx, name))
+            return name;
+        lab = arena_printf(a, "%s%d", label, pass);
+    }
+}

@@ -41,6 +41,12 @@ const char *names_pkey(arena *a, const table *t);              /* <table>_pkey *
 const char *names_unique(arena *a, const table *t, const slist *cols); /* <table>_<c1>_<c2>_key */
 const char *names_index(arena *a, const table *t, const index *ix);    /* <table>_<c..>_idx, expressions as "expr" */
 const char *names_brin_index(arena *a, const table *t);        /* <table>_<key>_brin */
+/* The name PostgreSQL gives an index it names itself on relation rel (an
+ * index of a partition made from its parent's): rel_<cols>_<label> cut to
+ * 63 bytes as PostgreSQL cuts it, label "idx", "key" or "pkey" (cols unused),
+ * then label1, label2... while taken(ctx, name) says the name is used. */
+const char *names_pg_index(arena *a, const char *rel, const char *const *cols, size_t ncols, const char *label,
+                           bool (*taken)(void *ctx, const char *name), void *ctx);
 const char *names_fkey(arena *a, const table *t, const foreign_key *fk); /* <table>_<c..>_fkey */
 const char *names_cron_job(arena *a, const table *t, const char *what); /* partc:<schema>.<table>:<what> */
 

@@ -476,7 +476,10 @@ static void plan_columns(builder *b, const table *from, const table *to, bool is
             col_step(b, is_up, STEP_ALTER_COLUMN, to, c, c->default_expr.s ? CC_SET_DEFAULT : CC_DROP_DEFAULT, brief,
                      c->default_expr.s ? arena_printf(a, "%scolumn %s defaults to %s", verb, c->name.s, c->default_expr.s)
                                        : arena_printf(a, "%scolumn %s has no default", verb, c->name.s));
-        if (c->nullable.v != o->nullable.v)
+        /* NOT NULL set by the change: through a check (plan_not_null), in
+         * both directions */
+        bool nn_set = is_up ? !c->nullable.v && o->nullable.v : c->nullable.v && !o->nullable.v;
+        if (c->nullable.v != o->nullable.v && !nn_set)
             col_step(b, is_up, STEP_ALTER_COLUMN, to, c, c->nullable.v ? CC_DROP_NOT_NULL : CC_SET_NOT_NULL,
                      c->nullable.v ? brief : scan,
                      arena_printf(a, "%scolumn %s %s", verb, c->name.s, c->nullable.v ? "may be NULL" : "is NOT NULL"));
@@ -496,6 +499,236 @@ static void plan_columns(builder *b, const table *from, const table *to, bool is
         if (!table_column(to, o->name.s))
             col_step(b, is_up, STEP_DROP_COLUMN, from, o, CC_TYPE, brief,
                      arena_printf(a, "%sdrop column %s and its values", verb, o->name.s));
+    }
+}
+
+/* The existing columns the change makes NOT NULL. */
+static size_t not_null_set(const table *from, const table *to, const column **out)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < to->ncolumns; i++) {
+        const column *o = table_column(from, to->columns[i].name.s);
+        if (o && o->nullable.v && !to->columns[i].nullable.v) {
+            if (out)
+                out[n] = &to->columns[i];
+            n++;
+        }
+    }
+    return n;
+}
+
+/* NOT NULL set on existing columns without a long lock: the change's
+ * migration adds CHECK (c IS NOT NULL) NOT VALID (the catalog only); a
+ * second migration, <change>_validate, validates it (SHARE UPDATE
+ * EXCLUSIVE: writers go on while every row is read), sets NOT NULL (proven
+ * by the check: no scan) and drops the check. */
+static void plan_not_null(plan *p, const specset *ss, migration *m, const table *from, const table *to,
+                          const char *qname)
+{
+    arena *a = p->a;
+    size_t n = not_null_set(from, to, NULL);
+    if (!n)
+        return;
+    const column **cols = arena_calloc(a, n, sizeof *cols);
+    not_null_set(from, to, cols);
+    bool parts = to->strategy.v == STRATEGY_PARTITION;
+    const char *every = parts ? " and every partition" : "";
+    const char *brief = arena_printf(a, "ACCESS EXCLUSIVE on %s%s, briefly (no row is read)", qname, every);
+    builder b = {a, m, qname, ss->settings.runtime_schema.s};
+    for (size_t i = 0; i < n; i++)
+        col_step(&b, true, STEP_ADD_NOT_NULL_CHECK, to, cols[i], CC_SET_NOT_NULL, brief,
+                 arena_printf(a, "column %s: CHECK (%s IS NOT NULL) NOT VALID, validated by the next migration",
+                              cols[i]->name.s, cols[i]->name.s));
+    /* its rollback first, in the order of the down steps */
+    step *old = m->down;
+    size_t nold = m->ndown;
+    m->down = NULL;
+    m->ndown = m->capdown = 0;
+    for (size_t i = 0; i < n; i++)
+        col_step(&b, false, STEP_DROP_CHECK, to, cols[i], CC_SET_NOT_NULL, brief,
+                 arena_printf(a, "back: drop the check of column %s", cols[i]->name.s));
+    for (size_t i = 0; i < nold; i++)
+        *push(a, &m->down, &m->ndown, &m->capdown) = old[i];
+
+    migration *v = add_migration_row(p);
+    m = &p->v[p->n - 2]; /* the array may have moved */
+    v->t = to;
+    v->phase = "change";
+    v->name = arena_printf(a, "%s_validate", m->name);
+    v->lock_timeout_ms = -1;
+    v->as_of = m->as_of;
+    b.m = v;
+    const char *names = "";
+    for (size_t i = 0; i < n; i++)
+        names = arena_printf(a, "%s%s%s", names, i ? ", " : "", cols[i]->name.s);
+    for (size_t i = 0; i < n; i++) {
+        col_step(&b, true, STEP_VALIDATE_CHECK, to, cols[i], CC_SET_NOT_NULL,
+                 arena_printf(a, "SHARE UPDATE EXCLUSIVE on %s%s while every row is read (writers go on)", qname,
+                              every),
+                 arena_printf(a, "validate the check of column %s", cols[i]->name.s));
+        col_step(&b, true, STEP_ALTER_COLUMN, to, cols[i], CC_SET_NOT_NULL, brief,
+                 arena_printf(a, "column %s is NOT NULL (proven by the check)", cols[i]->name.s));
+        col_step(&b, true, STEP_DROP_CHECK, to, cols[i], CC_SET_NOT_NULL, brief,
+                 arena_printf(a, "drop the check of column %s", cols[i]->name.s));
+    }
+    for (size_t i = n; i-- > 0;) {
+        col_step(&b, false, STEP_ALTER_COLUMN, to, cols[i], CC_DROP_NOT_NULL, brief,
+                 arena_printf(a, "back: column %s may be NULL", cols[i]->name.s));
+        col_step(&b, false, STEP_ADD_NOT_NULL_CHECK, to, cols[i], CC_SET_NOT_NULL, brief,
+                 arena_printf(a, "back: the check of column %s, NOT VALID", cols[i]->name.s));
+    }
+    v->about = arena_printf(a, "makes %s NOT NULL in %s without a long lock: validates the checks the migration "
+                               "before added (every row is read; writes go on), then sets NOT NULL, which the "
+                               "checks prove, and drops them. A row with NULL there stops it: fill those first.",
+                            names, qname);
+    v->undo = arena_printf(a, "lets %s be NULL again and puts back the unvalidated checks.", names);
+    finish(v);
+}
+
+/* ---- indexes ---- */
+
+/* t's index named like ix, or NULL. */
+static const index *index_named(const table *t, const index *ix)
+{
+    for (size_t i = 0; i < t->nindexes; i++)
+        if (strcmp(t->indexes[i].gen_name, ix->gen_name) == 0)
+            return &t->indexes[i];
+    return NULL;
+}
+
+/* Is index i of t new or changed against other? */
+static bool index_new(const table *t, size_t i, const table *other)
+{
+    const index *o = index_named(other, &t->indexes[i]);
+    return !o || !evolve_same_index(o, &t->indexes[i]);
+}
+
+static step *index_step(builder *b, bool is_up, step_kind k, const table *t, size_t i, const char *lock,
+                        const char *summary)
+{
+    step *s = is_up ? up(b, k, lock, summary) : down(b, k, lock, summary);
+    s->t = t;
+    s->index_no = i;
+    return s;
+}
+
+/* In the change's own migration: the indexes it drops, and (partitioned)
+ * the parent's part of the ones it adds; in its rollback, the reverse.
+ * drops_back: the down's rebuild of the dropped ones, after the columns. */
+static void plan_index_steps(builder *b, const table *from, const table *to, bool is_up, bool drops_back)
+{
+    arena *a = b->a;
+    const char *q = b->qname;
+    bool parts = to->strategy.v == STRATEGY_PARTITION;
+    if (drops_back) {
+        /* rebuilt as they were: the build holds SHARE (writers wait) */
+        for (size_t i = 0; i < to->nindexes; i++)
+            if (index_new(to, i, from))
+                index_step(b, false, STEP_CREATE_INDEX, to, i,
+                           arena_printf(a, "SHARE on %s%s while it is built: writers wait", q,
+                                        parts ? " and every partition" : ""),
+                           arena_printf(a, "back: build index %s again", to->indexes[i].gen_name));
+        return;
+    }
+    for (size_t i = 0; i < from->nindexes; i++)
+        if (index_new(from, i, to))
+            index_step(b, is_up, STEP_DROP_INDEX, from, i,
+                       arena_printf(a, "ACCESS EXCLUSIVE on %s%s, briefly", q, parts ? " and every partition" : ""),
+                       arena_printf(a, "%sdrop index %s", is_up ? "" : "back: ", from->indexes[i].gen_name));
+    if (!is_up || !parts)
+        return;
+    for (size_t i = 0; i < to->nindexes; i++)
+        if (index_new(to, i, from))
+            index_step(b, true, STEP_CREATE_INDEX_ONLY, to, i, arena_printf(a, "SHARE on %s alone, briefly", q),
+                       arena_printf(a, "index %s on %s alone (the catalog only; its partitions follow)",
+                                    to->indexes[i].gen_name, q));
+}
+
+static migration *index_migration(plan *p, const migration *m, const char *suffix, int k)
+{
+    migration *v = add_migration_row(p);
+    v->t = m->t;
+    v->phase = "change";
+    v->name = arena_printf(p->a, "%s_%s_%d", m->name, suffix, k);
+    v->lock_timeout_ms = -1;
+    v->as_of = m->as_of;
+    return v;
+}
+
+/* The migrations that build the new indexes without blocking writers.
+ * Partitioned: CREATE INDEX CONCURRENTLY on the partitions that take writes
+ * when the migrations are compiled (the range of --as-of and the next),
+ * each alone in its file, then the runtime's attach_index, which attaches
+ * them and builds the others (partitions no longer or not yet written), a
+ * transaction each.  A plain table: CREATE INDEX CONCURRENTLY. */
+static void plan_index_builds(plan *p, const specset *ss, size_t mi, const table *from, const table *to,
+                              const char *qname)
+{
+    arena *a = p->a;
+    bool parts = to->strategy.v == STRATEGY_PARTITION;
+    int k = 0;
+    for (size_t i = 0; i < to->nindexes; i++) {
+        if (!index_new(to, i, from))
+            continue;
+        const index *ix = &to->indexes[i];
+        if (!parts) {
+            migration *v = index_migration(p, &p->v[mi], "index", ++k);
+            builder b = {a, v, qname, ss->settings.runtime_schema.s};
+            index_step(&b, true, STEP_CREATE_INDEX_CONCURRENTLY, to, i,
+                       arena_printf(a, "SHARE UPDATE EXCLUSIVE on %s while it is built (writers go on)", qname),
+                       arena_printf(a, "build index %s concurrently", ix->gen_name))->in_tx = false;
+            index_step(&b, false, STEP_DROP_INDEX_CONCURRENTLY, to, i,
+                       arena_printf(a, "SHARE UPDATE EXCLUSIVE on %s", qname),
+                       arena_printf(a, "back: drop index %s concurrently", ix->gen_name))->in_tx = false;
+            v->about = arena_printf(a, "builds index %s of %s without blocking writers.", ix->gen_name, qname);
+            v->undo = arena_printf(a, "drops index %s without blocking writers.", ix->gen_name);
+            finish(v);
+            continue;
+        }
+        int64_t as_of = p->v[mi].as_of, first, count;
+        table_static_ranges(to, as_of, &first, &count);
+        int64_t cur = cal_floor(to->part.interval.v, as_of);
+        for (int r = 0; r < 2 && count > 0; r++) {
+            int64_t lo = cal_add(to->part.interval.v, cur, r);
+            if (lo < first || lo >= cal_add(to->part.interval.v, first, count))
+                continue;
+            const char *part = names_partition(a, to, lo);
+            migration *v = index_migration(p, &p->v[mi], "build", ++k);
+            builder b = {a, v, qname, ss->settings.runtime_schema.s};
+            step *s = index_step(&b, true, STEP_CREATE_INDEX_CONCURRENTLY, to, i,
+                                 arena_printf(a, "SHARE UPDATE EXCLUSIVE on %s.%s while it is built (writers go on)",
+                                              to->schema.s, part),
+                                 arena_printf(a, "build the part of index %s on %s concurrently", ix->gen_name, part));
+            s->in_tx = false;
+            s->lo = lo;
+            s = index_step(&b, false, STEP_DROP_CHILD_INDEX_CONCURRENTLY, to, i,
+                           arena_printf(a, "SHARE UPDATE EXCLUSIVE on %s.%s", to->schema.s, part),
+                           arena_printf(a, "back: drop the part of index %s on %s, if it is not attached yet",
+                                        ix->gen_name, part));
+            s->in_tx = false;
+            s->lo = lo;
+            v->about = arena_printf(a, "builds the part of index %s on %s.%s (a partition that takes writes on "
+                                       "--as-of %s or the range after) without blocking writers.",
+                                    ix->gen_name, to->schema.s, part, fmt_instant(a, as_of));
+            v->undo = arena_printf(a, "drops that part again, if the index was not completed.");
+            finish(v);
+        }
+        migration *v = index_migration(p, &p->v[mi], "attach", ++k);
+        builder b = {a, v, qname, ss->settings.runtime_schema.s};
+        index_step(&b, true, STEP_ATTACH_INDEX, to, i,
+                   arena_printf(a, "per partition, a transaction each: SHARE on a partition while its part is built "
+                                   "(none that takes writes), then its attach"),
+                   arena_printf(a, "complete index %s: attach the parts built, build and attach the others",
+                                ix->gen_name))->in_tx = false;
+        index_step(&b, false, STEP_DROP_INDEX, to, i,
+                   arena_printf(a, "ACCESS EXCLUSIVE on %s and every partition, briefly", qname),
+                   arena_printf(a, "back: drop index %s and its parts", ix->gen_name));
+        v->about = arena_printf(a, "completes index %s of %s, one partition at a time: attaches the parts built "
+                                   "concurrently, builds the others (a partition that holds rows and takes writes "
+                                   "now is never built under a lock: it stops, naming the statement to run).",
+                                ix->gen_name, qname);
+        v->undo = arena_printf(a, "drops index %s with every part.", ix->gen_name);
+        finish(v);
     }
 }
 
@@ -623,13 +856,20 @@ static void plan_change(plan *p, const specset *ss, const table_change *ch, int6
     }
     plan_columns(&b, from, to, true);
     plan_settings(&b, from, to, true);
-    /* rollback: the same from the other side, in reverse */
+    plan_index_steps(&b, from, to, true, false);
+    /* rollback: the same from the other side, in reverse; dropped indexes
+     * are built again once their columns are back */
+    plan_index_steps(&b, to, from, false, false);
     plan_settings(&b, to, from, false);
     plan_columns(&b, to, from, false);
+    plan_index_steps(&b, to, from, false, true);
     m->about = arena_printf(a, "changes %s to its spec of this version: %s.", qname, change_text(a, from, to));
     m->undo = arena_printf(a, "brings %s back to its spec of the version before: %s.", qname,
                            change_text(a, to, from));
     finish(m);
+    size_t mi = (size_t)(m - p->v);
+    plan_not_null(p, ss, m, from, to, qname);
+    plan_index_builds(p, ss, mi, from, to, qname);
 }
 
 const char *plan_runtime_name(arena *a, int v)

@@ -7,6 +7,7 @@
 #include "format.h"
 #include "names.h"
 #include "render_internal.h"
+#include "sha256.h"
 #include "sqlquote.h"
 
 /* ---- table definition --------------------------------------------------- */
@@ -501,9 +502,104 @@ const char *secure_table_values(rctx *c, const step *s, tvars *tv)
 
 const char *index_step_values(rctx *c, const step *s, tvars *tv)
 {
-    const char *name = c->t->indexes[s->index_no].gen_name;
-    index_vars(c, tv, s->index_no, tvars_get(tv, "table") ? tvars_get(tv, "table") : tvars_get(&c->base, "table"),
-               s->rel == REL_SHADOW ? names_shadow_of(c->a, c->t, name) : name, false);
+    rctx o = *c; /* a change: the index of the spec before or after it */
+    o.t = s->t ? s->t : c->t;
+    const char *name = o.t->indexes[s->index_no].gen_name;
+    index_vars(&o, tv, s->index_no, tvars_get(tv, "table") ? tvars_get(tv, "table") : tvars_get(&c->base, "table"),
+               s->rel == REL_SHADOW ? names_shadow_of(c->a, o.t, name) : name, false);
+    return NULL;
+}
+
+const char *index_only_values(rctx *c, const step *s, tvars *tv)
+{
+    rctx o = *c;
+    o.t = s->t;
+    index_vars(&o, tv, s->index_no, tvars_get(&c->base, "table"), s->t->indexes[s->index_no].gen_name, true);
+    return NULL;
+}
+
+typedef struct taken_names {
+    const char **v;
+    size_t n;
+} taken_names;
+
+static bool is_taken(void *ctx, const char *name)
+{
+    const taken_names *tk = ctx;
+    for (size_t i = 0; i < tk->n; i++)
+        if (strcmp(tk->v[i], name) == 0)
+            return true;
+    return false;
+}
+
+/* The names PostgreSQL gives the indexes of partition rel, in the order a
+ * partition made from the parent gets them: the primary key, the unique
+ * keys, then the spec's indexes; the last one is index `upto`'s. */
+static const char *partition_index_name(rctx *c, const table *t, const char *rel, size_t upto)
+{
+    arena *a = c->a;
+    taken_names tk = {arena_calloc(a, 2 + t->nunique + t->nindexes, sizeof(char *)), 0};
+    if (t->primary_key.present && t->primary_key.n) {
+        const char *pk = names_pg_index(a, rel, NULL, 0, "pkey", is_taken, &tk);
+        tk.v[tk.n++] = pk;
+    }
+    for (size_t i = 0; i < t->nunique; i++) {
+        const char **cols = arena_calloc(a, t->unique[i].n + 1, sizeof *cols);
+        for (size_t k = 0; k < t->unique[i].n; k++)
+            cols[k] = t->unique[i].v[k].s;
+        const char *key = names_pg_index(a, rel, cols, t->unique[i].n, "key", is_taken, &tk);
+        tk.v[tk.n++] = key;
+    }
+    const char *name = NULL;
+    for (size_t i = 0; i <= upto && i < t->nindexes; i++) {
+        const index *ix = &t->indexes[i];
+        size_t n = ix->columns.n + ix->include.n;
+        const char **cols = arena_calloc(a, n + 1, sizeof *cols);
+        for (size_t k = 0; k < ix->columns.n; k++)
+            cols[k] = ix->cols && ix->cols[k].expression ? "expr" : ix->columns.v[k].s;
+        for (size_t k = 0; k < ix->include.n; k++)
+            cols[ix->columns.n + k] = ix->include.v[k].s;
+        name = names_pg_index(a, rel, cols, n, "idx", is_taken, &tk);
+        tk.v[tk.n++] = name;
+    }
+    return name;
+}
+
+/* On a partitioned table: the part of the index on the partition of range
+ * s->lo, named as PostgreSQL names it; on a plain table, the index itself. */
+const char *index_concurrently_values(rctx *c, const step *s, tvars *tv)
+{
+    rctx o = *c;
+    o.t = s->t;
+    const table *t = s->t;
+    if (t->strategy.v == STRATEGY_PARTITION) {
+        const char *part = names_partition(c->a, t, s->lo);
+        index_vars(&o, tv, s->index_no, qual(&o, part), partition_index_name(c, t, part, s->index_no), true);
+    } else
+        index_vars(&o, tv, s->index_no, tvars_get(&c->base, "table"), t->indexes[s->index_no].gen_name, true);
+    return NULL;
+}
+
+const char *drop_child_index_values(rctx *c, const step *s, tvars *tv)
+{
+    rctx o = *c;
+    o.t = s->t;
+    const char *part = names_partition(c->a, s->t, s->lo);
+    tvars_set(tv, "index", qual(&o, partition_index_name(c, s->t, part, s->index_no)));
+    return NULL;
+}
+
+const char *drop_index_values(rctx *c, const step *s, tvars *tv)
+{
+    rctx o = *c;
+    o.t = s->t;
+    tvars_set(tv, "index", qual(&o, s->t->indexes[s->index_no].gen_name));
+    return NULL;
+}
+
+const char *attach_index_values(rctx *c, const step *s, tvars *tv)
+{
+    tvars_set(tv, "index_lit", lit(c, s->t->indexes[s->index_no].gen_name));
     return NULL;
 }
 
@@ -796,6 +892,31 @@ const char *alter_column_values(rctx *c, const step *s, tvars *tv)
     case CC_DROP_NOT_NULL: action = "DROP NOT NULL"; break;
     }
     tvars_set(tv, "action", action);
+    return NULL;
+}
+
+/* The CHECK (column IS NOT NULL) that proves a column NOT NULL before SET
+ * NOT NULL: named after the table and the column. */
+static const char *not_null_check_name(rctx *c, const step *s)
+{
+    const table *t = s->t;
+    const char *key = arena_printf(c->a, "%s.%s.%s", t->schema.s, t->name.s, t->columns[s->col_no].name.s);
+    char hex[65];
+    sha256_hex(key, strlen(key), hex);
+    hex[12] = '\0';
+    return ident(c, arena_printf(c->a, "partc_nn_%s", hex));
+}
+
+const char *not_null_check_values(rctx *c, const step *s, tvars *tv)
+{
+    tvars_set(tv, "constraint", not_null_check_name(c, s));
+    tvars_set(tv, "column", ident(c, s->t->columns[s->col_no].name.s));
+    return NULL;
+}
+
+const char *check_name_values(rctx *c, const step *s, tvars *tv)
+{
+    tvars_set(tv, "constraint", not_null_check_name(c, s));
     return NULL;
 }
 

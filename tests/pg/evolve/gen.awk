@@ -20,19 +20,56 @@ function constant(t) {
 function add_column(    t) {
     ncols++
     cname[ncols] = "c" (++serial)
+    born[ncols] = v
     t = types[pick(4) + 1]
     ctype[ncols] = t
     cdef[ncols] = pick(2) ? constant(t) : ""
     cnull[ncols] = (cdef[ncols] == "" || pick(2)) ? 1 : 0
     return "add " cname[ncols]
 }
+# an index on one column no other index covers alone, at the end of the list
+function add_index(    c, j, taken) {
+    c = pick(ncols + 1) == 0 ? "created_at" : cname[pick(ncols) + 1]
+    if (ncols == 0) c = "created_at"
+    for (j = 1; j <= nidx; j++) if (icol[j] == c) return "index on " c " kept"
+    nidx++
+    icol[nidx] = c
+    iwhere[nidx] = pick(3) == 0 ? c " IS NOT NULL" : ""
+    return "index on " c
+}
+function drop_index(    j, k) {
+    if (nidx == 0) return add_index()
+    k = pick(nidx) + 1
+    for (j = k; j < nidx; j++) { icol[j] = icol[j + 1]; iwhere[j] = iwhere[j + 1] }
+    nidx--
+    return "drop an index"
+}
+function drop_column(    j, c) {
+    c = cname[ncols]
+    for (j = 1; j <= nidx; j++) if (icol[j] == c) { drop_index_at(j); j-- }
+    dropped = dropped " " c
+    ncols--
+    return "drop last column"
+}
+function drop_index_at(k,    j) {
+    for (j = k; j < nidx; j++) { icol[j] = icol[j + 1]; iwhere[j] = iwhere[j + 1] }
+    nidx--
+}
 function change(    k, i, w) {
-    k = pick(9)
+    k = pick(11)
     if (k == 0 || ncols == 0) return add_column()
-    if (k == 1) { dropped = dropped " " cname[ncols]; ncols--; return "drop last column" }
+    if (k == 1) return drop_column()
+    if (k == 9) return add_index()
+    if (k == 10) return drop_index()
     i = pick(ncols) + 1
     if (k == 2) { cdef[i] = cdef[i] == "" ? constant(ctype[i]) : ""; if (cdef[i] == "") cnull[i] = 1; return "default of " cname[i] }
-    if (k == 3) { cnull[i] = 1; return "null " cname[i] }
+    if (k == 3) {
+        # NOT NULL is set on a column the version before had (a new one
+        # cannot be NOT NULL without a default: the rows there have none)
+        if (born[i] == v) return add_column()
+        cnull[i] = !cnull[i]
+        return (cnull[i] ? "null " : "not null ") cname[i]
+    }
     if (k == 4) {
         if (ctype[i] == "varchar(10)") { ctype[i] = pick(2) ? "text" : "varchar(20)"; return "widen " cname[i] }
         return add_column()
@@ -59,6 +96,9 @@ function emit(v,    f, i) {
     print "      created_at: { type: timestamptz, nullable: false }" > f
     for (i = 1; i <= ncols; i++) print "      " cname[i] ": " colspec(i) > f
     print "    primary_key: [id, created_at]" > f
+    if (nidx) print "    indexes:" > f
+    for (i = 1; i <= nidx; i++)
+        print "      - { columns: [" icol[i] "]" (iwhere[i] == "" ? "" : ", where: \"" iwhere[i] "\"") " }" > f
     printf "    partition: { key: created_at, interval: monthly, start: 2026-06-01, premake: %d%s }\n", premake,
         naming == "" ? "" : ", naming: \"" naming "\"" > f
     if (keep != "") print "    retention: { keep: " keep ", action: " action " }" > f
@@ -72,7 +112,8 @@ function emit(v,    f, i) {
 BEGIN {
     srand(seed)
     split("text integer varchar(10) boolean", types, " ")
-    premake = 3; naming = ""; keep = ""; warn = ""; ncols = 0; serial = 0; dropped = ""
+    premake = 3; naming = ""; keep = ""; warn = ""; ncols = 0; serial = 0; dropped = ""; nidx = 0
+    v = 1
     n = pick(3)
     for (j = 0; j < n; j++) add_column()
     emit(1)

@@ -3,6 +3,7 @@
 --   3 columns, drops 3 columns and their values, updates its premake, naming, retention or
 --   thresholds, removes its pg_cron job.
 -- Locks, each waited for at most lock_timeout 2000ms and held until the COMMIT:
+--   ACCESS EXCLUSIVE on public.orders and every partition, briefly (no row is read)
 --   ACCESS EXCLUSIVE on public.orders to drop an empty partition beyond premake, on a partition to
 --   rename it
 --   ACCESS EXCLUSIVE on public.orders, only if a partition is missing
@@ -19,6 +20,9 @@ BEGIN;
 
 SET LOCAL lock_timeout = '2000ms';
 SET LOCAL statement_timeout = '0ms';
+
+-- back: drop the check of column note
+ALTER TABLE public.orders DROP CONSTRAINT IF EXISTS partc_nn_e7ba65a5beb4;
 
 -- remove the pg_cron job if there is one
 SELECT partc.unschedule('public', 'orders');

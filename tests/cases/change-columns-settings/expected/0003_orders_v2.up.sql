@@ -7,6 +7,7 @@
 --   ACCESS EXCLUSIVE on public.orders to drop an empty partition beyond premake, on a partition to
 --   rename it
 --   ACCESS EXCLUSIVE on public.orders, only if a partition is missing
+--   ACCESS EXCLUSIVE on public.orders and every partition, briefly (no row is read)
 -- Transaction: one (BEGIN ... COMMIT below); lock_timeout 2000ms, statement_timeout none.
 -- Roll back: its down migration brings public.orders back to its spec of the version before: adds 1
 --   column, changes 3 columns, drops 3 columns and their values, updates its premake, naming,
@@ -73,5 +74,8 @@ SELECT partc.create_partitions('public', 'orders');
 
 -- schedule maintenance with pg_cron '30 * * * *' (NOTICE when pg_cron is absent)
 SELECT partc.schedule('public', 'orders', '30 * * * *');
+
+-- column note: CHECK (note IS NOT NULL) NOT VALID, validated by the next migration
+ALTER TABLE public.orders ADD CONSTRAINT partc_nn_e7ba65a5beb4 CHECK (note IS NOT NULL) NOT VALID;
 
 COMMIT;

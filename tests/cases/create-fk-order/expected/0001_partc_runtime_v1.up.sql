@@ -383,6 +383,77 @@ BEGIN
 END
 $partc$;
 
+-- Completes an index that a change of a spec added to a partitioned table
+-- ON ONLY the parent: each partition without its part of it gets one, in a
+-- transaction of its own.  An index of the partition that matches (valid,
+-- attached to nothing: one the migrations before built CONCURRENTLY) is
+-- attached; else one is built, named by PostgreSQL as it names the indexes
+-- of a new partition, under SHARE on that partition alone (the partitions no
+-- longer written and those not yet written), and attached.  A partition that
+-- holds rows and whose range holds p_now is never built under a lock: the
+-- call stops, naming the statement to run first.  The parent's index is
+-- valid once every partition has its part.  CALL it outside a transaction
+-- block; each statement waits at most p_lock_timeout for its lock.
+CREATE PROCEDURE partc.attach_index(p_schema text, p_index text, p_lock_timeout text,
+                                     p_now timestamptz DEFAULT pg_catalog.now())
+LANGUAGE plpgsql
+AS $partc$
+DECLARE
+    v_index  regclass;
+    v_table  regclass;
+    v_unique boolean;
+    v_def    text;
+    r        record;
+    v_cand   regclass;
+    v_busy   boolean;
+    v_left   text;
+    v_hint   text;
+BEGIN
+    PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
+    v_index := pg_catalog.format('%I.%I', p_schema, p_index)::regclass;
+    SELECT x.indrelid::regclass, x.indisunique INTO v_table, v_unique FROM pg_catalog.pg_index x WHERE x.indexrelid = v_index;
+    v_def := pg_catalog.substring(pg_catalog.pg_get_indexdef(v_index), ' USING .*$');
+    FOR r IN SELECT i.inhrelid::regclass AS part,
+                    (SELECT b.lower_bound FROM partc.bounds(v_table) b WHERE b.part = i.inhrelid) AS lo,
+                    (SELECT b.upper_bound FROM partc.bounds(v_table) b WHERE b.part = i.inhrelid) AS hi
+               FROM pg_catalog.pg_inherits i
+              WHERE i.inhparent = v_table
+                AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits ii
+                                  JOIN pg_catalog.pg_index x ON x.indexrelid = ii.inhrelid
+                                 WHERE ii.inhparent = v_index AND x.indrelid = i.inhrelid)
+              ORDER BY i.inhrelid LOOP
+        PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
+        PERFORM pg_catalog.set_config('lock_timeout', p_lock_timeout, true);
+        SELECT x.indexrelid::regclass INTO v_cand FROM pg_catalog.pg_index x
+         WHERE x.indrelid = r.part AND x.indisvalid AND x.indisunique = v_unique
+           AND pg_catalog.substring(pg_catalog.pg_get_indexdef(x.indexrelid), ' USING .*$') = v_def
+           AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits ii WHERE ii.inhrelid = x.indexrelid)
+         ORDER BY x.indexrelid LIMIT 1;
+        IF v_cand IS NULL THEN
+            EXECUTE pg_catalog.format('SELECT EXISTS (SELECT 1 FROM %s)', r.part) INTO v_busy;
+            IF v_busy AND r.lo <= p_now AND p_now < r.hi THEN
+                v_left := pg_catalog.concat_ws(', ', v_left, r.part::text);
+                v_hint := pg_catalog.format('CREATE %sINDEX CONCURRENTLY ON %s%s', CASE WHEN v_unique THEN 'UNIQUE ' ELSE '' END,
+                                            r.part, v_def);
+                CONTINUE;
+            END IF;
+            EXECUTE pg_catalog.format('CREATE %sINDEX ON %s%s', CASE WHEN v_unique THEN 'UNIQUE ' ELSE '' END, r.part, v_def);
+            SELECT x.indexrelid::regclass INTO v_cand FROM pg_catalog.pg_index x
+             WHERE x.indrelid = r.part AND x.indisvalid AND x.indisunique = v_unique
+               AND pg_catalog.substring(pg_catalog.pg_get_indexdef(x.indexrelid), ' USING .*$') = v_def
+               AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits ii WHERE ii.inhrelid = x.indexrelid)
+             ORDER BY x.indexrelid DESC LIMIT 1;
+        END IF;
+        EXECUTE pg_catalog.format('ALTER INDEX %s ATTACH PARTITION %s', v_index, v_cand);
+        COMMIT;
+    END LOOP;
+    IF v_left IS NOT NULL THEN
+        RAISE EXCEPTION 'partition % receives writes and has no index like % built without a lock', v_left, v_index
+            USING HINT = pg_catalog.format('run %s (for each partition named), then this migration again', v_hint);
+    END IF;
+END
+$partc$;
+
 -- The partitions that retention retires at p_now, newest first: every one
 -- whose whole range is older than p_now - keep, never one of the newest
 -- protect partitions that have begun, never a future one; each with whether
