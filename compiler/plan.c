@@ -603,6 +603,23 @@ static bool index_new(const table *t, size_t i, const table *other)
     return !o || !evolve_same_index(o, &t->indexes[i]);
 }
 
+/* A plain table's index the change drops, whose columns all stay: dropped
+ * CONCURRENTLY in a migration of its own (and built so by its rollback).
+ * One on a column the change drops goes with the change's own migration. */
+static bool drop_apart(const table *from, size_t i, const table *to)
+{
+    if (from->strategy.v == STRATEGY_PARTITION || !index_new(from, i, to) || index_named(to, &from->indexes[i]))
+        return false;
+    const index *ix = &from->indexes[i];
+    for (size_t k = 0; k < ix->columns.n; k++)
+        if (!(ix->cols && ix->cols[k].expression) && !table_column(to, ix->columns.v[k].s))
+            return false;
+    for (size_t k = 0; k < ix->include.n; k++)
+        if (!table_column(to, ix->include.v[k].s))
+            return false;
+    return true;
+}
+
 static step *index_step(builder *b, bool is_up, step_kind k, const table *t, size_t i, const char *lock,
                         const char *summary)
 {
@@ -623,7 +640,7 @@ static void plan_index_steps(builder *b, const table *from, const table *to, boo
     if (drops_back) {
         /* rebuilt as they were: the build holds SHARE (writers wait) */
         for (size_t i = 0; i < to->nindexes; i++)
-            if (index_new(to, i, from))
+            if (index_new(to, i, from) && !drop_apart(to, i, from))
                 index_step(b, false, STEP_CREATE_INDEX, to, i,
                            arena_printf(a, "SHARE on %s%s while it is built: writers wait", q,
                                         parts ? " and every partition" : ""),
@@ -631,7 +648,7 @@ static void plan_index_steps(builder *b, const table *from, const table *to, boo
         return;
     }
     for (size_t i = 0; i < from->nindexes; i++)
-        if (index_new(from, i, to))
+        if (index_new(from, i, to) && !(is_up && drop_apart(from, i, to)))
             index_step(b, is_up, STEP_DROP_INDEX, from, i,
                        arena_printf(a, "ACCESS EXCLUSIVE on %s%s, briefly", q, parts ? " and every partition" : ""),
                        arena_printf(a, "%sdrop index %s", is_up ? "" : "back: ", from->indexes[i].gen_name));
@@ -667,6 +684,22 @@ static void plan_index_builds(plan *p, const specset *ss, size_t mi, const table
     arena *a = p->a;
     bool parts = to->strategy.v == STRATEGY_PARTITION;
     int k = 0;
+    for (size_t i = 0; i < from->nindexes; i++) {
+        if (!drop_apart(from, i, to))
+            continue;
+        const index *ix = &from->indexes[i];
+        migration *v = index_migration(p, &p->v[mi], "drop", ++k);
+        builder b = {a, v, qname, ss->settings.runtime_schema.s};
+        index_step(&b, true, STEP_DROP_INDEX_CONCURRENTLY, from, i,
+                   arena_printf(a, "SHARE UPDATE EXCLUSIVE on %s (writers go on)", qname),
+                   arena_printf(a, "drop index %s concurrently", ix->gen_name))->in_tx = false;
+        index_step(&b, false, STEP_CREATE_INDEX_CONCURRENTLY, from, i,
+                   arena_printf(a, "SHARE UPDATE EXCLUSIVE on %s while it is built (writers go on)", qname),
+                   arena_printf(a, "back: build index %s concurrently", ix->gen_name))->in_tx = false;
+        v->about = arena_printf(a, "drops index %s of %s without blocking writers.", ix->gen_name, qname);
+        v->undo = arena_printf(a, "builds index %s again without blocking writers.", ix->gen_name);
+        finish(v);
+    }
     for (size_t i = 0; i < to->nindexes; i++) {
         if (!index_new(to, i, from))
             continue;
@@ -829,6 +862,16 @@ static const char *change_text(arena *a, const table *from, const table *to)
     schedule_of(to, &ts);
     if (!(fs ? ts && !strcmp(fs, ts) : !ts))
         sb_addf(&sb, "%s%s its pg_cron job", sep, ts ? "schedules" : "removes"), sep = ", ";
+    size_t iadd = 0, idrop = 0;
+    for (size_t i = 0; i < to->nindexes; i++)
+        iadd += index_new(to, i, from);
+    for (size_t i = 0; i < from->nindexes; i++)
+        idrop += index_new(from, i, to);
+    if (idrop)
+        sb_addf(&sb, "%sdrops %zu index%s", sep, idrop, idrop == 1 ? "" : "es"), sep = ", ";
+    if (iadd)
+        sb_addf(&sb, "%sadds %zu index%s (built by the migrations that follow when the table has rows)", sep, iadd,
+                iadd == 1 ? "" : "es"), sep = ", ";
     if (!*sep)
         sb_puts(&sb, "changes nothing in the database");
     const char *r = arena_strdup(a, sb_str(&sb));

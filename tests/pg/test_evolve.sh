@@ -148,8 +148,55 @@ state partc_evolve_a "$tmp/back.sql"
 diff -u "$tmp/before.sql" "$tmp/back.sql" >"$tmp/diff" || fail "the change's rollback after a conversion" "$tmp/diff"
 [ "$(q -d partc_evolve_a -c "SELECT count(*) FROM visits")" = 1000 ] || fail "rows lost by the rollback"
 
+# writers insert while an index is added and NOT NULL is set: no write
+# fails.  Compiled for today (UTC), so that the partition written now is the
+# one built CONCURRENTLY; the partitions before it are built by attach_index.
+seed=writers
+rm -rf "$tmp/w"
+mkdir -p "$tmp/w/v1" "$tmp/w/v2"
+today=$(date -u +%Y-%m-%d)
+start=$(q -d postgres -c "SELECT to_char(date_trunc('month', now() AT TIME ZONE 'UTC') - interval '3 months', 'YYYY-MM-DD')")
+cat >"$tmp/w/v1/t.yaml" <<YAML
+version: 1
+tables:
+  hits:
+    columns:
+      id: { type: bigint, identity: always }
+      at: { type: timestamptz, nullable: false, default: now() }
+      who: { type: text }
+    primary_key: [id, at]
+    partition: { key: at, interval: monthly, start: $start, premake: 1 }
+    lint: { allow: { maintenance-unscheduled: "the test runs it" } }
+YAML
+sed 's/      who: { type: text }/      who: { type: text, nullable: false }/; s/    primary_key: \[id, at\]/    primary_key: [id, at]\n    indexes:\n      - columns: [who, at]/' \
+    "$tmp/w/v1/t.yaml" >"$tmp/w/v2/t.yaml"
+newdb partc_evolve_a || fail "create database a"
+"$PARTC" compile "$tmp/w/v1" --out "$tmp/w/out" --as-of "$today" >"$tmp/out.txt" 2>&1 || fail "compile v1" "$tmp/out.txt"
+ls "$tmp/w/out" | grep '\.up\.sql$' | grep -v partc_runtime | sort >"$tmp/seen"
+while read -r f; do apply partc_evolve_a "$tmp/w/out/$f"; done <"$tmp/seen"
+q -d partc_evolve_a -c "INSERT INTO hits (at, who) SELECT '$start'::timestamptz + i * interval '1 minute', 'w' || i % 7 FROM generate_series(1, 120000) i" \
+  -c "INSERT INTO hits (who) SELECT 'now' FROM generate_series(1, 20000)" >/dev/null || fail "rows"
+"$PARTC" compile "$tmp/w/v2" --out "$tmp/w/out" --as-of "$today" >"$tmp/out.txt" 2>&1 || fail "compile v2" "$tmp/out.txt"
+ls "$tmp/w/out" | grep '\.up\.sql$' | grep -v partc_runtime | sort | comm -13 "$tmp/seen" - >"$tmp/new"
+grep -q _build_ "$tmp/new" && grep -q _attach_ "$tmp/new" && grep -q _validate "$tmp/new" ||
+    fail "the change is not built concurrently and validated apart" "$tmp/new"
+awk 'BEGIN { for (i = 0; i < 4000; i++) print "INSERT INTO hits (who) VALUES (\x27live\x27);" }' >"$tmp/w/ins.sql"
+for k in 1 2; do
+    psql -X -q -d partc_evolve_a -v ON_ERROR_STOP=0 -f "$tmp/w/ins.sql" >/dev/null 2>"$tmp/w/err$k" &
+done
+while read -r f; do apply partc_evolve_a "$tmp/w/out/$f"; done <"$tmp/new"
+wait
+cat "$tmp/w/err1" "$tmp/w/err2" >"$tmp/err"
+[ ! -s "$tmp/err" ] || fail "writes failed while the change ran" "$tmp/err"
+[ "$(q -d partc_evolve_a -c "SELECT count(*) FROM hits WHERE who = 'live'")" = 8000 ] || fail "writes lost"
+[ "$(q -d partc_evolve_a -c "SELECT bool_and(indisvalid) AND count(*) > 1 FROM pg_index WHERE indexrelid::regclass::text LIKE 'hits%who%'")" = t ] ||
+    fail "the index is not valid on every partition"
+[ "$(q -d partc_evolve_a -c "SELECT attnotnull FROM pg_attribute WHERE attrelid = 'hits'::regclass AND attname = 'who'")" = t ] ||
+    fail "who is not NOT NULL"
+writers=" (8,000 inserts while an index was added and NOT NULL set: none failed)"
+
 pq -c "DROP DATABASE IF EXISTS partc_evolve_a"
 pq -c "DROP DATABASE IF EXISTS partc_evolve_b"
 pq -c "DROP DATABASE IF EXISTS $tpl"
-echo "ok evolve ($seeds generated lives, $changes change migrations: each equals its version compiled anew, rolls back exactly and applies again; a change after a conversion waits for its cleanup)"
+echo "ok evolve ($seeds generated lives, $changes change migrations: each equals its version compiled anew, rolls back exactly and applies again; a change after a conversion waits for its cleanup)${writers:-}"
 exit 0
