@@ -261,6 +261,8 @@ static bool constant_default(const char *e)
 }
 
 static size_t refuse(diags *d, srcloc at, const char *hint, const char *msg)
+    __attribute__((unused));
+static size_t refuse(diags *d, srcloc at, const char *hint, const char *msg)
 {
     diag_add(d, SEV_ERROR, "change-refused", at, hint, "%s", msg);
     return 1;
@@ -398,22 +400,49 @@ size_t evolve_refusals(const table *from, const table *to, diags *d, arena *a)
     return n;
 }
 
+static void finding(diags *d, const lint_rule *r, const table *to, srcloc at, const char *msg)
+{
+    diag *dg = diag_add(d, r->sev, r->id, at, r->fix, "%s", msg);
+    for (size_t k = 0; k < to->nallows; k++)
+        if (same_str(to->allows[k].rule.s, r->id)) {
+            dg->suppressed = true;
+            dg->reason = to->allows[k].reason.s;
+        }
+}
+
 void evolve_lint(const table *from, const table *to, diags *d, arena *a)
 {
+    const lint_rule *lr = lint_find("rollback-long-lock");
+    for (size_t i = 0; i < from->nindexes; i++) {
+        bool kept = false;
+        for (size_t k = 0; k < to->nindexes && !kept; k++)
+            kept = same_index(&from->indexes[i], &to->indexes[k]);
+        if (!kept && from->strategy.v == STRATEGY_PARTITION)
+            finding(d, lr, to, to->nindexes ? to->indexes[0].at : to->name.at,
+                    arena_printf(a, "table '%s': index %s is dropped: the rollback builds it again while writers "
+                                    "wait", to->name.s, from->indexes[i].gen_name));
+    }
+    for (size_t i = 0; i < to->ncolumns; i++) {
+        const column *c = &to->columns[i], *o = table_column(from, c->name.s);
+        if (!o)
+            continue;
+        if (!o->nullable.v && c->nullable.v)
+            finding(d, lr, to, c->nullable.at,
+                    arena_printf(a, "table '%s': column '%s' becomes nullable: the rollback sets NOT NULL, reading "
+                                    "every row under ACCESS EXCLUSIVE", to->name.s, c->name.s));
+        if (!same_str(o->type.s, c->type.s))
+            finding(d, lr, to, c->type.at,
+                    arena_printf(a, "table '%s': column '%s' is widened to %s: the rollback narrows it back, reading "
+                                    "every row under ACCESS EXCLUSIVE", to->name.s, c->name.s, c->type.s));
+    }
     const lint_rule *r = lint_find("drop-column");
     for (size_t i = 0; i < from->ncolumns; i++) {
         const column *o = &from->columns[i];
         if (table_column(to, o->name.s))
             continue;
-        diag *dg = diag_add(d, r->sev, r->id, to->name.at, r->fix,
-                            "table '%s': column '%s' is dropped, and its values with it", to->name.s, o->name.s);
-        for (size_t k = 0; k < to->nallows; k++)
-            if (same_str(to->allows[k].rule.s, r->id)) {
-                dg->suppressed = true;
-                dg->reason = to->allows[k].reason.s;
-            }
+        finding(d, r, to, to->name.at,
+                arena_printf(a, "table '%s': column '%s' is dropped, and its values with it", to->name.s, o->name.s));
     }
-    (void)a;
 }
 
 /* ------------------------------------------------------------- history */

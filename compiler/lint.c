@@ -351,6 +351,14 @@ static void check_cleanup_runner(const lint_ctx *cx, const lint_rule *r, const t
 /* -------------------------------------------------------------- the table */
 
 const lint_rule lint_rules[] = {
+    {.id = "change-refused",
+     .sev = SEV_ERROR,
+     .summary = "a change of a spec partc does not write: a new layout, a table rewrite, a column moved, a change "
+                "of a conversion in flight (found by compile and check)",
+     .why = "each would rewrite the table or lock it for as long as it takes, or cannot be done in place.",
+     .fix = "the error's hint says how to get there (a new table, a new column filled in batches, the cleanup "
+            "first); or undo the change",
+     .check = NULL},
     {.id = "cleanup-with-runner",
      .sev = SEV_WARNING,
      .summary = "with a runner target: a conversion compiled together with its cleanup migration",
@@ -451,6 +459,14 @@ const lint_rule lint_rules[] = {
             "roles; without RLS anyone holding the public API key can read and write it.",
      .fix = "set security.rls: true with policies for the roles that need the table, or move it out of public",
      .check = check_rls_disabled},
+    {.id = "rollback-long-lock",
+     .sev = SEV_WARNING,
+     .summary = "a change whose rollback holds a lock while it reads the table (found by compile and check)",
+     .why = "rolling back an index drop builds the index again under SHARE (writers wait), and rolling back "
+            "nullable: true or a widened type checks every row under ACCESS EXCLUSIVE.",
+     .fix = "plan the rollback for a quiet hour, or allow the rule with the reason it is fine "
+            "(rollback-long-lock: \"<reason>\")",
+     .check = check_by_compile},
     {.id = "too-many-partitions",
      .sev = SEV_WARNING,
      .summary = "more live partitions than the threshold",

@@ -128,6 +128,7 @@ TEST(lint_rule_table)
         severity sev;
         bool validation; /* checked by validate, listed for the catalog */
     } want[] = {
+        {"change-refused", SEV_ERROR, true},
         {"cleanup-with-runner", SEV_WARNING, false},
         {"default-partition-blocks-concurrent-detach", SEV_WARNING, false},
         {"drop-column", SEV_ERROR, false},
@@ -142,6 +143,7 @@ TEST(lint_rule_table)
         {"retention-shorter-than-interval", SEV_ERROR, false},
         {"retention-unprotected", SEV_ERROR, false},
         {"rls-disabled", SEV_WARNING, false},
+        {"rollback-long-lock", SEV_WARNING, false},
         {"too-many-partitions", SEV_WARNING, false},
         {"unique-missing-partition-key", SEV_ERROR, false},
         {"uniqueness-weakened", SEV_ERROR, false},
