@@ -13,7 +13,10 @@
 #      only the cleanup migrations, after every recorded version, and
 #      `partc check` is clean; the runner applies everything again (with
 #      partc.cleanup_now = on, as after keep_old), the invariants hold, and
-#      (dbmate) rolling a cleanup back fails and says why.
+#      (dbmate) rolling a cleanup back fails and says why;
+#   3. three versions of two tables' specs, compiled one after the other:
+#      each compile's change migrations (concurrent index builds among them)
+#      applied by the runner, then all rolled back to the baseline.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -156,7 +159,87 @@ run_supabase() {
     echo "ok runners-real supabase ($n migrations up and rolled back to the baseline; $ncl cleanups added later and applied)"
 }
 
+# three versions of two tables' specs (tests/cases/change-indexes, then a
+# third that drops a column and changes retention), compiled one after the
+# other into one folder: the runner applies each compile's new migrations
+# (the concurrent builds and the attach among them, each alone in its file),
+# then everything is rolled back to the baseline.
+mkdir -p "$tmp/life/v1" "$tmp/life/v2" "$tmp/life/v3"
+cp "$root/tests/cases/change-indexes/v1/"*.yaml "$tmp/life/v1/"
+cp "$root/tests/cases/change-indexes/spec/"*.yaml "$tmp/life/v2/"
+cp "$tmp/life/v2/"*.yaml "$tmp/life/v3/"
+sed -e '/      legacy_code: /d' -e 's/    retention: { keep: 12 months }/    retention: { keep: 6 months, action: detach }/' \
+    -e 's/        maintenance-unscheduled: .*/&\n        drop-column: "legacy_code is unused"/' "$tmp/life/v2/orders.yaml" >"$tmp/life/v3/orders.yaml"
+life_db() { # NAME: an empty database with the roles, and its baseline
+    q -d postgres -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1 TEMPLATE template0" >/dev/null &&
+        q -d "$1" -f "$here/roles.sql" >/dev/null && dump "$1" "$tmp/$1.baseline"
+}
+
+run_dbmate_life() {
+    db=partc_t_dbmate_life
+    w="$tmp/dbmate-life"
+    dir="$w/db/migrations"
+    life_db $db || { fail dbmate-life "setup"; return; }
+    url=$(sock_url $db)
+    dbm() { "$DBMATE" --url "$url" -d "$dir" --no-dump-schema "$@"; }
+    total=0
+    for v in 1 2 3; do
+        before=$(ls "$dir" 2>/dev/null | grep -c '\.sql$')
+        "$PARTC" compile "$tmp/life/v$v" --target dbmate --out "$dir" --as-of "$AS_OF" >/dev/null 2>"$w.err" ||
+            { fail dbmate-life "compile v$v" "$w.err"; return; }
+        "$PARTC" check "$tmp/life/v$v" --target dbmate --out "$dir" >"$w.err" 2>&1 || { fail dbmate-life "check v$v" "$w.err"; return; }
+        n=$(($(ls "$dir" | grep -c '\.sql$') - before))
+        dbm up >"$w.up" 2>&1 || { fail dbmate-life "dbmate up v$v" "$w.up"; return; }
+        [ "$(grep -c '^Applied: ' "$w.up")" = "$n" ] || { fail dbmate-life "dbmate applied other than the $n new of v$v" "$w.up"; return; }
+        total=$((total + n))
+    done
+    q -d "$db" -f "$here/invariants.sql" >"$tmp/inv" 2>&1 || { fail dbmate-life "invariants" "$tmp/inv"; return; }
+    k=0
+    while dbm rollback >"$w.rb" 2>&1; do
+        k=$((k + 1))
+        [ $k -le "$total" ] || break
+    done
+    grep -q "no migrations have been applied" "$w.rb" || { fail dbmate-life "rollback $((k + 1))" "$w.rb"; return; }
+    dump $db "$w.after"
+    diff -u "$tmp/$db.baseline" "$w.after" >"$w.diff" || { fail dbmate-life "schema after the rollbacks" "$w.diff"; return; }
+    q -d postgres -c "DROP DATABASE $db" >/dev/null
+    echo "ok runners-real dbmate-life (three spec versions: $total migrations applied compile by compile, then rolled back to the baseline)"
+}
+
+run_supabase_life() {
+    db=partc_t_supabase_life
+    w="$tmp/supabase-life"
+    dir="$w/supabase/migrations"
+    life_db $db || { fail supabase-life "setup"; return; }
+    url="postgres:///$db?host=$PGHOST&port=$PGPORT&user=postgres&sslmode=disable"
+    sb() {
+        (cd "$w" && SUPABASE_HOME="$w/home" DO_NOT_TRACK=1 SUPABASE_TELEMETRY_DISABLED=1 \
+            "$SUPABASE" migration up --yes --workdir "$w" --remote="$url" </dev/null)
+    }
+    total=0
+    for v in 1 2 3; do
+        before=$(ls "$dir" 2>/dev/null | wc -l)
+        "$PARTC" compile "$tmp/life/v$v" --target supabase --out "$dir" --as-of "$AS_OF" >/dev/null 2>"$w.err" ||
+            { fail supabase-life "compile v$v" "$w.err"; return; }
+        n=$(($(ls "$dir" | wc -l) - before))
+        sb >"$w.up" 2>&1 || { fail supabase-life "supabase migration up v$v" "$w.up"; return; }
+        [ "$(grep -c '^Applying migration ' "$w.up")" = "$n" ] || { fail supabase-life "the CLI applied other than the $n new of v$v" "$w.up"; return; }
+        total=$((total + n))
+    done
+    q -d "$db" -f "$here/invariants.sql" >"$tmp/inv" 2>&1 || { fail supabase-life "invariants" "$tmp/inv"; return; }
+    for f in $(ls "$w/supabase/rollbacks" | sort -r); do
+        PGDATABASE=$db "$PGEXEC" --strict "$w/supabase/rollbacks/$f" >"$w.rb" 2>&1 ||
+            { fail supabase-life "rollback $f" "$w.rb"; return; }
+    done
+    dump $db "$w.after"
+    diff -u "$tmp/$db.baseline" "$w.after" >"$w.diff" || { fail supabase-life "schema after the rollbacks" "$w.diff"; return; }
+    q -d postgres -c "DROP DATABASE $db" >/dev/null
+    echo "ok runners-real supabase-life (three spec versions: $total migrations applied compile by compile, then rolled back to the baseline)"
+}
+
 [ -x "$PGEXEC" ] || { echo "FAIL runners-real: no $PGEXEC"; exit 1; }
 run_dbmate
 run_supabase
+run_dbmate_life
+run_supabase_life
 exit $status
