@@ -70,8 +70,8 @@ static const command commands[] = {
      .run = cmd_check},
     {.name = "plan",
      .summary = "show what the migrations will do: steps, locks, transactions, partitions",
-     .usage = "partc plan [PATH...] [--format text|markdown] [--as-of YYYY-MM-DD] [--postgres N]",
-     .allowed = "--as-of --postgres --format",
+     .usage = "partc plan [PATH...] [--format text|markdown] [--target T --out DIR] [--as-of YYYY-MM-DD] [--postgres N]",
+     .allowed = "--as-of --postgres --format --target --out",
      .run = cmd_plan},
     {.name = "lint",
      .summary = "check the specs: validation errors and partition-safety rules",
@@ -464,6 +464,30 @@ static int cmd_plan(const options *o)
         return EXIT_USAGE;
     }
     run r = {0};
+    if (o->target || o->out) {
+        /* the migrations a compile into that folder would add: after a
+         * change of a spec, the change migrations */
+        const target *tg;
+        emit_set es;
+        plan all;
+        int c = build_output(&r, o, "partc plan", EXIT_USAGE, &tg, &es, &all);
+        if (c != EXIT_OK)
+            return c;
+        plan p = all;
+        p.v = arena_calloc(r.a, all.n + 1, sizeof *p.v);
+        p.n = 0;
+        for (size_t i = 0; i < all.n; i++)
+            if (!all.v[i].kept && !lock_find_name(&r.lock, emit_safe_name(r.a, all.v[i].name)))
+                p.v[p.n++] = all.v[i];
+        if (p.n == 0)
+            printf("nothing to add: the migrations in %s are what the specs compile to\n", es.out);
+        else if (strcmp(f, "markdown") == 0)
+            report_plan_markdown(stdout, &p, &r.ss);
+        else
+            report_plan(stdout, &p, &r.ss);
+        finish(&r);
+        return EXIT_OK;
+    }
     int code = load(&r, o, false);
     if (code != EXIT_OK)
         return print_and_code(&r, code);

@@ -75,6 +75,15 @@ static void print_timeouts(FILE *out, const migration *m, const specset *ss)
         fputs(" (SET LOCAL in the file)\n", out);
         return;
     }
+    if (strcmp(m->phase, "change") == 0) {
+        fputs("  timeouts: the session's (the statement is alone in its file, so no SET precedes it)", out);
+        if (m->nup && m->up[0].kind == STEP_ATTACH_INDEX) {
+            fputs("; each attach and build waits at most lock_timeout ", out);
+            print_ms(out, lt);
+        }
+        fputc('\n', out);
+        return;
+    }
     fputs("  timeouts: the CALL runs under the session's statement_timeout (set it to 0 for a long copy); ", out);
     if (st > 0) {
         fputs("batches shrink when one takes more than a quarter of settings.statement_timeout ", out);
@@ -837,7 +846,15 @@ void report_plan_markdown(FILE *out, const plan *p, const specset *ss)
             md_cell(out, x->undo ? x->undo : "");
             fputs(" |\n", out);
         }
-        if (t) {
+        bool first_ones = false; /* the table's create or conversion is among them */
+        for (size_t k = i; k < j; k++)
+            first_ones = first_ones || strcmp(p->v[k].phase, "change") != 0;
+        if (t && !first_ones) {
+            fputc('\n', out);
+            fputs("- A change of the spec: each row's rollback brings the table back to the version before; a "
+                  "column it drops loses its values.\n", out);
+        }
+        if (t && first_ones) {
             fputc('\n', out);
             if (t->strategy.v == STRATEGY_PARTITION) {
                 int64_t first, count;
