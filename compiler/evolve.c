@@ -7,7 +7,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "emit.h"
 #include "lint.h"
+#include "plan.h"
 #include "spec_load.h"
 #include "strbuf.h"
 #include "validate.h"
@@ -101,6 +103,11 @@ static bool same_settings(const table *a, const table *b)
            same_str(x->archive_schema.s, y->archive_schema.s);
 }
 
+bool evolve_security_differs(const table *a, const table *b)
+{
+    return !same_security(&a->security, &b->security);
+}
+
 bool evolve_settings_differ(const table *a, const table *b)
 {
     return !same_settings(a, b);
@@ -112,16 +119,32 @@ static bool same_column(const column *a, const column *b)
            same_str(a->default_expr.s, b->default_expr.s) && a->identity.v == b->identity.v;
 }
 
+/* The primary key and the unique keys. */
 static bool same_keys(const table *a, const table *b)
 {
     if (a->primary_key.present != b->primary_key.present || !same_list(&a->primary_key, &b->primary_key) ||
-        a->nunique != b->nunique || a->nchecks != b->nchecks)
+        a->nunique != b->nunique)
         return false;
     for (size_t i = 0; i < a->nunique; i++)
         if (!same_list(&a->unique[i], &b->unique[i]))
             return false;
+    return true;
+}
+
+bool evolve_check_kept(const table *t, size_t i, const table *other)
+{
+    for (size_t k = 0; k < other->nchecks; k++)
+        if (same_str(t->checks[i].name.s, other->checks[k].name.s) && same_str(t->checks[i].expr.s, other->checks[k].expr.s))
+            return true;
+    return false;
+}
+
+static bool same_checks(const table *a, const table *b)
+{
+    if (a->nchecks != b->nchecks)
+        return false;
     for (size_t i = 0; i < a->nchecks; i++)
-        if (!same_str(a->checks[i].name.s, b->checks[i].name.s) || !same_str(a->checks[i].expr.s, b->checks[i].expr.s))
+        if (!evolve_check_kept(a, i, b))
             return false;
     return true;
 }
@@ -166,9 +189,10 @@ static bool migrate_changed(const table *a, const table *b)
 
 bool evolve_differs(const table *from, const table *to)
 {
-    if (migrate_changed(from, to))
+    if (migrate_changed(from, to) || from->drop.v != to->drop.v)
         return true;
-    if (!same_layout(from, to) || !same_columns(from, to) || !same_keys(from, to) || !same_settings(from, to) ||
+    if (!same_layout(from, to) || !same_columns(from, to) || !same_keys(from, to) || !same_checks(from, to) ||
+        !same_settings(from, to) ||
         !same_str(from->maintenance.schedule.s, to->maintenance.schedule.s) ||
         !same_security(&from->security, &to->security) || from->nindexes != to->nindexes || from->nfks != to->nfks)
         return true;
@@ -271,10 +295,34 @@ static size_t refuse(diags *d, srcloc at, const char *hint, const char *msg)
 #define NOT_YET "partc writes changes of columns, retention, premake, naming and maintenance so far: " \
                 "undo this change in the spec, or write its migration by hand after partc's"
 
+/* Does anything but drop differ? */
+static bool differs_but_drop(const table *from, const table *to)
+{
+    table x = *to;
+    x.drop = from->drop;
+    return evolve_differs(from, &x);
+}
+
 size_t evolve_refusals(const table *from, const table *to, diags *d, arena *a)
 {
     size_t n = 0;
     const char *tn = to->name.s;
+    if (from->drop.v != to->drop.v) {
+        if (to->mode.v == MODE_CONVERT && !from->drop.v)
+            return refuse(d, to->drop.at, NOT_YET,
+                          arena_printf(a, "table '%s': dropping a converted table is not written yet", tn));
+        if (differs_but_drop(from, to))
+            return refuse(d, to->drop.at,
+                          to->drop.v ? "drop the table in a change of its own: undo the other changes of its spec"
+                                     : "create it again as it was dropped, then change it",
+                          arena_printf(a, "table '%s': drop changed together with other keys of its spec", tn));
+        return 0;
+    }
+    if (to->drop.v)
+        return differs_but_drop(from, to)
+                   ? refuse(d, to->drop.at, "set drop: false (which creates it again), then change it",
+                            arena_printf(a, "table '%s' is dropped: its spec changes nothing", tn))
+                   : 0;
     if (from->mode.v != to->mode.v || from->strategy.v != to->strategy.v || from->part.present != to->part.present ||
         !same_str(from->part.key.s, to->part.key.s) || from->part.interval.v != to->part.interval.v ||
         from->part.start.v != to->part.start.v) {
@@ -381,17 +429,14 @@ size_t evolve_refusals(const table *from, const table *to, diags *d, arena *a)
     }
     if (!same_keys(from, to))
         n += refuse(d, to->primary_key.present ? to->primary_key.at : to->name.at, NOT_YET,
-                    arena_printf(a, "table '%s': a change of its primary key, unique keys or checks is not written "
-                                    "yet", tn));
+                    arena_printf(a, "table '%s': a change of its primary key or unique keys is not written yet",
+                                 tn));
     bool fk = from->nfks != to->nfks;
     for (size_t i = 0; !fk && i < from->nfks; i++)
         fk = !same_fk(&from->fks[i], &to->fks[i]);
     if (fk)
         n += refuse(d, to->nfks ? to->fks[0].at : to->name.at, NOT_YET,
                     arena_printf(a, "table '%s': a change of its foreign keys is not written yet", tn));
-    if (!same_security(&from->security, &to->security))
-        n += refuse(d, to->security.present ? to->security.at : to->name.at, NOT_YET,
-                    arena_printf(a, "table '%s': a change of its security is not written yet", tn));
     if (from->retention.present && to->retention.present && from->retention.action.v != to->retention.action.v &&
         (from->retention.action.v == RET_DELETE || to->retention.action.v == RET_DELETE))
         n += refuse(d, to->retention.action.at, NOT_YET,
@@ -412,6 +457,11 @@ static void finding(diags *d, const lint_rule *r, const table *to, srcloc at, co
 
 void evolve_lint(const table *from, const table *to, diags *d, arena *a)
 {
+    if (to->drop.v && !from->drop.v) {
+        finding(d, lint_find("drop-table"), to, to->drop.at,
+                arena_printf(a, "table '%s' is dropped, and every row in it", to->name.s));
+        return;
+    }
     const lint_rule *lr = lint_find("rollback-long-lock");
     for (size_t i = 0; i < from->nindexes; i++) {
         bool kept = false;
@@ -435,6 +485,11 @@ void evolve_lint(const table *from, const table *to, diags *d, arena *a)
                     arena_printf(a, "table '%s': column '%s' is widened to %s: the rollback narrows it back, reading "
                                     "every row under ACCESS EXCLUSIVE", to->name.s, c->name.s, c->type.s));
     }
+    for (size_t i = 0; i < from->nchecks; i++)
+        if (!evolve_check_kept(from, i, to))
+            finding(d, lr, to, to->name.at,
+                    arena_printf(a, "table '%s': check %s is dropped: the rollback adds it back, reading every row "
+                                    "under ACCESS EXCLUSIVE", to->name.s, from->checks[i].name.s));
     const lint_rule *r = lint_find("drop-column");
     for (size_t i = 0; i < from->ncolumns; i++) {
         const column *o = &from->columns[i];
@@ -532,6 +587,12 @@ static int cmp_version(const char *a, const char *b)
     return strcmp(a, b);
 }
 
+/* Does the lock record t's first migration (a folder from before states)? */
+static bool lock_has_migration(const lockfile *lk, arena *a, const table *t)
+{
+    return lock_find_name(lk, emit_safe_name(a, plan_first_name(a, t))) != NULL;
+}
+
 int history_build(history *h, const specset *ss, const char *const *paths, size_t npaths, const lockfile *lk,
                   int64_t as_of, diags *d, arena *a)
 {
@@ -584,6 +645,13 @@ int history_build(history *h, const specset *ss, const char *const *paths, size_
                 sts[k] = &lk->st[i];
                 ssn[k] = snaps[i];
             }
+        if (ns == 0 && t->drop.v && !lock_has_migration(lk, a, t)) {
+            diag_add(d, SEV_ERROR, "change-refused", t->drop.at,
+                     "remove the table's spec: there is nothing to drop",
+                     "table '%s' is marked drop: true, but no migration of this folder created it", t->name.s);
+            rc = -1;
+            continue;
+        }
         if (ns == 0)
             continue; /* new, or compiled before partc recorded states: today's spec is its first */
         th->first_recorded = true;

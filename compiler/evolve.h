@@ -57,6 +57,12 @@ bool evolve_differs(const table *from, const table *to);
  * health thresholds)? */
 bool evolve_settings_differ(const table *a, const table *b);
 
+/* Does the security (RLS, policies, grants) differ? */
+bool evolve_security_differs(const table *a, const table *b);
+
+/* Has other check i of t, by name and expression? */
+bool evolve_check_kept(const table *t, size_t i, const table *other);
+
 /* The same index (name and definition)? */
 bool evolve_same_index(const index *a, const index *b);
 

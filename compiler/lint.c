@@ -380,6 +380,12 @@ const lint_rule lint_rules[] = {
      .why = "the column's values are gone once the migration runs; its rollback adds the column back empty.",
      .fix = "keep the column, or accept the loss in lint.allow with drop-column: \"<reason>\"",
      .check = check_by_compile},
+    {.id = "drop-table",
+     .sev = SEV_ERROR,
+     .summary = "a spec says drop: true: the next migration drops the table (found by compile and check)",
+     .why = "every row of the table is gone once the migration runs; its rollback creates the table again, empty.",
+     .fix = "keep the table, or accept the loss in lint.allow with drop-table: \"<reason>\"",
+     .check = check_by_compile},
     {.id = "fk-without-index",
      .sev = SEV_WARNING,
      .summary = "a foreign key whose columns do not lead any index of the table",
@@ -463,7 +469,7 @@ const lint_rule lint_rules[] = {
      .sev = SEV_WARNING,
      .summary = "a change whose rollback holds a lock while it reads the table (found by compile and check)",
      .why = "rolling back an index drop builds the index again under SHARE (writers wait), and rolling back "
-            "nullable: true or a widened type checks every row under ACCESS EXCLUSIVE.",
+            "a check dropped, nullable: true or a widened type checks every row under ACCESS EXCLUSIVE.",
      .fix = "plan the rollback for a quiet hour, or allow the rule with the reason it is fine "
             "(rollback-long-lock: \"<reason>\")",
      .check = check_by_compile},

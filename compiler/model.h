@@ -216,6 +216,7 @@ struct table {
     migrate_spec migrate;
     lint_allow *allows;
     size_t nallows;
+    sbool drop;         /* the next migration drops the table (its spec stays) */
     int order;          /* validate: position in dependency order (referenced first) */
     bool load_failed;   /* spec_load reported an error inside this table: it is
                            kept out of validation and lint (only its name is known) */

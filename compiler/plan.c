@@ -502,6 +502,57 @@ static void plan_columns(builder *b, const table *from, const table *to, bool is
     }
 }
 
+/* The checks of t that other lacks (by name and expression). */
+static size_t new_checks(const table *t, const table *other, size_t *out)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < t->nchecks; i++)
+        if (!evolve_check_kept(t, i, other)) {
+            if (out)
+                out[n] = i;
+            n++;
+        }
+    return n;
+}
+
+static step *check_step(builder *b, bool is_up, step_kind k, const table *t, size_t i, const char *lock,
+                        const char *summary)
+{
+    step *s = is_up ? up(b, k, lock, summary) : down(b, k, lock, summary);
+    s->t = t;
+    s->index_no = i;
+    return s;
+}
+
+/* In the change's own migration: the checks it drops, and those it adds
+ * NOT VALID (the catalog only); in its rollback the reverse, a dropped check
+ * added back validating every row (after the columns are back). */
+static void plan_checks(builder *b, const table *from, const table *to, bool is_up, bool back)
+{
+    arena *a = b->a;
+    const char *q = b->qname;
+    const char *every = to->strategy.v == STRATEGY_PARTITION ? " and every partition" : "";
+    const char *brief = arena_printf(a, "ACCESS EXCLUSIVE on %s%s, briefly (no row is read)", q, every);
+    if (back) {
+        for (size_t i = 0; i < to->nchecks; i++)
+            if (!evolve_check_kept(to, i, from))
+                check_step(b, false, STEP_ADD_CHECK, to, i,
+                           arena_printf(a, "ACCESS EXCLUSIVE on %s%s while every row is checked", q, every),
+                           arena_printf(a, "back: check %s, every row checked", to->checks[i].name.s));
+        return;
+    }
+    for (size_t i = 0; i < from->nchecks; i++)
+        if (!evolve_check_kept(from, i, to))
+            check_step(b, is_up, STEP_DROP_SPEC_CHECK, from, i, brief,
+                       arena_printf(a, "%sdrop check %s", is_up ? "" : "back: ", from->checks[i].name.s));
+    if (!is_up)
+        return;
+    for (size_t i = 0; i < to->nchecks; i++)
+        if (!evolve_check_kept(to, i, from))
+            check_step(b, true, STEP_ADD_CHECK_NOT_VALID, to, i, brief,
+                       arena_printf(a, "check %s NOT VALID, validated by the next migration", to->checks[i].name.s));
+}
+
 /* The existing columns the change makes NOT NULL. */
 static size_t not_null_set(const table *from, const table *to, const column **out)
 {
@@ -517,23 +568,28 @@ static size_t not_null_set(const table *from, const table *to, const column **ou
     return n;
 }
 
-/* NOT NULL set on existing columns without a long lock: the change's
- * migration adds CHECK (c IS NOT NULL) NOT VALID (the catalog only); a
- * second migration, <change>_validate, validates it (SHARE UPDATE
- * EXCLUSIVE: writers go on while every row is read), sets NOT NULL (proven
- * by the check: no scan) and drops the check. */
-static void plan_not_null(plan *p, const specset *ss, migration *m, const table *from, const table *to,
+/* What the change proves of every row without a long lock: the change's
+ * migration adds each new check, and CHECK (c IS NOT NULL) for each column
+ * made NOT NULL, NOT VALID (the catalog only); a second migration,
+ * <change>_validate, validates them (SHARE UPDATE EXCLUSIVE: writers go on
+ * while every row is read), sets NOT NULL (proven by its check: no scan) and
+ * drops those checks. */
+static void plan_validate(plan *p, const specset *ss, migration *m, const table *from, const table *to,
                           const char *qname)
 {
     arena *a = p->a;
-    size_t n = not_null_set(from, to, NULL);
-    if (!n)
+    size_t n = not_null_set(from, to, NULL), nc = new_checks(to, from, NULL);
+    if (!n && !nc)
         return;
-    const column **cols = arena_calloc(a, n, sizeof *cols);
+    const column **cols = arena_calloc(a, n + 1, sizeof *cols);
     not_null_set(from, to, cols);
+    size_t *chk = arena_calloc(a, nc + 1, sizeof *chk);
+    new_checks(to, from, chk);
     bool parts = to->strategy.v == STRATEGY_PARTITION;
     const char *every = parts ? " and every partition" : "";
     const char *brief = arena_printf(a, "ACCESS EXCLUSIVE on %s%s, briefly (no row is read)", qname, every);
+    const char *scan = arena_printf(a, "SHARE UPDATE EXCLUSIVE on %s%s while every row is read (writers go on)",
+                                    qname, every);
     builder b = {a, m, qname, ss->settings.runtime_schema.s};
     for (size_t i = 0; i < n; i++)
         col_step(&b, true, STEP_ADD_NOT_NULL_CHECK, to, cols[i], CC_SET_NOT_NULL, brief,
@@ -559,17 +615,19 @@ static void plan_not_null(plan *p, const specset *ss, migration *m, const table 
     v->as_of = m->as_of;
     b.m = v;
     const char *names = "";
-    for (size_t i = 0; i < n; i++)
-        names = arena_printf(a, "%s%s%s", names, i ? ", " : "", cols[i]->name.s);
+    for (size_t i = 0; i < nc; i++) {
+        check_step(&b, true, STEP_VALIDATE_SPEC_CHECK, to, chk[i], scan,
+                   arena_printf(a, "validate check %s", to->checks[chk[i]].name.s));
+        names = arena_printf(a, "%s%scheck %s", names, *names ? ", " : "", to->checks[chk[i]].name.s);
+    }
     for (size_t i = 0; i < n; i++) {
-        col_step(&b, true, STEP_VALIDATE_CHECK, to, cols[i], CC_SET_NOT_NULL,
-                 arena_printf(a, "SHARE UPDATE EXCLUSIVE on %s%s while every row is read (writers go on)", qname,
-                              every),
+        col_step(&b, true, STEP_VALIDATE_CHECK, to, cols[i], CC_SET_NOT_NULL, scan,
                  arena_printf(a, "validate the check of column %s", cols[i]->name.s));
         col_step(&b, true, STEP_ALTER_COLUMN, to, cols[i], CC_SET_NOT_NULL, brief,
                  arena_printf(a, "column %s is NOT NULL (proven by the check)", cols[i]->name.s));
         col_step(&b, true, STEP_DROP_CHECK, to, cols[i], CC_SET_NOT_NULL, brief,
                  arena_printf(a, "drop the check of column %s", cols[i]->name.s));
+        names = arena_printf(a, "%s%s%s NOT NULL", names, *names ? ", " : "", cols[i]->name.s);
     }
     for (size_t i = n; i-- > 0;) {
         col_step(&b, false, STEP_ALTER_COLUMN, to, cols[i], CC_DROP_NOT_NULL, brief,
@@ -577,11 +635,18 @@ static void plan_not_null(plan *p, const specset *ss, migration *m, const table 
         col_step(&b, false, STEP_ADD_NOT_NULL_CHECK, to, cols[i], CC_SET_NOT_NULL, brief,
                  arena_printf(a, "back: the check of column %s, NOT VALID", cols[i]->name.s));
     }
-    v->about = arena_printf(a, "makes %s NOT NULL in %s without a long lock: validates the checks the migration "
-                               "before added (every row is read; writes go on), then sets NOT NULL, which the "
-                               "checks prove, and drops them. A row with NULL there stops it: fill those first.",
+    for (size_t i = nc; i-- > 0;) {
+        check_step(&b, false, STEP_DROP_SPEC_CHECK, to, chk[i], brief,
+                   arena_printf(a, "back: check %s unvalidated (dropped, then added NOT VALID)",
+                                to->checks[chk[i]].name.s));
+        check_step(&b, false, STEP_ADD_CHECK_NOT_VALID, to, chk[i], brief,
+                   arena_printf(a, "back: check %s NOT VALID", to->checks[chk[i]].name.s));
+    }
+    v->about = arena_printf(a, "proves %s in %s without a long lock: validates what the migration before added "
+                               "NOT VALID (every row is read; writes go on), then sets NOT NULL, which its check "
+                               "proves, and drops that check. A row that fails stops it: fix those first.",
                             names, qname);
-    v->undo = arena_printf(a, "lets %s be NULL again and puts back the unvalidated checks.", names);
+    v->undo = arena_printf(a, "puts back the unvalidated checks (and lets the columns be NULL again).");
     finish(v);
 }
 
@@ -797,15 +862,29 @@ static void plan_settings(builder *b, const table *from, const table *to, bool i
         s->archive_schema = true;
         s->t = to;
     }
+    bool sec = evolve_security_differs(from, to);
+    bool parts = to->strategy.v == STRATEGY_PARTITION;
+    const char *seclock = arena_printf(a, "ACCESS EXCLUSIVE on %s%s, briefly", q, parts ? " and every partition" : "");
+    if (sec && table_has_security(from)) {
+        add(b, STEP_UNSECURE_TABLE, seclock,
+            arena_printf(a, "take the security of the version before off %s", q))->t = from;
+        if (parts)
+            add(b, STEP_UNSECURE_PARTITIONS, "none", "... and off every partition")->t = from;
+    }
+    if (sec && table_has_security(to))
+        add(b, STEP_SECURE_TABLE, seclock, arena_printf(a, "secure %s: %s", q, security_summary(a, to)))->t = to;
     if (fr && !tr)
         add(b, STEP_UNREGISTER, "none", arena_printf(a, "remove %s from the runtime", q))->t = from;
     else if (!fr && tr)
         add(b, STEP_REGISTER, "none",
             arena_printf(a, "register %s with the runtime: its settings are a row of %s.tables", q, b->rt))->t = to;
-    else if (fr && settings_differ(from, to))
+    else if (fr && (settings_differ(from, to) || sec))
         add(b, STEP_RECONFIGURE, "none",
-            arena_printf(a, "%s the runtime's settings of %s (premake, naming, retention, thresholds)",
+            arena_printf(a, "%s the runtime's settings of %s (premake, naming, retention, thresholds, security)",
                          is_up ? "update" : "restore", q))->t = to;
+    if (sec && table_has_security(to) && parts && tr)
+        add(b, STEP_SECURE_PARTITIONS, "none",
+            "the table's security on each partition (PostgreSQL does not carry it from the table)")->t = to;
     if (fr && tr && to->strategy.v == STRATEGY_PARTITION &&
         (to->part.premake.v < from->part.premake.v || strcmp(to->part.naming.s, from->part.naming.s)))
         add(b, STEP_RESHAPE_PARTITIONS,
@@ -857,6 +936,8 @@ static const char *change_text(arena *a, const table *from, const table *to)
         sb_addf(&sb, "%sdrops %zu column%s and their values", sep, dropped, dropped == 1 ? "" : "s"), sep = ", ";
     if (settings_differ(from, to) || table_uses_runtime(from) != table_uses_runtime(to))
         sb_addf(&sb, "%supdates its premake, naming, retention or thresholds", sep), sep = ", ";
+    if (evolve_security_differs(from, to))
+        sb_addf(&sb, "%sreplaces its security (RLS, policies, grants) on the table and every partition", sep), sep = ", ";
     const char *fs, *ts;
     schedule_of(from, &fs);
     schedule_of(to, &ts);
@@ -893,25 +974,55 @@ static void plan_change(plan *p, const specset *ss, const table_change *ch, int6
     m->state_recorded = ch->st != NULL;
     const char *qname = arena_printf(a, "%s.%s", to->schema.s, to->name.s);
     builder b = {a, m, qname, ss->settings.runtime_schema.s};
+    if (from->drop.v != to->drop.v) {
+        /* the create migration of the spec, one way or the other */
+        const table *t = to->drop.v ? from : to;
+        migration tmp = *m;
+        tmp.up = tmp.down = NULL;
+        tmp.nup = tmp.ndown = tmp.capup = tmp.capdown = 0;
+        builder tb = {a, &tmp, qname, ss->settings.runtime_schema.s};
+        plan_create(&tb, t, as_of);
+        describe_create(&tb, t, as_of);
+        for (size_t i = 0; i < tmp.nup; i++)
+            tmp.up[i].t = t;
+        for (size_t i = 0; i < tmp.ndown; i++)
+            tmp.down[i].t = t;
+        if (to->drop.v) {
+            m->up = tmp.down, m->nup = tmp.ndown, m->capup = tmp.capdown;
+            m->down = tmp.up, m->ndown = tmp.nup, m->capdown = tmp.capup;
+            m->about = arena_printf(a, "drops %s (drop: true in its spec): %s", qname, tmp.undo);
+            m->undo = arena_printf(a, "creates it again, empty: %s", tmp.about);
+        } else {
+            m->up = tmp.up, m->nup = tmp.nup, m->capup = tmp.capup;
+            m->down = tmp.down, m->ndown = tmp.ndown, m->capdown = tmp.capdown;
+            m->about = arena_printf(a, "creates %s again (drop: false in its spec): %s", qname, tmp.about);
+            m->undo = tmp.undo;
+        }
+        finish(m);
+        return;
+    }
     if (to->mode.v == MODE_CONVERT) {
         up(&b, STEP_CHANGE_GUARD, "none", "refuse while the conversion is not cleaned up");
         down(&b, STEP_CHANGE_GUARD, "none", "refuse while the conversion is not cleaned up");
     }
     plan_columns(&b, from, to, true);
     plan_settings(&b, from, to, true);
+    plan_checks(&b, from, to, true, false);
     plan_index_steps(&b, from, to, true, false);
     /* rollback: the same from the other side, in reverse; dropped indexes
-     * are built again once their columns are back */
+     * and checks come back once their columns are */
     plan_index_steps(&b, to, from, false, false);
+    plan_checks(&b, to, from, false, false);
     plan_settings(&b, to, from, false);
     plan_columns(&b, to, from, false);
+    plan_checks(&b, to, from, false, true);
     plan_index_steps(&b, to, from, false, true);
     m->about = arena_printf(a, "changes %s to its spec of this version: %s.", qname, change_text(a, from, to));
     m->undo = arena_printf(a, "brings %s back to its spec of the version before: %s.", qname,
                            change_text(a, to, from));
     finish(m);
     size_t mi = (size_t)(m - p->v);
-    plan_not_null(p, ss, m, from, to, qname);
+    plan_validate(p, ss, m, from, to, qname);
     plan_index_builds(p, ss, mi, from, to, qname);
 }
 

@@ -488,7 +488,9 @@ const char *default_partition_values(rctx *c, const step *s, tvars *tv)
 
 const char *secure_table_values(rctx *c, const step *s, tvars *tv)
 {
-    (void)s;
+    rctx o = *c; /* a change: the security of the spec after it */
+    o.t = s->t ? s->t : c->t;
+    c = &o;
     size_t n;
     const char *rel = tvars_get(tv, "table") ? tvars_get(tv, "table") : qual(c, c->t->name.s);
     const char **stmts = security_statements(c, rel, &n);
@@ -735,10 +737,18 @@ static void json_strings(arena *a, strbuf *sb, const slist *l, bool upper)
 }
 
 /* The table's security as the runtime applies it to each new partition. */
+static void security_value(rctx *c, strbuf *sb);
+
 static void row_security(rctx *c, strbuf *sb)
 {
-    const security_spec *sec = &c->t->security;
     row_key(sb, "security");
+    security_value(c, sb);
+}
+
+/* The table's security as the runtime's row holds it (JSON). */
+static void security_value(rctx *c, strbuf *sb)
+{
+    const security_spec *sec = &c->t->security;
     if (!table_has_security(c->t)) {
         sb_puts(sb, "{}");
         return;
@@ -917,6 +927,62 @@ const char *not_null_check_values(rctx *c, const step *s, tvars *tv)
 const char *check_name_values(rctx *c, const step *s, tvars *tv)
 {
     tvars_set(tv, "constraint", not_null_check_name(c, s));
+    return NULL;
+}
+
+/* A check of the spec (s->t->checks[s->index_no]). */
+const char *spec_check_values(rctx *c, const step *s, tvars *tv)
+{
+    const check *k = &s->t->checks[s->index_no];
+    tvars_set(tv, "constraint", ident(c, k->name.s));
+    tvars_set(tv, "expr", k->expr.s);
+    return NULL;
+}
+
+const char *spec_check_name_values(rctx *c, const step *s, tvars *tv)
+{
+    tvars_set(tv, "constraint", ident(c, s->t->checks[s->index_no].name.s));
+    return NULL;
+}
+
+/* The security of the spec before a change, taken off the table. */
+const char *unsecure_table_values(rctx *c, const step *s, tvars *tv)
+{
+    const security_spec *sec = &s->t->security;
+    const char *rel = tvars_get(&c->base, "table");
+    strbuf sb = STRBUF_INIT;
+    for (size_t i = 0; i < sec->npolicies; i++) {
+        tvars *v = vars(c);
+        tvars_set(v, "rel", rel);
+        tvars_set(v, "policy", ident(c, sec->policies[i].name.s));
+        sb_puts(&sb, expand(c, "sec_policy_drop", v));
+    }
+    for (size_t i = 0; i < sec->ngrants; i++) {
+        const grant *g = &sec->grants[i];
+        tvars *v = vars(c);
+        tvars_set(v, "rel", rel);
+        tvars_set(v, "privileges", privilege_list(c, &g->privileges));
+        tvars_set(v, "role", strcmp(g->role.s, "public") == 0 ? "PUBLIC" : ident(c, g->role.s));
+        sb_puts(&sb, expand(c, "sec_revoke", v));
+    }
+    if (sec->rls.v) {
+        tvars *v = vars(c);
+        tvars_set(v, "rel", rel);
+        sb_puts(&sb, expand(c, "sec_rls_disable", v));
+    }
+    tvars_set(tv, "statements", arena_strdup(c->a, sb_str(&sb)));
+    sb_free(&sb);
+    return NULL;
+}
+
+const char *unsecure_partitions_values(rctx *c, const step *s, tvars *tv)
+{
+    rctx o = *c;
+    o.t = s->t;
+    strbuf sb = STRBUF_INIT;
+    security_value(&o, &sb);
+    tvars_set(tv, "security_lit", lit(c, sb_str(&sb)));
+    sb_free(&sb);
     return NULL;
 }
 

@@ -263,6 +263,9 @@ static const spec_key table_keys[] = {
      .doc = "how a conversion runs (mode convert)"},
     {ROW("lint", K_CUSTOM, table, allows), .load = load_lint, .sub = &sec_lint, .type_doc = "mapping",
      .doc = "lint settings of this table"},
+    {ROW("drop", K_BOOL, table, drop), .def = "false",
+     .doc = "true: the next migration drops the table and its rows (a drop-table lint error until lint.allow "
+            "accepts it); its rollback creates it again, empty. Keep the spec: it says what that is"},
 };
 static const spec_section sec_table = {.path = "tables.<name>.", .ctx = NULL, SECTION(table, table_keys),
                                 .present_off = 0, .at_off = 0};

@@ -14,7 +14,7 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 PARTC=${PARTC:-$root/partc}
-seeds=${EVOLVE_SEEDS:-12}
+seeds=${EVOLVE_SEEDS:-10}
 asof=2026-11-22
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
@@ -35,6 +35,7 @@ mkdir -p "$tmp/rt/spec"
 awk -v seed=1 -v versions=1 -v dir="$tmp/rt/spec" -f "$here/evolve/gen.awk" >/dev/null
 "$PARTC" compile "$tmp/rt/spec/v1" --out "$tmp/rt/out" --as-of $asof >/dev/null 2>&1 || fail "compile the runtime"
 rtfile=$(ls "$tmp/rt/out/"*partc_runtime_v1.up.sql)
+q -d $tpl -f "$here/roles.sql" >/dev/null 2>"$tmp/err" || fail "roles" "$tmp/err"
 q -d $tpl -f "$rtfile" >/dev/null 2>"$tmp/err" || fail "install the runtime" "$tmp/err"
 newdb() { pq -c "DROP DATABASE IF EXISTS $1" && pq -c "CREATE DATABASE $1 TEMPLATE $tpl"; }
 state() {

@@ -132,6 +132,7 @@ TEST(lint_rule_table)
         {"cleanup-with-runner", SEV_WARNING, false},
         {"default-partition-blocks-concurrent-detach", SEV_WARNING, false},
         {"drop-column", SEV_ERROR, false},
+        {"drop-table", SEV_ERROR, false},
         {"fk-without-index", SEV_WARNING, false},
         {"identifier-too-long", SEV_ERROR, true},
         {"incoming-foreign-keys", SEV_ERROR, false},

@@ -3,7 +3,9 @@
 # writes D/v1/t.yaml .. D/vK/t.yaml: version 1 is a new partitioned table,
 # each later one is the one before with one to three random changes of the
 # kinds partc writes (columns added at the end, dropped, a default set or
-# dropped, NOT NULL dropped, a type widened; premake, naming, retention,
+# dropped, NOT NULL set or dropped, a type widened, checks and indexes
+# added or dropped; security (RLS, policies, grants); premake, naming,
+# retention,
 # health thresholds).  The same seed gives the same versions.
 function pick(n) { return int(rand() * n) }
 function colspec(i,    s) {
@@ -46,6 +48,7 @@ function drop_index(    j, k) {
 }
 function drop_column(    j, c) {
     c = cname[ncols]
+    chk[c] = ""
     for (j = 1; j <= nidx; j++) if (icol[j] == c) { drop_index_at(j); j-- }
     dropped = dropped " " c
     ncols--
@@ -55,8 +58,32 @@ function drop_index_at(k,    j) {
     for (j = k; j < nidx; j++) { icol[j] = icol[j + 1]; iwhere[j] = iwhere[j + 1] }
     nidx--
 }
+# a check on a column, named after it; a column carries at most one
+function toggle_check(    i, j) {
+    i = pick(ncols) + 1
+    if (chk[cname[i]] != "") { chk[cname[i]] = ""; return "drop check on " cname[i] }
+    if (ctype[i] == "integer") chk[cname[i]] = cname[i] " >= 0"
+    else if (ctype[i] == "boolean") chk[cname[i]] = cname[i] " IS NOT NULL OR true"
+    else chk[cname[i]] = "length(" cname[i] ") < 1000"
+    return "check on " cname[i]
+}
+# security: RLS, a policy or two, grants
+function security(    k) {
+    k = pick(4)
+    if (k == 0) { rls = !rls; return "rls " rls }
+    if (k == 1) {
+        if (pol1 == "") pol1 = pick(2) ? "created_at > '2000-01-01'" : "id > 0"
+        else pol1 = ""
+        return "policy p1"
+    }
+    if (k == 2) { pol2 = pol2 == "" ? "true" : ""; return "policy p2" }
+    apiuser = apiuser == "" ? "select" : apiuser == "select" ? "select, insert" : ""
+    return "grants"
+}
 function change(    k, i, w) {
-    k = pick(11)
+    k = pick(15)
+    if (k >= 12) return security()
+    if (k == 11 && ncols > 0) return toggle_check()
     if (k == 0 || ncols == 0) return add_column()
     if (k == 1) return drop_column()
     if (k == 9) return add_index()
@@ -96,12 +123,24 @@ function emit(v,    f, i) {
     print "      created_at: { type: timestamptz, nullable: false }" > f
     for (i = 1; i <= ncols; i++) print "      " cname[i] ": " colspec(i) > f
     print "    primary_key: [id, created_at]" > f
+    nchk = 0
+    for (i = 1; i <= ncols; i++) if (chk[cname[i]] != "") nchk++
+    if (nchk) print "    checks:" > f
+    for (i = 1; i <= ncols; i++) if (chk[cname[i]] != "") print "      " cname[i] "_chk: \"" chk[cname[i]] "\"" > f
     if (nidx) print "    indexes:" > f
     for (i = 1; i <= nidx; i++)
         print "      - { columns: [" icol[i] "]" (iwhere[i] == "" ? "" : ", where: \"" iwhere[i] "\"") " }" > f
     printf "    partition: { key: created_at, interval: monthly, start: 2026-06-01, premake: %d%s }\n", premake,
         naming == "" ? "" : ", naming: \"" naming "\"" > f
     if (keep != "") print "    retention: { keep: " keep ", action: " action " }" > f
+    if (rls || pol1 != "" || pol2 != "" || apiuser != "") {
+        print "    security:" > f
+        if (rls) print "      rls: true" > f
+        if (pol1 != "" || pol2 != "") print "      policies:" > f
+        if (pol1 != "") print "        p1: { command: select, roles: [authenticated], using: \"" pol1 "\" }" > f
+        if (pol2 != "") print "        p2: { command: all, roles: [api_user], using: \"" pol2 "\", check: \"" pol2 "\" }" > f
+        if (apiuser != "") print "      grants: { api_user: [" apiuser "] }" > f
+    }
     if (warn != "") print "    maintenance: { warn_ahead: " warn " }" > f
     print "    lint:" > f
     print "      allow:" > f
@@ -113,6 +152,7 @@ BEGIN {
     srand(seed)
     split("text integer varchar(10) boolean", types, " ")
     premake = 3; naming = ""; keep = ""; warn = ""; ncols = 0; serial = 0; dropped = ""; nidx = 0
+    rls = 0; pol1 = ""; pol2 = ""; apiuser = ""
     v = 1
     n = pick(3)
     for (j = 0; j < n; j++) add_column()

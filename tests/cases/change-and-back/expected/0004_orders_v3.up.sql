@@ -17,12 +17,13 @@ SET LOCAL statement_timeout = '0ms';
 -- drop column channel and its values
 ALTER TABLE public.orders DROP COLUMN channel;
 
--- update the runtime's settings of public.orders (premake, naming, retention, thresholds)
+-- update the runtime's settings of public.orders (premake, naming, retention, thresholds, security)
 UPDATE partc.tables AS t
 SET (premake, name_format, warn_ahead, critical_ahead, retention_keep, retention_action, retention_column,
-     retention_batch, retention_protect, retention_cutoff_inclusive, archive_schema)
+     retention_batch, retention_protect, retention_cutoff_inclusive, archive_schema, security, security_path)
   = (r.premake, r.name_format, r.warn_ahead, r.critical_ahead, r.retention_keep, r.retention_action,
-     r.retention_column, r.retention_batch, r.retention_protect, r.retention_cutoff_inclusive, r.archive_schema)
+     r.retention_column, r.retention_batch, r.retention_protect, r.retention_cutoff_inclusive, r.archive_schema,
+     r.security, r.security_path)
 FROM jsonb_populate_record(NULL::partc.tables, '{
     "schema_name": "public",
     "table_name": "orders",

@@ -1,5 +1,5 @@
 -- change public.orders (down)
--- What it does: lets note be NULL again and puts back the unvalidated checks.
+-- What it does: puts back the unvalidated checks (and lets the columns be NULL again).
 -- Locks, each waited for at most lock_timeout 2000ms and held until the COMMIT:
 --   ACCESS EXCLUSIVE on public.orders and every partition, briefly (no row is read)
 -- Transaction: one (BEGIN ... COMMIT below); lock_timeout 2000ms, statement_timeout none.

@@ -156,6 +156,39 @@ BEGIN
 END
 $partc$;
 
+-- Takes off one partition the security p_security describes (the table's
+-- before a change of it): its policies dropped, its grants revoked, row-level
+-- security disabled; secure_partition then applies the table's new one.
+CREATE FUNCTION partc.unsecure_partition(p_rel regclass, p_security jsonb)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $partc$
+DECLARE
+    p record;
+    g record;
+BEGIN
+    FOR p IN SELECT * FROM jsonb_to_recordset(coalesce(p_security -> 'policies', '[]')) AS x(name text)
+    LOOP
+        EXECUTE format('DROP POLICY IF EXISTS %I ON %s', p.name, p_rel);
+    END LOOP;
+    FOR g IN SELECT * FROM jsonb_to_recordset(coalesce(p_security -> 'grants', '[]')) AS x(role text, privileges text[])
+    LOOP
+        IF EXISTS (SELECT 1 FROM unnest(g.privileges) x
+                    WHERE x NOT IN ('SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'REFERENCES', 'TRIGGER', 'ALL'))
+        THEN
+            RAISE EXCEPTION 'grant to % on %: privileges % are not table privileges', g.role, p_rel, g.privileges;
+        END IF;
+        EXECUTE format('REVOKE %s ON %s FROM %s', array_to_string(g.privileges, ', '), p_rel,
+                       CASE WHEN g.role = 'public' THEN 'PUBLIC' ELSE quote_ident(g.role) END);
+    END LOOP;
+    IF coalesce((p_security ->> 'rls')::boolean, false) THEN
+        EXECUTE format('ALTER TABLE %s NO FORCE ROW LEVEL SECURITY', p_rel);
+        EXECUTE format('ALTER TABLE %s DISABLE ROW LEVEL SECURITY', p_rel);
+    END IF;
+END
+$partc$;
+
 -- One step of maintenance under a lock: waits at most the table's
 -- lock_timeout per attempt, up to 5 attempts with pauses of 0.1, 0.2, 0.4
 -- and 0.8 s in which nothing is held; once this transaction holds a lock on

@@ -1,0 +1,1 @@
+REVOKE {{privileges}} ON {{rel}} FROM {{role}};

@@ -1,0 +1,3 @@
+--! statements: the security of the spec before the change, taken off the table (DROP POLICY, REVOKE,
+--! row-level security disabled); the new one is applied after it.
+{{statements}}
