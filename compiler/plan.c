@@ -471,8 +471,11 @@ static void plan_columns(builder *b, const table *from, const table *to, bool is
             col_step(b, is_up, STEP_ALTER_COLUMN, to, c, CC_TYPE,
                      evolve_type_widens(o->type.s, c->type.s) ? brief : arena_printf(a, "%s (and a rewrite)", scan),
                      arena_printf(a, "%scolumn %s becomes %s", verb, c->name.s, c->type.s));
+        /* a default is set again after a type change: PostgreSQL keeps the
+         * stored expression, cast to the old type */
         if (!(c->default_expr.s ? o->default_expr.s && !strcmp(c->default_expr.s, o->default_expr.s)
-                                : !o->default_expr.s))
+                                : !o->default_expr.s) ||
+            (c->default_expr.s && strcmp(c->type.s, o->type.s) != 0))
             col_step(b, is_up, STEP_ALTER_COLUMN, to, c, c->default_expr.s ? CC_SET_DEFAULT : CC_DROP_DEFAULT, brief,
                      c->default_expr.s ? arena_printf(a, "%scolumn %s defaults to %s", verb, c->name.s, c->default_expr.s)
                                        : arena_printf(a, "%scolumn %s has no default", verb, c->name.s));
