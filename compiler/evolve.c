@@ -285,8 +285,6 @@ static bool constant_default(const char *e)
 }
 
 static size_t refuse(diags *d, srcloc at, const char *hint, const char *msg)
-    __attribute__((unused));
-static size_t refuse(diags *d, srcloc at, const char *hint, const char *msg)
 {
     diag_add(d, SEV_ERROR, "change-refused", at, hint, "%s", msg);
     return 1;
@@ -445,21 +443,13 @@ size_t evolve_refusals(const table *from, const table *to, diags *d, arena *a)
     return n;
 }
 
-static void finding(diags *d, const lint_rule *r, const table *to, srcloc at, const char *msg)
+void evolve_lint(const table *from, const table *to, diags *d)
 {
-    diag *dg = diag_add(d, r->sev, r->id, at, r->fix, "%s", msg);
-    for (size_t k = 0; k < to->nallows; k++)
-        if (same_str(to->allows[k].rule.s, r->id)) {
-            dg->suppressed = true;
-            dg->reason = to->allows[k].reason.s;
-        }
-}
-
-void evolve_lint(const table *from, const table *to, diags *d, arena *a)
-{
+    /* lint_report applies the table's lint.allow, as for every rule */
+    const lint_ctx cx = {.out = d};
     if (to->drop.v && !from->drop.v) {
-        finding(d, lint_find("drop-table"), to, to->drop.at,
-                arena_printf(a, "table '%s' is dropped, and every row in it", to->name.s));
+        lint_report(&cx, lint_find("drop-table"), to, to->drop.at,
+                "table '%s' is dropped, and every row in it", to->name.s);
         return;
     }
     const lint_rule *lr = lint_find("rollback-long-lock");
@@ -468,35 +458,35 @@ void evolve_lint(const table *from, const table *to, diags *d, arena *a)
         for (size_t k = 0; k < to->nindexes && !kept; k++)
             kept = same_index(&from->indexes[i], &to->indexes[k]);
         if (!kept && from->strategy.v == STRATEGY_PARTITION)
-            finding(d, lr, to, to->nindexes ? to->indexes[0].at : to->name.at,
-                    arena_printf(a, "table '%s': index %s is dropped: the rollback builds it again while writers "
-                                    "wait", to->name.s, from->indexes[i].gen_name));
+            lint_report(&cx, lr, to, to->nindexes ? to->indexes[0].at : to->name.at,
+                    "table '%s': index %s is dropped: the rollback builds it again while writers "
+                                    "wait", to->name.s, from->indexes[i].gen_name);
     }
     for (size_t i = 0; i < to->ncolumns; i++) {
         const column *c = &to->columns[i], *o = table_column(from, c->name.s);
         if (!o)
             continue;
         if (!o->nullable.v && c->nullable.v)
-            finding(d, lr, to, c->nullable.at,
-                    arena_printf(a, "table '%s': column '%s' becomes nullable: the rollback sets NOT NULL, reading "
-                                    "every row under ACCESS EXCLUSIVE", to->name.s, c->name.s));
+            lint_report(&cx, lr, to, c->nullable.at,
+                    "table '%s': column '%s' becomes nullable: the rollback sets NOT NULL, reading "
+                                    "every row under ACCESS EXCLUSIVE", to->name.s, c->name.s);
         if (!same_str(o->type.s, c->type.s))
-            finding(d, lr, to, c->type.at,
-                    arena_printf(a, "table '%s': column '%s' is widened to %s: the rollback narrows it back, reading "
-                                    "every row under ACCESS EXCLUSIVE", to->name.s, c->name.s, c->type.s));
+            lint_report(&cx, lr, to, c->type.at,
+                    "table '%s': column '%s' is widened to %s: the rollback narrows it back, reading "
+                                    "every row under ACCESS EXCLUSIVE", to->name.s, c->name.s, c->type.s);
     }
     for (size_t i = 0; i < from->nchecks; i++)
         if (!evolve_check_kept(from, i, to))
-            finding(d, lr, to, to->name.at,
-                    arena_printf(a, "table '%s': check %s is dropped: the rollback adds it back, reading every row "
-                                    "under ACCESS EXCLUSIVE", to->name.s, from->checks[i].name.s));
+            lint_report(&cx, lr, to, to->name.at,
+                    "table '%s': check %s is dropped: the rollback adds it back, reading every row "
+                                    "under ACCESS EXCLUSIVE", to->name.s, from->checks[i].name.s);
     const lint_rule *r = lint_find("drop-column");
     for (size_t i = 0; i < from->ncolumns; i++) {
         const column *o = &from->columns[i];
         if (table_column(to, o->name.s))
             continue;
-        finding(d, r, to, to->name.at,
-                arena_printf(a, "table '%s': column '%s' is dropped, and its values with it", to->name.s, o->name.s));
+        lint_report(&cx, r, to, to->name.at,
+                "table '%s': column '%s' is dropped, and its values with it", to->name.s, o->name.s);
     }
 }
 
@@ -673,7 +663,7 @@ int history_build(history *h, const specset *ss, const char *const *paths, size_
                 rc = -1;
                 continue;
             }
-            evolve_lint(last, t, d, a);
+            evolve_lint(last, t, d);
             /* every state after the first is one version more */
             th->changes[th->nchanges++] = (table_change){last, t, evolve_change_name(a, t, (int)ns + 1), NULL};
         }

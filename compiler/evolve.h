@@ -72,7 +72,7 @@ size_t evolve_refusals(const table *from, const table *to, diags *d, arena *a);
 
 /* The findings of lint rules about the change (data loss), accepted by
  * to's lint.allow. */
-void evolve_lint(const table *from, const table *to, diags *d, arena *a);
+void evolve_lint(const table *from, const table *to, diags *d);
 
 /* Does the column change from `a` to `b` keep every value and need no
  * rewrite (e.g. varchar(n) to text)? */

@@ -505,6 +505,16 @@ static void plan_columns(builder *b, const table *from, const table *to, bool is
     }
 }
 
+/* A step about item i of t: its index (index steps) or check (check steps). */
+static step *item_step(builder *b, bool is_up, step_kind k, const table *t, size_t i, const char *lock,
+                        const char *summary)
+{
+    step *s = is_up ? up(b, k, lock, summary) : down(b, k, lock, summary);
+    s->t = t;
+    s->index_no = i;
+    return s;
+}
+
 /* The checks of t that other lacks (by name and expression). */
 static size_t new_checks(const table *t, const table *other, size_t *out)
 {
@@ -518,14 +528,6 @@ static size_t new_checks(const table *t, const table *other, size_t *out)
     return n;
 }
 
-static step *check_step(builder *b, bool is_up, step_kind k, const table *t, size_t i, const char *lock,
-                        const char *summary)
-{
-    step *s = is_up ? up(b, k, lock, summary) : down(b, k, lock, summary);
-    s->t = t;
-    s->index_no = i;
-    return s;
-}
 
 /* In the change's own migration: the checks it drops, and those it adds
  * NOT VALID (the catalog only); in its rollback the reverse, a dropped check
@@ -539,20 +541,20 @@ static void plan_checks(builder *b, const table *from, const table *to, bool is_
     if (back) {
         for (size_t i = 0; i < to->nchecks; i++)
             if (!evolve_check_kept(to, i, from))
-                check_step(b, false, STEP_ADD_CHECK, to, i,
+                item_step(b, false, STEP_ADD_CHECK, to, i,
                            arena_printf(a, "ACCESS EXCLUSIVE on %s%s while every row is checked", q, every),
                            arena_printf(a, "back: check %s, every row checked", to->checks[i].name.s));
         return;
     }
     for (size_t i = 0; i < from->nchecks; i++)
         if (!evolve_check_kept(from, i, to))
-            check_step(b, is_up, STEP_DROP_SPEC_CHECK, from, i, brief,
+            item_step(b, is_up, STEP_DROP_SPEC_CHECK, from, i, brief,
                        arena_printf(a, "%sdrop check %s", is_up ? "" : "back: ", from->checks[i].name.s));
     if (!is_up)
         return;
     for (size_t i = 0; i < to->nchecks; i++)
         if (!evolve_check_kept(to, i, from))
-            check_step(b, true, STEP_ADD_CHECK_NOT_VALID, to, i, brief,
+            item_step(b, true, STEP_ADD_CHECK_NOT_VALID, to, i, brief,
                        arena_printf(a, "check %s NOT VALID, validated by the next migration", to->checks[i].name.s));
 }
 
@@ -619,7 +621,7 @@ static void plan_validate(plan *p, const specset *ss, migration *m, const table 
     b.m = v;
     const char *names = "";
     for (size_t i = 0; i < nc; i++) {
-        check_step(&b, true, STEP_VALIDATE_SPEC_CHECK, to, chk[i], scan,
+        item_step(&b, true, STEP_VALIDATE_SPEC_CHECK, to, chk[i], scan,
                    arena_printf(a, "validate check %s", to->checks[chk[i]].name.s));
         names = arena_printf(a, "%s%scheck %s", names, *names ? ", " : "", to->checks[chk[i]].name.s);
     }
@@ -639,10 +641,10 @@ static void plan_validate(plan *p, const specset *ss, migration *m, const table 
                  arena_printf(a, "back: the check of column %s, NOT VALID", cols[i]->name.s));
     }
     for (size_t i = nc; i-- > 0;) {
-        check_step(&b, false, STEP_DROP_SPEC_CHECK, to, chk[i], brief,
+        item_step(&b, false, STEP_DROP_SPEC_CHECK, to, chk[i], brief,
                    arena_printf(a, "back: check %s unvalidated (dropped, then added NOT VALID)",
                                 to->checks[chk[i]].name.s));
-        check_step(&b, false, STEP_ADD_CHECK_NOT_VALID, to, chk[i], brief,
+        item_step(&b, false, STEP_ADD_CHECK_NOT_VALID, to, chk[i], brief,
                    arena_printf(a, "back: check %s NOT VALID", to->checks[chk[i]].name.s));
     }
     v->about = arena_printf(a, "proves %s in %s without a long lock: validates what the migration before added "
@@ -688,14 +690,6 @@ static bool drop_apart(const table *from, size_t i, const table *to)
     return true;
 }
 
-static step *index_step(builder *b, bool is_up, step_kind k, const table *t, size_t i, const char *lock,
-                        const char *summary)
-{
-    step *s = is_up ? up(b, k, lock, summary) : down(b, k, lock, summary);
-    s->t = t;
-    s->index_no = i;
-    return s;
-}
 
 /* In the change's own migration: the indexes it drops, and (partitioned)
  * the parent's part of the ones it adds; in its rollback, the reverse.
@@ -709,7 +703,7 @@ static void plan_index_steps(builder *b, const table *from, const table *to, boo
         /* rebuilt as they were: the build holds SHARE (writers wait) */
         for (size_t i = 0; i < to->nindexes; i++)
             if (index_new(to, i, from) && !drop_apart(to, i, from))
-                index_step(b, false, STEP_CREATE_INDEX, to, i,
+                item_step(b, false, STEP_CREATE_INDEX, to, i,
                            arena_printf(a, "SHARE on %s%s while it is built: writers wait", q,
                                         parts ? " and every partition" : ""),
                            arena_printf(a, "back: build index %s again", to->indexes[i].gen_name));
@@ -717,14 +711,14 @@ static void plan_index_steps(builder *b, const table *from, const table *to, boo
     }
     for (size_t i = 0; i < from->nindexes; i++)
         if (index_new(from, i, to) && !(is_up && drop_apart(from, i, to)))
-            index_step(b, is_up, STEP_DROP_INDEX, from, i,
+            item_step(b, is_up, STEP_DROP_INDEX, from, i,
                        arena_printf(a, "ACCESS EXCLUSIVE on %s%s, briefly", q, parts ? " and every partition" : ""),
                        arena_printf(a, "%sdrop index %s", is_up ? "" : "back: ", from->indexes[i].gen_name));
     if (!is_up || !parts)
         return;
     for (size_t i = 0; i < to->nindexes; i++)
         if (index_new(to, i, from))
-            index_step(b, true, STEP_CREATE_INDEX_ONLY, to, i, arena_printf(a, "SHARE on %s alone, briefly", q),
+            item_step(b, true, STEP_CREATE_INDEX_ONLY, to, i, arena_printf(a, "SHARE on %s alone, briefly", q),
                        arena_printf(a, "index %s on %s alone (the catalog only; its partitions follow)",
                                     to->indexes[i].gen_name, q));
 }
@@ -758,10 +752,10 @@ static void plan_index_builds(plan *p, const specset *ss, size_t mi, const table
         const index *ix = &from->indexes[i];
         migration *v = index_migration(p, &p->v[mi], "drop", ++k);
         builder b = {a, v, qname, ss->settings.runtime_schema.s};
-        index_step(&b, true, STEP_DROP_INDEX_CONCURRENTLY, from, i,
+        item_step(&b, true, STEP_DROP_INDEX_CONCURRENTLY, from, i,
                    arena_printf(a, "SHARE UPDATE EXCLUSIVE on %s (writers go on)", qname),
                    arena_printf(a, "drop index %s concurrently", ix->gen_name))->in_tx = false;
-        index_step(&b, false, STEP_CREATE_INDEX_CONCURRENTLY, from, i,
+        item_step(&b, false, STEP_CREATE_INDEX_CONCURRENTLY, from, i,
                    arena_printf(a, "SHARE UPDATE EXCLUSIVE on %s while it is built (writers go on)", qname),
                    arena_printf(a, "back: build index %s concurrently", ix->gen_name))->in_tx = false;
         v->about = arena_printf(a, "drops index %s of %s without blocking writers.", ix->gen_name, qname);
@@ -775,10 +769,10 @@ static void plan_index_builds(plan *p, const specset *ss, size_t mi, const table
         if (!parts) {
             migration *v = index_migration(p, &p->v[mi], "index", ++k);
             builder b = {a, v, qname, ss->settings.runtime_schema.s};
-            index_step(&b, true, STEP_CREATE_INDEX_CONCURRENTLY, to, i,
+            item_step(&b, true, STEP_CREATE_INDEX_CONCURRENTLY, to, i,
                        arena_printf(a, "SHARE UPDATE EXCLUSIVE on %s while it is built (writers go on)", qname),
                        arena_printf(a, "build index %s concurrently", ix->gen_name))->in_tx = false;
-            index_step(&b, false, STEP_DROP_INDEX_CONCURRENTLY, to, i,
+            item_step(&b, false, STEP_DROP_INDEX_CONCURRENTLY, to, i,
                        arena_printf(a, "SHARE UPDATE EXCLUSIVE on %s", qname),
                        arena_printf(a, "back: drop index %s concurrently", ix->gen_name))->in_tx = false;
             v->about = arena_printf(a, "builds index %s of %s without blocking writers.", ix->gen_name, qname);
@@ -796,13 +790,13 @@ static void plan_index_builds(plan *p, const specset *ss, size_t mi, const table
             const char *part = names_partition(a, to, lo);
             migration *v = index_migration(p, &p->v[mi], "build", ++k);
             builder b = {a, v, qname, ss->settings.runtime_schema.s};
-            step *s = index_step(&b, true, STEP_CREATE_INDEX_CONCURRENTLY, to, i,
+            step *s = item_step(&b, true, STEP_CREATE_INDEX_CONCURRENTLY, to, i,
                                  arena_printf(a, "SHARE UPDATE EXCLUSIVE on %s.%s while it is built (writers go on)",
                                               to->schema.s, part),
                                  arena_printf(a, "build the part of index %s on %s concurrently", ix->gen_name, part));
             s->in_tx = false;
             s->lo = lo;
-            s = index_step(&b, false, STEP_DROP_CHILD_INDEX_CONCURRENTLY, to, i,
+            s = item_step(&b, false, STEP_DROP_CHILD_INDEX_CONCURRENTLY, to, i,
                            arena_printf(a, "SHARE UPDATE EXCLUSIVE on %s.%s", to->schema.s, part),
                            arena_printf(a, "back: drop the part of index %s on %s, if it is not attached yet",
                                         ix->gen_name, part));
@@ -816,12 +810,12 @@ static void plan_index_builds(plan *p, const specset *ss, size_t mi, const table
         }
         migration *v = index_migration(p, &p->v[mi], "attach", ++k);
         builder b = {a, v, qname, ss->settings.runtime_schema.s};
-        index_step(&b, true, STEP_ATTACH_INDEX, to, i,
+        item_step(&b, true, STEP_ATTACH_INDEX, to, i,
                    arena_printf(a, "per partition, a transaction each: SHARE on a partition while its part is built "
                                    "(none that takes writes), then its attach"),
                    arena_printf(a, "complete index %s: attach the parts built, build and attach the others",
                                 ix->gen_name))->in_tx = false;
-        index_step(&b, false, STEP_DROP_INDEX, to, i,
+        item_step(&b, false, STEP_DROP_INDEX, to, i,
                    arena_printf(a, "ACCESS EXCLUSIVE on %s and every partition, briefly", qname),
                    arena_printf(a, "back: drop index %s and its parts", ix->gen_name));
         v->about = arena_printf(a, "completes index %s of %s, one partition at a time: attaches the parts built "
@@ -831,11 +825,6 @@ static void plan_index_builds(plan *p, const specset *ss, size_t mi, const table
         v->undo = arena_printf(a, "drops index %s with every part.", ix->gen_name);
         finish(v);
     }
-}
-
-static bool settings_differ(const table *x, const table *y)
-{
-    return evolve_settings_differ(x, y);
 }
 
 static bool schedule_of(const table *t, const char **s)
@@ -881,7 +870,7 @@ static void plan_settings(builder *b, const table *from, const table *to, bool i
     else if (!fr && tr)
         add(b, STEP_REGISTER, "none",
             arena_printf(a, "register %s with the runtime: its settings are a row of %s.tables", q, b->rt))->t = to;
-    else if (fr && (settings_differ(from, to) || sec))
+    else if (fr && (evolve_settings_differ(from, to) || sec))
         add(b, STEP_RECONFIGURE, "none",
             arena_printf(a, "%s the runtime's settings of %s (premake, naming, retention, thresholds, security)",
                          is_up ? "update" : "restore", q))->t = to;
@@ -937,7 +926,7 @@ static const char *change_text(arena *a, const table *from, const table *to)
         sb_addf(&sb, "%schanges %zu column%s", sep, altered, altered == 1 ? "" : "s"), sep = ", ";
     if (dropped)
         sb_addf(&sb, "%sdrops %zu column%s and their values", sep, dropped, dropped == 1 ? "" : "s"), sep = ", ";
-    if (settings_differ(from, to) || table_uses_runtime(from) != table_uses_runtime(to))
+    if (evolve_settings_differ(from, to) || table_uses_runtime(from) != table_uses_runtime(to))
         sb_addf(&sb, "%supdates its premake, naming, retention or thresholds", sep), sep = ", ";
     if (evolve_security_differs(from, to))
         sb_addf(&sb, "%sreplaces its security (RLS, policies, grants) on the table and every partition", sep), sep = ", ";

@@ -47,7 +47,7 @@ typedef struct step {
     bool in_tx;          /* false: must be the only statement of its file */
     const table *t;
     int64_t lo, hi;      /* partition range steps */
-    size_t index_no;     /* create_index: which of t->indexes */
+    size_t index_no;     /* index steps: which of t->indexes; check steps: which of t->checks */
     size_t fk_no;        /* add_foreign_key: which of t->fks */
     bool archive_schema; /* create_schema, drop_schema: retention's archive schema, not the table's */
     step_rel rel;
