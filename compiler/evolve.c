@@ -139,6 +139,14 @@ bool evolve_check_kept(const table *t, size_t i, const table *other)
     return false;
 }
 
+bool evolve_fk_kept(const table *t, size_t i, const table *other)
+{
+    for (size_t k = 0; k < other->nfks; k++)
+        if (same_fk(&t->fks[i], &other->fks[k]))
+            return true;
+    return false;
+}
+
 static bool same_checks(const table *a, const table *b)
 {
     if (a->nchecks != b->nchecks)
@@ -290,8 +298,8 @@ static size_t refuse(diags *d, srcloc at, const char *hint, const char *msg)
     return 1;
 }
 
-#define NOT_YET "partc writes changes of columns, retention, premake, naming and maintenance so far: " \
-                "undo this change in the spec, or write its migration by hand after partc's"
+#define NOT_YET "partc does not write this kind of change yet: undo it in the spec, or write its migration " \
+                "by hand after partc's"
 
 /* Does anything but drop differ? */
 static bool differs_but_drop(const table *from, const table *to)
@@ -429,12 +437,13 @@ size_t evolve_refusals(const table *from, const table *to, diags *d, arena *a)
         n += refuse(d, to->primary_key.present ? to->primary_key.at : to->name.at, NOT_YET,
                     arena_printf(a, "table '%s': a change of its primary key or unique keys is not written yet",
                                  tn));
-    bool fk = from->nfks != to->nfks;
-    for (size_t i = 0; !fk && i < from->nfks; i++)
-        fk = !same_fk(&from->fks[i], &to->fks[i]);
-    if (fk)
-        n += refuse(d, to->nfks ? to->fks[0].at : to->name.at, NOT_YET,
-                    arena_printf(a, "table '%s': a change of its foreign keys is not written yet", tn));
+    for (size_t i = 0; i < to->nfks; i++) {
+        const foreign_key *f = &to->fks[i];
+        if (f->ref && f->ref != to && f->ref->drop.v)
+            n += refuse(d, f->at, "keep the referenced table, or drop this foreign key first",
+                        arena_printf(a, "table '%s': foreign key %s references table '%s', which is dropped", tn,
+                                     f->gen_name, f->ref->name.s));
+    }
     if (from->retention.present && to->retention.present && from->retention.action.v != to->retention.action.v &&
         (from->retention.action.v == RET_DELETE || to->retention.action.v == RET_DELETE))
         n += refuse(d, to->retention.action.at, NOT_YET,
@@ -480,6 +489,12 @@ void evolve_lint(const table *from, const table *to, diags *d)
             lint_report(&cx, lr, to, to->name.at,
                     "table '%s': check %s is dropped: the rollback adds it back, reading every row "
                                     "under ACCESS EXCLUSIVE", to->name.s, from->checks[i].name.s);
+    for (size_t i = 0; i < from->nfks; i++)
+        if (!evolve_fk_kept(from, i, to))
+            lint_report(&cx, lr, to, to->nfks ? to->fks[0].at : to->name.at,
+                    "table '%s': foreign key %s is dropped: the rollback adds it back, reading every row "
+                                    "while writers of it and of the table it references wait", to->name.s,
+                                    from->fks[i].gen_name);
     const lint_rule *r = lint_find("drop-column");
     for (size_t i = 0; i < from->ncolumns; i++) {
         const column *o = &from->columns[i];

@@ -63,6 +63,9 @@ bool evolve_security_differs(const table *a, const table *b);
 /* Has other check i of t, by name and expression? */
 bool evolve_check_kept(const table *t, size_t i, const table *other);
 
+/* Does other have foreign key i of t, the same in every part? */
+bool evolve_fk_kept(const table *t, size_t i, const table *other);
+
 /* The same index (name and definition)? */
 bool evolve_same_index(const index *a, const index *b);
 

@@ -515,17 +515,25 @@ static step *item_step(builder *b, bool is_up, step_kind k, const table *t, size
     return s;
 }
 
-/* The checks of t that other lacks (by name and expression). */
-static size_t new_checks(const table *t, const table *other, size_t *out)
+/* The items 0..count-1 of t that other lacks, by kept(); their numbers in
+ * out when it is not NULL. */
+static size_t not_kept(const table *t, size_t count, bool (*kept)(const table *, size_t, const table *),
+                       const table *other, size_t *out)
 {
     size_t n = 0;
-    for (size_t i = 0; i < t->nchecks; i++)
-        if (!evolve_check_kept(t, i, other)) {
+    for (size_t i = 0; i < count; i++)
+        if (!kept(t, i, other)) {
             if (out)
                 out[n] = i;
             n++;
         }
     return n;
+}
+
+/* The checks of t that other lacks (by name and expression). */
+static size_t new_checks(const table *t, const table *other, size_t *out)
+{
+    return not_kept(t, t->nchecks, evolve_check_kept, other, out);
 }
 
 
@@ -558,6 +566,80 @@ static void plan_checks(builder *b, const table *from, const table *to, bool is_
                        arena_printf(a, "check %s NOT VALID, validated by the next migration", to->checks[i].name.s));
 }
 
+/* ---- foreign keys ---- */
+
+static step *fk_step(builder *b, bool is_up, step_kind k, const table *t, size_t i, const char *lock,
+                     const char *summary)
+{
+    step *s = is_up ? up(b, k, lock, summary) : down(b, k, lock, summary);
+    s->t = t;
+    s->fk_no = i;
+    return s;
+}
+
+static const char *fk_ref_name(arena *a, const table *t, const foreign_key *fk)
+{
+    return arena_printf(a, "%s.%s", fk->ref ? fk->ref->schema.s : fk->ref_schema.s ? fk->ref_schema.s : t->schema.s,
+                        fk->ref_table.s);
+}
+
+/* The foreign keys of from that to lacks, dropped: in the change's own
+ * migration (is_up: from the parent, with its partitions' parts), or in its
+ * rollback, the ones the change added (on each partition, unvalidated, as the
+ * change's own migration left them before the next one validated them). */
+static void plan_fk_drops(builder *b, const table *from, const table *to, bool is_up)
+{
+    arena *a = b->a;
+    bool parts = from->strategy.v == STRATEGY_PARTITION;
+    for (size_t i = 0; i < from->nfks; i++) {
+        if (evolve_fk_kept(from, i, to))
+            continue;
+        const char *lock = arena_printf(a, "ACCESS EXCLUSIVE on %s%s and SHARE ROW EXCLUSIVE on %s, briefly",
+                                        b->qname, parts ? " and its partitions" : "",
+                                        fk_ref_name(a, from, &from->fks[i]));
+        if (is_up)
+            fk_step(b, true, STEP_DROP_FK, from, i, lock,
+                    arena_printf(a, "drop foreign key %s", from->fks[i].gen_name));
+        else
+            fk_step(b, false, parts ? STEP_DROP_FK_PARTS : STEP_DROP_FK, from, i, lock,
+                    arena_printf(a, "back: drop foreign key %s", from->fks[i].gen_name));
+    }
+}
+
+/* The foreign keys of to that from lacks, NOT VALID: on the table, or on
+ * each partition of a partitioned one (the next migration validates them). */
+static void plan_fk_adds(builder *b, const table *from, const table *to)
+{
+    arena *a = b->a;
+    bool parts = to->strategy.v == STRATEGY_PARTITION;
+    for (size_t i = 0; i < to->nfks; i++)
+        if (!evolve_fk_kept(to, i, from))
+            fk_step(b, true, parts ? STEP_ADD_FK_PARTS : STEP_ADD_FK_NOT_VALID, to, i,
+                    arena_printf(a, "SHARE ROW EXCLUSIVE on %s%s and on %s, briefly (no row is read)", b->qname,
+                                 parts ? " and its partitions" : "", fk_ref_name(a, to, &to->fks[i])),
+                    arena_printf(a, "foreign key %s NOT VALID%s, validated by the next migration",
+                                 to->fks[i].gen_name, parts ? " on each partition" : ""));
+}
+
+/* In a rollback, after the columns are back: the foreign keys of to that
+ * from lacks (the ones the change dropped), every row checked. */
+static void plan_fk_back(builder *b, const table *from, const table *to)
+{
+    arena *a = b->a;
+    for (size_t i = 0; i < to->nfks; i++)
+        if (!evolve_fk_kept(to, i, from))
+            fk_step(b, false, STEP_ADD_FOREIGN_KEY, to, i,
+                    arena_printf(a, "SHARE ROW EXCLUSIVE on %s and on %s while every row is checked", b->qname,
+                                 fk_ref_name(a, to, &to->fks[i])),
+                    arena_printf(a, "back: foreign key %s, every row checked", to->fks[i].gen_name));
+}
+
+/* The foreign keys of t that other lacks (the same in every part). */
+static size_t new_fks(const table *t, const table *other, size_t *out)
+{
+    return not_kept(t, t->nfks, evolve_fk_kept, other, out);
+}
+
 /* The existing columns the change makes NOT NULL. */
 static size_t not_null_set(const table *from, const table *to, const column **out)
 {
@@ -583,9 +665,11 @@ static void plan_validate(plan *p, const specset *ss, migration *m, const table 
                           const char *qname)
 {
     arena *a = p->a;
-    size_t n = not_null_set(from, to, NULL), nc = new_checks(to, from, NULL);
-    if (!n && !nc)
+    size_t n = not_null_set(from, to, NULL), nc = new_checks(to, from, NULL), nf = new_fks(to, from, NULL);
+    if (!n && !nc && !nf)
         return;
+    size_t *fks = arena_calloc(a, nf + 1, sizeof *fks);
+    new_fks(to, from, fks);
     const column **cols = arena_calloc(a, n + 1, sizeof *cols);
     not_null_set(from, to, cols);
     size_t *chk = arena_calloc(a, nc + 1, sizeof *chk);
@@ -625,6 +709,26 @@ static void plan_validate(plan *p, const specset *ss, migration *m, const table 
                    arena_printf(a, "validate check %s", to->checks[chk[i]].name.s));
         names = arena_printf(a, "%s%scheck %s", names, *names ? ", " : "", to->checks[chk[i]].name.s);
     }
+    for (size_t i = 0; i < nf; i++) {
+        const foreign_key *f = &to->fks[fks[i]];
+        const char *ref = fk_ref_name(a, to, f);
+        if (parts) {
+            fk_step(&b, true, STEP_VALIDATE_FK_PARTS, to, fks[i],
+                    arena_printf(a, "SHARE UPDATE EXCLUSIVE on each partition of %s and ROW SHARE on %s while "
+                                    "every row is read (writers go on)", qname, ref),
+                    arena_printf(a, "validate foreign key %s on each partition", f->gen_name));
+            fk_step(&b, true, STEP_ADD_FOREIGN_KEY, to, fks[i],
+                    arena_printf(a, "SHARE ROW EXCLUSIVE on %s, its partitions and %s, briefly (the partitions' "
+                                    "validated keys are adopted: no row is read)", qname, ref),
+                    arena_printf(a, "foreign key %s on %s, adopting its partitions' keys", f->gen_name, qname));
+        } else {
+            fk_step(&b, true, STEP_VALIDATE_FK, to, fks[i],
+                    arena_printf(a, "SHARE UPDATE EXCLUSIVE on %s and ROW SHARE on %s while every row is read "
+                                    "(writers go on)", qname, ref),
+                    arena_printf(a, "validate foreign key %s", f->gen_name));
+        }
+        names = arena_printf(a, "%s%sforeign key %s", names, *names ? ", " : "", f->gen_name);
+    }
     for (size_t i = 0; i < n; i++) {
         col_step(&b, true, STEP_VALIDATE_CHECK, to, cols[i], CC_SET_NOT_NULL, scan,
                  arena_printf(a, "validate the check of column %s", cols[i]->name.s));
@@ -647,11 +751,27 @@ static void plan_validate(plan *p, const specset *ss, migration *m, const table 
         item_step(&b, false, STEP_ADD_CHECK_NOT_VALID, to, chk[i], brief,
                    arena_printf(a, "back: check %s NOT VALID", to->checks[chk[i]].name.s));
     }
+    for (size_t i = nf; i-- > 0;) {
+        const foreign_key *f = &to->fks[fks[i]];
+        const char *ref = fk_ref_name(a, to, f);
+        const char *lk = arena_printf(a, "ACCESS EXCLUSIVE on %s%s and SHARE ROW EXCLUSIVE on %s, briefly", qname,
+                                      parts ? " and its partitions" : "", ref);
+        fk_step(&b, false, STEP_DROP_FK, to, fks[i], lk,
+                arena_printf(a, "back: drop foreign key %s%s", f->gen_name, parts ? " from the parent" : ""));
+        fk_step(&b, false, parts ? STEP_ADD_FK_PARTS : STEP_ADD_FK_NOT_VALID, to, fks[i],
+                arena_printf(a, "SHARE ROW EXCLUSIVE on %s%s and on %s, briefly (no row is read)", qname,
+                             parts ? " and its partitions" : "", ref),
+                arena_printf(a, "back: foreign key %s NOT VALID%s", f->gen_name, parts ? " on each partition" : ""));
+    }
     v->about = arena_printf(a, "proves %s in %s without a long lock: validates what the migration before added "
-                               "NOT VALID (every row is read; writes go on), then sets NOT NULL, which its check "
-                               "proves, and drops that check. A row that fails stops it: fix those first.",
-                            names, qname);
-    v->undo = arena_printf(a, "puts back the unvalidated checks (and lets the columns be NULL again).");
+                               "NOT VALID (every row is read; writes go on)%s%s. A row that fails stops it: fix "
+                               "those first.",
+                            names, qname, n ? ", then sets NOT NULL, which its check proves, and drops that check" : "",
+                            nf && parts ? "; a foreign key validated on each partition is then put on the "
+                                          "partitioned table, which adopts them without reading a row" : "");
+    v->undo = arena_printf(a, "puts back the unvalidated %s%s%s%s.", nc || n ? "checks" : "",
+                           (nc || n) && nf ? " and " : "", nf ? "foreign keys" : "",
+                           n ? " (and lets the columns be NULL again)" : "");
     finish(v);
 }
 
@@ -902,7 +1022,7 @@ static void plan_settings(builder *b, const table *from, const table *to, bool i
 }
 
 /* What a change does, for the head of its files. */
-static const char *change_text(arena *a, const table *from, const table *to)
+static const char *change_text(arena *a, const table *from, const table *to, bool back)
 {
     strbuf sb = STRBUF_INIT;
     const char *sep = "";
@@ -943,8 +1063,20 @@ static const char *change_text(arena *a, const table *from, const table *to)
     if (idrop)
         sb_addf(&sb, "%sdrops %zu index%s", sep, idrop, idrop == 1 ? "" : "es"), sep = ", ";
     if (iadd)
-        sb_addf(&sb, "%sadds %zu index%s (built by the migrations that follow when the table has rows)", sep, iadd,
-                iadd == 1 ? "" : "es"), sep = ", ";
+        sb_addf(&sb, "%sadds %zu index%s %s", sep, iadd, iadd == 1 ? "" : "es",
+                back ? "back" : "(built by the migrations that follow when the table has rows)"), sep = ", ";
+    size_t cdrop = new_checks(from, to, NULL), cadd = new_checks(to, from, NULL);
+    size_t fdrop = new_fks(from, to, NULL), fadd = new_fks(to, from, NULL);
+    if (cdrop)
+        sb_addf(&sb, "%sdrops %zu check%s", sep, cdrop, cdrop == 1 ? "" : "s"), sep = ", ";
+    if (cadd)
+        sb_addf(&sb, "%sadds %zu check%s %s", sep, cadd, cadd == 1 ? "" : "s",
+                back ? "back, every row checked" : "NOT VALID (validated by the next migration)"), sep = ", ";
+    if (fdrop)
+        sb_addf(&sb, "%sdrops %zu foreign key%s", sep, fdrop, fdrop == 1 ? "" : "s"), sep = ", ";
+    if (fadd)
+        sb_addf(&sb, "%sadds %zu foreign key%s %s", sep, fadd, fadd == 1 ? "" : "s",
+                back ? "back, every row checked" : "NOT VALID (validated by the next migration)"), sep = ", ";
     if (!*sep)
         sb_puts(&sb, "changes nothing in the database");
     const char *r = arena_strdup(a, sb_str(&sb));
@@ -997,21 +1129,25 @@ static void plan_change(plan *p, const specset *ss, const table_change *ch, int6
         up(&b, STEP_CHANGE_GUARD, "none", "refuse while the conversion is not cleaned up");
         down(&b, STEP_CHANGE_GUARD, "none", "refuse while the conversion is not cleaned up");
     }
+    plan_fk_drops(&b, from, to, true);
     plan_columns(&b, from, to, true);
     plan_settings(&b, from, to, true);
     plan_checks(&b, from, to, true, false);
+    plan_fk_adds(&b, from, to);
     plan_index_steps(&b, from, to, true, false);
-    /* rollback: the same from the other side, in reverse; dropped indexes
-     * and checks come back once their columns are */
+    /* rollback: the same from the other side, in reverse; dropped indexes,
+     * checks and foreign keys come back once their columns are */
     plan_index_steps(&b, to, from, false, false);
+    plan_fk_drops(&b, to, from, false);
     plan_checks(&b, to, from, false, false);
     plan_settings(&b, to, from, false);
     plan_columns(&b, to, from, false);
     plan_checks(&b, to, from, false, true);
+    plan_fk_back(&b, to, from);
     plan_index_steps(&b, to, from, false, true);
-    m->about = arena_printf(a, "changes %s to its spec of this version: %s.", qname, change_text(a, from, to));
+    m->about = arena_printf(a, "changes %s to its spec of this version: %s.", qname, change_text(a, from, to, false));
     m->undo = arena_printf(a, "brings %s back to its spec of the version before: %s.", qname,
-                           change_text(a, to, from));
+                           change_text(a, to, from, true));
     finish(m);
     size_t mi = (size_t)(m - p->v);
     plan_validate(p, ss, m, from, to, qname);

@@ -651,16 +651,68 @@ const char *brin_values(rctx *c, const step *s, tvars *tv)
     return NULL;
 }
 
+/* The table of a foreign key step: the step's own (a change's steps are
+ * about one version or the other), else the migration's. */
+static const foreign_key *step_fk(rctx *c, const step *s, const table **tp)
+{
+    const table *t = s->t ? s->t : c->t;
+    if (tp)
+        *tp = t;
+    return &t->fks[s->fk_no];
+}
+
+static const char *fk_ref_qualified(rctx *c, const table *t, const foreign_key *fk)
+{
+    const char *ref_schema = fk->ref ? fk->ref->schema.s : (fk->ref_schema.s ? fk->ref_schema.s : t->schema.s);
+    return sql_qualified(c->a, ref_schema, fk->ref_table.s);
+}
+
 const char *fk_values(rctx *c, const step *s, tvars *tv)
 {
-    const table *t = c->t;
-    const foreign_key *fk = &t->fks[s->fk_no];
-    const char *ref_schema = fk->ref ? fk->ref->schema.s : (fk->ref_schema.s ? fk->ref_schema.s : t->schema.s);
+    const table *t;
+    const foreign_key *fk = step_fk(c, s, &t);
     tvars_set(tv, "constraint", ident(c, fk->gen_name));
     tvars_set(tv, "columns", ident_list(c, &fk->columns));
-    tvars_set(tv, "ref_table", sql_qualified(c->a, ref_schema, fk->ref_table.s));
+    tvars_set(tv, "ref_table", fk_ref_qualified(c, t, fk));
     tvars_set(tv, "ref_columns", ident_list(c, &fk->ref_columns));
     tvars_set(tv, "on_delete", fk_action_sql(fk->on_delete.v));
+    return NULL;
+}
+
+static const char *text_array(rctx *c, const slist *l)
+{
+    strbuf sb = STRBUF_INIT;
+    sb_puts(&sb, "ARRAY[");
+    for (size_t i = 0; i < l->n; i++)
+        sb_addf(&sb, "%s%s", i ? ", " : "", lit(c, l->v[i].s));
+    sb_puts(&sb, "]::text[]");
+    const char *r = arena_strdup(c->a, sb_str(&sb));
+    sb_free(&sb);
+    return r;
+}
+
+/* A foreign key put on each partition by the runtime: its parts as literals. */
+const char *fk_parts_values(rctx *c, const step *s, tvars *tv)
+{
+    const table *t;
+    const foreign_key *fk = step_fk(c, s, &t);
+    tvars_set(tv, "constraint_lit", lit(c, fk->gen_name));
+    tvars_set(tv, "columns_arr", text_array(c, &fk->columns));
+    tvars_set(tv, "ref_lit", lit(c, fk_ref_qualified(c, t, fk)));
+    tvars_set(tv, "ref_columns_arr", text_array(c, &fk->ref_columns));
+    tvars_set(tv, "on_delete_lit", lit(c, fk_action_sql(fk->on_delete.v)));
+    return NULL;
+}
+
+const char *fk_name_values(rctx *c, const step *s, tvars *tv)
+{
+    tvars_set(tv, "constraint", ident(c, step_fk(c, s, NULL)->gen_name));
+    return NULL;
+}
+
+const char *fk_name_lit_values(rctx *c, const step *s, tvars *tv)
+{
+    tvars_set(tv, "constraint_lit", lit(c, step_fk(c, s, NULL)->gen_name));
     return NULL;
 }
 

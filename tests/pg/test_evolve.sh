@@ -160,28 +160,37 @@ start=$(q -d postgres -c "SELECT to_char(date_trunc('month', now() AT TIME ZONE 
 cat >"$tmp/w/v1/t.yaml" <<YAML
 version: 1
 tables:
+  users:
+    strategy: none
+    columns:
+      id: { type: bigint, nullable: false }
+    primary_key: [id]
   hits:
     columns:
       id: { type: bigint, identity: always }
       at: { type: timestamptz, nullable: false, default: now() }
       who: { type: text }
+      user_id: { type: bigint, nullable: false }
     primary_key: [id, at]
+    indexes:
+      - columns: [user_id]
     partition: { key: at, interval: monthly, start: $start, premake: 1 }
     lint: { allow: { maintenance-unscheduled: "the test runs it" } }
 YAML
-sed 's/      who: { type: text }/      who: { type: text, nullable: false }/; s/    primary_key: \[id, at\]/    primary_key: [id, at]\n    indexes:\n      - columns: [who, at]/' \
+sed 's/      who: { type: text }/      who: { type: text, nullable: false }/; s/      - columns: \[user_id\]/      - columns: [user_id]\n      - columns: [who, at]\n    foreign_keys:\n      - { columns: [user_id], references: { table: users, columns: [id] }, on_delete: cascade }/' \
     "$tmp/w/v1/t.yaml" >"$tmp/w/v2/t.yaml"
 newdb partc_evolve_a || fail "create database a"
 "$PARTC" compile "$tmp/w/v1" --out "$tmp/w/out" --as-of "$today" >"$tmp/out.txt" 2>&1 || fail "compile v1" "$tmp/out.txt"
 ls "$tmp/w/out" | grep '\.up\.sql$' | grep -v partc_runtime | sort >"$tmp/seen"
 while read -r f; do apply partc_evolve_a "$tmp/w/out/$f"; done <"$tmp/seen"
-q -d partc_evolve_a -c "INSERT INTO hits (at, who) SELECT '$start'::timestamptz + i * interval '1 minute', 'w' || i % 7 FROM generate_series(1, 120000) i" \
-  -c "INSERT INTO hits (who) SELECT 'now' FROM generate_series(1, 20000)" >/dev/null || fail "rows"
+q -d partc_evolve_a -c "INSERT INTO users SELECT i FROM generate_series(1, 100) i" \
+  -c "INSERT INTO hits (at, who, user_id) SELECT '$start'::timestamptz + i * interval '1 minute', 'w' || i % 7, i % 100 + 1 FROM generate_series(1, 120000) i" \
+  -c "INSERT INTO hits (who, user_id) SELECT 'now', i % 100 + 1 FROM generate_series(1, 20000) i" >/dev/null || fail "rows"
 "$PARTC" compile "$tmp/w/v2" --out "$tmp/w/out" --as-of "$today" >"$tmp/out.txt" 2>&1 || fail "compile v2" "$tmp/out.txt"
 ls "$tmp/w/out" | grep '\.up\.sql$' | grep -v partc_runtime | sort | comm -13 "$tmp/seen" - >"$tmp/new"
 grep -q _build_ "$tmp/new" && grep -q _attach_ "$tmp/new" && grep -q _validate "$tmp/new" ||
     fail "the change is not built concurrently and validated apart" "$tmp/new"
-awk 'BEGIN { for (i = 0; i < 4000; i++) print "INSERT INTO hits (who) VALUES (\x27live\x27);" }' >"$tmp/w/ins.sql"
+awk 'BEGIN { for (i = 0; i < 4000; i++) print "INSERT INTO hits (who, user_id) VALUES (\x27live\x27, " i % 100 + 1 ");" }' >"$tmp/w/ins.sql"
 for k in 1 2; do
     psql -X -q -d partc_evolve_a -v ON_ERROR_STOP=0 -f "$tmp/w/ins.sql" >/dev/null 2>"$tmp/w/err$k" &
 done
@@ -194,7 +203,15 @@ cat "$tmp/w/err1" "$tmp/w/err2" >"$tmp/err"
     fail "the index is not valid on every partition"
 [ "$(q -d partc_evolve_a -c "SELECT attnotnull FROM pg_attribute WHERE attrelid = 'hits'::regclass AND attname = 'who'")" = t ] ||
     fail "who is not NOT NULL"
-writers=" (8,000 inserts while an index was added and NOT NULL set: none failed)"
+# the foreign key: on the parent, each partition's own adopted (one
+# constraint each, validated), and it refuses a missing user
+[ "$(q -d partc_evolve_a -c "SELECT count(*) FILTER (WHERE c.convalidated AND c.conparentid <> 0) || '/' || count(*) || '/' || count(DISTINCT c.conrelid) || '/' || (SELECT count(*) FROM pg_inherits WHERE inhparent = 'hits'::regclass) FROM pg_constraint c JOIN pg_inherits i ON i.inhrelid = c.conrelid WHERE i.inhparent = 'hits'::regclass AND c.contype = 'f'")" = \
+    "$(q -d partc_evolve_a -c "SELECT n || '/' || n || '/' || n || '/' || n FROM (SELECT count(*) n FROM pg_inherits WHERE inhparent = 'hits'::regclass) x")" ] ||
+    fail "the partitions' foreign keys were not adopted one each" 
+[ "$(q -d partc_evolve_a -c "SELECT convalidated FROM pg_constraint WHERE conrelid = 'hits'::regclass AND contype = 'f'")" = t ] ||
+    fail "the parent's foreign key"
+if q -d partc_evolve_a -c "INSERT INTO hits (who, user_id) VALUES ('x', 1000)" >/dev/null 2>&1; then fail "a missing user was accepted"; fi
+writers=" (8,000 inserts while an index and a foreign key were added and NOT NULL set: none failed)"
 
 pq -c "DROP DATABASE IF EXISTS partc_evolve_a"
 pq -c "DROP DATABASE IF EXISTS partc_evolve_b"

@@ -4,9 +4,9 @@
 # each later one is the one before with one to three random changes of the
 # kinds partc writes (columns added at the end, dropped, a default set or
 # dropped, NOT NULL set or dropped, a type widened, checks and indexes
-# added or dropped; security (RLS, policies, grants); premake, naming,
-# retention,
-# health thresholds).  The same seed gives the same versions.
+# added or dropped; a foreign key to users added, dropped or changed;
+# security (RLS, policies, grants); premake, naming, retention, health
+# thresholds).  The same seed gives the same versions.
 function pick(n) { return int(rand() * n) }
 function colspec(i,    s) {
     s = "{ type: \"" ctype[i] "\""
@@ -67,6 +67,13 @@ function toggle_check(    i, j) {
     else chk[cname[i]] = "length(" cname[i] ") < 1000"
     return "check on " cname[i]
 }
+# the foreign key of user_id: added, dropped, or its ON DELETE changed
+function toggle_fk(    k) {
+    k = pick(3)
+    if (fk != "" && k == 0) { fk = ""; return "drop fk" }
+    fk = fk == "cascade" ? (k == 1 ? "set null" : "no action") : fk == "" ? actions[k + 1] : "cascade"
+    return "fk " fk
+}
 # security: RLS, a policy or two, grants
 function security(    k) {
     k = pick(4)
@@ -81,7 +88,8 @@ function security(    k) {
     return "grants"
 }
 function change(    k, i, w) {
-    k = pick(15)
+    k = pick(16)
+    if (k == 15) return toggle_fk()
     if (k >= 12) return security()
     if (k == 11 && ncols > 0) return toggle_check()
     if (k == 0 || ncols == 0) return add_column()
@@ -117,10 +125,16 @@ function emit(v,    f, i) {
     system("mkdir -p " dir "/v" v)
     print "version: 1" > f
     print "tables:" > f
+    print "  users:" > f
+    print "    strategy: none" > f
+    print "    columns:" > f
+    print "      id: { type: bigint, nullable: false }" > f
+    print "    primary_key: [id]" > f
     print "  events:" > f
     print "    columns:" > f
     print "      id: { type: bigint, nullable: false }" > f
     print "      created_at: { type: timestamptz, nullable: false }" > f
+    print "      user_id: { type: bigint }" > f
     for (i = 1; i <= ncols; i++) print "      " cname[i] ": " colspec(i) > f
     print "    primary_key: [id, created_at]" > f
     nchk = 0
@@ -130,6 +144,10 @@ function emit(v,    f, i) {
     if (nidx) print "    indexes:" > f
     for (i = 1; i <= nidx; i++)
         print "      - { columns: [" icol[i] "]" (iwhere[i] == "" ? "" : ", where: \"" iwhere[i] "\"") " }" > f
+    if (fk != "") {
+        print "    foreign_keys:" > f
+        print "      - { columns: [user_id], references: { table: users, columns: [id] }, on_delete: " fk " }" > f
+    }
     printf "    partition: { key: created_at, interval: monthly, start: 2026-06-01, premake: %d%s }\n", premake,
         naming == "" ? "" : ", naming: \"" naming "\"" > f
     if (keep != "") print "    retention: { keep: " keep ", action: " action " }" > f
@@ -145,6 +163,7 @@ function emit(v,    f, i) {
     print "    lint:" > f
     print "      allow:" > f
     print "        maintenance-unscheduled: \"the test runs the maintenance\"" > f
+    print "        fk-without-index: \"the test's tables stay small\"" > f
     if (dropped != "") print "        drop-column: \"the test drops columns on purpose\"" > f
     close(f)
 }
@@ -153,6 +172,8 @@ BEGIN {
     split("text integer varchar(10) boolean", types, " ")
     premake = 3; naming = ""; keep = ""; warn = ""; ncols = 0; serial = 0; dropped = ""; nidx = 0
     rls = 0; pol1 = ""; pol2 = ""; apiuser = ""
+    split("cascade|set null|no action", actions, "|")
+    fk = pick(2) ? "" : "cascade"
     v = 1
     n = pick(3)
     for (j = 0; j < n; j++) add_column()

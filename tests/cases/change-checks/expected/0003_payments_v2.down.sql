@@ -1,5 +1,6 @@
 -- change public.payments (down)
--- What it does: brings public.payments back to its spec of the version before: changes 1 column.
+-- What it does: brings public.payments back to its spec of the version before: changes 1 column,
+--   drops 2 checks, adds 2 checks back, every row checked.
 -- Locks, each waited for at most lock_timeout 2000ms and held until the COMMIT:
 --   ACCESS EXCLUSIVE on public.payments and every partition, briefly (no row is read)
 --   ACCESS EXCLUSIVE on public.payments and every partition while every row is checked

@@ -1,6 +1,6 @@
 -- change public.orders (down)
 -- What it does: brings public.orders back to its spec of the version before: drops 2 indexes, adds
---   2 indexes (built by the migrations that follow when the table has rows).
+--   2 indexes back.
 -- Locks, each waited for at most lock_timeout 2000ms and held until the COMMIT:
 --   ACCESS EXCLUSIVE on public.orders and every partition, briefly
 --   SHARE on public.orders and every partition while it is built: writers wait

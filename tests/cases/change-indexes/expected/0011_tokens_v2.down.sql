@@ -1,6 +1,6 @@
 -- change public.tokens (down)
 -- What it does: brings public.tokens back to its spec of the version before: drops 1 index, adds 1
---   index (built by the migrations that follow when the table has rows).
+--   index back.
 -- Locks, each waited for at most lock_timeout 2000ms and held until the COMMIT:
 --   ACCESS EXCLUSIVE on public.tokens, briefly
 -- Transaction: one (BEGIN ... COMMIT below); lock_timeout 2000ms, statement_timeout none.

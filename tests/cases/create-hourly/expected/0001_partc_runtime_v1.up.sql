@@ -189,6 +189,61 @@ BEGIN
 END
 $partc$;
 
+-- A foreign key of a partitioned table, one partition at a time (PostgreSQL
+-- before 18 refuses NOT VALID on the partitioned table itself).
+--   'add':      on each partition that lacks a constraint p_name, adds it
+--               NOT VALID (the catalog only; new and changed rows are checked);
+--   'validate': validates it on each partition where it is not yet (every
+--               row is read under SHARE UPDATE EXCLUSIVE: writers go on);
+--   'drop':     drops it from each partition that has it as its own.
+-- 'add' and 'drop' lock the partitioned table first (SHARE ROW EXCLUSIVE,
+-- ACCESS EXCLUSIVE), in the order of a writer, so that the two cannot deadlock.
+-- Then ALTER TABLE ... ADD FOREIGN KEY on the parent adopts the validated
+-- ones without reading a row.
+CREATE FUNCTION partc.partition_foreign_key(p_table regclass, p_action text, p_name text,
+                                             p_columns text[] DEFAULT NULL, p_ref regclass DEFAULT NULL,
+                                             p_ref_columns text[] DEFAULT NULL, p_on_delete text DEFAULT NULL)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $partc$
+DECLARE
+    r     record;
+    v_con pg_catalog.pg_constraint;
+BEGIN
+    IF p_action NOT IN ('add', 'validate', 'drop') THEN
+        RAISE EXCEPTION 'partition_foreign_key: unknown action %', p_action;
+    END IF;
+    IF p_action = 'add' AND (p_on_delete IS NULL OR p_on_delete NOT IN
+                             ('NO ACTION', 'RESTRICT', 'CASCADE', 'SET NULL', 'SET DEFAULT')) THEN
+        RAISE EXCEPTION 'partition_foreign_key: ON DELETE % is not an action', p_on_delete;
+    END IF;
+    -- the parent first, as a writer through it locks it before a partition
+    IF p_action = 'add' THEN
+        EXECUTE format('LOCK TABLE %s IN SHARE ROW EXCLUSIVE MODE', p_table);
+    ELSIF p_action = 'drop' THEN
+        EXECUTE format('LOCK TABLE %s IN ACCESS EXCLUSIVE MODE', p_table);
+    END IF;
+    FOR r IN SELECT i.inhrelid::regclass AS part FROM pg_catalog.pg_inherits i
+              WHERE i.inhparent = p_table ORDER BY i.inhrelid LOOP
+        SELECT * INTO v_con FROM pg_catalog.pg_constraint c
+         WHERE c.conrelid = r.part AND c.conname = p_name AND c.contype = 'f';
+        IF p_action = 'add' AND v_con.oid IS NULL THEN
+            EXECUTE format('ALTER TABLE %s ADD CONSTRAINT %I FOREIGN KEY (%s) REFERENCES %s (%s) ON DELETE %s NOT VALID',
+                           r.part, p_name,
+                           (SELECT string_agg(quote_ident(x), ', ' ORDER BY o) FROM unnest(p_columns) WITH ORDINALITY u(x, o)),
+                           p_ref,
+                           (SELECT string_agg(quote_ident(x), ', ' ORDER BY o) FROM unnest(p_ref_columns) WITH ORDINALITY u(x, o)),
+                           p_on_delete);
+        ELSIF p_action = 'validate' AND v_con.oid IS NOT NULL AND NOT v_con.convalidated THEN
+            EXECUTE format('ALTER TABLE %s VALIDATE CONSTRAINT %I', r.part, p_name);
+        ELSIF p_action = 'drop' AND v_con.oid IS NOT NULL AND v_con.conparentid = 0 THEN
+            EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', r.part, p_name);
+        END IF;
+    END LOOP;
+END
+$partc$;
+
 -- One step of maintenance under a lock: waits at most the table's
 -- lock_timeout per attempt, up to 5 attempts with pauses of 0.1, 0.2, 0.4
 -- and 0.8 s in which nothing is held; once this transaction holds a lock on

@@ -1,0 +1,2 @@
+--! SHARE UPDATE EXCLUSIVE while every row is read: writers go on.
+ALTER TABLE {{table}} VALIDATE CONSTRAINT {{constraint}};
