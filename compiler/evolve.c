@@ -352,9 +352,9 @@ size_t evolve_refusals(const table *from, const table *to, diags *d, arena *a)
     if (from->part.default_partition.v != to->part.default_partition.v)
         n += refuse(d, to->part.default_partition.at, NOT_YET,
                     arena_printf(a, "table '%s': adding or removing the default partition is not written yet", tn));
-    if (from->mode.v == MODE_CONVERT && from->migrate.hold_cleanup.v && to->migrate.hold_cleanup.v) {
+    if (from->mode.v == MODE_CONVERT && table_through(from) < CONV_CLEANUP && table_through(to) < CONV_CLEANUP) {
         n += refuse(d, to->name.at,
-                    "finish the conversion first: remove migrate.cleanup: false once keep_old has passed, compile, "
+                    "finish the conversion first: set migrate.through: cleanup once keep_old has passed, compile, "
                     "deploy the cleanup, then change the spec",
                     arena_printf(a, "table '%s' is being converted (its cleanup is not written yet): a change of its "
                                     "spec waits until the conversion is done", tn));

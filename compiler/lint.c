@@ -340,7 +340,10 @@ static void check_by_compile(const lint_ctx *cx, const lint_rule *r, const table
 
 static void check_cleanup_runner(const lint_ctx *cx, const lint_rule *r, const table *t)
 {
-    if (!cx->target || strcmp(cx->target, "plain") == 0 || t->mode.v != MODE_CONVERT || t->migrate.hold_cleanup.v)
+    /* through: cleanup (or cleanup: true) said outright is the deploy of the
+     * cleanup, after keep_old: the stage the spec names */
+    if (!cx->target || strcmp(cx->target, "plain") == 0 || t->mode.v != MODE_CONVERT ||
+        table_through(t) != CONV_CLEANUP || t->migrate.through.given || t->migrate.hold_cleanup.given)
         return;
     lint_report(cx, r, t, t->migrate.present ? t->migrate.at : t->mode.at,
                 "the conversion of '%s' is compiled with its cleanup, which refuses to run before keep_old has "
@@ -361,11 +364,12 @@ const lint_rule lint_rules[] = {
      .check = NULL},
     {.id = "cleanup-with-runner",
      .sev = SEV_WARNING,
-     .summary = "with a runner target: a conversion compiled together with its cleanup migration",
+     .summary = "with a runner target: a conversion compiled together with its cleanup migration, its stage not "
+                "said (no migrate.through)",
      .why = "a runner applies every migration in its folder, and the cleanup refuses to run before "
             "migrate.keep_old has passed, so the deploy fails at the cleanup and every later migration waits.",
-     .fix = "set migrate.cleanup: false, and remove it once keep_old has passed and compile again: partc then adds "
-            "only the cleanup",
+     .fix = "deploy in stages: set migrate.through: swap (or an earlier phase), then through: cleanup once "
+            "keep_old has passed, and compile again: partc adds only the phases after those written",
      .check = check_cleanup_runner},
     {.id = "default-partition-blocks-concurrent-detach",
      .sev = SEV_WARNING,

@@ -7,6 +7,9 @@
 const char *const table_mode_names[] = {"create", "convert", "reference", NULL};
 const char *const table_strategy_names[] = {"partition", "brin", "none", NULL};
 const char *const retention_action_names[] = {"drop", "detach", "archive", "delete", NULL};
+const char *const conv_phase_names[] = {"prepare", "backfill", "swap", "cleanup", NULL};
+const char *const backfill_where_names[] = {"migration", "pg_cron", NULL};
+const char *const conv_method_names[] = {"copy", "attach", NULL};
 const char *const fk_action_names[] = {"no action", "restrict", "cascade", "set null", "set default", NULL};
 const char *const policy_command_names[] = {"all", "select", "insert", "update", "delete", NULL};
 const char *const grant_privilege_names[] = {"select", "insert", "update", "delete", "truncate",
@@ -192,6 +195,13 @@ void table_static_ranges(const table *t, int64_t as_of, int64_t *first, int64_t 
         cur = start;
     *first = start;
     *count = cal_ranges_between(iv, start, cur) + 1 + t->part.premake.v;
+}
+
+conv_phase table_through(const table *t)
+{
+    if (t->migrate.through.given)
+        return t->migrate.through.v;
+    return t->migrate.hold_cleanup.v ? CONV_SWAP : CONV_CLEANUP;
 }
 
 bool table_uses_runtime(const table *t)

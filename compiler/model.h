@@ -56,6 +56,13 @@ typedef enum {
 } policy_command;
 typedef LOCATED(duration) sdur;
 typedef LOCATED(table_mode) smode;
+/* a conversion's phases, in order; migrate.through names the last one written */
+typedef enum { CONV_PREPARE, CONV_BACKFILL, CONV_SWAP, CONV_CLEANUP } conv_phase;
+typedef LOCATED(conv_phase) sphase;
+typedef enum { BACKFILL_IN_MIGRATION, BACKFILL_IN_PG_CRON } backfill_where;
+typedef LOCATED(backfill_where) sbackfill_where;
+typedef enum { METHOD_COPY, METHOD_ATTACH } conv_method;
+typedef LOCATED(conv_method) smethod;
 typedef LOCATED(table_strategy) sstrategy;
 typedef LOCATED(identity_kind) sidentity;
 typedef LOCATED(retention_action) saction;
@@ -182,6 +189,9 @@ typedef struct migrate_spec {
     sdur keep_old;           /* default 7 days */
     sint batch_pause_ms;     /* pause after each backfill batch; default 0 */
     sbool hold_cleanup;      /* cleanup: false, the cleanup migration is left out */
+    sphase through;          /* the last phase written (cleanup: false means swap); see table_through */
+    sbackfill_where backfill_in; /* migration, or a pg_cron job the backfill migration starts */
+    smethod method;          /* copy (attach is refused: not written yet) */
 } migrate_spec;
 
 typedef struct lint_allow {
@@ -261,6 +271,9 @@ const column *table_column(const table *t, const char *name);
 /* Does the table register with the runtime (partitions to maintain, or
  * retention)? */
 bool table_uses_runtime(const table *t);
+/* The last phase of t's conversion written: migrate.through, or swap for
+ * cleanup: false. */
+conv_phase table_through(const table *t);
 /* RLS, a policy or a grant to apply to the table (and every partition). */
 bool table_has_security(const table *t);
 
@@ -275,6 +288,9 @@ void model_defaults(table *t);
 extern const char *const table_mode_names[];
 extern const char *const table_strategy_names[];
 extern const char *const retention_action_names[];
+extern const char *const conv_phase_names[];
+extern const char *const backfill_where_names[];
+extern const char *const conv_method_names[];
 extern const char *const fk_action_names[];
 extern const char *const policy_command_names[];
 extern const char *const grant_privilege_names[];

@@ -213,14 +213,21 @@ static void plan_backfill(builder *b, const table *t)
     arena *a = b->a;
     const char *q = b->qname;
     const char *sh = arena_printf(a, "%s.%s", t->schema.s, names_shadow(a, t));
-    step *s = up(b, STEP_CONV_BACKFILL_CALL,
-                 arena_printf(a, "ROW EXCLUSIVE on %s per batch; SHARE ROW EXCLUSIVE on %s for the switch to mirroring", sh, q),
-                 arena_printf(a, "copy %s into %s in batches of %lld rows, one transaction each (resumable), "
-                                 "build keys and indexes, apply the sync log, mirror writes from then on, verify the counts",
-                              q, sh, (long long)t->migrate.batch_size.v));
+    const char *copy = arena_printf(a, "copy %s into %s in batches of %lld rows, one transaction each (resumable), "
+                                       "build keys and indexes, apply the sync log, mirror writes from then on, "
+                                       "verify the counts", q, sh, (long long)t->migrate.batch_size.v);
+    const char *locks = arena_printf(a, "ROW EXCLUSIVE on %s per batch; SHARE ROW EXCLUSIVE on %s for the switch "
+                                        "to mirroring", sh, q);
+    step *s = t->migrate.backfill_in.v == BACKFILL_IN_PG_CRON
+                  ? up(b, STEP_CONV_BACKFILL_START,
+                       arena_printf(a, "none here; the job takes %s", locks),
+                       arena_printf(a, "start a pg_cron job that runs every minute until it has done this, then "
+                                       "removes itself: %s (without pg_cron: done here)", copy))
+                  : up(b, STEP_CONV_BACKFILL_CALL, locks, copy);
     s->in_tx = false;
     down(b, STEP_CONV_BACKFILL_UNDO, arena_printf(a, "SHARE ROW EXCLUSIVE on %s", q),
-         arena_printf(a, "empty %s and record keys again", sh));
+         arena_printf(a, "%sempty %s and record keys again",
+                      t->migrate.backfill_in.v == BACKFILL_IN_PG_CRON ? "stop the backfill's pg_cron job, " : "", sh));
 }
 
 static void plan_swap(builder *b, const table *t)
@@ -399,6 +406,18 @@ static void describe_conversion(builder *b, const table *t, size_t k, int64_t as
                                   "the table is swapped.", sh);
         break;
     case 1:
+        if (t->migrate.backfill_in.v == BACKFILL_IN_PG_CRON) {
+            m->about = arena_printf(a, "starts the copy of %s into %s as a pg_cron job and returns: every minute the "
+                                       "job resumes the copy (batches of %lld rows, one transaction each), builds "
+                                       "the keys and indexes, applies the recorded writes and mirrors every write "
+                                       "from then on, then removes itself. Its progress: SELECT * FROM "
+                                       "%s.conversions(). The swap refuses until it is done. Without pg_cron the "
+                                       "copy runs in this migration.",
+                                    q, sh, (long long)t->migrate.batch_size.v, b->rt);
+            m->undo = arena_printf(a, "stops the job (a run in progress is cancelled), empties %s and records keys "
+                                      "again; refused after the swap.", sh);
+            break;
+        }
         m->about = arena_printf(a, "copies %s into %s in batches of %lld rows, one transaction each (resumable: "
                                    "run it again after an interruption), builds the keys and indexes, applies the "
                                    "recorded writes and mirrors every write from then on.",
@@ -1248,8 +1267,8 @@ int plan_build_with(plan *p, const specset *ss, int64_t run_as_of, table_as_of_f
         size_t first_m = p->n;
         if (t->mode.v == MODE_CONVERT) {
             static const char *const phases[] = {"prepare", "backfill", "swap", "cleanup"};
-            /* migrate.cleanup: false leaves the cleanup out until keep_old */
-            for (size_t k = 0; k < (cur->migrate.hold_cleanup.v ? 3u : 4u); k++) {
+            /* the phases through migrate.through: a later stage adds the next */
+            for (size_t k = 0; k <= (size_t)table_through(cur); k++) {
                 migration *m = add_migration(p, t, phases[k]);
                 m->as_of = as_of;
                 builder b = {a, m, qname, ss->settings.runtime_schema.s};

@@ -160,7 +160,15 @@ static const spec_key migrate_keys[] = {
     {ROW("keep_old", K_DURATION, migrate_spec, keep_old), .lo = 1, .def = "7 days",
      .doc = "the cleanup phase is meant to run this long after the swap"},
     {ROW("cleanup", K_NOT, migrate_spec, hold_cleanup), .def = "true",
-     .doc = "false leaves the cleanup migration out until it is set back"},
+     .doc = "false means through: swap (the cleanup migration is left out until it is set back)"},
+    {ROW("through", K_ENUM, migrate_spec, through), .values = conv_phase_names, .def = "cleanup",
+     .doc = "the last phase written so far: prepare, backfill, swap or cleanup; a later one adds only the "
+            "phases after those already written (a deploy per stage)"},
+    {ROW("backfill_in", K_ENUM, migrate_spec, backfill_in), .values = backfill_where_names, .def = "migration",
+     .doc = "migration: the backfill migration copies the rows; pg_cron: it starts the copy as a pg_cron job "
+            "and returns (the swap waits for it), or copies in the migration where pg_cron is absent"},
+    {ROW("method", K_ENUM, migrate_spec, method), .values = conv_method_names, .def = "copy",
+     .doc = "copy: the rows are copied into the partitioned table (attach is not written yet)"},
 };
 static const spec_section sec_migrate = {.path = "tables.<name>.migrate.", .name = "migrate", .ctx = "'migrate'",
                                   SECTION(migrate_spec, migrate_keys),

@@ -526,6 +526,17 @@ static void check_maintenance(vctx *v, const table *t)
     }
 }
 
+static void check_migrate(vctx *v, const table *t)
+{
+    const migrate_spec *m = &t->migrate;
+    if (m->through.given && m->hold_cleanup.given)
+        verr(v, "conflict", m->through.at, "remove migrate.cleanup: migrate.through: swap says what cleanup: false did",
+             "table '%s': migrate.through and migrate.cleanup are both given", tname(v, t));
+    if (m->method.v == METHOD_ATTACH)
+        verr(v, "unsupported", m->method.at, "convert with method: copy (the default) for now",
+             "table '%s': migrate.method: attach (a conversion without a copy) is not written yet", tname(v, t));
+}
+
 static void check_security(vctx *v, const table *t)
 {
     const security_spec *s = &t->security;
@@ -622,6 +633,7 @@ int validate_specset(specset *ss, int64_t as_of, diags *d)
         bool names_ok = check_partition(&v, t);
         check_retention(&v, t);
         check_maintenance(&v, t);
+        check_migrate(&v, t);
         check_runtime_schema(&v, t);
         check_security(&v, t);
         check_generated(&v, i, names_ok);

@@ -37,8 +37,8 @@ cd "$root"
 suite unit "$UNIT"
 suite cli sh "$here/cli.sh"
 # Two lanes, one core each: the suites without a server, run-all.sh, the
-# selftest and one major of the matrix here; the clock and the rest of the
-# matrix beside them (their output is printed when they are done).
+# selftest and one major of the matrix here; squawk, the clock and the rest
+# of the matrix beside them (their output is printed when they are done).
 lanes=$(mktemp -d)
 beside() {
     _n=$1
@@ -49,6 +49,7 @@ beside() {
     echo $(( $(date +%s) - _t0 )) >"$lanes/$_n.time"
 }
 {
+    beside squawk "$here/squawk.sh"
     beside postgres-clock "$here/pg/run-clock.sh"
     beside postgres-matrix "$here/pg/run-matrix.sh" 13 14 16 18
 } &
@@ -57,12 +58,11 @@ suite hostile sh "$here/hostile/run.sh"
 suite fuzz-regressions sh "$here/fuzz/regressions.sh"
 suite cases sh "$here/cases/run.sh"
 suite drift drift
-suite squawk sh "$here/squawk.sh"
 suite postgres sh "$here/pg/run-all.sh"
 suite pg-selftest sh "$here/pg/selftest.sh"
 suite postgres-matrix-17 sh "$here/pg/run-matrix.sh" 17
 wait
-for _n in postgres-clock postgres-matrix; do
+for _n in squawk postgres-clock postgres-matrix; do
     echo "== $_n"
     cat "$lanes/$_n.out" 2>/dev/null
     if [ "$(cat "$lanes/$_n.rc" 2>/dev/null)" = 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED suite: $_n"; fi

@@ -223,6 +223,9 @@ pg_start() {
         if [ -n "$_pg_cron" ]; then
             echo "shared_preload_libraries = 'pg_cron'"
             echo "cron.database_name = 'partc_cron'"
+            # jobs run in background workers: the cluster has no TCP port
+            # for pg_cron's own connections
+            echo "cron.use_background_workers = on"
         fi
     } >>"$_pg_data/postgresql.conf" || { _pg_fail "cannot write postgresql.conf"; return 1; }
 

@@ -1270,6 +1270,140 @@ BEGIN
 END
 $partc$;
 
+-- The name of the pg_cron job that runs a conversion's backfill.
+CREATE FUNCTION partc.backfill_job_name(p_schema text, p_table text)
+RETURNS text
+LANGUAGE sql
+IMMUTABLE
+SET search_path = pg_catalog, pg_temp
+AS $partc$
+SELECT pg_catalog.format('partc:%s.%s:backfill', p_schema, p_table)
+$partc$;
+
+-- Starts a conversion's backfill as a pg_cron job (migrate.backfill_in:
+-- pg_cron) and returns: the job calls backfill_job every minute until the
+-- copy is done (a run resumes where the last committed batch ended; pg_cron
+-- never runs a job twice at once), then removes itself.  Without pg_cron the
+-- copy runs here, as with backfill_in: migration.  CALL it outside a
+-- transaction block.
+CREATE PROCEDURE partc.backfill_start(p_schema text, p_table text)
+LANGUAGE plpgsql
+AS $partc$
+DECLARE
+    v_cron  text := 'cron';  -- pg_cron's schema, which may not exist
+    v_job   text;
+    v_state text;
+    v_phase text;
+BEGIN
+    PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
+    v_job := partc.backfill_job_name(p_schema, p_table);
+    v_state := partc.conv_name(partc.table_of(p_schema, p_table), 'backfill_state');
+    EXECUTE pg_catalog.format('SELECT s.phase FROM %s s', v_state) INTO v_phase;
+    IF v_phase IN ('done', 'swapped') THEN
+        RAISE NOTICE 'partc: the backfill of %.% is done already', p_schema, p_table;
+        RETURN;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'pg_cron') THEN
+        RAISE NOTICE 'partc: pg_cron is not installed: the backfill of %.% runs in this migration', p_schema, p_table;
+        CALL partc.backfill(p_schema, p_table);
+        RETURN;
+    END IF;
+    EXECUTE pg_catalog.format('SELECT %I.schedule($1, $2, $3)', v_cron)
+        USING v_job, '* * * * *', pg_catalog.format('CALL %I.backfill_job(%L, %L)', 'partc', p_schema, p_table);
+    RAISE NOTICE 'partc: the backfill of %.% runs as pg_cron job %; its progress: SELECT * FROM %.conversions(); the swap waits for it',
+        p_schema, p_table, v_job, 'partc';
+END
+$partc$;
+
+-- What the pg_cron job of backfill_start runs: the backfill, then, once it
+-- is done, the job's removal.
+CREATE PROCEDURE partc.backfill_job(p_schema text, p_table text)
+LANGUAGE plpgsql
+AS $partc$
+DECLARE
+    v_cron  text := 'cron';
+    v_state text;
+    v_phase text;
+BEGIN
+    PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
+    v_state := partc.conv_name(partc.table_of(p_schema, p_table), 'backfill_state');
+    EXECUTE pg_catalog.format('SELECT s.phase FROM %s s', v_state) INTO v_phase;
+    IF v_phase NOT IN ('done', 'swapped') THEN
+        CALL partc.backfill(p_schema, p_table);
+        PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
+        EXECUTE pg_catalog.format('SELECT s.phase FROM %s s', v_state) INTO v_phase;
+    END IF;
+    IF v_phase IN ('done', 'swapped') THEN
+        EXECUTE pg_catalog.format('SELECT %I.unschedule($1)', v_cron) USING partc.backfill_job_name(p_schema, p_table);
+    END IF;
+END
+$partc$;
+
+-- Stops a conversion's backfill job, if there is one: unscheduled, and a run
+-- in progress cancelled (its committed batches stay until the reset).
+CREATE FUNCTION partc.backfill_stop(p_schema text, p_table text)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $partc$
+DECLARE
+    v_cron text := 'cron';
+    v_job  bigint;
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_cron') THEN
+        RETURN;
+    END IF;
+    EXECUTE format('SELECT j.jobid FROM %I.job j WHERE j.jobname = $1', v_cron)
+        INTO v_job USING partc.backfill_job_name(p_schema, p_table);
+    IF v_job IS NULL THEN
+        RETURN;
+    END IF;
+    EXECUTE format('SELECT %I.unschedule($1)', v_cron) USING v_job;
+    EXECUTE format('SELECT pg_cancel_backend(d.job_pid) FROM %I.job_run_details d WHERE d.jobid = $1 AND d.status = %L',
+                   v_cron, 'running')
+        USING v_job;
+END
+$partc$;
+
+-- Where each conversion stands: the runtime's phase, the backfill's (new,
+-- copy, index, replay, switch, verify, done, swapped) and its progress, and
+-- the backfill's pg_cron job with its last run (NULL without one).
+CREATE FUNCTION partc.conversions()
+RETURNS TABLE (schema_name text, table_name text, phase text, backfill text, rows_copied bigint,
+               pages_done bigint, pages_total bigint, started_at timestamptz, finished_at timestamptz,
+               job text, job_status text, job_message text)
+LANGUAGE plpgsql
+STABLE
+SET search_path = pg_catalog, pg_temp
+AS $partc$
+DECLARE
+    v    partc.tables;
+    v_st regclass;
+    v_cron_ok boolean := EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_cron');
+BEGIN
+    FOR v IN SELECT * FROM partc.tables t WHERE t.phase <> 'live' ORDER BY t.schema_name, t.table_name LOOP
+        schema_name := v.schema_name;
+        table_name := v.table_name;
+        phase := v.phase;
+        backfill := NULL; rows_copied := NULL; pages_done := NULL; pages_total := NULL;
+        started_at := NULL; finished_at := NULL; job := NULL; job_status := NULL; job_message := NULL;
+        v_st := to_regclass(partc.conv_name(v, 'backfill_state'));
+        IF v_st IS NOT NULL THEN
+            EXECUTE format('SELECT s.phase, s.rows_copied, s.next_page, s.started_at, s.finished_at FROM %s s', v_st)
+                INTO backfill, rows_copied, pages_done, started_at, finished_at;
+            pages_total := (SELECT c.relpages::bigint FROM pg_class c WHERE c.oid = to_regclass(partc.conv_name(v, 'table')));
+        END IF;
+        IF v_cron_ok THEN
+            EXECUTE format('SELECT j.jobname, d.status, d.return_message FROM %I.job j '
+                           'LEFT JOIN LATERAL (SELECT * FROM %I.job_run_details r WHERE r.jobid = j.jobid '
+                           'ORDER BY r.runid DESC LIMIT 1) d ON true WHERE j.jobname = $1', 'cron', 'cron')
+                INTO job, job_status, job_message USING partc.backfill_job_name(v.schema_name, v.table_name);
+        END IF;
+        RETURN NEXT;
+    END LOOP;
+END
+$partc$;
+
 -- Undoes a backfill: the shadow is emptied and its keys rebuilt, the sync
 -- triggers record keys again.  Refused after the swap.
 CREATE FUNCTION partc.backfill_reset(p_schema text, p_table text)
@@ -1286,6 +1420,7 @@ BEGIN
     IF v_phase = 'swapped' THEN
         RAISE EXCEPTION 'partc: %.% has been swapped; roll the swap back first', quote_ident(p_schema), quote_ident(p_table);
     END IF;
+    PERFORM partc.backfill_stop(p_schema, p_table);
     PERFORM set_config('lock_timeout', v.conv_lock_timeout, true);
     EXECUTE format('LOCK TABLE %s IN SHARE ROW EXCLUSIVE MODE', partc.conv_name(v, 'table'));
     PERFORM partc.sync_mode(p_schema, p_table, 'capture');
@@ -1558,7 +1693,8 @@ BEGIN
     EXECUTE format('SELECT s.phase FROM %s s', v_state::regclass) INTO v_phase;
     IF v_phase IS DISTINCT FROM 'done' THEN
         RAISE EXCEPTION 'partc: the backfill of % is not complete (phase %)', v_table, v_phase
-            USING HINT = 'apply the backfill migration first';
+            USING HINT = pg_catalog.format('apply the backfill migration first; where it runs as a pg_cron job, '
+                                           'wait for it: SELECT * FROM %I.conversions()', 'partc');
     END IF;
     EXECUTE format('LOCK TABLE %s IN ACCESS EXCLUSIVE MODE', v_table::regclass);
     EXECUTE format('LOCK TABLE %s IN ACCESS EXCLUSIVE MODE', v_shadow::regclass);
