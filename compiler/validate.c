@@ -530,7 +530,7 @@ static void check_migrate(vctx *v, const table *t)
 {
     const migrate_spec *m = &t->migrate;
     if (m->through.given && m->hold_cleanup.given)
-        verr(v, "conflict", m->through.at, "remove migrate.cleanup: migrate.through: swap says what cleanup: false did",
+        verr(v, "bad-migrate", m->through.at, "remove migrate.cleanup: migrate.through: swap says what cleanup: false did",
              "table '%s': migrate.through and migrate.cleanup are both given", tname(v, t));
     if (m->method.v == METHOD_ATTACH)
         verr(v, "unsupported", m->method.at, "convert with method: copy (the default) for now",
