@@ -349,9 +349,6 @@ size_t evolve_refusals(const table *from, const table *to, diags *d, arena *a)
                     "apply to a conversion that is already compiled)",
                     arena_printf(a, "table '%s': its migrate settings changed after its conversion was compiled",
                                  tn));
-    if (from->part.default_partition.v != to->part.default_partition.v)
-        n += refuse(d, to->part.default_partition.at, NOT_YET,
-                    arena_printf(a, "table '%s': adding or removing the default partition is not written yet", tn));
     if (from->mode.v == MODE_CONVERT && table_through(from) < CONV_CLEANUP && table_through(to) < CONV_CLEANUP) {
         n += refuse(d, to->name.at,
                     "finish the conversion first: set migrate.through: cleanup once keep_old has passed, compile, "

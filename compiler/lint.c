@@ -329,8 +329,8 @@ static void check_rls_disabled(const lint_ctx *cx, const lint_rule *r, const tab
 
 /* A runner applies every migration it finds; the cleanup of a conversion
  * refuses to run before keep_old, so it must come later. */
-/* A rule about a change of a spec: compile and check report it (evolve.c),
- * since only they read partc.lock's state of the table. */
+/* A rule about a change of a spec: compile, check and lint --out report it
+ * (evolve.c), since only they read partc.lock's state of the table. */
 static void check_by_compile(const lint_ctx *cx, const lint_rule *r, const table *t)
 {
     (void)cx;
@@ -357,7 +357,7 @@ const lint_rule lint_rules[] = {
     {.id = "change-refused",
      .sev = SEV_ERROR,
      .summary = "a change of a spec partc does not write: a new layout, a table rewrite, a column moved, a change "
-                "of a conversion in flight (found by compile and check)",
+                "of a conversion in flight (found by compile, check and lint --out)",
      .why = "each would rewrite the table or lock it for as long as it takes, or cannot be done in place.",
      .fix = "the error's hint says how to get there (a new table, a new column filled in batches, the cleanup "
             "first); or undo the change",
@@ -380,13 +380,13 @@ const lint_rule lint_rules[] = {
      .check = check_default_detach},
     {.id = "drop-column",
      .sev = SEV_ERROR,
-     .summary = "a change of a spec drops a column (found by compile and check, which know the folder's state)",
+     .summary = "a change of a spec drops a column (found by compile, check and lint --out, which read the folder's state)",
      .why = "the column's values are gone once the migration runs; its rollback adds the column back empty.",
      .fix = "keep the column, or accept the loss in lint.allow with drop-column: \"<reason>\"",
      .check = check_by_compile},
     {.id = "drop-table",
      .sev = SEV_ERROR,
-     .summary = "a spec says drop: true: the next migration drops the table (found by compile and check)",
+     .summary = "a spec says drop: true: the next migration drops the table (found by compile, check and lint --out)",
      .why = "every row of the table is gone once the migration runs; its rollback creates the table again, empty.",
      .fix = "keep the table, or accept the loss in lint.allow with drop-table: \"<reason>\"",
      .check = check_by_compile},
@@ -471,7 +471,7 @@ const lint_rule lint_rules[] = {
      .check = check_rls_disabled},
     {.id = "rollback-long-lock",
      .sev = SEV_WARNING,
-     .summary = "a change whose rollback holds a lock while it reads the table (found by compile and check)",
+     .summary = "a change whose rollback holds a lock while it reads the table (found by compile, check and lint --out)",
      .why = "rolling back an index drop builds the index again under SHARE (writers wait), and rolling back "
             "a check dropped, nullable: true or a widened type checks every row under ACCESS EXCLUSIVE.",
      .fix = "plan the rollback for a quiet hour, or allow the rule with the reason it is fine "

@@ -76,8 +76,8 @@ static const command commands[] = {
     {.name = "lint",
      .summary = "check the specs: validation errors and partition-safety rules",
      .usage = "partc lint [PATH...] [--format text|json|sarif|github] [--fail-on error|warning] [--target T] "
-              "[--max-partitions N] [--as-of YYYY-MM-DD] [--postgres N]",
-     .allowed = "--as-of --target --format --fail-on --max-partitions --postgres",
+              "[--out DIR] [--max-partitions N] [--as-of YYYY-MM-DD] [--postgres N]",
+     .allowed = "--as-of --target --out --format --fail-on --max-partitions --postgres",
      .run = cmd_lint},
     {.name = "rules",
      .summary = "list the lint rules: id, default severity, summary, why, how to fix",
@@ -538,6 +538,23 @@ static int cmd_lint(const options *o)
         return print_and_code(&r, EXIT_USAGE);
     if (code != EXIT_OK)
         return print_and_code(&r, code);
+    /* with --out, the folder's recorded states: the findings of the change
+     * from each table's last state to its spec, as compile and check see them */
+    if (o->out && !diags_count(&r.d, SEV_ERROR)) {
+        const target *tg = emit_find_target(o->target ? o->target : "plain");
+        if (lock_read(&r.lock, r.a, emit_lock_path(r.a, tg, o->out), &r.d) != 0)
+            return print_and_code(&r, diags_have_code(&r.d, "io-error") ? EXIT_USAGE : EXIT_FINDINGS);
+        if (r.lock.present && strcmp(r.lock.target, tg->name) != 0)
+            diag_add(&r.d, SEV_ERROR, "bad-lock", (srcloc){r.lock.path, 0, 0},
+                     arena_printf(r.a, "pass --target %s, or use another --out folder", r.lock.target),
+                     "'%s' records migrations for target '%s', not '%s'", r.lock.path, r.lock.target, tg->name);
+        else if (r.lock.present) {
+            static const char *def[] = {"specs"};
+            history_build(&r.hist, &r.ss, o->npaths ? (const char *const *)o->paths : def, o->npaths ? o->npaths : 1,
+                          &r.lock, r.as_of, &r.d, r.a);
+        }
+        diags_sort(&r.d);
+    }
     report_findings(stdout, &r.d, &r.ss.files, fmt, PARTC_VERSION);
     code = diags_count(&r.d, fail_on) ? EXIT_FINDINGS : EXIT_OK;
     finish(&r);

@@ -996,6 +996,13 @@ static void plan_settings(builder *b, const table *from, const table *to, bool i
     bool sec = evolve_security_differs(from, to);
     bool parts = to->strategy.v == STRATEGY_PARTITION;
     const char *seclock = arena_printf(a, "ACCESS EXCLUSIVE on %s%s, briefly", q, parts ? " and every partition" : "");
+    bool def_on = parts && to->part.default_partition.v && !from->part.default_partition.v;
+    bool def_off = parts && from->part.default_partition.v && !to->part.default_partition.v;
+    if (def_off)
+        add(b, STEP_DROP_DEFAULT_PARTITION, arena_printf(a, "ACCESS EXCLUSIVE on %s, briefly (the default partition "
+                                                            "is read: refused while it holds rows)", q),
+            arena_printf(a, "%sdrop the default partition %s (refused while it holds rows)", is_up ? "" : "back: ",
+                         names_default_partition(a, from)))->t = from;
     if (sec && table_has_security(from)) {
         add(b, STEP_UNSECURE_TABLE, seclock,
             arena_printf(a, "take the security of the version before off %s", q))->t = from;
@@ -1013,6 +1020,13 @@ static void plan_settings(builder *b, const table *from, const table *to, bool i
         add(b, STEP_RECONFIGURE, "none",
             arena_printf(a, "%s the runtime's settings of %s (premake, naming, retention, thresholds, security)",
                          is_up ? "update" : "restore", q))->t = to;
+    if (def_on) {
+        add(b, STEP_CREATE_DEFAULT_PARTITION, arena_printf(a, "ACCESS EXCLUSIVE on %s, briefly (no row is read)", q),
+            arena_printf(a, "%screate the default partition %s", is_up ? "" : "back: ",
+                         names_default_partition(a, to)))->t = to;
+        if (!sec && table_has_security(to) && tr)
+            add(b, STEP_SECURE_DEFAULT_PARTITION, "none", "the table's security on the default partition")->t = to;
+    }
     if (sec && table_has_security(to) && parts && tr)
         add(b, STEP_SECURE_PARTITIONS, "none",
             "the table's security on each partition (PostgreSQL does not carry it from the table)")->t = to;
@@ -1067,6 +1081,11 @@ static const char *change_text(arena *a, const table *from, const table *to, boo
         sb_addf(&sb, "%sdrops %zu column%s and their values", sep, dropped, dropped == 1 ? "" : "s"), sep = ", ";
     if (evolve_settings_differ(from, to) || table_uses_runtime(from) != table_uses_runtime(to))
         sb_addf(&sb, "%supdates its premake, naming, retention or thresholds", sep), sep = ", ";
+    if (to->strategy.v == STRATEGY_PARTITION && from->part.default_partition.v != to->part.default_partition.v)
+        sb_addf(&sb, "%s%s", sep,
+                to->part.default_partition.v ? "adds the default partition"
+                                             : "drops the default partition (refused while it holds rows)"),
+            sep = ", ";
     if (evolve_security_differs(from, to))
         sb_addf(&sb, "%sreplaces its security (RLS, policies, grants) on the table and every partition", sep), sep = ", ";
     const char *fs, *ts;

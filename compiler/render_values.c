@@ -481,8 +481,17 @@ const char *partition_values(rctx *c, const step *s, tvars *tv)
 
 const char *default_partition_values(rctx *c, const step *s, tvars *tv)
 {
-    (void)s;
-    tvars_set(tv, "partition", qual(c, names_default_partition(c->a, c->t)));
+    tvars_set(tv, "partition", qual(c, names_default_partition(c->a, s->t ? s->t : c->t)));
+    return NULL;
+}
+
+/* The same, and as a literal (for the template whose row names it). */
+const char *default_partition_lit_values(rctx *c, const step *s, tvars *tv)
+{
+    const char *q = qual(c, names_default_partition(c->a, s->t ? s->t : c->t));
+    if (s->kind == STEP_DROP_DEFAULT_PARTITION)
+        tvars_set(tv, "partition", q);
+    tvars_set(tv, "partition_lit", lit(c, q));
     return NULL;
 }
 

@@ -176,7 +176,9 @@ ups_in_order() {
 # setup
 run_psql setup postgres -c "DROP DATABASE IF EXISTS \"$db\"" -c "CREATE DATABASE \"$db\" TEMPLATE template0"
 run_psql setup "$db" -f "$here/roles.sql"
-[ -z "$setup_sql" ] || run_psql setup "$db" -f "$setup_sql"
+# PARTC_PG_SETUP_ROWS: the rows per converted table of the examples' setup
+# (its psql variable rows), for the suites that prove the same folder again
+[ -z "$setup_sql" ] || run_psql setup "$db" ${PARTC_PG_SETUP_ROWS:+-v rows="$PARTC_PG_SETUP_ROWS"} -f "$setup_sql"
 
 dump "$work/baseline.sql" baseline
 
@@ -272,9 +274,11 @@ ups_in_order reup all
 run_psql reinvariants "$db" -f "$here/invariants.sql"
 
 # a cleanup cannot be undone: its down fails loudly and changes nothing
+# (one dump before them: each refused down must leave the schema as it is)
+before_cleanup_downs=""
 for f in "$dir"/*_cleanup.down.sql; do
     [ -f "$f" ] || continue
-    dump "$work/before-cleanup-down.sql" "cleanup down"
+    [ -n "$before_cleanup_downs" ] || { dump "$work/before-cleanup-down.sql" "cleanup down"; before_cleanup_downs=1; }
     if "$psql" -X -q -v ON_ERROR_STOP=1 -d "$db" -f "$f" >"$out" 2>&1; then
         fail "cleanup down" "$(basename "$f") succeeded; it must refuse" "$out"
     fi

@@ -213,8 +213,43 @@ cat "$tmp/w/err1" "$tmp/w/err2" >"$tmp/err"
 if q -d partc_evolve_a -c "INSERT INTO hits (who, user_id) VALUES ('x', 1000)" >/dev/null 2>&1; then fail "a missing user was accepted"; fi
 writers=" (8,000 inserts while an index and a foreign key were added and NOT NULL set: none failed)"
 
+# the default partition removed while it holds a row: refused, nothing
+# changed; once the row has a partition, removed
+seed=default
+rm -rf "$tmp/d"
+mkdir -p "$tmp/d/v1" "$tmp/d/v2"
+cat >"$tmp/d/v1/t.yaml" <<'YAML'
+version: 1
+tables:
+  pings:
+    columns:
+      id: { type: bigint, nullable: false }
+      at: { type: timestamptz, nullable: false }
+    primary_key: [id, at]
+    partition: { key: at, interval: monthly, start: 2026-09-01, premake: 1, default_partition: true }
+    lint: { allow: { maintenance-unscheduled: "the test runs it" } }
+YAML
+sed 's/, default_partition: true//' "$tmp/d/v1/t.yaml" >"$tmp/d/v2/t.yaml"
+newdb partc_evolve_a || fail "create database a"
+"$PARTC" compile "$tmp/d/v1" --out "$tmp/d/out" --as-of $asof >"$tmp/out.txt" 2>&1 || fail "compile v1" "$tmp/out.txt"
+"$PARTC" compile "$tmp/d/v2" --out "$tmp/d/out" --as-of $asof >"$tmp/out.txt" 2>&1 || fail "compile v2" "$tmp/out.txt"
+for f in $(ls "$tmp/d/out" | grep '\.up\.sql$' | grep -v 'partc_runtime\|_v2'); do apply partc_evolve_a "$tmp/d/out/$f"; done
+q -d partc_evolve_a -c "INSERT INTO pings VALUES (1, '2030-01-01'), (2, '2026-10-01')" >/dev/null || fail "rows"
+state partc_evolve_a "$tmp/before.sql"
+chg="$tmp/d/out/$(ls "$tmp/d/out" | grep '_pings_v2\.up\.sql$')"
+if q -d partc_evolve_a -f "$chg" >"$tmp/err" 2>&1; then fail "the default partition was dropped with a row in it"; fi
+grep -q "holds rows" "$tmp/err" || fail "the refusal does not say why" "$tmp/err"
+state partc_evolve_a "$tmp/after.sql"
+diff -u "$tmp/before.sql" "$tmp/after.sql" >"$tmp/diff" || fail "the refused change changed the schema" "$tmp/diff"
+q -d partc_evolve_a -c "DELETE FROM pings WHERE id = 1" >/dev/null
+apply partc_evolve_a "$chg"
+[ "$(q -d partc_evolve_a -c "SELECT count(*) FROM pings")" = 1 ] || fail "rows after the change"
+apply partc_evolve_a "${chg%.up.sql}.down.sql"
+state partc_evolve_a "$tmp/back.sql"
+diff -u "$tmp/before.sql" "$tmp/back.sql" >"$tmp/diff" || fail "the rollback of the default partition's removal" "$tmp/diff"
+
 pq -c "DROP DATABASE IF EXISTS partc_evolve_a"
 pq -c "DROP DATABASE IF EXISTS partc_evolve_b"
 pq -c "DROP DATABASE IF EXISTS $tpl"
-echo "ok evolve ($seeds generated lives, $changes change migrations: each equals its version compiled anew, rolls back exactly and applies again; a change after a conversion waits for its cleanup)${writers:-}"
+echo "ok evolve ($seeds generated lives, $changes change migrations: each equals its version compiled anew, rolls back exactly and applies again; a change after a conversion waits for its cleanup; a default partition with a row is not dropped)${writers:-}"
 exit 0

@@ -51,7 +51,7 @@ done
 fresh_db() {
     q -d postgres -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1 TEMPLATE template0" >/dev/null &&
         q -d "$1" -f "$here/roles.sql" >/dev/null &&
-        q -d "$1" -f "$here/examples/setup.sql" >/dev/null && dump "$1" "$tmp/$1.baseline"
+        q -d "$1" -v rows=2000 -f "$here/examples/setup.sql" >/dev/null && dump "$1" "$tmp/$1.baseline"
 }
 # dump DB FILE: the schema without the runners' history tables.
 dump() {
@@ -170,47 +170,83 @@ cp "$root/tests/cases/change-indexes/spec/"*.yaml "$tmp/life/v2/"
 cp "$tmp/life/v2/"*.yaml "$tmp/life/v3/"
 sed -e '/      legacy_code: /d' -e 's/    retention: { keep: 12 months }/    retention: { keep: 6 months, action: detach }/' \
     -e 's/        maintenance-unscheduled: .*/&\n        drop-column: "legacy_code is unused"/' "$tmp/life/v2/orders.yaml" >"$tmp/life/v3/orders.yaml"
-life_db() { # NAME: an empty database with the roles, and its baseline
+# A conversion deployed in stages: a plain table with rows, compiled with
+# migrate.through prepare, then backfill (backfill_in: pg_cron, which copies
+# in the migration where pg_cron is absent, as here), then swap; the rows
+# count after the rollbacks.
+mkdir -p "$tmp/stage/v1" "$tmp/stage/v2" "$tmp/stage/v3"
+for v in 1:prepare 2:backfill 3:swap; do
+    cat >"$tmp/stage/v${v%%:*}/visits.yaml" <<YAML
+version: 1
+tables:
+  visits:
+    mode: convert
+    columns:
+      id: { type: bigint, nullable: false }
+      at: { type: timestamptz, nullable: false }
+      path: { type: text }
+    primary_key: [id, at]
+    partition: { key: at, interval: monthly, start: 2026-09-01, premake: 2 }
+    migrate: { batch_size: 1000, through: ${v#*:}, backfill_in: pg_cron }
+    lint: { allow: { maintenance-unscheduled: "a worker calls partc.maintain()" } }
+YAML
+done
+cat >"$tmp/stage/setup.sql" <<'SQL'
+CREATE TABLE visits (id bigint NOT NULL, at timestamptz NOT NULL, path text, PRIMARY KEY (id, at));
+INSERT INTO visits SELECT i, timestamptz '2026-09-01' + i * interval '17 minutes', 'p' || i FROM generate_series(1, 5000) i;
+SQL
+life_db() { # NAME [SETUP]: a database with the roles (and SETUP), and its baseline
     q -d postgres -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1 TEMPLATE template0" >/dev/null &&
-        q -d "$1" -f "$here/roles.sql" >/dev/null && dump "$1" "$tmp/$1.baseline"
+        q -d "$1" -f "$here/roles.sql" >/dev/null && { [ -z "${2:-}" ] || q -d "$1" -f "$2" >/dev/null; } &&
+        dump "$1" "$tmp/$1.baseline"
+}
+rows_kept() { # DB NAME SETUP: the setup's table has its rows after the rollbacks
+    [ -z "${3:-}" ] || [ "$(q -d "$1" -c "SELECT count(*) FROM visits")" = 5000 ] || { fail "$2" "rows lost by the rollbacks"; return 1; }
 }
 
-run_dbmate_life() {
-    db=partc_t_dbmate_life
-    w="$tmp/dbmate-life"
+run_dbmate_life() { # NAME LIFE [SETUP]
+    name=dbmate-$1
+    life=$2
+    setup=${3:-}
+    db=partc_t_dbmate_$1
+    w="$tmp/$name"
     dir="$w/db/migrations"
-    life_db $db || { fail dbmate-life "setup"; return; }
+    life_db $db "$setup" || { fail $name "setup"; return; }
     url=$(sock_url $db)
     dbm() { "$DBMATE" --url "$url" -d "$dir" --no-dump-schema "$@"; }
     total=0
     for v in 1 2 3; do
         before=$(ls "$dir" 2>/dev/null | grep -c '\.sql$')
-        "$PARTC" compile "$tmp/life/v$v" --target dbmate --out "$dir" --as-of "$AS_OF" >/dev/null 2>"$w.err" ||
-            { fail dbmate-life "compile v$v" "$w.err"; return; }
-        "$PARTC" check "$tmp/life/v$v" --target dbmate --out "$dir" >"$w.err" 2>&1 || { fail dbmate-life "check v$v" "$w.err"; return; }
+        "$PARTC" compile "$life/v$v" --target dbmate --out "$dir" --as-of "$AS_OF" >/dev/null 2>"$w.err" ||
+            { fail $name "compile v$v" "$w.err"; return; }
+        "$PARTC" check "$life/v$v" --target dbmate --out "$dir" >"$w.err" 2>&1 || { fail $name "check v$v" "$w.err"; return; }
         n=$(($(ls "$dir" | grep -c '\.sql$') - before))
-        dbm up >"$w.up" 2>&1 || { fail dbmate-life "dbmate up v$v" "$w.up"; return; }
-        [ "$(grep -c '^Applied: ' "$w.up")" = "$n" ] || { fail dbmate-life "dbmate applied other than the $n new of v$v" "$w.up"; return; }
+        dbm up >"$w.up" 2>&1 || { fail $name "dbmate up v$v" "$w.up"; return; }
+        [ "$(grep -c '^Applied: ' "$w.up")" = "$n" ] || { fail $name "dbmate applied other than the $n new of v$v" "$w.up"; return; }
         total=$((total + n))
     done
-    q -d "$db" -f "$here/invariants.sql" >"$tmp/inv" 2>&1 || { fail dbmate-life "invariants" "$tmp/inv"; return; }
+    q -d "$db" -f "$here/invariants.sql" >"$tmp/inv" 2>&1 || { fail $name "invariants" "$tmp/inv"; return; }
     k=0
     while dbm rollback >"$w.rb" 2>&1; do
         k=$((k + 1))
         [ $k -le "$total" ] || break
     done
-    grep -q "no migrations have been applied" "$w.rb" || { fail dbmate-life "rollback $((k + 1))" "$w.rb"; return; }
+    grep -q "no migrations have been applied" "$w.rb" || { fail $name "rollback $((k + 1))" "$w.rb"; return; }
     dump $db "$w.after"
-    diff -u "$tmp/$db.baseline" "$w.after" >"$w.diff" || { fail dbmate-life "schema after the rollbacks" "$w.diff"; return; }
+    diff -u "$tmp/$db.baseline" "$w.after" >"$w.diff" || { fail $name "schema after the rollbacks" "$w.diff"; return; }
+    rows_kept $db $name "$setup" || return
     q -d postgres -c "DROP DATABASE $db" >/dev/null
-    echo "ok runners-real dbmate-life (three spec versions: $total migrations applied compile by compile, then rolled back to the baseline)"
+    echo "ok runners-real $name (three spec versions: $total migrations applied compile by compile, then rolled back to the baseline)"
 }
 
-run_supabase_life() {
-    db=partc_t_supabase_life
-    w="$tmp/supabase-life"
+run_supabase_life() { # NAME LIFE [SETUP]
+    name=supabase-$1
+    life=$2
+    setup=${3:-}
+    db=partc_t_supabase_$1
+    w="$tmp/$name"
     dir="$w/supabase/migrations"
-    life_db $db || { fail supabase-life "setup"; return; }
+    life_db $db "$setup" || { fail $name "setup"; return; }
     url="postgres:///$db?host=$PGHOST&port=$PGPORT&user=postgres&sslmode=disable"
     sb() {
         (cd "$w" && SUPABASE_HOME="$w/home" DO_NOT_TRACK=1 SUPABASE_TELEMETRY_DISABLED=1 \
@@ -219,27 +255,30 @@ run_supabase_life() {
     total=0
     for v in 1 2 3; do
         before=$(ls "$dir" 2>/dev/null | wc -l)
-        "$PARTC" compile "$tmp/life/v$v" --target supabase --out "$dir" --as-of "$AS_OF" >/dev/null 2>"$w.err" ||
-            { fail supabase-life "compile v$v" "$w.err"; return; }
+        "$PARTC" compile "$life/v$v" --target supabase --out "$dir" --as-of "$AS_OF" >/dev/null 2>"$w.err" ||
+            { fail $name "compile v$v" "$w.err"; return; }
         n=$(($(ls "$dir" | wc -l) - before))
-        sb >"$w.up" 2>&1 || { fail supabase-life "supabase migration up v$v" "$w.up"; return; }
-        [ "$(grep -c '^Applying migration ' "$w.up")" = "$n" ] || { fail supabase-life "the CLI applied other than the $n new of v$v" "$w.up"; return; }
+        sb >"$w.up" 2>&1 || { fail $name "supabase migration up v$v" "$w.up"; return; }
+        [ "$(grep -c '^Applying migration ' "$w.up")" = "$n" ] || { fail $name "the CLI applied other than the $n new of v$v" "$w.up"; return; }
         total=$((total + n))
     done
-    q -d "$db" -f "$here/invariants.sql" >"$tmp/inv" 2>&1 || { fail supabase-life "invariants" "$tmp/inv"; return; }
+    q -d "$db" -f "$here/invariants.sql" >"$tmp/inv" 2>&1 || { fail $name "invariants" "$tmp/inv"; return; }
     for f in $(ls "$w/supabase/rollbacks" | sort -r); do
         PGDATABASE=$db "$PGEXEC" --strict "$w/supabase/rollbacks/$f" >"$w.rb" 2>&1 ||
-            { fail supabase-life "rollback $f" "$w.rb"; return; }
+            { fail $name "rollback $f" "$w.rb"; return; }
     done
     dump $db "$w.after"
-    diff -u "$tmp/$db.baseline" "$w.after" >"$w.diff" || { fail supabase-life "schema after the rollbacks" "$w.diff"; return; }
+    diff -u "$tmp/$db.baseline" "$w.after" >"$w.diff" || { fail $name "schema after the rollbacks" "$w.diff"; return; }
+    rows_kept $db $name "$setup" || return
     q -d postgres -c "DROP DATABASE $db" >/dev/null
-    echo "ok runners-real supabase-life (three spec versions: $total migrations applied compile by compile, then rolled back to the baseline)"
+    echo "ok runners-real $name (three spec versions: $total migrations applied compile by compile, then rolled back to the baseline)"
 }
 
 [ -x "$PGEXEC" ] || { echo "FAIL runners-real: no $PGEXEC"; exit 1; }
 run_dbmate
 run_supabase
-run_dbmate_life
-run_supabase_life
+run_dbmate_life life "$tmp/life"
+run_supabase_life life "$tmp/life"
+run_dbmate_life staged "$tmp/stage" "$tmp/stage/setup.sql"
+run_supabase_life staged "$tmp/stage" "$tmp/stage/setup.sql"
 exit $status

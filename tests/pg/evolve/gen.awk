@@ -4,7 +4,8 @@
 # each later one is the one before with one to three random changes of the
 # kinds partc writes (columns added at the end, dropped, a default set or
 # dropped, NOT NULL set or dropped, a type widened, checks and indexes
-# added or dropped; a foreign key to users added, dropped or changed;
+# added or dropped; a foreign key to users added, dropped or changed; the
+# default partition added or dropped;
 # security (RLS, policies, grants); premake, naming, retention, health
 # thresholds).  The same seed gives the same versions.
 function pick(n) { return int(rand() * n) }
@@ -88,7 +89,8 @@ function security(    k) {
     return "grants"
 }
 function change(    k, i, w) {
-    k = pick(16)
+    k = pick(17)
+    if (k == 16) { dflt = !dflt; return "default partition " dflt }
     if (k == 15) return toggle_fk()
     if (k >= 12) return security()
     if (k == 11 && ncols > 0) return toggle_check()
@@ -148,8 +150,8 @@ function emit(v,    f, i) {
         print "    foreign_keys:" > f
         print "      - { columns: [user_id], references: { table: users, columns: [id] }, on_delete: " fk " }" > f
     }
-    printf "    partition: { key: created_at, interval: monthly, start: 2026-06-01, premake: %d%s }\n", premake,
-        naming == "" ? "" : ", naming: \"" naming "\"" > f
+    printf "    partition: { key: created_at, interval: monthly, start: 2026-06-01, premake: %d%s%s }\n", premake,
+        naming == "" ? "" : ", naming: \"" naming "\"", dflt ? ", default_partition: true" : "" > f
     if (keep != "") print "    retention: { keep: " keep ", action: " action " }" > f
     if (rls || pol1 != "" || pol2 != "" || apiuser != "") {
         print "    security:" > f
@@ -164,6 +166,7 @@ function emit(v,    f, i) {
     print "      allow:" > f
     print "        maintenance-unscheduled: \"the test runs the maintenance\"" > f
     print "        fk-without-index: \"the test's tables stay small\"" > f
+    if (dflt && keep != "") print "        default-partition-blocks-concurrent-detach: \"the test's partitions are empty\"" > f
     if (dropped != "") print "        drop-column: \"the test drops columns on purpose\"" > f
     close(f)
 }
@@ -174,6 +177,7 @@ BEGIN {
     rls = 0; pol1 = ""; pol2 = ""; apiuser = ""
     split("cascade|set null|no action", actions, "|")
     fk = pick(2) ? "" : "cascade"
+    dflt = 0
     v = 1
     n = pick(3)
     for (j = 0; j < n; j++) add_column()

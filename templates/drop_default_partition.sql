@@ -1,0 +1,12 @@
+--! The partitioned table first, as a writer locks it; then refused while the default partition
+--! holds rows (they would be lost): add the partitions for them first.
+LOCK TABLE {{table}} IN ACCESS EXCLUSIVE MODE;
+DO ${{tag}}$
+BEGIN
+    IF EXISTS (SELECT 1 FROM {{partition}}) THEN
+        RAISE EXCEPTION 'partc: % holds rows: removing it would lose them', {{partition_lit}}
+            USING HINT = 'add partitions for those rows (or move them) first, then apply this migration again';
+    END IF;
+END
+${{tag}}$;
+DROP TABLE {{partition}};
