@@ -176,7 +176,8 @@ size_t report_unproduced(const emit_set *es, diags *d)
         *seen = 1;
         diag_add(d, SEV_ERROR, "removed", at,
                  "if its spec was deleted or renamed by mistake, restore it; to remove the table on purpose, "
-                 "keep its spec and say drop: true in it (partc writes the migration that drops it); a "
+                 "keep its spec and say drop: true in it (partc writes the migration that drops it; not yet for a "
+                 "converted table); a "
                  "conversion's phase is there because migrate.through (or cleanup) once went that far: set it "
                  "back",
                  "'%s' records migration '%s' (version %s), but no spec compiles to it any more", lk->path,

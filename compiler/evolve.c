@@ -186,6 +186,8 @@ static srcloc migrate_change(const table *a, const table *b)
         return y->keep_old.at;
     if (x->batch_pause_ms.v != y->batch_pause_ms.v)
         return y->batch_pause_ms.at;
+    if (x->backfill_in.v != y->backfill_in.v)
+        return y->backfill_in.at;
     return (srcloc){0};
 }
 
@@ -434,13 +436,6 @@ size_t evolve_refusals(const table *from, const table *to, diags *d, arena *a)
         n += refuse(d, to->primary_key.present ? to->primary_key.at : to->name.at, NOT_YET,
                     arena_printf(a, "table '%s': a change of its primary key or unique keys is not written yet",
                                  tn));
-    for (size_t i = 0; i < to->nfks; i++) {
-        const foreign_key *f = &to->fks[i];
-        if (f->ref && f->ref != to && f->ref->drop.v)
-            n += refuse(d, f->at, "keep the referenced table, or drop this foreign key first",
-                        arena_printf(a, "table '%s': foreign key %s references table '%s', which is dropped", tn,
-                                     f->gen_name, f->ref->name.s));
-    }
     if (from->retention.present && to->retention.present && from->retention.action.v != to->retention.action.v &&
         (from->retention.action.v == RET_DELETE || to->retention.action.v == RET_DELETE))
         n += refuse(d, to->retention.action.at, NOT_YET,

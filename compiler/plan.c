@@ -613,7 +613,7 @@ static void plan_fk_drops(builder *b, const table *from, const table *to, bool i
     for (size_t i = 0; i < from->nfks; i++) {
         if (evolve_fk_kept(from, i, to))
             continue;
-        const char *lock = arena_printf(a, "ACCESS EXCLUSIVE on %s%s and SHARE ROW EXCLUSIVE on %s, briefly",
+        const char *lock = arena_printf(a, "ACCESS EXCLUSIVE on %s%s and on %s, briefly",
                                         b->qname, parts ? " and its partitions" : "",
                                         fk_ref_name(a, from, &from->fks[i]));
         if (is_up)
@@ -738,7 +738,8 @@ static void plan_validate(plan *p, const specset *ss, migration *m, const table 
                     arena_printf(a, "validate foreign key %s on each partition", f->gen_name));
             fk_step(&b, true, STEP_ADD_FOREIGN_KEY, to, fks[i],
                     arena_printf(a, "SHARE ROW EXCLUSIVE on %s, its partitions and %s, briefly (the partitions' "
-                                    "validated keys are adopted: no row is read)", qname, ref),
+                                    "validated keys are adopted: no row is read, but for a partition made since "
+                                    "the migration before, which is checked)", qname, ref),
                     arena_printf(a, "foreign key %s on %s, adopting its partitions' keys", f->gen_name, qname));
         } else {
             fk_step(&b, true, STEP_VALIDATE_FK, to, fks[i],
@@ -773,7 +774,7 @@ static void plan_validate(plan *p, const specset *ss, migration *m, const table 
     for (size_t i = nf; i-- > 0;) {
         const foreign_key *f = &to->fks[fks[i]];
         const char *ref = fk_ref_name(a, to, f);
-        const char *lk = arena_printf(a, "ACCESS EXCLUSIVE on %s%s and SHARE ROW EXCLUSIVE on %s, briefly", qname,
+        const char *lk = arena_printf(a, "ACCESS EXCLUSIVE on %s%s and on %s, briefly", qname,
                                       parts ? " and its partitions" : "", ref);
         fk_step(&b, false, STEP_DROP_FK, to, fks[i], lk,
                 arena_printf(a, "back: drop foreign key %s%s", f->gen_name, parts ? " from the parent" : ""));

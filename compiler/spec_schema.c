@@ -166,7 +166,7 @@ static const spec_key migrate_keys[] = {
             "phases after those already written (a deploy per stage)"},
     {ROW("backfill_in", K_ENUM, migrate_spec, backfill_in), .values = backfill_where_names, .def = "migration",
      .doc = "migration: the backfill migration copies the rows; pg_cron: it starts the copy as a pg_cron job "
-            "and returns (the swap waits for it), or copies in the migration where pg_cron is absent"},
+            "and returns (the swap refuses until it is done), or copies in the migration where pg_cron is absent"},
     {ROW("method", K_ENUM, migrate_spec, method), .values = conv_method_names, .def = "copy",
      .doc = "copy: the rows are copied into the partitioned table (attach is not written yet)"},
 };

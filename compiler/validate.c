@@ -526,6 +526,23 @@ static void check_maintenance(vctx *v, const table *t)
     }
 }
 
+/* A table kept with a foreign key to a table its spec drops: the drop would
+ * fail on the key (drop the key first, in a change of its own). */
+static void check_fk_to_dropped(vctx *v, const table *t)
+{
+    if (t->drop.v)
+        return;
+    for (size_t i = 0; i < t->nfks; i++) {
+        const foreign_key *f = &t->fks[i];
+        if (f->ref && f->ref != t && f->ref->drop.v)
+            verr(v, "change-refused", f->at,
+                 "drop this foreign key in a change of its own and deploy it, then set drop: true on the table "
+                 "it references",
+                 "table '%s': foreign key %s references table '%s', whose spec says drop: true", tname(v, t),
+                 f->gen_name ? f->gen_name : "(unnamed)", f->ref->name.s);
+    }
+}
+
 static void check_migrate(vctx *v, const table *t)
 {
     const migrate_spec *m = &t->migrate;
@@ -634,6 +651,7 @@ int validate_specset(specset *ss, int64_t as_of, diags *d)
         check_retention(&v, t);
         check_maintenance(&v, t);
         check_migrate(&v, t);
+        check_fk_to_dropped(&v, t);
         check_runtime_schema(&v, t);
         check_security(&v, t);
         check_generated(&v, i, names_ok);

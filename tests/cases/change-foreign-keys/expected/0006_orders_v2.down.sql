@@ -2,10 +2,8 @@
 -- What it does: brings public.orders back to its spec of the version before: drops 2 foreign keys,
 --   adds 2 foreign keys back, every row checked.
 -- Locks, each waited for at most lock_timeout 2000ms and held until the COMMIT:
---   ACCESS EXCLUSIVE on public.orders and its partitions and SHARE ROW EXCLUSIVE on
---   public.accounts, briefly
---   ACCESS EXCLUSIVE on public.orders and its partitions and SHARE ROW EXCLUSIVE on public.sellers,
---   briefly
+--   ACCESS EXCLUSIVE on public.orders and its partitions and on public.accounts, briefly
+--   ACCESS EXCLUSIVE on public.orders and its partitions and on public.sellers, briefly
 --   SHARE ROW EXCLUSIVE on public.orders and on public.accounts while every row is checked
 -- Transaction: one (BEGIN ... COMMIT below); lock_timeout 2000ms, statement_timeout none.
 -- Redo: apply the up migration again.

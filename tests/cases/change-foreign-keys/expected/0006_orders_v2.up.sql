@@ -2,8 +2,7 @@
 -- What it does: changes public.orders to its spec of this version: drops 2 foreign keys, adds 2
 --   foreign keys NOT VALID (validated by the next migration).
 -- Locks, each waited for at most lock_timeout 2000ms and held until the COMMIT:
---   ACCESS EXCLUSIVE on public.orders and its partitions and SHARE ROW EXCLUSIVE on
---   public.accounts, briefly
+--   ACCESS EXCLUSIVE on public.orders and its partitions and on public.accounts, briefly
 --   SHARE ROW EXCLUSIVE on public.orders and its partitions and on public.accounts, briefly (no row
 --   is read)
 --   SHARE ROW EXCLUSIVE on public.orders and its partitions and on public.sellers, briefly (no row

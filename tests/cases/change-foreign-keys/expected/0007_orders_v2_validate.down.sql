@@ -1,12 +1,10 @@
 -- change public.orders (down)
 -- What it does: puts back the unvalidated foreign keys.
 -- Locks, each waited for at most lock_timeout 2000ms and held until the COMMIT:
---   ACCESS EXCLUSIVE on public.orders and its partitions and SHARE ROW EXCLUSIVE on public.sellers,
---   briefly
+--   ACCESS EXCLUSIVE on public.orders and its partitions and on public.sellers, briefly
 --   SHARE ROW EXCLUSIVE on public.orders and its partitions and on public.sellers, briefly (no row
 --   is read)
---   ACCESS EXCLUSIVE on public.orders and its partitions and SHARE ROW EXCLUSIVE on
---   public.accounts, briefly
+--   ACCESS EXCLUSIVE on public.orders and its partitions and on public.accounts, briefly
 --   SHARE ROW EXCLUSIVE on public.orders and its partitions and on public.accounts, briefly (no row
 --   is read)
 -- Transaction: one (BEGIN ... COMMIT below); lock_timeout 2000ms, statement_timeout none.

@@ -1,7 +1,7 @@
 -- change public.payouts (down)
 -- What it does: puts back the unvalidated foreign keys.
 -- Locks, each waited for at most lock_timeout 2000ms and held until the COMMIT:
---   ACCESS EXCLUSIVE on public.payouts and SHARE ROW EXCLUSIVE on public.sellers, briefly
+--   ACCESS EXCLUSIVE on public.payouts and on public.sellers, briefly
 --   SHARE ROW EXCLUSIVE on public.payouts and on public.sellers, briefly (no row is read)
 -- Transaction: one (BEGIN ... COMMIT below); lock_timeout 2000ms, statement_timeout none.
 -- Redo: apply the up migration again.

@@ -1270,14 +1270,18 @@ BEGIN
 END
 $partc$;
 
--- The name of the pg_cron job that runs a conversion's backfill.
+-- The name of the pg_cron job that runs a conversion's backfill (at most 63
+-- bytes, which pg_cron keeps).
 CREATE FUNCTION partc.backfill_job_name(p_schema text, p_table text)
 RETURNS text
 LANGUAGE sql
 IMMUTABLE
 SET search_path = pg_catalog, pg_temp
 AS $partc$
-SELECT pg_catalog.format('partc:%s.%s:backfill', p_schema, p_table)
+SELECT CASE WHEN pg_catalog.octet_length(pg_catalog.format('partc:%s.%s:backfill', p_schema, p_table)) <= 63
+            THEN pg_catalog.format('partc:%s.%s:backfill', p_schema, p_table)
+            -- pg_cron keeps a job's name as a name (63 bytes)
+            ELSE 'partc:' || pg_catalog.md5(pg_catalog.format('%s.%s', p_schema, p_table)) || ':backfill' END
 $partc$;
 
 -- Starts a conversion's backfill as a pg_cron job (migrate.backfill_in:
@@ -1310,7 +1314,7 @@ BEGIN
     END IF;
     EXECUTE pg_catalog.format('SELECT %I.schedule($1, $2, $3)', v_cron)
         USING v_job, '* * * * *', pg_catalog.format('CALL %I.backfill_job(%L, %L)', 'partc', p_schema, p_table);
-    RAISE NOTICE 'partc: the backfill of %.% runs as pg_cron job %; its progress: SELECT * FROM %.conversions(); the swap waits for it',
+    RAISE NOTICE 'partc: the backfill of %.% runs as pg_cron job %; its progress: SELECT * FROM %.conversions(); the swap refuses until it is done',
         p_schema, p_table, v_job, 'partc';
 END
 $partc$;
@@ -1350,7 +1354,9 @@ DECLARE
     v_cron text := 'cron';
     v_job  bigint;
 BEGIN
-    IF NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_cron') THEN
+    -- no pg_cron, or no access to it (then this role started no job)
+    IF NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_cron')
+       OR NOT has_schema_privilege(v_cron, 'USAGE') THEN
         RETURN;
     END IF;
     EXECUTE format('SELECT j.jobid FROM %I.job j WHERE j.jobname = $1', v_cron)
