@@ -485,14 +485,18 @@ const char *default_partition_values(rctx *c, const step *s, tvars *tv)
     return NULL;
 }
 
-/* The same, and as a literal (for the template whose row names it). */
+/* The same as a literal. */
 const char *default_partition_lit_values(rctx *c, const step *s, tvars *tv)
 {
-    const char *q = qual(c, names_default_partition(c->a, s->t ? s->t : c->t));
-    if (s->kind == STEP_DROP_DEFAULT_PARTITION)
-        tvars_set(tv, "partition", q);
-    tvars_set(tv, "partition_lit", lit(c, q));
+    tvars_set(tv, "partition_lit", lit(c, qual(c, names_default_partition(c->a, s->t ? s->t : c->t))));
     return NULL;
+}
+
+/* Both. */
+const char *drop_default_partition_values(rctx *c, const step *s, tvars *tv)
+{
+    default_partition_values(c, s, tv);
+    return default_partition_lit_values(c, s, tv);
 }
 
 const char *secure_table_values(rctx *c, const step *s, tvars *tv)
