@@ -204,6 +204,18 @@ conv_phase table_through(const table *t)
     return t->migrate.hold_cleanup.v ? CONV_SWAP : CONV_CLEANUP;
 }
 
+int64_t table_cutover(const table *t, int64_t as_of)
+{
+    cal_interval iv = t->part.interval.v;
+    if (t->migrate.cutover.given)
+        return t->migrate.cutover.v;
+    int64_t c = cal_floor(iv, as_of + 7 * 86400);
+    if (c < as_of + 7 * 86400)
+        c = cal_add(iv, c, 1);
+    int64_t after_start = cal_add(iv, cal_floor(iv, t->part.start.v), 1);
+    return c < after_start ? after_start : c;
+}
+
 bool table_uses_runtime(const table *t)
 {
     return t->mode.v != MODE_REFERENCE && (t->strategy.v == STRATEGY_PARTITION || t->retention.present);

@@ -191,7 +191,8 @@ typedef struct migrate_spec {
     sbool hold_cleanup;      /* cleanup: false, the cleanup migration is left out */
     sphase through;          /* the last phase written (cleanup: false means swap); see table_through */
     sbackfill_where backfill_in; /* migration, or a pg_cron job the backfill migration starts */
-    smethod method;          /* copy (attach is refused: not written yet) */
+    smethod method;          /* copy, or attach: the table becomes the partition before the cutover */
+    sint cutover;            /* attach: the upper bound of the table as a partition (see table_cutover) */
 } migrate_spec;
 
 typedef struct lint_allow {
@@ -274,6 +275,10 @@ bool table_uses_runtime(const table *t);
 /* The last phase of t's conversion written: migrate.through, or swap for
  * cleanup: false. */
 conv_phase table_through(const table *t);
+/* method attach: the bound below which the table holds every row, given
+ * (migrate.cutover) or the first range that starts at least 7 days after
+ * as_of, and never before the range after partition.start. */
+int64_t table_cutover(const table *t, int64_t as_of);
 /* RLS, a policy or a grant to apply to the table (and every partition). */
 bool table_has_security(const table *t);
 

@@ -442,6 +442,45 @@ const char *names_old_of(arena *a, const table *t, const char *name)
     return cat(a, or_empty(name), or_empty(t->migrate.old_suffix.s));
 }
 
+static bool has_key_col(const table *t, const slist *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (t->part.key.s && strcmp(l->v[i].s, t->part.key.s) == 0)
+            return true;
+    return false;
+}
+
+static const char **cols_with_key(arena *a, const table *t, const slist *l, bool with_key, size_t *n)
+{
+    const char **v = arena_calloc(a, l->n + 1, sizeof *v);
+    for (size_t i = 0; i < l->n; i++)
+        v[i] = l->v[i].s;
+    *n = l->n;
+    if (with_key)
+        v[(*n)++] = t->part.key.s;
+    return v;
+}
+
+const attach_key *names_attach_keys(arena *a, const table *t, size_t *n)
+{
+    attach_key *v = arena_calloc(a, 1 + t->nunique, sizeof *v);
+    size_t k = 0, nc;
+    const char *old = names_old(a, t);
+    if (t->primary_key.n && !has_key_col(t, &t->primary_key)) {
+        const char **c = cols_with_key(a, t, &t->primary_key, false, &nc);
+        v[k++] = (attach_key){'p', &t->primary_key, names_old_of(a, t, names_pkey(a, t)),
+                              names_pg_index(a, old, c, nc, "key", NULL, NULL), names_pkey(a, t)};
+    }
+    for (size_t i = 0; i < t->nunique; i++) {
+        if (has_key_col(t, &t->unique[i]))
+            continue;
+        const char **c = cols_with_key(a, t, &t->unique[i], true, &nc);
+        v[k++] = (attach_key){'u', &t->unique[i], names_pg_index(a, old, c, nc, "key", NULL, NULL), NULL, NULL};
+    }
+    *n = k;
+    return v;
+}
+
 /* ---- grammar checks ---- */
 
 /* The common shapes, which the patterns accept, are recognised without the

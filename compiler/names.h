@@ -68,6 +68,18 @@ extern const size_t names_nconv_objects;
  * and once the old table gives it up at the swap (name<old_suffix>). */
 const char *names_shadow_of(arena *a, const table *t, const char *name);
 const char *names_old_of(arena *a, const table *t, const char *name);
+/* method attach: a key of the table without the partition key, which the
+ * backfill replaces with the extended one (built concurrently as `build`,
+ * named as the old table's key after a copy's swap); the primary key's
+ * columns stay unique on their own through `plain`. */
+typedef struct attach_key {
+    char type;          /* 'p' primary key, 'u' a unique list */
+    const slist *cols;  /* as the spec lists them (the build adds the partition key) */
+    const char *build;  /* the extended key's index and constraint */
+    const char *plain;  /* 'p': the index on the key's own columns */
+    const char *pkey;   /* 'p': the spec's name of the primary key */
+} attach_key;
+const attach_key *names_attach_keys(arena *a, const table *t, size_t *n);
 
 /* true when the text of a column type matches the type grammar:
  * words, an optional (n[,m]) modifier, optional [] suffixes, e.g.

@@ -138,6 +138,43 @@ static void plan_register(builder *b, const table *t, step_rel rel)
     (void)t;
 }
 
+/* A conversion's prepare: the shadow's foreign keys (after the table's own
+ * lock: the same order as a writer that writes the table and then a
+ * referenced table, so the two cannot deadlock) and the pg_cron job. */
+static void plan_shadow_keys_schedule(builder *b, const table *t, bool sched)
+{
+    arena *a = b->a;
+    for (size_t i = 0; i < t->nfks; i++) {
+        step *s = up(b, STEP_ADD_FOREIGN_KEY, fk_lock(a, &t->fks[i]),
+                     arena_printf(a, "add foreign key %s", t->fks[i].gen_name));
+        s->fk_no = i;
+        s->rel = REL_SHADOW;
+    }
+    if (sched)
+        up(b, STEP_SCHEDULE, "none",
+           arena_printf(a, "schedule maintenance with pg_cron '%s' (NOTICE when pg_cron is absent)%s",
+                        t->maintenance.schedule.s,
+                        t->retention.present ? "; retention waits for the cleanup" : ""));
+}
+
+/* The end of a prepare's rollback: the registration, the shadow, the
+ * archive schema. */
+static void plan_unprepare_tail(builder *b, const table *t, const char *sh)
+{
+    arena *a = b->a;
+    const char *q = b->qname;
+    if (keeps_detached(t))
+        down(b, STEP_NOTICE_DETACHED, "none", "name the tables that retention detached, which stay");
+    down(b, STEP_UNREGISTER, "none", arena_printf(a, "remove %s from the runtime", q));
+    down(b, STEP_DROP_TABLE, arena_printf(a, "ACCESS EXCLUSIVE on %s", sh),
+         arena_printf(a, "drop table %s and all its partitions", sh))
+        ->rel = REL_SHADOW;
+    if (archives(t))
+        down(b, STEP_DROP_SCHEMA, "none",
+             arena_printf(a, "drop schema %s if partc created it and it is empty", t->retention.archive_schema.s))
+            ->archive_schema = true;
+}
+
 /* mode convert: prepare, backfill, swap and cleanup, each with its rollback. */
 static void plan_prepare(builder *b, const table *t, int64_t as_of)
 {
@@ -177,35 +214,14 @@ static void plan_prepare(builder *b, const table *t, int64_t as_of)
        arena_printf(a, "create procedure %s", names_conv(a, t, "backfill")));
     up(b, STEP_CONV_CAPTURE_ON, arena_printf(a, "SHARE ROW EXCLUSIVE on %s (waits for writes in flight)", q),
        arena_printf(a, "sync triggers on %s: the key of every row written goes to the sync log", q));
-    /* after the table's own lock: the same order as a writer that writes the
-     * table and then a referenced table, so the two cannot deadlock */
-    for (size_t i = 0; i < t->nfks; i++) {
-        step *s = up(b, STEP_ADD_FOREIGN_KEY, fk_lock(a, &t->fks[i]),
-                     arena_printf(a, "add foreign key %s", t->fks[i].gen_name));
-        s->fk_no = i;
-        s->rel = REL_SHADOW;
-    }
-    if (sched)
-        up(b, STEP_SCHEDULE, "none",
-           arena_printf(a, "schedule maintenance with pg_cron '%s' (NOTICE when pg_cron is absent)%s",
-                        t->maintenance.schedule.s,
-                        t->retention.present ? "; retention waits for the cleanup" : ""));
+    plan_shadow_keys_schedule(b, t, sched);
 
     if (sched)
         down(b, STEP_UNSCHEDULE, "none", "remove the pg_cron job if there is one");
     down(b, STEP_CONV_GUARD_UNSWAPPED, "none", arena_printf(a, "refuse while %s is swapped", q));
     down(b, STEP_CONV_DROP_OBJECTS, arena_printf(a, "ACCESS EXCLUSIVE on %s, briefly (dropping the sync triggers)", q),
          "drop the sync triggers, functions, procedure, log and state");
-    if (keeps_detached(t))
-        down(b, STEP_NOTICE_DETACHED, "none", "name the tables that retention detached, which stay");
-    down(b, STEP_UNREGISTER, "none", arena_printf(a, "remove %s from the runtime", q));
-    down(b, STEP_DROP_TABLE, arena_printf(a, "ACCESS EXCLUSIVE on %s", sh),
-         arena_printf(a, "drop table %s and all its partitions", sh))
-        ->rel = REL_SHADOW;
-    if (archives(t))
-        down(b, STEP_DROP_SCHEMA, "none",
-             arena_printf(a, "drop schema %s if partc created it and it is empty", t->retention.archive_schema.s))
-            ->archive_schema = true;
+    plan_unprepare_tail(b, t, sh);
 }
 
 static void plan_backfill(builder *b, const table *t)
@@ -262,6 +278,151 @@ static void plan_cleanup(builder *b, const table *t)
         ->phase_to = "live";
     down(b, STEP_CONV_CLEANUP_DOWN, "none",
          arena_printf(a, "fail: the rows of %s are gone and cannot be restored by a migration", ol));
+}
+
+/* ---- method attach: the table becomes the partition before the cutover ---- */
+
+static bool attaches(const table *t)
+{
+    return t->migrate.method.v == METHOD_ATTACH;
+}
+
+/* The partitioned table's ranges from the cutover on (premake of them after
+ * its first), and the default partition. */
+static void plan_attach_partitions(builder *b, const table *t, int64_t cut, const char *lock)
+{
+    arena *a = b->a;
+    int64_t lo = cut;
+    for (int64_t i = 0; i <= t->part.premake.v; i++) {
+        int64_t hi = cal_add(t->part.interval.v, lo, 1);
+        step *s = up(b, STEP_CREATE_PARTITION, lock,
+                     arena_printf(a, "create partition %s", names_partition(a, t, lo)));
+        s->lo = lo;
+        s->hi = hi;
+        s->rel = REL_SHADOW;
+        lo = hi;
+    }
+    if (t->part.default_partition.v)
+        up(b, STEP_CREATE_DEFAULT_PARTITION, lock,
+           arena_printf(a, "create default partition %s", names_default_partition(a, t)))->rel = REL_SHADOW;
+    if (table_has_security(t))
+        up(b, STEP_SECURE_PARTITIONS, "none",
+           "the table's security on each partition (PostgreSQL does not carry it from the table)")->rel = REL_SHADOW;
+}
+
+static void plan_prepare_attach(builder *b, const table *t, int64_t as_of)
+{
+    arena *a = b->a;
+    const char *q = b->qname;
+    const char *sh = arena_printf(a, "%s.%s", t->schema.s, names_shadow(a, t));
+    const char *newlock = arena_printf(a, "ACCESS EXCLUSIVE on %s (new, empty)", sh);
+    bool sched = t->maintenance.schedule.s != NULL;
+    int64_t cut = table_cutover(t, as_of);
+    char when[11];
+    cal_format_date(cut, when);
+
+    up(b, STEP_CONV_PREFLIGHT, arena_printf(a, "ACCESS SHARE on %s", q),
+       arena_printf(a, "preflight: %s matches its spec (columns, keys, indexes, foreign keys in and out, "
+                       "views, triggers, security, key range)", q));
+    if (archives(t))
+        up(b, STEP_CREATE_SCHEMA, "none",
+           arena_printf(a, "create schema %s if it does not exist", t->retention.archive_schema.s))
+            ->archive_schema = true;
+    up(b, STEP_CONV_SHADOW, arena_printf(a, "ACCESS SHARE on %s", q),
+       arena_printf(a, "create partitioned table %s like %s, with its keys", sh, q));
+    if (table_has_security(t))
+        up(b, STEP_SECURE_TABLE, newlock, arena_printf(a, "secure %s: %s", sh, security_summary(a, t)))->rel =
+            REL_SHADOW;
+    step *r = up(b, STEP_REGISTER, "none",
+                 arena_printf(a, "register %s with the runtime: its settings are a row of %s.tables; its "
+                                 "partitions start at the cutover %s", q, b->rt, when));
+    r->rel = REL_SHADOW;
+    r->lo = cut;
+    plan_attach_partitions(b, t, cut, newlock);
+    for (size_t i = 0; i < t->nindexes; i++) {
+        step *s = up(b, STEP_CREATE_INDEX, arena_printf(a, "SHARE on %s and every partition (new, empty)", sh),
+                     arena_printf(a, "create index %s", names_shadow_of(a, t, t->indexes[i].gen_name)));
+        s->index_no = i;
+        s->rel = REL_SHADOW;
+    }
+    up(b, STEP_RUN_CREATE_PARTITIONS, arena_printf(a, "ACCESS EXCLUSIVE on %s, only if a partition is missing", sh),
+       "create the partitions that are missing on the day this runs");
+    step *p = up(b, STEP_CONV_ATTACH_PREPARE, arena_printf(a, "ACCESS EXCLUSIVE on %s, briefly (no row is read)", q),
+                 arena_printf(a, "the state table %s; refuse unless the cutover %s is more than a day ahead and "
+                                 "every row lies before it; add CHECK (%s < %s) NOT VALID to %s: it refuses rows "
+                                 "from the cutover on until the swap",
+                              names_conv(a, t, "backfill_state"), when, t->part.key.s, when, q));
+    p->lo = cut;
+    p->hi = t->part.start.v;
+    plan_shadow_keys_schedule(b, t, sched);
+
+    if (sched)
+        down(b, STEP_UNSCHEDULE, "none", "remove the pg_cron job if there is one");
+    down(b, STEP_CONV_GUARD_UNSWAPPED, "none", arena_printf(a, "refuse while %s is swapped", q));
+    down(b, STEP_CONV_ATTACH_UNPREPARE, arena_printf(a, "ACCESS EXCLUSIVE on %s, briefly", q),
+         arena_printf(a, "drop the bound %s and the state table", names_conv(a, t, "cutover")));
+    plan_unprepare_tail(b, t, sh);
+}
+
+static void plan_backfill_attach(builder *b, const table *t)
+{
+    arena *a = b->a;
+    const char *q = b->qname;
+    size_t nk;
+    names_attach_keys(a, t, &nk);
+    const char *work = arena_printf(
+        a, "validate the bound %s (SHARE UPDATE EXCLUSIVE: every row is read, writers go on)%s; no row is copied",
+        names_conv(a, t, "cutover"),
+        nk ? arena_printf(a, ", then replace the keys without %s by the extended ones built concurrently (ACCESS "
+                             "EXCLUSIVE, briefly, retried)", t->part.key.s)
+           : "");
+    step *s = t->migrate.backfill_in.v == BACKFILL_IN_PG_CRON
+                  ? up(b, STEP_CONV_BACKFILL_START, "none here; the job takes the locks below",
+                       arena_printf(a, "start a pg_cron job that runs every minute until it has done this, then "
+                                       "removes itself: %s (without pg_cron: done here)", work))
+                  : up(b, STEP_CONV_BACKFILL_CALL,
+                       arena_printf(a, "SHARE UPDATE EXCLUSIVE on %s while it reads%s", q,
+                                    nk ? "; ACCESS EXCLUSIVE briefly for the keys" : ""),
+                       work);
+    s->in_tx = false;
+    down(b, STEP_CONV_BACKFILL_UNDO, arena_printf(a, "ACCESS EXCLUSIVE on %s, briefly", q),
+         arena_printf(a, "%sthe keys as they were (the primary key from the index on its own columns), the bound "
+                         "not validated",
+                      t->migrate.backfill_in.v == BACKFILL_IN_PG_CRON ? "stop the backfill's pg_cron job, " : ""));
+}
+
+static void plan_swap_attach(builder *b, const table *t)
+{
+    arena *a = b->a;
+    const char *q = b->qname;
+    const char *sh = arena_printf(a, "%s.%s", t->schema.s, names_shadow(a, t));
+    const char *ol = arena_printf(a, "%s.%s", t->schema.s, names_old(a, t));
+    up(b, STEP_CONV_ATTACH_SWAP, arena_printf(a, "ACCESS EXCLUSIVE on %s and %s (catalog changes only, 5 attempts)", q, sh),
+       arena_printf(a, "swap: %s becomes %s and the partition of every row before the cutover of %s, which "
+                       "becomes %s (no row read: the bound proves the range; no index built: each is adopted); "
+                       "ids continue", q, ol, sh, q));
+    down(b, STEP_CONV_ATTACH_UNSWAP, arena_printf(a, "ACCESS EXCLUSIVE on %s and its partitions", q),
+         arena_printf(a, "swap back: detach %s, which becomes %s again with its identity; rows written since the "
+                         "swap from the cutover on move back into it", ol, q));
+}
+
+static void plan_cleanup_attach(builder *b, const table *t, int64_t as_of)
+{
+    arena *a = b->a;
+    const char *ol = arena_printf(a, "%s.%s", t->schema.s, names_old(a, t));
+    up(b, STEP_CONV_CLEANUP, "none", "refuse before migrate.keep_old has passed since the swap");
+    up(b, STEP_CONV_ATTACH_FINISH, "none", arena_printf(a, "drop the state table %s", names_conv(a, t, "backfill_state")));
+    up(b, STEP_SET_LIVE, "none",
+       t->retention.present
+           ? arena_printf(a, "the conversion is over: the runtime's maintenance applies retention from now on (it "
+                             "drops %s once all of it is past keep)", ol)
+           : "the conversion is over")
+        ->phase_to = "live";
+    step *s = down(b, STEP_CONV_ATTACH_UNFINISH, "none",
+                   arena_printf(a, "refuse unless %s is still a partition; the state table again, swapped", ol));
+    s->lo = table_cutover(t, as_of);
+    s->hi = t->part.start.v;
+    down(b, STEP_SET_LIVE, "none", "the conversion is swapped again: retention waits")->phase_to = "swap";
 }
 
 static void plan_create(builder *b, const table *t, int64_t as_of)
@@ -384,9 +545,96 @@ static void finish(migration *m)
         m->down_in_tx = m->down_in_tx && m->down[k].in_tx;
 }
 
+/* method attach: before the backfill, one migration per index that its keys
+ * need, built CONCURRENTLY (alone in its file, outside a transaction). */
+static void plan_attach_builds(plan *p, const table *t, const char *qname, const char *rt, int64_t as_of)
+{
+    arena *a = p->a;
+    size_t nk, n = 0;
+    const attach_key *ks = names_attach_keys(a, t, &nk);
+    for (size_t i = 0; i < nk; i++) {
+        for (int plain = 0; plain <= (ks[i].type == 'p'); plain++) {
+            migration *m = add_migration(p, t, "backfill");
+            m->name = arena_printf(a, "%s_index_%zu", migration_name(a, t, "backfill"), ++n);
+            m->as_of = as_of;
+            builder b = {a, m, qname, rt};
+            const char *name = plain ? ks[i].plain : ks[i].build;
+            const char *what = plain ? arena_printf(a, "the primary key's own columns, which stay unique through it")
+                                     : arena_printf(a, "the %s extended with %s, which the partitioned table's "
+                                                       "adopts at the swap",
+                                                    ks[i].type == 'p' ? "primary key" : "unique key", t->part.key.s);
+            step *s = up(&b, STEP_CONV_ATTACH_BUILD, arena_printf(a, "SHARE UPDATE EXCLUSIVE on %s (writers go on)", qname),
+                         arena_printf(a, "create unique index %s concurrently: %s", name, what));
+            s->in_tx = false;
+            s->index_no = i;
+            s->plain = plain;
+            s = down(&b, STEP_CONV_ATTACH_BUILD_DROP, arena_printf(a, "SHARE UPDATE EXCLUSIVE on %s", qname),
+                     arena_printf(a, "drop index %s concurrently if it is there", name));
+            s->in_tx = false;
+            s->index_no = i;
+            s->plain = plain;
+            m->about = arena_printf(a, "builds the unique index %s on %s without blocking writers: %s.", name, qname,
+                                    what);
+            m->undo = arena_printf(a, "drops it, without blocking writers, if it is there.");
+            finish(m);
+        }
+    }
+}
+
 int plan_build(plan *p, const specset *ss, int64_t as_of, arena *a)
 {
     return plan_build_with(p, ss, as_of, NULL, NULL, NULL, NULL, a);
+}
+
+/* The same for method attach. */
+static void describe_attach(builder *b, const table *t, size_t k, int64_t as_of, const char *sh, const char *ol)
+{
+    arena *a = b->a;
+    migration *m = b->m;
+    const char *q = b->qname;
+    char when[11];
+    cal_format_date(table_cutover(t, as_of), when);
+    switch (k) {
+    case 0:
+        m->about = arena_printf(a, "converts %s without copying a row (migrate.method: attach): checks it against "
+                                   "its spec, creates the partitioned table %s beside it with its ranges from the "
+                                   "cutover %s on, registers it with the runtime, and adds to %s a bound, NOT VALID, "
+                                   "that refuses rows from %s on until the swap (it must run before then).",
+                                q, sh, when, q, when);
+        m->undo = arena_printf(a, "drops %s, the bound and the registration; refused once the table is swapped.", sh);
+        break;
+    case 1:
+        m->about = arena_printf(a, "%svalidates the bound of %s while writers go on (every row is read, none is "
+                                   "copied), then gives it the keys of the partitioned table from the indexes "
+                                   "built concurrently, under a short lock. Resumable.%s",
+                                t->migrate.backfill_in.v == BACKFILL_IN_PG_CRON
+                                    ? "starts a pg_cron job that "
+                                    : "",
+                                q,
+                                t->migrate.backfill_in.v == BACKFILL_IN_PG_CRON
+                                    ? arena_printf(a, " Its progress: SELECT * FROM %s.conversions(). The swap "
+                                                      "refuses until it is done. Without pg_cron it runs here.",
+                                                   b->rt)
+                                    : "");
+        m->undo = arena_printf(a, "puts the keys of %s back as they were and the bound back to NOT VALID; refused "
+                                  "after the swap.", q);
+        break;
+    case 2:
+        m->about = arena_printf(a, "swaps in one short transaction: %s becomes %s, the partition of every row before "
+                                   "%s, and %s becomes %s; no row is read or copied; ids continue.",
+                                q, ol, when, sh, q);
+        m->undo = arena_printf(a, "detaches %s and makes it %s again, moving back the rows written since the swap "
+                                  "from the cutover on; no write is lost.", ol, q);
+        break;
+    default:
+        m->about = arena_printf(a, "ends the conversion once migrate.keep_old (%s) has passed since the swap: drops "
+                                   "its state; the runtime applies retention from then on, and drops %s once all "
+                                   "of it is past keep.",
+                                fmt_duration(a, t->migrate.keep_old.v), ol);
+        m->undo = arena_printf(a, "swaps the conversion again (retention waits), as long as %s is still a "
+                                  "partition.", ol);
+        break;
+    }
 }
 
 /* What a conversion's phase k does, and its rollback, for the file heads. */
@@ -397,6 +645,10 @@ static void describe_conversion(builder *b, const table *t, size_t k, int64_t as
     const char *q = b->qname;
     const char *sh = arena_printf(a, "%s.%s", t->schema.s, names_shadow(a, t));
     const char *ol = arena_printf(a, "%s.%s", t->schema.s, names_old(a, t));
+    if (attaches(t)) {
+        describe_attach(b, t, k, as_of, sh, ol);
+        return;
+    }
     switch (k) {
     case 0:
         m->about = arena_printf(a, "checks %s against its spec, then creates the partitioned table %s beside it "
@@ -1289,14 +1541,25 @@ int plan_build_with(plan *p, const specset *ss, int64_t run_as_of, table_as_of_f
             static const char *const phases[] = {"prepare", "backfill", "swap", "cleanup"};
             /* the phases through migrate.through: a later stage adds the next */
             for (size_t k = 0; k <= (size_t)table_through(cur); k++) {
+                if (k == 1 && attaches(t))
+                    plan_attach_builds(p, t, qname, ss->settings.runtime_schema.s, as_of);
                 migration *m = add_migration(p, t, phases[k]);
                 m->as_of = as_of;
                 builder b = {a, m, qname, ss->settings.runtime_schema.s};
-                switch (k) {
-                case 0: plan_prepare(&b, t, as_of); break;
-                case 1: plan_backfill(&b, t); break;
-                case 2: plan_swap(&b, t); break;
-                default: plan_cleanup(&b, t); break;
+                if (attaches(t)) {
+                    switch (k) {
+                    case 0: plan_prepare_attach(&b, t, as_of); break;
+                    case 1: plan_backfill_attach(&b, t); break;
+                    case 2: plan_swap_attach(&b, t); break;
+                    default: plan_cleanup_attach(&b, t, as_of); break;
+                    }
+                } else {
+                    switch (k) {
+                    case 0: plan_prepare(&b, t, as_of); break;
+                    case 1: plan_backfill(&b, t); break;
+                    case 2: plan_swap(&b, t); break;
+                    default: plan_cleanup(&b, t); break;
+                    }
                 }
                 describe_conversion(&b, t, k, as_of);
                 finish(m);

@@ -55,6 +55,7 @@ typedef struct step {
     int rt_version;       /* runtime steps: the version the migration installs */
     size_t col_no;        /* column steps: which of t->columns */
     col_change change;    /* alter_column: what changes */
+    bool plain;           /* conv_attach_build: the primary key's own columns, not the extended key */
 } step;
 
 typedef struct migration {

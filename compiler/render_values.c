@@ -872,8 +872,11 @@ const char *register_values(rctx *c, const step *s, tvars *tv)
         row_str(&sb, "trunc_unit", cal_interval_trunc(t->part.interval.v));
     }
     if (t->strategy.v == STRATEGY_PARTITION) {
+        /* method attach: until the swap the partitioned table has only the
+         * ranges from the cutover on, and after it the table covers those
+         * before */
         char start[23];
-        cal_format_ts(t->part.start.v, start);
+        cal_format_ts(shadow && t->migrate.method.v == METHOD_ATTACH ? s->lo : t->part.start.v, start);
         row_str(&sb, "start_at", start);
         row_key(&sb, "premake");
         sb_addf(&sb, "%d", t->part.premake.v);
@@ -1075,5 +1078,93 @@ const char *set_live_values(rctx *c, const step *s, tvars *tv)
     const table *t = c->t;
     tvars_set(tv, "live_lit", lit(c, s->rel == REL_SHADOW ? names_shadow(c->a, t) : t->name.s));
     tvars_set(tv, "phase_lit", lit(c, s->phase_to ? s->phase_to : "live"));
+    return NULL;
+}
+
+/* ---- method attach -------------------------------------------------------- */
+
+/* The keys the backfill gives the table, as JSON for its state row. */
+static const char *attach_keys_json(rctx *c)
+{
+    size_t n;
+    const attach_key *k = names_attach_keys(c->a, c->t, &n);
+    strbuf sb = STRBUF_INIT;
+    sb_addc(&sb, '[');
+    for (size_t i = 0; i < n; i++) {
+        sb_puts(&sb, i ? ", {\"type\": " : "{\"type\": ");
+        json_str(&sb, k[i].type == 'p' ? "p" : "u");
+        sb_puts(&sb, ", \"build\": ");
+        json_str(&sb, k[i].build);
+        if (k[i].type == 'p') {
+            sb_puts(&sb, ", \"plain\": ");
+            json_str(&sb, k[i].plain);
+            sb_puts(&sb, ", \"pkey\": ");
+            json_str(&sb, k[i].pkey);
+        }
+        sb_addc(&sb, '}');
+    }
+    sb_addc(&sb, ']');
+    const char *r = lit(c, sb_str(&sb));
+    sb_free(&sb);
+    return r;
+}
+
+static const char *ts_lit(rctx *c, int64_t t)
+{
+    char ts[23];
+    cal_format_ts(t, ts);
+    return lit(c, ts);
+}
+
+/* The state table: s->lo is the cutover, s->hi the table's lower bound. */
+static const char *attach_state(rctx *c, const step *s, bool swapped)
+{
+    tvars *kv = vars(c);
+    tvars_set(kv, "lower_ts", ts_lit(c, s->hi));
+    tvars_set(kv, "cutover_ts", ts_lit(c, s->lo));
+    tvars_set(kv, "keys_json", attach_keys_json(c));
+    tvars_set(kv, "state_phase", lit(c, swapped ? "swapped" : "new"));
+    tvars_set(kv, "swapped_at", swapped ? "now()" : "NULL");
+    return expand(c, "conv_attach_state", kv);
+}
+
+const char *attach_prepare_values(rctx *c, const step *s, tvars *tv)
+{
+    tvars_set(tv, "state_table", attach_state(c, s, false));
+    tvars_set(tv, "bound", ident(c, names_conv(c->a, c->t, "cutover")));
+    tvars_set(tv, "lower", bound_lit(c, s->hi));
+    tvars_set(tv, "cutover", bound_lit(c, s->lo));
+    return NULL;
+}
+
+const char *attach_bound_values(rctx *c, const step *s, tvars *tv)
+{
+    (void)s;
+    tvars_set(tv, "bound", ident(c, names_conv(c->a, c->t, "cutover")));
+    return NULL;
+}
+
+const char *attach_unfinish_values(rctx *c, const step *s, tvars *tv)
+{
+    tvars_set(tv, "state_table", attach_state(c, s, true));
+    return NULL;
+}
+
+/* One index the backfill's keys need, built concurrently (index_no: which
+ * of names_attach_keys; plain: the primary key's own columns). */
+const char *attach_build_values(rctx *c, const step *s, tvars *tv)
+{
+    size_t n;
+    const attach_key *k = &names_attach_keys(c->a, c->t, &n)[s->index_no];
+    tvars_set(tv, "index", ident(c, s->plain ? k->plain : k->build));
+    tvars_set(tv, "columns", s->plain ? ident_list(c, k->cols) : key_columns(c, k->cols));
+    return NULL;
+}
+
+const char *attach_drop_values(rctx *c, const step *s, tvars *tv)
+{
+    size_t n;
+    const attach_key *k = &names_attach_keys(c->a, c->t, &n)[s->index_no];
+    tvars_set(tv, "index", qual(c, s->plain ? k->plain : k->build));
     return NULL;
 }

@@ -168,7 +168,11 @@ static const spec_key migrate_keys[] = {
      .doc = "migration: the backfill migration copies the rows; pg_cron: it starts the copy as a pg_cron job "
             "and returns (the swap refuses until it is done), or copies in the migration where pg_cron is absent"},
     {ROW("method", K_ENUM, migrate_spec, method), .values = conv_method_names, .def = "copy",
-     .doc = "copy: the rows are copied into the partitioned table (attach is not written yet)"},
+     .doc = "copy: the rows are copied into the partitioned table; attach: the table itself becomes the "
+            "partition of every row before migrate.cutover, with no row copied"},
+    {ROW("cutover", K_DATE, migrate_spec, cutover), .def_doc = "the first range that starts 7 days after --as-of",
+     .doc = "method attach: the table holds the rows before this bound (the start of a range); rows from it on "
+            "go to new partitions after the swap, and the table refuses them from the prepare phase on"},
 };
 static const spec_section sec_migrate = {.path = "tables.<name>.migrate.", .name = "migrate", .ctx = "'migrate'",
                                   SECTION(migrate_spec, migrate_keys),

@@ -549,9 +549,22 @@ static void check_migrate(vctx *v, const table *t)
     if (m->through.given && m->hold_cleanup.given)
         verr(v, "bad-migrate", m->through.at, "remove migrate.cleanup: migrate.through: swap says what cleanup: false did",
              "table '%s': migrate.through and migrate.cleanup are both given", tname(v, t));
-    if (m->method.v == METHOD_ATTACH)
-        verr(v, "unsupported", m->method.at, "convert with method: copy (the default) for now",
-             "table '%s': migrate.method: attach (a conversion without a copy) is not written yet", tname(v, t));
+    if (m->cutover.given && m->method.v != METHOD_ATTACH)
+        verr(v, "bad-migrate", m->cutover.at, "remove migrate.cutover, or set migrate.method: attach",
+             "table '%s': migrate.cutover is for method: attach only", tname(v, t));
+    if (m->cutover.given && t->part.present && t->strategy.v == STRATEGY_PARTITION) {
+        cal_interval iv = t->part.interval.v;
+        if (!cal_aligned(iv, m->cutover.v))
+            verr(v, "bad-migrate", m->cutover.at,
+                 arena_printf(v->tmp, "use the start of a range, e.g. %s",
+                              fmt_instant(v->tmp, cal_add(iv, cal_floor(iv, m->cutover.v), 1))),
+                 "table '%s': migrate.cutover '%s' is not the start of a %s range", tname(v, t),
+                 fmt_instant(v->tmp, m->cutover.v), cal_interval_name(iv));
+        else if (m->cutover.v <= t->part.start.v)
+            verr(v, "bad-migrate", m->cutover.at, "give a cutover after partition.start",
+                 "table '%s': migrate.cutover '%s' is not after partition.start '%s'", tname(v, t),
+                 fmt_instant(v->tmp, m->cutover.v), fmt_instant(v->tmp, t->part.start.v));
+    }
 }
 
 static void check_security(vctx *v, const table *t)

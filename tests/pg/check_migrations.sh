@@ -17,7 +17,9 @@
 #   reup, reinvariants  all the ups, cleanups included (with
 #             partc.cleanup_now = on), the invariants again
 #   cleanup down  each *_cleanup.down.sql must fail, saying why, and change
-#             nothing
+#             nothing; a conversion by attach, whose rows are still there,
+#             is undone instead, and its cleanup applied again must leave
+#             the schema as it was
 # Prints exactly one line: `ok NAME`, or `FAIL NAME: <step>: <detail>` with
 # the tool output indented below it; exits 0 / 1. The database is dropped on
 # success and kept (for a look) on failure; the cluster goes with pg_stop.
@@ -279,6 +281,16 @@ before_cleanup_downs=""
 for f in "$dir"/*_cleanup.down.sql; do
     [ -f "$f" ] || continue
     [ -n "$before_cleanup_downs" ] || { dump "$work/before-cleanup-down.sql" "cleanup down"; before_cleanup_downs=1; }
+    # method attach: the rows are still there, so the cleanup is undone
+    # (swapped again) and applied again, leaving the schema as it was
+    if grep -q '^-- method attach: the cleanup can be rolled back' "$f"; then
+        apply "cleanup down $(basename "$f")" "$f"
+        apply "cleanup again $(basename "${f%.down.sql}").up.sql" "${f%.down.sql}.up.sql"
+        dump "$work/after-cleanup-down.sql" "cleanup down"
+        cmp -s "$work/before-cleanup-down.sql" "$work/after-cleanup-down.sql" ||
+            fail "cleanup down" "$(basename "$f") and its up again changed the schema"
+        continue
+    fi
     if "$psql" -X -q -v ON_ERROR_STOP=1 -d "$db" -f "$f" >"$out" 2>&1; then
         fail "cleanup down" "$(basename "$f") succeeded; it must refuse" "$out"
     fi

@@ -11,6 +11,9 @@
 # with every row.  Runs inside the cluster of run-all.sh, in the database
 # pg_cron serves (partc_cron); without pg_cron preloaded it says so and
 # passes (the golden case convert-staged covers the copy in the migration).
+# All of it twice: migrate.method copy, then attach (no row copied; the
+# backfill stage adds the concurrent index builds before its migration, and
+# the job validates the bound and swaps the keys).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -33,6 +36,9 @@ fail() {
     [ -z "${2:-}" ] || [ ! -s "$2" ] || sed 's/^/    /' "$2" | head -n 30
     exit 1
 }
+run_method() {
+method=$1
+refused=""
 t0=$(date +%s)
 cleanup
 mkdir -p "$tmp"
@@ -40,6 +46,17 @@ q -c "SET client_min_messages = warning" -c "CREATE EXTENSION IF NOT EXISTS pg_c
 q -c "CREATE TABLE visits (id bigint NOT NULL, at timestamptz NOT NULL, path text, PRIMARY KEY (id, at))" \
   -c "INSERT INTO visits SELECT i, timestamptz '2026-09-01' + i * interval '1 minute', 'p' || i FROM generate_series(1, 30000) i" \
   >/dev/null || fail "the plain table"
+if [ "$method" = attach ]; then
+    # a key without the partition key: the backfill stage builds its indexes
+    q -c "ALTER TABLE visits DROP CONSTRAINT visits_pkey, ADD PRIMARY KEY (id)" >/dev/null || fail "the key"
+    key="[id]"
+    extra=", method: attach, cutover: 2099-01-01"
+    allow=", uniqueness-weakened: \"ids come from one sequence\""
+else
+    key="[id, at]"
+    extra=""
+    allow=""
+fi
 spec() {
     mkdir -p "$tmp/spec"
     cat >"$tmp/spec/visits.yaml" <<YAML
@@ -51,10 +68,10 @@ tables:
       id: { type: bigint, nullable: false }
       at: { type: timestamptz, nullable: false }
       path: { type: text }
-    primary_key: [id, at]
+    primary_key: $key
     partition: { key: at, interval: monthly, start: 2026-09-01, premake: 2, default_partition: true }
-    migrate: { batch_size: 5000, keep_old: 1 day, through: $1, backfill_in: pg_cron }
-    lint: { allow: { maintenance-unscheduled: "the test runs it" } }
+    migrate: { batch_size: 5000, keep_old: 1 day, through: $1, backfill_in: pg_cron$extra }
+    lint: { allow: { maintenance-unscheduled: "the test runs it"$allow } }
 YAML
 }
 : >"$tmp/seen"
@@ -89,7 +106,14 @@ up "$(file visits_prepare)" || fail "prepare" "$tmp/up.out"
 [ "$(q -c "SELECT phase || '/' || backfill FROM partc.conversions()")" = prepare/new ] || fail "conversions() after prepare"
 
 stage backfill
-[ "$(cat "$tmp/new")" = "$(basename "$(file visits_backfill)")" ] || fail "backfill: more than its migration" "$tmp/new"
+if [ "$method" = attach ]; then
+    [ "$(cat "$tmp/new" | tr '\n' ' ')" = "$(basename "$(file visits_backfill_index_1)") $(basename "$(file visits_backfill_index_2)") $(basename "$(file visits_backfill)") " ] ||
+        fail "backfill: not its two index builds and its migration" "$tmp/new"
+    up "$(file visits_backfill_index_1)" || fail "index 1" "$tmp/up.out"
+    up "$(file visits_backfill_index_2)" || fail "index 2" "$tmp/up.out"
+else
+    [ "$(cat "$tmp/new")" = "$(basename "$(file visits_backfill)")" ] || fail "backfill: more than its migration" "$tmp/new"
+fi
 up "$(file visits_backfill)" || fail "backfill" "$tmp/up.out"
 grep -q "runs as pg_cron job" "$tmp/up.out" || fail "the backfill did not start a job" "$tmp/up.out"
 [ "$(q -c "SELECT job FROM partc.conversions()")" = "partc:public.visits:backfill" ] || fail "conversions() names no job"
@@ -119,19 +143,37 @@ up "$(file visits_swap)" || fail "swap" "$tmp/up.out"
 [ "$(q -c "SELECT count(*) FROM visits")" = "$(cat "$tmp/n_before")" ] || fail "rows lost at the swap"
 [ "$u" = 305 ] && [ "$(q -c "SELECT count(*) FROM visits WHERE path = 'u'")" = 305 ] || fail "updates lost"
 [ "$(q -c "SELECT relkind FROM pg_class WHERE oid = 'visits'::regclass")" = p ] || fail "visits is not partitioned"
+if [ "$method" = attach ]; then
+    [ "$(q -c "SELECT count(*) FROM ONLY visits_old")" = "$(cat "$tmp/n_before")" ] || fail "attach: not every row in visits_old"
+    [ "$(q -c "SELECT rows_copied FROM visits_backfill_state")" = 0 ] || fail "attach: rows were copied"
+fi
 
 # back to the plain table, every row kept, and forward again
 down "$(file visits_swap)" || fail "swap down" "$tmp/down.out"
 down "$(file visits_backfill)" || fail "backfill down" "$tmp/down.out"
+if [ "$method" = attach ]; then
+    down "$(file visits_backfill_index_2)" || fail "index 2 down" "$tmp/down.out"
+    down "$(file visits_backfill_index_1)" || fail "index 1 down" "$tmp/down.out"
+fi
 down "$(file visits_prepare)" || fail "prepare down" "$tmp/down.out"
 [ "$(q -c "SELECT relkind || count(*) FROM pg_class c, visits WHERE c.oid = 'visits'::regclass GROUP BY relkind")" = "r$(cat "$tmp/n_before")" ] ||
     fail "the rollback did not give the plain table back with every row"
 up "$(file visits_prepare)" || fail "prepare again" "$tmp/up.out"
+if [ "$method" = attach ]; then
+    up "$(file visits_backfill_index_1)" || fail "index 1 again" "$tmp/up.out"
+    up "$(file visits_backfill_index_2)" || fail "index 2 again" "$tmp/up.out"
+fi
 up "$(file visits_backfill)" || fail "backfill again" "$tmp/up.out"
 # the same job again; stopped by the backfill's rollback before it runs
 down "$(file visits_backfill)" || fail "backfill down with its job pending" "$tmp/down.out"
 [ "$(q -c "SELECT count(*) FROM cron.job")" = 0 ] || fail "the backfill's rollback left its job"
+down "$(file visits_prepare)" || fail "prepare down at the end" "$tmp/down.out"
 
 stage cleanup
 [ "$(cat "$tmp/new")" = "$(basename "$(file visits_cleanup)")" ] || fail "cleanup: more than its migration" "$tmp/new"
-echo "ok convert_staged (prepare, backfill, swap, cleanup compiled one stage at a time, lint clean at each; the pg_cron job copied $(cat "$tmp/n_before") rows in ${waited} s${refused:+ while the swap refused}, then removed itself; rolled back with every row)"
+said="$said${said:+; }$method: prepare, backfill, swap, cleanup compiled one stage at a time, lint clean at each; the pg_cron job $([ "$method" = attach ] && echo "validated the bound of" || echo copied) $(cat "$tmp/n_before") rows in ${waited} s${refused:+ while the swap refused}, then removed itself; rolled back with every row"
+}
+said=""
+run_method copy
+run_method attach
+echo "ok convert_staged ($said)"

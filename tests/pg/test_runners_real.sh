@@ -195,6 +195,17 @@ cat >"$tmp/stage/setup.sql" <<'SQL'
 CREATE TABLE visits (id bigint NOT NULL, at timestamptz NOT NULL, path text, PRIMARY KEY (id, at));
 INSERT INTO visits SELECT i, timestamptz '2026-09-01' + i * interval '17 minutes', 'p' || i FROM generate_series(1, 5000) i;
 SQL
+# The same by migrate.method: attach, with a key without the partition key:
+# the backfill stage adds two concurrent index builds (files of their own,
+# outside a transaction) before its migration.
+mkdir -p "$tmp/attach/v1" "$tmp/attach/v2" "$tmp/attach/v3"
+for v in 1:prepare 2:backfill 3:swap; do
+    sed -e 's/primary_key: \[id, at\]/primary_key: [id]/' \
+        -e 's/backfill_in: pg_cron }/backfill_in: pg_cron, method: attach, cutover: 2099-01-01 }/' \
+        -e 's/maintenance-unscheduled: "a worker calls partc.maintain()" }/maintenance-unscheduled: "a worker calls partc.maintain()", uniqueness-weakened: "ids come from one sequence" }/' \
+        "$tmp/stage/v${v%%:*}/visits.yaml" >"$tmp/attach/v${v%%:*}/visits.yaml"
+done
+sed 's/PRIMARY KEY (id, at)/PRIMARY KEY (id)/' "$tmp/stage/setup.sql" >"$tmp/attach/setup.sql"
 life_db() { # NAME [SETUP]: a database with the roles (and SETUP), and its baseline
     q -d postgres -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1 TEMPLATE template0" >/dev/null &&
         q -d "$1" -f "$here/roles.sql" >/dev/null && { [ -z "${2:-}" ] || q -d "$1" -f "$2" >/dev/null; } &&
@@ -281,4 +292,6 @@ run_dbmate_life life "$tmp/life"
 run_supabase_life life "$tmp/life"
 run_dbmate_life staged "$tmp/stage" "$tmp/stage/setup.sql"
 run_supabase_life staged "$tmp/stage" "$tmp/stage/setup.sql"
+run_dbmate_life attach "$tmp/attach" "$tmp/attach/setup.sql"
+run_supabase_life attach "$tmp/attach" "$tmp/attach/setup.sql"
 exit $status

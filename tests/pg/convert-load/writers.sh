@@ -63,7 +63,7 @@ _cl_stream() {
             # name (update, delete, insert with an explicit id: a partition has
             # no identity of its own); before the swap: through the table
             _cl_m=$(printf '%02d' $((_cl_i / 10 % 12 + 1)))
-            _cl_part=events_2026_$_cl_m
+            _cl_part=${CL_BYNAME_PART:-events_2026_$_cl_m}
             _cl_pick="(SELECT p.id FROM $_cl_part p WHERE p.id >= $_cl_r ORDER BY p.id LIMIT 1)"
             printf '%s\n' "BEGIN;" \
                 "LOCK TABLE events IN ROW EXCLUSIVE MODE;" \

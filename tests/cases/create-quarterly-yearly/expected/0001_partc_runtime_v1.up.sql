@@ -935,6 +935,7 @@ BEGIN
                                      spec->>'start', v_n, v_key, v_min);
         END IF;
         PERFORM pg_catalog.set_config('partc.max_key', coalesce(v_max, ''), true);
+        PERFORM pg_catalog.set_config('partc.min_key', coalesce(v_min, ''), true);
     END IF;
 
     -- keys: the primary key and unique constraints are the spec's, as they are today
@@ -1426,6 +1427,10 @@ BEGIN
     IF v_phase = 'swapped' THEN
         RAISE EXCEPTION 'partc: %.% has been swapped; roll the swap back first', quote_ident(p_schema), quote_ident(p_table);
     END IF;
+    IF partc.conv_method(v) = 'attach' THEN
+        PERFORM partc.attach_reset(p_schema, p_table);
+        RETURN;
+    END IF;
     PERFORM partc.backfill_stop(p_schema, p_table);
     PERFORM set_config('lock_timeout', v.conv_lock_timeout, true);
     EXECUTE format('LOCK TABLE %s IN SHARE ROW EXCLUSIVE MODE', partc.conv_name(v, 'table'));
@@ -1485,6 +1490,11 @@ BEGIN
     IF pg_catalog.current_setting('statement_timeout') <> '0' THEN
         RAISE NOTICE 'partc: statement_timeout is %: the backfill stops then; call it again to resume, or SET statement_timeout = 0 first',
             pg_catalog.current_setting('statement_timeout');
+    END IF;
+    -- method attach: nothing is copied
+    IF partc.conv_method(partc.table_of(p_schema, p_table)) = 'attach' THEN
+        CALL partc.attach_backfill(p_schema, p_table);
+        RETURN;
     END IF;
     -- every transaction of the backfill is READ COMMITTED: each statement
     -- must see what writers committed before it (and COMMIT here refuses a
@@ -1670,6 +1680,48 @@ BEGIN
 END
 $partc$;
 
+-- The renames of a swap (p_back false) or of its rollback: the table and
+-- the shadow trade names with <table><old_suffix> and <table>, and so do the
+-- keys and indexes p_names lists (<name><shadow_suffix> takes <name>, whose
+-- index on the table becomes <name><old_suffix>); back, an index p_keep
+-- names keeps its name.
+CREATE FUNCTION partc.swap_names(v partc.tables, p_names text[], p_back boolean, p_keep text[] DEFAULT '{}')
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $partc$
+DECLARE
+    v_sh_sfx text := substr(v.shadow_name, length(v.table_name) + 1);
+    v_ol_sfx text := substr(v.old_name, length(v.table_name) + 1);
+    v_n      text;
+BEGIN
+    IF NOT p_back THEN
+        EXECUTE format('ALTER TABLE %s RENAME TO %I', partc.conv_name(v, 'table')::regclass, v.old_name);
+        EXECUTE format('ALTER TABLE %s RENAME TO %I', partc.conv_name(v, 'shadow')::regclass, v.table_name);
+        FOREACH v_n IN ARRAY p_names LOOP
+            IF EXISTS (SELECT 1 FROM pg_index i
+                        WHERE i.indexrelid = to_regclass(format('%I.%I', v.schema_name, v_n))
+                          AND i.indrelid = partc.conv_name(v, 'old')::regclass) THEN
+                EXECUTE format('ALTER INDEX %I.%I RENAME TO %I', v.schema_name, v_n, v_n || v_ol_sfx);
+            END IF;
+            EXECUTE format('ALTER INDEX %I.%I RENAME TO %I', v.schema_name, v_n || v_sh_sfx, v_n);
+        END LOOP;
+        RETURN;
+    END IF;
+    EXECUTE format('ALTER TABLE %s RENAME TO %I', partc.conv_name(v, 'table')::regclass, v.shadow_name);
+    EXECUTE format('ALTER TABLE %s RENAME TO %I', partc.conv_name(v, 'old')::regclass, v.table_name);
+    FOREACH v_n IN ARRAY p_names LOOP
+        EXECUTE format('ALTER INDEX %I.%I RENAME TO %I', v.schema_name, v_n, v_n || v_sh_sfx);
+        IF EXISTS (SELECT 1 FROM pg_index i
+                    WHERE i.indexrelid = to_regclass(format('%I.%I', v.schema_name, v_n || v_ol_sfx))
+                      AND i.indrelid = partc.conv_name(v, 'table')::regclass)
+           AND NOT (v_n || v_ol_sfx = ANY (p_keep)) THEN
+            EXECUTE format('ALTER INDEX %I.%I RENAME TO %I', v.schema_name, v_n || v_ol_sfx, v_n);
+        END IF;
+    END LOOP;
+END
+$partc$;
+
 -- A conversion's swap, in the caller's transaction: under ACCESS EXCLUSIVE
 -- on both tables, for catalog changes only.  The table becomes its old
 -- name, the shadow takes its name, each key and index named in p_names
@@ -1687,10 +1739,8 @@ DECLARE
     v_shadow text := partc.conv_name(v, 'shadow');
     v_old    text := partc.conv_name(v, 'old');
     v_state  text := partc.conv_name(v, 'backfill_state');
-    v_sh_sfx text := substr(v.shadow_name, length(v.table_name) + 1);
     v_ol_sfx text := substr(v.old_name, length(v.table_name) + 1);
     v_phase  text;
-    v_n      text;
     r        record;
     v_max    bigint;
     v_last   bigint;
@@ -1708,15 +1758,7 @@ BEGIN
     PERFORM partc.same_columns(v_table::regclass, v_shadow::regclass, 'during the conversion',
                                 'roll back the backfill and the prepare phase, and convert again');
     PERFORM partc.sync_mode(p_schema, p_table, 'off');
-    EXECUTE format('ALTER TABLE %s RENAME TO %I', v_table::regclass, v.old_name);
-    EXECUTE format('ALTER TABLE %s RENAME TO %I', v_shadow::regclass, v.table_name);
-    FOREACH v_n IN ARRAY p_names LOOP
-        IF EXISTS (SELECT 1 FROM pg_index i
-                    WHERE i.indexrelid = to_regclass(format('%I.%I', p_schema, v_n)) AND i.indrelid = v_old::regclass) THEN
-            EXECUTE format('ALTER INDEX %I.%I RENAME TO %I', p_schema, v_n, v_n || v_ol_sfx);
-        END IF;
-        EXECUTE format('ALTER INDEX %I.%I RENAME TO %I', p_schema, v_n || v_sh_sfx, v_n);
-    END LOOP;
+    PERFORM partc.swap_names(v, p_names, false);
     -- identity and serial columns: the next value is above every id in
     -- either table; a serial sequence now belongs to the new table
     FOR r IN SELECT a.attname,
@@ -1766,7 +1808,6 @@ DECLARE
     v_sh_sfx text := substr(v.shadow_name, length(v.table_name) + 1);
     v_ol_sfx text := substr(v.old_name, length(v.table_name) + 1);
     v_phase  text;
-    v_n      text;
     r        record;
     v_max    bigint;
     v_last   bigint;
@@ -1781,16 +1822,7 @@ BEGIN
     PERFORM partc.same_columns(v_table::regclass, v_old::regclass, 'since the swap',
                                 'give both tables the same columns in the same order first');
     PERFORM partc.sync_mode(p_schema, p_table, 'off');
-    EXECUTE format('ALTER TABLE %s RENAME TO %I', v_table::regclass, v.shadow_name);
-    EXECUTE format('ALTER TABLE %s RENAME TO %I', v_old::regclass, v.table_name);
-    FOREACH v_n IN ARRAY p_names LOOP
-        EXECUTE format('ALTER INDEX %I.%I RENAME TO %I', p_schema, v_n, v_n || v_sh_sfx);
-        IF EXISTS (SELECT 1 FROM pg_index i
-                    WHERE i.indexrelid = to_regclass(format('%I.%I', p_schema, v_n || v_ol_sfx))
-                      AND i.indrelid = v_table::regclass) THEN
-            EXECUTE format('ALTER INDEX %I.%I RENAME TO %I', p_schema, v_n || v_ol_sfx, v_n);
-        END IF;
-    END LOOP;
+    PERFORM partc.swap_names(v, p_names, true);
     FOR r IN SELECT a.attname,
                     pg_get_serial_sequence(v_table, a.attname) AS old_seq,
                     pg_get_serial_sequence(v_shadow, a.attname) AS new_seq,
@@ -1851,6 +1883,443 @@ BEGIN
             p_keep_old
             USING HINT = 'apply this migration after that time, or SET partc.cleanup_now = on in the session to drop it now';
     END IF;
+END
+$partc$;
+
+-- How a conversion moves its rows: 'copy', or 'attach' when its state
+-- table says so (the table itself becomes the partition of every row before
+-- the cutover, and nothing is copied).
+CREATE FUNCTION partc.conv_method(v partc.tables)
+RETURNS text
+LANGUAGE sql
+STABLE
+SET search_path = pg_catalog, pg_temp
+AS $partc$
+    SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_attribute a
+                              WHERE a.attrelid = to_regclass(partc.conv_name(v, 'backfill_state'))
+                                AND a.attname = 'method' AND NOT a.attisdropped)
+                THEN 'attach' ELSE 'copy' END
+$partc$;
+
+-- method attach, in the prepare phase after the preflight: the cutover is
+-- more than a day ahead, and every row lies in [partition.start, cutover)
+-- (the preflight's reading of the key's extremes).
+CREATE FUNCTION partc.attach_check(p_schema text, p_table text)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+SET timezone = 'UTC'
+AS $partc$
+DECLARE
+    v       partc.tables := partc.table_of(p_schema, p_table);
+    v_table text := partc.conv_name(v, 'table');
+    v_lower timestamptz;
+    v_cut   timestamptz;
+    v_min   text := nullif(current_setting('partc.min_key', true), '');
+    v_max   text := nullif(current_setting('partc.max_key', true), '');
+BEGIN
+    EXECUTE format('SELECT s.lower_bound, s.cutover FROM %s s', partc.conv_name(v, 'backfill_state'))
+        INTO v_lower, v_cut;
+    IF now() > v_cut - interval '1 day' THEN
+        RAISE EXCEPTION 'partc: the cutover of % is %, less than a day from now', v_table, v_cut
+            USING DETAIL = 'from the prepare phase until the swap the table refuses rows from the cutover on, so it must lie beyond the day of the swap',
+                  HINT = 'set migrate.cutover to a later range start (or compile this table again with a later --as-of); nothing was changed';
+    END IF;
+    IF v_max IS NOT NULL AND v_max::timestamptz >= v_cut THEN
+        RAISE EXCEPTION 'partc: % holds rows with % = %, at or after the cutover %', v_table, v.key_column, v_max, v_cut
+            USING HINT = 'set migrate.cutover to a range start after them';
+    END IF;
+    IF v_min IS NOT NULL AND v_min::timestamptz < v_lower THEN
+        RAISE EXCEPTION 'partc: % holds rows with % = %, before partition.start %', v_table, v.key_column, v_min, v_lower
+            USING HINT = 'set partition.start at or before the earliest row (method attach keeps every row in the table, which becomes the partition from partition.start to the cutover)';
+    END IF;
+END
+$partc$;
+
+-- method attach: the indexes that the table gives the partitioned table's
+-- keys (built CONCURRENTLY by their own migrations) are there and valid.
+CREATE FUNCTION partc.attach_built(p_schema text, p_keys jsonb)
+RETURNS void
+LANGUAGE plpgsql
+STABLE
+SET search_path = pg_catalog, pg_temp
+AS $partc$
+DECLARE
+    v_name text;
+    v_ok   boolean;
+BEGIN
+    FOR v_name IN SELECT n.x FROM jsonb_array_elements(p_keys) e,
+                          LATERAL (VALUES (e->>'build'), (e->>'plain')) AS n(x)
+                   WHERE x IS NOT NULL LOOP
+        SELECT i.indisvalid INTO v_ok FROM pg_index i WHERE i.indexrelid = to_regclass(format('%I.%I', p_schema, v_name));
+        IF v_ok IS NULL THEN
+            RAISE EXCEPTION 'partc: index %.% is missing', quote_ident(p_schema), quote_ident(v_name)
+                USING HINT = 'apply the backfill_index migrations before the backfill';
+        ELSIF NOT v_ok THEN
+            RAISE EXCEPTION 'partc: index %.% is invalid (its concurrent build was interrupted)', quote_ident(p_schema), quote_ident(v_name)
+                USING HINT = format('run DROP INDEX CONCURRENTLY %I.%I; then its backfill_index migration''s statement again', p_schema, v_name);
+        END IF;
+    END LOOP;
+END
+$partc$;
+
+-- method attach, the backfill: validates the bound (SHARE UPDATE EXCLUSIVE:
+-- writers go on while every row is read), then gives the table the keys of
+-- the partitioned table (extended with the partition key) from the indexes
+-- built concurrently: a short ACCESS EXCLUSIVE, waited for at most
+-- conv_lock_timeout per attempt and retried.  Each step commits; called
+-- again, it resumes.  Run it with CALL (partc.backfill does).
+CREATE PROCEDURE partc.attach_backfill(p_schema text, p_table text)
+LANGUAGE plpgsql
+AS $partc$
+DECLARE
+    v       partc.tables;
+    v_table text;
+    v_state text;
+    v_bound text;
+    v_phase text;
+    v_keys  jsonb;
+    v_pk    text;
+    v_stmt  text;
+    v_why   text;
+    v_t0    timestamptz := pg_catalog.clock_timestamp();
+    k       jsonb;
+BEGIN
+    COMMIT;
+    SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
+    PERFORM partc.backfill_begin(p_schema, p_table);
+    PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
+    v := partc.table_of(p_schema, p_table);
+    v_table := partc.conv_name(v, 'table');
+    v_state := partc.conv_name(v, 'backfill_state');
+    v_bound := v.table_name || '_cutover';
+    EXECUTE format('SELECT s.phase, s.keys FROM %s s', v_state) INTO v_phase, v_keys;
+    IF v_phase IN ('done', 'swapped') THEN
+        RAISE NOTICE 'partc: the backfill of % is complete already', v_table;
+        RETURN;
+    END IF;
+    PERFORM partc.attach_built(p_schema, v_keys);
+    IF v_phase IN ('new', 'validate') THEN
+        EXECUTE format('UPDATE %s SET phase = ''validate'', started_at = coalesce(started_at, now())', v_state);
+        COMMIT;
+        PERFORM partc.backfill_begin(p_schema, p_table);
+        RAISE NOTICE 'partc: validating % of % (every row is read; writers go on)', v_bound, v_table;
+        PERFORM pg_catalog.set_config('lock_timeout', v.conv_lock_timeout, true);
+        BEGIN
+            v_why := partc.attempt(v_table::regclass,
+                                    ARRAY[format('LOCK TABLE %s IN SHARE UPDATE EXCLUSIVE MODE', v_table),
+                                          format('ALTER TABLE %s VALIDATE CONSTRAINT %I', v_table, v_bound)]);
+        EXCEPTION WHEN check_violation THEN
+            RAISE EXCEPTION 'partc: % holds rows outside its bound %: %', v_table, v_bound, SQLERRM
+                USING HINT = 'roll back the prepare phase, set migrate.cutover (or partition.start) so that every row lies between them, and convert again';
+        END;
+        IF v_why IS NOT NULL THEN
+            RAISE EXCEPTION 'partc: could not validate % of %: %', v_bound, v_table, v_why
+                USING HINT = 'call the backfill again when the table is less busy';
+        END IF;
+        EXECUTE format('UPDATE %s SET phase = ''keys''', v_state);
+        COMMIT;
+        RAISE NOTICE 'partc: % validated in %', v_bound, pg_catalog.clock_timestamp() - v_t0;
+    END IF;
+    PERFORM partc.backfill_begin(p_schema, p_table);
+    -- the keys: each key without the partition key is replaced by the
+    -- extended one, which ATTACH adopts; the primary key's columns stay
+    -- unique on their own through the index built for them
+    SELECT c.conname::text INTO v_pk FROM pg_constraint c WHERE c.conrelid = v_table::regclass AND c.contype = 'p';
+    v_stmt := '';
+    FOR k IN SELECT * FROM jsonb_array_elements(v_keys) LOOP
+        IF k->>'type' = 'p' AND v_pk IS DISTINCT FROM k->>'build' THEN
+            v_stmt := v_stmt || format('%s ADD CONSTRAINT %I PRIMARY KEY USING INDEX %I',
+                                       CASE WHEN v_pk IS NOT NULL THEN format('DROP CONSTRAINT %I,', v_pk) ELSE '' END,
+                                       k->>'build', k->>'build') || ', ';
+        ELSIF k->>'type' = 'u' AND NOT EXISTS (SELECT 1 FROM pg_constraint c
+                                                WHERE c.conrelid = v_table::regclass AND c.conname = k->>'build') THEN
+            v_stmt := v_stmt || format('ADD CONSTRAINT %I UNIQUE USING INDEX %I', k->>'build', k->>'build') || ', ';
+        END IF;
+    END LOOP;
+    IF v_stmt <> '' THEN
+        PERFORM pg_catalog.set_config('lock_timeout', v.conv_lock_timeout, true);
+        v_why := partc.attempt(v_table::regclass,
+                                ARRAY[format('ALTER TABLE %s %s', v_table, left(v_stmt, -2))]);
+        IF v_why IS NOT NULL THEN
+            RAISE EXCEPTION 'partc: could not give % its new keys: %', v_table, v_why
+                USING HINT = 'call the backfill again when the table is less busy';
+        END IF;
+        IF v_pk IS NOT NULL AND EXISTS (SELECT 1 FROM jsonb_array_elements(v_keys) e WHERE e->>'type' = 'p') THEN
+            EXECUTE format('UPDATE %s SET live_pkey = %L', v_state, v_pk);
+        END IF;
+    END IF;
+    EXECUTE format('UPDATE %s SET phase = ''done'', finished_at = now()', v_state);
+    COMMIT;
+    RAISE NOTICE 'partc: % is ready to be attached (no row copied)', v_table;
+END
+$partc$;
+
+-- method attach, the backfill's rollback: the keys as they were (the
+-- primary key from the index that kept its columns unique), and the bound
+-- not validated again.  Refused after the swap.
+CREATE FUNCTION partc.attach_reset(p_schema text, p_table text)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $partc$
+DECLARE
+    v       partc.tables := partc.table_of(p_schema, p_table);
+    v_table text := partc.conv_name(v, 'table');
+    v_state text := partc.conv_name(v, 'backfill_state');
+    v_bound text := v.table_name || '_cutover';
+    v_keys  jsonb;
+    v_live  text;
+    v_stmt  text := '';
+    v_def   text;
+    k       jsonb;
+BEGIN
+    PERFORM partc.backfill_stop(p_schema, p_table);
+    EXECUTE format('SELECT s.keys, s.live_pkey FROM %s s', v_state) INTO v_keys, v_live;
+    PERFORM set_config('lock_timeout', v.conv_lock_timeout, true);
+    FOR k IN SELECT * FROM jsonb_array_elements(v_keys) LOOP
+        IF EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conrelid = v_table::regclass AND c.conname = k->>'build') THEN
+            v_stmt := v_stmt || format('DROP CONSTRAINT %I, ', k->>'build');
+            IF k->>'type' = 'p' THEN
+                v_stmt := v_stmt || format('ADD CONSTRAINT %I PRIMARY KEY USING INDEX %I, ',
+                                           coalesce(v_live, k->>'pkey'), k->>'plain');
+            END IF;
+        END IF;
+    END LOOP;
+    SELECT pg_get_constraintdef(c.oid) INTO v_def FROM pg_constraint c
+     WHERE c.conrelid = v_table::regclass AND c.conname = v_bound AND c.convalidated;
+    IF v_def IS NOT NULL THEN
+        v_stmt := v_stmt || format('DROP CONSTRAINT %I, ADD CONSTRAINT %I %s NOT VALID, ', v_bound, v_bound, v_def);
+    END IF;
+    IF v_stmt <> '' THEN
+        EXECUTE format('ALTER TABLE %s %s', v_table, left(v_stmt, -2));
+    END IF;
+    EXECUTE format('UPDATE %s SET phase = ''new'', live_pkey = NULL, started_at = NULL, finished_at = NULL', v_state);
+END
+$partc$;
+
+-- method attach, the swap: under ACCESS EXCLUSIVE on both tables (each
+-- attempt waits at most the session's lock_timeout; 5 attempts), the table
+-- becomes <table><old_suffix> and the partition of every row before the
+-- cutover of the partitioned table, which takes its name.  ATTACH reads no
+-- row (the validated bound proves the range) and builds no index (each of
+-- the partitioned table's has its twin on the table, checked first).
+-- Identity moves to the partitioned table, above every id; a serial
+-- sequence follows it.
+CREATE FUNCTION partc.attach_swap(p_schema text, p_table text, p_names text[])
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+SET timezone = 'UTC'
+AS $partc$
+DECLARE
+    v        partc.tables := partc.table_of(p_schema, p_table);
+    v_table  text := partc.conv_name(v, 'table');
+    v_shadow text := partc.conv_name(v, 'shadow');
+    v_old    text := partc.conv_name(v, 'old');
+    v_state  text := partc.conv_name(v, 'backfill_state');
+    v_bound  text := v.table_name || '_cutover';
+    v_phase  text;
+    v_lower  timestamptz;
+    v_cut    timestamptz;
+    v_why    text;
+    v_max    bigint;
+    v_last   bigint;
+    v_name   text;
+    r        record;
+BEGIN
+    EXECUTE format('SELECT s.phase, s.lower_bound, s.cutover FROM %s s', v_state) INTO v_phase, v_lower, v_cut;
+    IF v_phase IS DISTINCT FROM 'done' THEN
+        RAISE EXCEPTION 'partc: the backfill of % is not complete (phase %)', v_table, v_phase
+            USING HINT = pg_catalog.format('apply the backfill migration first; where it runs as a pg_cron job, '
+                                           'wait for it: SELECT * FROM %I.conversions()', 'partc');
+    END IF;
+    v_why := partc.attempt(v_table::regclass,
+                            ARRAY[format('LOCK TABLE %s, %s IN ACCESS EXCLUSIVE MODE', v_table::regclass, v_shadow::regclass)]);
+    IF v_why IS NOT NULL THEN
+        RAISE EXCEPTION 'partc: the swap of % did not get its lock: %', v_table, v_why
+            USING HINT = 'apply it again when the table is less busy (nothing was changed)';
+    END IF;
+    PERFORM partc.same_columns(v_table::regclass, v_shadow::regclass, 'during the conversion',
+                                'roll back the backfill and the prepare phase, and convert again');
+    IF NOT EXISTS (SELECT 1 FROM pg_constraint c
+                    WHERE c.conrelid = v_table::regclass AND c.conname = v_bound AND c.convalidated) THEN
+        RAISE EXCEPTION 'partc: the bound % of % is not validated', v_bound, v_table
+            USING HINT = 'roll back the backfill and apply it again';
+    END IF;
+    -- every index of the partitioned table has its twin on the table, else
+    -- ATTACH would build it under this lock
+    FOR r IN SELECT i.indexrelid::regclass AS idx, i.indisunique,
+                    substring(pg_get_indexdef(i.indexrelid) FROM ' USING .*$') AS def,
+                    (SELECT c.contype FROM pg_constraint c WHERE c.conindid = i.indexrelid AND c.conrelid = i.indrelid) AS contype
+               FROM pg_index i WHERE i.indrelid = v_shadow::regclass LOOP
+        IF NOT EXISTS (SELECT 1 FROM pg_index j
+                        WHERE j.indrelid = v_table::regclass AND j.indisvalid AND j.indisunique = r.indisunique
+                          AND substring(pg_get_indexdef(j.indexrelid) FROM ' USING .*$') = r.def
+                          AND (r.contype IS NULL
+                               OR EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = j.indexrelid
+                                             AND c.conrelid = j.indrelid AND c.contype = r.contype))) THEN
+            RAISE EXCEPTION 'partc: % has no valid index % for % (ATTACH would build it under ACCESS EXCLUSIVE)',
+                v_table, r.def, r.idx
+                USING HINT = format('CREATE %sINDEX CONCURRENTLY ON %s %s; then apply the swap again',
+                                    CASE WHEN r.indisunique THEN 'UNIQUE ' ELSE '' END, v_table, r.def);
+        END IF;
+    END LOOP;
+    -- identity and serial columns: the partitioned table's sequence goes on
+    -- above every id and takes the name of the table's, which is dropped
+    -- with its identity (PostgreSQL 17 refuses a partition with one); a
+    -- serial sequence now belongs to the partitioned table
+    FOR r IN SELECT a.attname, a.attidentity,
+                    pg_get_serial_sequence(v_table, a.attname) AS old_seq,
+                    pg_get_serial_sequence(v_shadow, a.attname) AS new_seq
+               FROM pg_attribute a
+              WHERE a.attrelid = v_table::regclass AND a.attnum > 0 AND NOT a.attisdropped LOOP
+        IF r.new_seq IS NULL AND r.old_seq IS NOT NULL THEN
+            EXECUTE format('ALTER SEQUENCE %s OWNED BY %s.%I', r.old_seq::regclass, v_shadow::regclass, r.attname);
+        ELSIF r.new_seq IS NOT NULL THEN
+            EXECUTE format('SELECT max(%I)::bigint FROM %s', r.attname, v_table::regclass) INTO v_max;
+            v_name := NULL;
+            IF r.old_seq IS NOT NULL THEN
+                EXECUTE format('SELECT CASE WHEN is_called THEN last_value END FROM %s', r.old_seq::regclass) INTO v_last;
+                v_max := greatest(v_max, v_last);
+                v_name := (SELECT c.relname::text FROM pg_class c WHERE c.oid = r.old_seq::regclass);
+            END IF;
+            IF v_max IS NOT NULL THEN
+                PERFORM setval(r.new_seq, v_max, true);
+            END IF;
+            IF r.attidentity <> '' THEN
+                EXECUTE format('ALTER TABLE %s ALTER COLUMN %I DROP IDENTITY', v_table::regclass, r.attname);
+            END IF;
+            IF v_name IS NOT NULL AND to_regclass(format('%I.%I', p_schema, v_name)) IS NULL THEN
+                EXECUTE format('ALTER SEQUENCE %s RENAME TO %I', r.new_seq::regclass, v_name);
+            END IF;
+        END IF;
+    END LOOP;
+    PERFORM partc.swap_names(v, p_names, false);
+    EXECUTE format('ALTER TABLE %s ATTACH PARTITION %s FOR VALUES FROM (%L) TO (%L)', v_table::regclass,
+                   v_old::regclass, to_char(v_lower, v.bound_format), to_char(v_cut, v.bound_format));
+    EXECUTE format('UPDATE %s SET phase = ''swapped'', swapped_at = now()', v_state);
+    UPDATE partc.tables t SET live_name = t.table_name, phase = 'swap'
+     WHERE t.schema_name = p_schema AND t.table_name = p_table;
+END
+$partc$;
+
+-- method attach, the swap back: the partition is detached and takes the
+-- table's name again, with its identity.  Rows written since the swap from
+-- the cutover on move back into it; the bound, which would refuse them (and
+-- every write once the cutover has passed), is then dropped, and the swap
+-- cannot be applied again before the backfill is (rolled back and applied
+-- again).
+CREATE FUNCTION partc.attach_unswap(p_schema text, p_table text, p_names text[])
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $partc$
+DECLARE
+    v        partc.tables := partc.table_of(p_schema, p_table);
+    v_table  text := partc.conv_name(v, 'table');
+    v_old    text := partc.conv_name(v, 'old');
+    v_state  text := partc.conv_name(v, 'backfill_state');
+    v_bound  text := v.table_name || '_cutover';
+    v_sh_sfx text := substr(v.shadow_name, length(v.table_name) + 1);
+    v_phase  text;
+    v_cut    timestamptz;
+    v_keys   jsonb;
+    v_why    text;
+    v_moved  bigint := 0::bigint;
+    v_force  boolean;
+    v_pforce boolean;
+    v_max    bigint;
+    v_last   bigint;
+    v_name   text;
+    v_seq    text;
+    sq       record;
+    r        record;
+BEGIN
+    EXECUTE format('SELECT s.phase::text, s.cutover::timestamptz, s.keys::jsonb FROM %s s', v_state) INTO v_phase, v_cut, v_keys;
+    IF v_phase IS DISTINCT FROM 'swapped' THEN
+        RAISE EXCEPTION 'partc: % is not swapped (phase %)', v_table, v_phase;
+    END IF;
+    IF to_regclass(v_old) IS NULL
+       OR NOT EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = v_old::regclass AND i.inhparent = v_table::regclass) THEN
+        RAISE EXCEPTION 'partc: % is no longer a partition of %: the swap cannot be rolled back', v_old, v_table
+            USING HINT = 'retention or a person detached or dropped it';
+    END IF;
+    v_why := partc.attempt(v_table::regclass,
+                            ARRAY[format('LOCK TABLE %s IN ACCESS EXCLUSIVE MODE', v_table::regclass)]);
+    IF v_why IS NOT NULL THEN
+        RAISE EXCEPTION 'partc: the swap back of % did not get its lock: %', v_table, v_why
+            USING HINT = 'apply it again when the table is less busy (nothing was changed)';
+    END IF;
+    EXECUTE format('ALTER TABLE %s DETACH PARTITION %s', v_table::regclass, v_old::regclass);
+    -- rows written since the swap from the cutover on go back to the table,
+    -- read and written by its owner whatever forced row-level security says
+    EXECUTE format('SELECT count(*) FROM %s', v_table::regclass) INTO v_moved;
+    IF v_moved > 0 OR now() >= v_cut THEN
+        EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', v_old::regclass, v_bound);
+    END IF;
+    IF v_moved > 0 THEN
+        SELECT c.relforcerowsecurity INTO v_force FROM pg_class c WHERE c.oid = v_old::regclass;
+        SELECT c.relforcerowsecurity INTO v_pforce FROM pg_class c WHERE c.oid = v_table::regclass;
+        IF v_force THEN
+            EXECUTE format('ALTER TABLE %s NO FORCE ROW LEVEL SECURITY', v_old::regclass);
+        END IF;
+        IF v_pforce THEN
+            EXECUTE format('ALTER TABLE %s NO FORCE ROW LEVEL SECURITY', v_table::regclass);
+        END IF;
+        EXECUTE format('INSERT INTO %s SELECT * FROM %s', v_old::regclass, v_table::regclass);
+        EXECUTE format('TRUNCATE %s', v_table::regclass);
+        IF v_force THEN
+            EXECUTE format('ALTER TABLE %s FORCE ROW LEVEL SECURITY', v_old::regclass);
+        END IF;
+        IF v_pforce THEN
+            EXECUTE format('ALTER TABLE %s FORCE ROW LEVEL SECURITY', v_table::regclass);
+        END IF;
+    END IF;
+    -- identity and serial columns, back on the table, above every id
+    FOR r IN SELECT a.attname, a.attidentity,
+                    pg_get_serial_sequence(v_table, a.attname) AS seq
+               FROM pg_attribute a
+              WHERE a.attrelid = v_table::regclass AND a.attnum > 0 AND NOT a.attisdropped LOOP
+        CONTINUE WHEN r.seq IS NULL;
+        IF r.attidentity = '' THEN
+            EXECUTE format('ALTER SEQUENCE %s OWNED BY %s.%I', r.seq::regclass, v_old::regclass, r.attname);
+            CONTINUE;
+        END IF;
+        SELECT * INTO sq FROM pg_sequence q WHERE q.seqrelid = r.seq::regclass;
+        EXECUTE format('SELECT CASE WHEN is_called THEN last_value END FROM %s', r.seq::regclass) INTO v_last;
+        EXECUTE format('SELECT max(%I)::bigint FROM %s', r.attname, v_old::regclass) INTO v_max;
+        v_name := (SELECT c.relname::text FROM pg_class c WHERE c.oid = r.seq::regclass);
+        v_seq := v_name;
+        IF octet_length(v_name || v_sh_sfx) <= 63 THEN
+            EXECUTE format('ALTER SEQUENCE %s RENAME TO %I', r.seq::regclass, v_name || v_sh_sfx);
+        ELSE
+            v_seq := NULL;
+        END IF;
+        EXECUTE format('ALTER TABLE %s ALTER COLUMN %I ADD GENERATED %s AS IDENTITY (%s INCREMENT BY %s MINVALUE %s '
+                       'MAXVALUE %s START WITH %s CACHE %s %s)', v_old::regclass, r.attname,
+                       CASE r.attidentity WHEN 'a' THEN 'ALWAYS' ELSE 'BY DEFAULT' END,
+                       CASE WHEN v_seq IS NOT NULL THEN format('SEQUENCE NAME %I.%I', p_schema, v_seq) ELSE '' END,
+                       sq.seqincrement, sq.seqmin, sq.seqmax, sq.seqstart, sq.seqcache,
+                       CASE WHEN sq.seqcycle THEN 'CYCLE' ELSE 'NO CYCLE' END);
+        v_max := greatest(v_max, v_last);
+        IF v_max IS NOT NULL THEN
+            PERFORM setval(pg_get_serial_sequence(v_old, r.attname), v_max, true);
+        END IF;
+    END LOOP;
+    -- (the keys the backfill gave the table keep their names: its rollback
+    -- finds them by those)
+    PERFORM partc.swap_names(v, p_names, true,
+                              ARRAY(SELECT e->>'build' FROM jsonb_array_elements(v_keys) e));
+    IF v_moved > 0 OR now() >= v_cut THEN
+        RAISE NOTICE 'partc: % is a plain table again% and its bound % is dropped: roll back the backfill and the prepare phase, and convert again with a later migrate.cutover',
+            v_table, CASE WHEN v_moved > 0 THEN format(', with the %s rows written since the swap from the cutover on,', v_moved) ELSE '' END, v_bound;
+        EXECUTE format('UPDATE %s SET phase = ''new'', swapped_at = NULL', v_state);
+    ELSE
+        EXECUTE format('UPDATE %s SET phase = ''done'', swapped_at = NULL', v_state);
+    END IF;
+    UPDATE partc.tables t SET live_name = t.shadow_name, phase = 'prepare'
+     WHERE t.schema_name = p_schema AND t.table_name = p_table;
 END
 $partc$;
 

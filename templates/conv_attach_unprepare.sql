@@ -1,0 +1,2 @@
+ALTER TABLE {{table}} DROP CONSTRAINT IF EXISTS {{bound}};
+DROP TABLE {{state}};
