@@ -1175,11 +1175,19 @@ static void plan_index_builds(plan *p, const specset *ss, size_t mi, const table
         int64_t as_of = p->v[mi].as_of, first, count;
         table_static_ranges(to, as_of, &first, &count);
         int64_t cur = cal_floor(to->part.interval.v, as_of);
+        /* converted by attach: the table itself holds the ranges before the
+         * cutover, as one partition */
+        int64_t cut = to->mode.v == MODE_CONVERT && attaches(to) ? table_cutover(to, as_of) : INT64_MIN;
+        bool old_done = false;
         for (int r = 0; r < 2 && count > 0; r++) {
             int64_t lo = cal_add(to->part.interval.v, cur, r);
             if (lo < first || lo >= cal_add(to->part.interval.v, first, count))
                 continue;
-            const char *part = names_partition(a, to, lo);
+            bool in_old = lo < cut;
+            if (in_old && old_done)
+                continue;
+            old_done = old_done || in_old;
+            const char *part = in_old ? names_old(a, to) : names_partition(a, to, lo);
             migration *v = index_migration(p, &p->v[mi], "build", ++k);
             builder b = {a, v, qname, ss->settings.runtime_schema.s};
             step *s = item_step(&b, true, STEP_CREATE_INDEX_CONCURRENTLY, to, i,
@@ -1188,12 +1196,14 @@ static void plan_index_builds(plan *p, const specset *ss, size_t mi, const table
                                  arena_printf(a, "build the part of index %s on %s concurrently", ix->gen_name, part));
             s->in_tx = false;
             s->lo = lo;
+            s->part = in_old ? part : NULL;
             s = item_step(&b, false, STEP_DROP_CHILD_INDEX_CONCURRENTLY, to, i,
                            arena_printf(a, "SHARE UPDATE EXCLUSIVE on %s.%s", to->schema.s, part),
                            arena_printf(a, "back: drop the part of index %s on %s, if it is not attached yet",
                                         ix->gen_name, part));
             s->in_tx = false;
             s->lo = lo;
+            s->part = in_old ? part : NULL;
             v->about = arena_printf(a, "builds the part of index %s on %s.%s (a partition that takes writes on "
                                        "--as-of %s or the range after) without blocking writers.",
                                     ix->gen_name, to->schema.s, part, fmt_instant(a, as_of));

@@ -588,7 +588,7 @@ const char *index_concurrently_values(rctx *c, const step *s, tvars *tv)
     o.t = s->t;
     const table *t = s->t;
     if (t->strategy.v == STRATEGY_PARTITION) {
-        const char *part = names_partition(c->a, t, s->lo);
+        const char *part = s->part ? s->part : names_partition(c->a, t, s->lo);
         index_vars(&o, tv, s->index_no, qual(&o, part), partition_index_name(c, t, part, s->index_no), true);
     } else
         index_vars(&o, tv, s->index_no, tvars_get(&c->base, "table"), t->indexes[s->index_no].gen_name, true);
@@ -599,7 +599,7 @@ const char *drop_child_index_values(rctx *c, const step *s, tvars *tv)
 {
     rctx o = *c;
     o.t = s->t;
-    const char *part = names_partition(c->a, s->t, s->lo);
+    const char *part = s->part ? s->part : names_partition(c->a, s->t, s->lo);
     tvars_set(tv, "index", qual(&o, partition_index_name(c, s->t, part, s->index_no)));
     return NULL;
 }

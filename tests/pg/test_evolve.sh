@@ -148,6 +148,53 @@ apply partc_evolve_a "$tmp/c/out/${chg%.up.sql}.down.sql"
 state partc_evolve_a "$tmp/back.sql"
 diff -u "$tmp/before.sql" "$tmp/back.sql" >"$tmp/diff" || fail "the change's rollback after a conversion" "$tmp/diff"
 [ "$(q -d partc_evolve_a -c "SELECT count(*) FROM visits")" = 1000 ] || fail "rows lost by the rollback"
+# the same converted by attach: the change waits for the cleanup, which
+# leaves the table as the partition before the cutover; an index added then
+# is built concurrently on that partition (it takes the writes of --as-of)
+rm -rf "$tmp/c"
+mkdir -p "$tmp/c/v1" "$tmp/c/v2"
+cat >"$tmp/c/v1/t.yaml" <<'YAML'
+version: 1
+tables:
+  visits:
+    mode: convert
+    columns:
+      id: { type: bigint, nullable: false }
+      at: { type: timestamptz, nullable: false }
+      path: { type: "varchar(50)" }
+    primary_key: [id]
+    partition: { key: at, interval: monthly, start: 2026-09-01, premake: 2, default_partition: true }
+    migrate: { keep_old: 1 day, method: attach, cutover: 2099-01-01 }
+    lint: { allow: { maintenance-unscheduled: "the test runs it", uniqueness-weakened: "one sequence" } }
+YAML
+sed -e 's/      path: { type: "varchar(50)" }/      path: { type: text }\n      ref: { type: text, default: "'"'"'web'"'"'" }/' \
+    -e 's/    primary_key: \[id\]/    primary_key: [id]\n    indexes: [{ name: visits_path_idx, columns: [path] }]/' "$tmp/c/v1/t.yaml" >"$tmp/c/v2/t.yaml"
+newdb partc_evolve_b || fail "create database b"
+q -d partc_evolve_b -c "CREATE TABLE visits (id bigint NOT NULL, at timestamptz NOT NULL, path varchar(50), PRIMARY KEY (id))" \
+  -c "INSERT INTO visits SELECT i, timestamptz '2026-09-01' + i * interval '1 hour', 'p' || i FROM generate_series(1, 1000) i" >/dev/null ||
+    fail "attach: the plain table"
+"$PARTC" compile "$tmp/c/v1" --out "$tmp/c/out" --as-of $asof >"$tmp/out.txt" 2>&1 || fail "attach: compile the conversion" "$tmp/out.txt"
+"$PARTC" compile "$tmp/c/v2" --out "$tmp/c/out" --as-of $asof >"$tmp/out.txt" 2>&1 || fail "attach: compile the change" "$tmp/out.txt"
+for f in $(ls "$tmp/c/out" | grep '\.up\.sql$' | grep -v 'partc_runtime\|_cleanup\|_v2'); do apply partc_evolve_b "$tmp/c/out/$f"; done
+chg=$(ls "$tmp/c/out" | grep '_visits_v2\.up\.sql$')
+[ -n "$chg" ] || fail "attach: no change migration after the conversion" "$tmp/out.txt"
+if q -d partc_evolve_b -f "$tmp/c/out/$chg" >"$tmp/err" 2>&1; then fail "attach: the change ran before the cleanup"; fi
+grep -q "not cleaned up yet" "$tmp/err" || fail "attach: the change's refusal does not say why" "$tmp/err"
+PGOPTIONS="-c partc.cleanup_now=on" q -d partc_evolve_b -f "$tmp/c/out/$(ls "$tmp/c/out" | grep '_cleanup\.up\.sql$')" >/dev/null 2>"$tmp/err" ||
+    fail "attach: cleanup" "$tmp/err"
+state partc_evolve_b "$tmp/before.sql"
+ups=$(ls "$tmp/c/out" | grep '_visits_v2.*\.up\.sql$' | sort)
+grep -q "ON public.visits_old" "$tmp/c/out/$(echo "$ups" | grep _build_ | head -n 1)" ||
+    fail "attach: the index is not built on visits_old, the partition that takes the writes" "$tmp/c/out/$(echo "$ups" | grep _build_ | head -n 1)"
+for f in $ups; do apply partc_evolve_b "$tmp/c/out/$f"; done
+[ "$(q -d partc_evolve_b -c "SELECT count(*) FROM visits WHERE ref = 'web' AND path LIKE 'p%'")" = 1000 ] ||
+    fail "attach: the rows after the change"
+[ "$(q -d partc_evolve_b -c "SELECT i.indisvalid FROM pg_index i WHERE i.indexrelid = 'visits_path_idx'::regclass")" = t ] ||
+    fail "attach: the index is not valid"
+for f in $(echo "$ups" | sort -r); do apply partc_evolve_b "$tmp/c/out/${f%.up.sql}.down.sql"; done
+state partc_evolve_b "$tmp/back.sql"
+diff -u "$tmp/before.sql" "$tmp/back.sql" >"$tmp/diff" || fail "attach: the change's rollback" "$tmp/diff"
+[ "$(q -d partc_evolve_b -c "SELECT count(*) FROM ONLY visits_old")" = 1000 ] || fail "attach: rows lost by the rollback"
 
 # writers insert while an index is added and NOT NULL is set: no write
 # fails.  Compiled for today (UTC), so that the partition written now is the
@@ -251,5 +298,5 @@ diff -u "$tmp/before.sql" "$tmp/back.sql" >"$tmp/diff" || fail "the rollback of 
 pq -c "DROP DATABASE IF EXISTS partc_evolve_a"
 pq -c "DROP DATABASE IF EXISTS partc_evolve_b"
 pq -c "DROP DATABASE IF EXISTS $tpl"
-echo "ok evolve ($seeds generated lives, $changes change migrations: each equals its version compiled anew, rolls back exactly and applies again; a change after a conversion waits for its cleanup; a default partition with a row is not dropped)${writers:-}"
+echo "ok evolve ($seeds generated lives, $changes change migrations: each equals its version compiled anew, rolls back exactly and applies again; a change after a conversion (by copy, by attach) waits for its cleanup; a default partition with a row is not dropped)${writers:-}"
 exit 0
