@@ -351,9 +351,36 @@ static void check_cleanup_runner(const lint_ctx *cx, const lint_rule *r, const t
                 tname(cx, t), cx->target);
 }
 
+/* method attach: from the prepare phase until the swap the table refuses
+ * rows from the cutover on, and the prepare refuses within a day of it. */
+static void check_attach_cutover(const lint_ctx *cx, const lint_rule *r, const table *t)
+{
+    if (t->mode.v != MODE_CONVERT || t->migrate.method.v != METHOD_ATTACH || !partitioned(t))
+        return;
+    int64_t cut = table_cutover(t, cx->as_of);
+    if (cut >= cx->as_of + 7 * 86400)
+        return;
+    char when[11], asof[11];
+    cal_format_date(cut, when);
+    cal_format_date(cx->as_of, asof);
+    lint_report(cx, r, t, pick(t->migrate.cutover.at, t->migrate.at),
+                "the conversion of '%s' by attach has its cutover %s less than 7 days after --as-of %s: from its "
+                "prepare phase until its swap the table refuses rows from %s on, and the prepare refuses within a "
+                "day of it",
+                tname(cx, t), when, asof, when);
+}
+
 /* -------------------------------------------------------------- the table */
 
 const lint_rule lint_rules[] = {
+    {.id = "attach-cutover-soon",
+     .sev = SEV_WARNING,
+     .summary = "a conversion by attach whose migrate.cutover is less than 7 days after --as-of",
+     .why = "from the prepare phase until the swap the table refuses rows from the cutover on (they belong to "
+            "the partitions after it), so every phase must be deployed before it; the prepare refuses within a "
+            "day of it.",
+     .fix = "set migrate.cutover to a later range start, or leave it out (the first range 7 days after --as-of)",
+     .check = check_attach_cutover},
     {.id = "change-refused",
      .sev = SEV_ERROR,
      .summary = "a change of a spec partc does not write: a new layout, a table rewrite, a column moved, a change "
