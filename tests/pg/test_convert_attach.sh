@@ -17,7 +17,8 @@
 # again), the rollbacks of backfill and prepare give the plain table back,
 # the prepare refuses while such a row is there, and once it is gone every
 # phase applies again; the cleanup refuses before keep_old, applies with
-# partc.cleanup_now, and its rollback swaps the conversion again.
+# partc.cleanup_now (retention would drop events_old once all of it is past
+# keep, not before), and its rollback swaps the conversion again.
 #
 # Runs inside the cluster of run-all.sh, or starts its own when PGHOST is
 # unset.  Prints one line: ok convert_attach (figures) or FAIL convert_attach: ...
@@ -188,6 +189,13 @@ grep -q 'is kept until' "$CL_WORK/cleanup-early.out" || cl_fail cleanup "early c
 PGOPTIONS="${PGOPTIONS:-} -c partc.cleanup_now=on" cl_apply cleanup "$m_cleanup_up"
 r=$(q "SELECT (to_regclass('public.events_backfill_state') IS NULL)::text || '|' || phase FROM partc.tables")
 [ "$r" = "true|live" ] || cl_fail cleanup "after the cleanup (state gone|phase): $r"
+# retention drops events_old as any partition: once all of it is past keep
+r=$(q "SELECT (SELECT count(*) FROM partc.retention_candidates('public', 'events') WHERE part = 'events_old'::regclass)::text || '|' ||
+              (SELECT count(*) FROM partc.retention_candidates('public', 'events', timestamptz '$cutover' + interval '12 months' - interval '1 day')
+                WHERE part = 'events_old'::regclass)::text || '|' ||
+              (SELECT count(*) FROM partc.retention_candidates('public', 'events', timestamptz '$cutover' + interval '12 months')
+                WHERE part = 'events_old'::regclass)::text")
+[ "$r" = "0|0|1" ] || cl_fail retention "events_old as a retention candidate (now|a day before cutover + keep|then): $r"
 cl_apply cleanup.down "$m_cleanup_down"
 [ "$(q "SELECT phase FROM partc.tables")|$(q "SELECT phase FROM events_backfill_state")" = "swap|swapped" ] ||
     cl_fail cleanup.down "the cleanup's rollback did not swap the conversion again"
