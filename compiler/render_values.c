@@ -255,6 +255,8 @@ static const char *spec_json(rctx *c)
         json_str(&sb, fk->ref_table.s);
         sb_puts(&sb, ", \"ref_columns\": ");
         json_list(&sb, &fk->ref_columns);
+        sb_puts(&sb, ", \"on_delete\": ");
+        json_str(&sb, fk_action_sql(fk->on_delete.v));
         sb_addc(&sb, '}');
     }
     sb_addf(&sb, "],\n \"rls\": %s, \"policies\": [", t->security.rls.v ? "true" : "false");

@@ -46,7 +46,7 @@ SELECT partc.preflight('{"table": "public.event_impressions",
     "def": "USING btree (user_id, created_at) WHERE (user_id IS NOT NULL)"}],
  "checks": [],
  "foreign_keys": [
-   {"columns": ["event_id"], "ref_schema": "public", "ref_table": "events", "ref_columns": ["id"]}],
+   {"columns": ["event_id"], "ref_schema": "public", "ref_table": "events", "ref_columns": ["id"], "on_delete": "CASCADE"}],
  "rls": true, "policies": ["impressions_insert_any", "impressions_read_organizer"],
  "grants": [
    {"role": "anon", "privileges": ["insert"]},

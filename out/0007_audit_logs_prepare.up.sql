@@ -46,7 +46,7 @@ SELECT partc.preflight('{"table": "public.audit_logs",
     "def": "USING btree (entity_type, entity_id)"}],
  "checks": [],
  "foreign_keys": [
-   {"columns": ["organization_id"], "ref_schema": "public", "ref_table": "organizations", "ref_columns": ["id"]}],
+   {"columns": ["organization_id"], "ref_schema": "public", "ref_table": "organizations", "ref_columns": ["id"], "on_delete": "NO ACTION"}],
  "rls": false, "policies": [],
  "grants": [
    {"role": "service_role", "privileges": ["select", "insert"]}],

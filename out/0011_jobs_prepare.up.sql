@@ -47,7 +47,7 @@ SELECT partc.preflight('{"table": "public.jobs",
     "def": "USING btree (technician_id, status)"}],
  "checks": [],
  "foreign_keys": [
-   {"columns": ["organization_id"], "ref_schema": "public", "ref_table": "organizations", "ref_columns": ["id"]}],
+   {"columns": ["organization_id"], "ref_schema": "public", "ref_table": "organizations", "ref_columns": ["id"], "on_delete": "CASCADE"}],
  "rls": true, "policies": ["org_isolation"],
  "grants": [
    {"role": "authenticated", "privileges": ["select", "insert", "update", "delete"]}],

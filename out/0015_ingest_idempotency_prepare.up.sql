@@ -48,7 +48,7 @@ SELECT partc.preflight('{"table": "public.ingest_idempotency",
     "def": "USING btree (site_id, year_month, billing_state) WHERE (billable = true)"}],
  "checks": ["chk_expires_at"],
  "foreign_keys": [
-   {"columns": ["site_id"], "ref_schema": "public", "ref_table": "sites", "ref_columns": ["id"]}],
+   {"columns": ["site_id"], "ref_schema": "public", "ref_table": "sites", "ref_columns": ["id"], "on_delete": "CASCADE"}],
  "rls": true, "policies": [],
  "grants": [
    {"role": "service_role", "privileges": ["select", "insert", "update", "delete"]}],

@@ -46,7 +46,7 @@ SELECT partc.preflight('{"table": "public.ticket_analytics",
     "def": "USING btree (metric, created_at)"}],
  "checks": ["chk_ticket_analytics_quantity"],
  "foreign_keys": [
-   {"columns": ["event_id"], "ref_schema": "public", "ref_table": "events", "ref_columns": ["id"]}],
+   {"columns": ["event_id"], "ref_schema": "public", "ref_table": "events", "ref_columns": ["id"], "on_delete": "CASCADE"}],
  "rls": true, "policies": ["analytics_read_organizer"],
  "grants": [
    {"role": "authenticated", "privileges": ["select"]},

@@ -45,8 +45,8 @@ SELECT partc.preflight('{"table": "public.notification_logs",
     "def": "USING btree (user_id, created_at)"}],
  "checks": [],
  "foreign_keys": [
-   {"columns": ["organization_id"], "ref_schema": "public", "ref_table": "organizations", "ref_columns": ["id"]},
-   {"columns": ["user_id"], "ref_schema": "public", "ref_table": "users", "ref_columns": ["id"]}],
+   {"columns": ["organization_id"], "ref_schema": "public", "ref_table": "organizations", "ref_columns": ["id"], "on_delete": "NO ACTION"},
+   {"columns": ["user_id"], "ref_schema": "public", "ref_table": "users", "ref_columns": ["id"], "on_delete": "SET NULL"}],
  "rls": false, "policies": [],
  "grants": [],
  "start": "2026-05-25 00:00:00+00", "default_partition": false}'::jsonb);

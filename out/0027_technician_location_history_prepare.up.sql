@@ -50,7 +50,7 @@ SELECT partc.preflight('{"table": "public.technician_location_history",
     "def": "USING btree (session_id)"}],
  "checks": ["chk_latitude", "chk_longitude"],
  "foreign_keys": [
-   {"columns": ["user_id"], "ref_schema": "public", "ref_table": "users", "ref_columns": ["id"]}],
+   {"columns": ["user_id"], "ref_schema": "public", "ref_table": "users", "ref_columns": ["id"], "on_delete": "CASCADE"}],
  "rls": false, "policies": [],
  "grants": [],
  "start": "2026-08-24 00:00:00+00", "default_partition": false}'::jsonb);

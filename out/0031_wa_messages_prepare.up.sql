@@ -44,7 +44,7 @@ SELECT partc.preflight('{"table": "public.wa_messages",
     "def": "USING btree (conversation_id, created_at)"}],
  "checks": [],
  "foreign_keys": [
-   {"columns": ["organization_id"], "ref_schema": "public", "ref_table": "organizations", "ref_columns": ["id"]}],
+   {"columns": ["organization_id"], "ref_schema": "public", "ref_table": "organizations", "ref_columns": ["id"], "on_delete": "NO ACTION"}],
  "rls": true, "policies": ["org_isolation"],
  "grants": [],
  "start": "2024-12-30 00:00:00+00", "default_partition": false}'::jsonb);

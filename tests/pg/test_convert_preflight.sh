@@ -89,7 +89,7 @@ DROP TABLE replies;
 DROP INDEX events_note_idx;
 UPDATE events SET created_at = '2026-02-01' WHERE created_at IS NULL;
 ALTER TABLE events ALTER COLUMN kind TYPE text, ALTER COLUMN created_at SET NOT NULL,
-    ADD FOREIGN KEY (customer_id) REFERENCES customers (id);
+    ADD FOREIGN KEY (customer_id) REFERENCES customers (id) ON DELETE CASCADE;
 CREATE INDEX events_kind_idx ON events (kind DESC NULLS LAST);
 SQL
 if q -f "$prepare" >"$tmp/out.txt" 2>&1; then
@@ -100,7 +100,12 @@ grep -qF "rows before partition.start 2026-01-01 00:00:00+00: 2 (the earliest" "
 # a declared index whose definition differs from the live one
 grep -qF "index events_kind_idx is USING btree (kind DESC NULLS LAST) on the table, the spec says USING btree (kind)" "$tmp/out.txt" ||
     fail "an index defined otherwise than the spec is not reported" "$tmp/out.txt"
+# a declared foreign key whose action differs from the spec's
+grep -qF "foreign key events_customer_id_fkey is ON DELETE CASCADE ON UPDATE NO ACTION; the spec says on_delete: no action" "$tmp/out.txt" ||
+    fail "a foreign key with another action than the spec's is not reported" "$tmp/out.txt"
 q -c "DROP INDEX events_kind_idx" -c "CREATE INDEX events_kind_idx ON events (kind)" >/dev/null || fail "fix the index"
+q -c "ALTER TABLE events DROP CONSTRAINT events_customer_id_fkey, ADD FOREIGN KEY (customer_id) REFERENCES customers (id)" >/dev/null ||
+    fail "fix the foreign key"
 
 q -c "UPDATE events SET created_at = '2026-03-01' WHERE created_at < '2026-01-01'" >/dev/null || fail "move the rows"
 q -f "$prepare" >"$tmp/out.txt" 2>&1 || fail "prepare on a matching table" "$tmp/out.txt"

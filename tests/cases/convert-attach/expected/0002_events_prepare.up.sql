@@ -46,7 +46,7 @@ SELECT partc.preflight('{"table": "public.events",
     "def": "USING btree (account_id)"}],
  "checks": [],
  "foreign_keys": [
-   {"columns": ["account_id"], "ref_schema": "public", "ref_table": "accounts", "ref_columns": ["id"]}],
+   {"columns": ["account_id"], "ref_schema": "public", "ref_table": "accounts", "ref_columns": ["id"], "on_delete": "CASCADE"}],
  "rls": true, "policies": ["events_by_account"],
  "grants": [
    {"role": "authenticated", "privileges": ["select"]}],

@@ -1058,6 +1058,26 @@ BEGIN
                                      r.f->>'ref_schema', r.f->>'ref_table');
         END IF;
     END LOOP;
+    -- ... with the declared actions (the partitioned table's keys are made
+    -- from the spec: another action would change what deletes do)
+    FOR r IN SELECT c.conname, f->>'on_delete' AS want,
+                    CASE c.confdeltype WHEN 'a' THEN 'NO ACTION' WHEN 'r' THEN 'RESTRICT' WHEN 'c' THEN 'CASCADE'
+                                       WHEN 'n' THEN 'SET NULL' ELSE 'SET DEFAULT' END AS del,
+                    CASE c.confupdtype WHEN 'a' THEN 'NO ACTION' WHEN 'r' THEN 'RESTRICT' WHEN 'c' THEN 'CASCADE'
+                                       WHEN 'n' THEN 'SET NULL' ELSE 'SET DEFAULT' END AS upd
+               FROM jsonb_array_elements(spec->'foreign_keys') f
+               JOIN pg_catalog.pg_constraint c ON c.conrelid = v_rel AND c.contype = 'f'
+               JOIN pg_catalog.pg_class t ON t.oid = c.confrelid
+               JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace
+              WHERE n.nspname = f->>'ref_schema' AND t.relname = f->>'ref_table'
+                AND ARRAY(SELECT a.attname::text FROM unnest(c.conkey) WITH ORDINALITY k(attnum, n)
+                            JOIN pg_catalog.pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum ORDER BY k.n)
+                    = ARRAY(SELECT jsonb_array_elements_text(f->'columns')) LOOP
+        IF r.del <> r.want OR r.upd <> 'NO ACTION' THEN
+            v_bad := v_bad || format('foreign key %I is ON DELETE %s ON UPDATE %s; the spec says on_delete: %s (and ON UPDATE NO ACTION)',
+                                     r.conname, r.del, r.upd, lower(r.want));
+        END IF;
+    END LOOP;
     FOR r IN SELECT c.conname, c.conrelid::regclass AS src FROM pg_catalog.pg_constraint c
               WHERE c.confrelid = v_rel AND c.contype = 'f' AND c.conrelid <> v_rel LOOP
         v_bad := v_bad || format('foreign key %I of %s references the table: after the swap it would still point at the old table',
