@@ -397,11 +397,24 @@ static void plan_swap_attach(builder *b, const table *t)
     const char *q = b->qname;
     const char *sh = arena_printf(a, "%s.%s", t->schema.s, names_shadow(a, t));
     const char *ol = arena_printf(a, "%s.%s", t->schema.s, names_old(a, t));
-    up(b, STEP_CONV_ATTACH_SWAP, arena_printf(a, "ACCESS EXCLUSIVE on %s and %s (catalog changes only, 5 attempts)", q, sh),
+    const char *refs = "";
+    for (size_t i = 0; i < t->nfks; i++)
+        if (t->fks[i].ref != t) {
+            const char *r = arena_printf(a, ", %s.%s", t->fks[i].ref ? t->fks[i].ref->schema.s : t->schema.s,
+                                         t->fks[i].ref_table.s);
+            if (!strstr(arena_printf(a, "%s,", refs), arena_printf(a, "%s,", r)))
+                refs = arena_printf(a, "%s%s", refs, r);
+        }
+    up(b, STEP_CONV_ATTACH_SWAP,
+       arena_printf(a, "ACCESS EXCLUSIVE on %s, %s%s (catalog changes only; 5 attempts, each shorter than "
+                       "deadlock_timeout)%s", q, sh, refs,
+                    *refs ? "; the referenced tables because ATTACH moves the foreign keys' triggers" : ""),
        arena_printf(a, "swap: %s becomes %s and the partition of every row before the cutover of %s, which "
                        "becomes %s (no row read: the bound proves the range; no index built: each is adopted); "
                        "ids continue", q, ol, sh, q));
-    down(b, STEP_CONV_ATTACH_UNSWAP, arena_printf(a, "ACCESS EXCLUSIVE on %s and its partitions", q),
+    down(b, STEP_CONV_ATTACH_UNSWAP,
+         arena_printf(a, "ACCESS EXCLUSIVE on %s and its partitions, for as long as moving back the rows written "
+                         "since the swap from the cutover on takes", q),
          arena_printf(a, "swap back: detach %s, which becomes %s again with its identity; rows written since the "
                          "swap from the cutover on move back into it", ol, q));
 }
@@ -617,14 +630,16 @@ static void describe_attach(builder *b, const table *t, size_t k, int64_t as_of,
                                                    b->rt)
                                     : "");
         m->undo = arena_printf(a, "puts the keys of %s back as they were and the bound back to NOT VALID; refused "
-                                  "after the swap.", q);
+                                  "after the swap. It uses up the indexes the backfill_index migrations built: roll "
+                                  "those back too before applying them and this again.", q);
         break;
     case 2:
         m->about = arena_printf(a, "swaps in one short transaction: %s becomes %s, the partition of every row before "
                                    "%s, and %s becomes %s; no row is read or copied; ids continue.",
                                 q, ol, when, sh, q);
         m->undo = arena_printf(a, "detaches %s and makes it %s again, moving back the rows written since the swap "
-                                  "from the cutover on; no write is lost.", ol, q);
+                                  "from the cutover on (under its lock, for as long as they take; refused, saying "
+                                  "which, if one breaks a key of %s); no write is lost.", ol, q, q);
         break;
     default:
         m->about = arena_printf(a, "ends the conversion once migrate.keep_old (%s) has passed since the swap: drops "

@@ -12,7 +12,8 @@
 # end: events equals the mirror row for row, no row was copied, events_old
 # is the partition of every row before the cutover and holds them all, ids
 # continue, every partition is secured like the table.  Then: a row written
-# from the cutover on after the swap goes back with the swap's rollback
+# from the cutover on after the swap goes back with the swap's rollback (one
+# that breaks the table's own key is refused, named)
 # (which drops the bound, and the swap refuses until the backfill is done
 # again), the rollbacks of backfill and prepare give the plain table back,
 # the prepare refuses while such a row is there, and once it is gone every
@@ -152,6 +153,18 @@ q "WITH w AS (INSERT INTO events (account_id, payload, amount, created_at) VALUE
    INSERT INTO events_mirror SELECT * FROM w" >/dev/null 2>"$CL_WORK/err" || cl_fail cutover "insert after the cutover" "$CL_WORK/err"
 [ "$(q "SELECT tableoid::regclass FROM events WHERE payload = 'after the cutover'")" != events_old ] ||
     cl_fail cutover "the row after the cutover is in events_old"
+# a row after the cutover whose id is an old row's: the partitioned table
+# takes it ((id, created_at) is its key), the table it goes back to cannot
+q "INSERT INTO events (id, account_id, payload, amount, created_at)
+   SELECT id, 3, 'same id', 0, timestamptz '$cutover 00:00:00+00' + interval '4 days' FROM events_old ORDER BY id LIMIT 1" >/dev/null 2>"$CL_WORK/err" ||
+    cl_fail cutover "insert with an old id after the cutover" "$CL_WORK/err"
+if $PSQL -X -q -v ON_ERROR_STOP=1 -f "$m_swap_down" >"$CL_WORK/swap.down-refused.out" 2>&1; then
+    cl_fail swap.down-refused "the swap's rollback moved a row that breaks the table's key"
+fi
+grep -q "cannot go back into public.events_old" "$CL_WORK/swap.down-refused.out" && grep -q "events_old_id_key" "$CL_WORK/swap.down-refused.out" ||
+    cl_fail swap.down-refused "refused for another reason" "$CL_WORK/swap.down-refused.out"
+[ "$(q "SELECT relkind FROM pg_class WHERE oid = 'public.events'::regclass")" = p ] || cl_fail swap.down-refused "the refused rollback changed events"
+q "DELETE FROM events WHERE payload = 'same id'" >/dev/null
 cl_apply swap.down-moved "$m_swap_down"
 grep -q "is dropped" "$CL_WORK/swap.down-moved.err" || cl_fail swap.down-moved "no NOTICE that the bound is dropped" "$CL_WORK/swap.down-moved.err"
 r=$(q "SELECT $(cl_diff events events_mirror)")
@@ -177,7 +190,8 @@ if $PSQL -X -q -v ON_ERROR_STOP=1 -f "$m_prepare_up" >"$CL_WORK/prepare-refused.
 fi
 grep -q "at or after the cutover" "$CL_WORK/prepare-refused.out" || cl_fail prepare-refused "refused for another reason" "$CL_WORK/prepare-refused.out"
 q "DELETE FROM events WHERE payload = 'after the cutover'" "DELETE FROM events_mirror WHERE payload = 'after the cutover'" >/dev/null
-all_ups " again"
+# again where REPEATABLE READ is the default: the backfill's transactions are READ COMMITTED
+PGOPTIONS="${PGOPTIONS:-} -c default_transaction_isolation=repeatable\ read" all_ups " again"
 timed_apply "swap again" "$m_swap_up"
 cl_check_sync "swap again" events_mirror
 

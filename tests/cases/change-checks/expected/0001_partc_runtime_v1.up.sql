@@ -1949,6 +1949,15 @@ BEGIN
         RAISE EXCEPTION 'partc: % holds rows with % = %, at or after the cutover %', v_table, v.key_column, v_max, v_cut
             USING HINT = 'set migrate.cutover to a range start after them';
     END IF;
+    -- ATTACH adopts a validated key or check of the table; a NOT VALID one it
+    -- would validate (or refuse) under its lock
+    IF EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conrelid = v_table::regclass AND c.contype IN ('f', 'c')
+                  AND NOT c.convalidated) THEN
+        RAISE EXCEPTION 'partc: % has constraints that are NOT VALID: %', v_table,
+            (SELECT string_agg(quote_ident(c.conname), ', ' ORDER BY c.conname) FROM pg_constraint c
+              WHERE c.conrelid = v_table::regclass AND c.contype IN ('f', 'c') AND NOT c.convalidated)
+            USING HINT = format('validate them first (ALTER TABLE %s VALIDATE CONSTRAINT ...: writers go on); nothing was changed', v_table);
+    END IF;
     IF v_min IS NOT NULL AND v_min::timestamptz < v_lower THEN
         RAISE EXCEPTION 'partc: % holds rows with % = %, before partition.start %', v_table, v.key_column, v_min, v_lower
             USING HINT = 'set partition.start at or before the earliest row (method attach keeps every row in the table, which becomes the partition from partition.start to the cutover)';
@@ -1974,7 +1983,7 @@ BEGIN
         SELECT i.indisvalid INTO v_ok FROM pg_index i WHERE i.indexrelid = to_regclass(format('%I.%I', p_schema, v_name));
         IF v_ok IS NULL THEN
             RAISE EXCEPTION 'partc: index %.% is missing', quote_ident(p_schema), quote_ident(v_name)
-                USING HINT = 'apply the backfill_index migrations before the backfill';
+                USING HINT = 'apply the backfill_index migrations before the backfill; the backfill''s rollback undoes what they built, so after it roll them back too (their rollback does nothing then) and apply them again';
         ELSIF NOT v_ok THEN
             RAISE EXCEPTION 'partc: index %.% is invalid (its concurrent build was interrupted)', quote_ident(p_schema), quote_ident(v_name)
                 USING HINT = format('run DROP INDEX CONCURRENTLY %I.%I; then its backfill_index migration''s statement again', p_schema, v_name);
@@ -2018,10 +2027,15 @@ BEGIN
         RAISE NOTICE 'partc: the backfill of % is complete already', v_table;
         RETURN;
     END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conrelid = v_table::regclass AND c.conname = v_bound) THEN
+        RAISE EXCEPTION 'partc: % has no bound %: the swap''s rollback dropped it (rows from the cutover on were written, or the cutover has passed)', v_table, v_bound
+            USING HINT = 'roll back the backfill, its index builds and the prepare phase, and convert again with a later migrate.cutover';
+    END IF;
     PERFORM partc.attach_built(p_schema, v_keys);
     IF v_phase IN ('new', 'validate') THEN
         EXECUTE format('UPDATE %s SET phase = ''validate'', started_at = coalesce(started_at, now())', v_state);
         COMMIT;
+        SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
         PERFORM partc.backfill_begin(p_schema, p_table);
         RAISE NOTICE 'partc: validating % of % (every row is read; writers go on)', v_bound, v_table;
         PERFORM pg_catalog.set_config('lock_timeout', v.conv_lock_timeout, true);
@@ -2039,6 +2053,7 @@ BEGIN
         END IF;
         EXECUTE format('UPDATE %s SET phase = ''keys''', v_state);
         COMMIT;
+        SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
         RAISE NOTICE 'partc: % validated in %', v_bound, pg_catalog.clock_timestamp() - v_t0;
     END IF;
     PERFORM partc.backfill_begin(p_schema, p_table);
@@ -2154,8 +2169,23 @@ BEGIN
             USING HINT = pg_catalog.format('apply the backfill migration first; where it runs as a pg_cron job, '
                                            'wait for it: SELECT * FROM %I.conversions()', 'partc');
     END IF;
+    -- ATTACH also moves the foreign keys' triggers on the referenced tables:
+    -- all are locked at once, each attempt waiting less than deadlock_timeout
+    -- (a writer that holds one of them and waits for another makes the
+    -- attempt give way, not deadlock)
+    PERFORM set_config('lock_timeout',
+                        ceil(extract(epoch FROM least(coalesce(nullif(current_setting('lock_timeout'), '0')::interval,
+                                                               interval '1 day'),
+                                                      current_setting('deadlock_timeout')::interval / 2)) * 1000)::text || 'ms',
+                        true);
     v_why := partc.attempt(v_table::regclass,
-                            ARRAY[format('LOCK TABLE %s, %s IN ACCESS EXCLUSIVE MODE', v_table::regclass, v_shadow::regclass)]);
+                            ARRAY[format('LOCK TABLE %s IN ACCESS EXCLUSIVE MODE',
+                                         (SELECT string_agg(l.x::text, ', ' ORDER BY l.o)
+                                            FROM (SELECT v_table::regclass AS x, 0 AS o
+                                                  UNION ALL SELECT v_shadow::regclass, 1
+                                                  UNION ALL SELECT DISTINCT c.confrelid::regclass, 2 FROM pg_constraint c
+                                                   WHERE c.conrelid = v_shadow::regclass AND c.contype = 'f'
+                                                     AND c.confrelid <> v_shadow::regclass) l))]);
     IF v_why IS NOT NULL THEN
         RAISE EXCEPTION 'partc: the swap of % did not get its lock: %', v_table, v_why
             USING HINT = 'apply it again when the table is less busy (nothing was changed)';
@@ -2163,9 +2193,11 @@ BEGIN
     PERFORM partc.same_columns(v_table::regclass, v_shadow::regclass, 'during the conversion',
                                 'roll back the backfill and the prepare phase, and convert again');
     IF NOT EXISTS (SELECT 1 FROM pg_constraint c
-                    WHERE c.conrelid = v_table::regclass AND c.conname = v_bound AND c.convalidated) THEN
-        RAISE EXCEPTION 'partc: the bound % of % is not validated', v_bound, v_table
-            USING HINT = 'roll back the backfill and apply it again';
+                    WHERE c.conrelid = v_table::regclass AND c.conname = v_bound AND c.convalidated)
+       OR EXISTS (SELECT 1 FROM pg_constraint c
+                   WHERE c.conrelid = v_table::regclass AND c.contype IN ('f', 'c') AND NOT c.convalidated) THEN
+        RAISE EXCEPTION 'partc: the bound % or another constraint of % is not validated (ATTACH would read every row under its lock)', v_bound, v_table
+            USING HINT = 'validate it first (the backfill validates the bound; ALTER TABLE ... VALIDATE CONSTRAINT lets writers go on)';
     END IF;
     -- every index of the partitioned table has its twin on the table, else
     -- ATTACH would build it under this lock
@@ -2287,7 +2319,13 @@ BEGIN
         IF v_pforce THEN
             EXECUTE format('ALTER TABLE %s NO FORCE ROW LEVEL SECURITY', v_table::regclass);
         END IF;
-        EXECUTE format('INSERT INTO %s SELECT * FROM %s', v_old::regclass, v_table::regclass);
+        BEGIN
+            EXECUTE format('INSERT INTO %s SELECT * FROM %s', v_old::regclass, v_table::regclass);
+        EXCEPTION WHEN unique_violation THEN
+            RAISE EXCEPTION 'partc: a row written since the swap from the cutover on cannot go back into %: %', v_old, SQLERRM
+                USING DETAIL = 'the partitioned table''s keys contain the partition key; the table''s own keys did not, and hold for the rows it takes back',
+                      HINT = 'delete or change that row, then roll the swap back again (nothing was changed)';
+        END;
         EXECUTE format('TRUNCATE %s', v_table::regclass);
         IF v_force THEN
             EXECUTE format('ALTER TABLE %s FORCE ROW LEVEL SECURITY', v_old::regclass);

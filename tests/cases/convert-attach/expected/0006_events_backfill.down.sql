@@ -1,6 +1,7 @@
 -- backfill public.events (down)
 -- What it does: puts the keys of public.events back as they were and the bound back to NOT VALID;
---   refused after the swap.
+--   refused after the swap. It uses up the indexes the backfill_index migrations built: roll those
+--   back too before applying them and this again.
 -- Locks, each waited for at most lock_timeout 2000ms and held until the COMMIT:
 --   ACCESS EXCLUSIVE on public.events, briefly
 -- Transaction: one (BEGIN ... COMMIT below); lock_timeout 2000ms, statement_timeout none.
