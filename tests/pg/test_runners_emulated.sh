@@ -10,8 +10,9 @@
 #           BEGIN/COMMIT unless the file carries the runner's marker
 #           (sqlx "-- no-transaction" first line, Flyway .sql.conf with
 #           executeInTransaction=false), golang-migrate and Prisma alone;
-#   prove   check_migrations.sh on the examples: up, invariants, asserts,
-#           every rollback back to the baseline schema, up again.
+#   prove   check_migrations.sh on the examples, and on the golden case of
+#           conversions by attach: up, invariants, asserts, every rollback
+#           back to the baseline schema, up again.
 # Runs inside the cluster of run-all.sh.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -42,24 +43,27 @@ pattern() {
     esac
 }
 
-for t in sqlx golang-migrate prisma flyway; do
-    work="$tmp/$t"
+# prove T LABEL SPECS SETUP ASSERT: one target's folder of one spec set
+prove() {
+    t=$1
+    label=$2
+    work="$tmp/$t$label"
     mkdir -p "$work"
-    (cd "$work" && cp -R "$root/specs" specs &&
+    (cd "$work" && cp -R "$3" specs &&
         "$PARTC" compile specs --target "$t" --as-of "$AS_OF" >/dev/null 2>"$work/err") ||
-        { fail "$t" "compile: $(head -n 1 "$work/err")"; continue; }
+        { fail "$t$label" "compile: $(head -n 1 "$work/err")"; return; }
     case $t in
         prisma) dir="$work/prisma/migrations" ;;
         flyway) dir="$work/db/migration" ;;
         *) dir="$work/migrations" ;;
     esac
     lock="$dir/partc.lock"
-    [ -f "$lock" ] || { fail "$t" "no partc.lock in $dir"; continue; }
+    [ -f "$lock" ] || { fail "$t$label" "no partc.lock in $dir"; return; }
 
     # names
     (cd "$dir" && find . -type f ! -name partc.lock ! -name migration_lock.toml | sed 's|^\./||' | sort) >"$work/files"
     bad=$(grep -Ev "$(pattern "$t")" "$work/files" | head -n 3)
-    [ -z "$bad" ] || { fail "$t" "names the runner does not read: $bad"; continue; }
+    [ -z "$bad" ] || { fail "$t$label" "names the runner does not read: $bad"; return; }
     # the runner's order of the migrations against the record's
     awk '$1 == "file" && !seen[$2]++ { print $2 "_" $3 }' "$lock" >"$work/recorded"
     case $t in
@@ -67,10 +71,10 @@ for t in sqlx golang-migrate prisma flyway; do
         flyway) sed -n 's/^V\([0-9]*\)__\(.*\)\.sql$/\1 \1_\2/p' "$work/files" | sort -n -k1,1 | cut -d' ' -f2 >"$work/order" ;;
         *) sed -n 's/^\([0-9]*\)_\(.*\)\.up\.[^.]*$/\1 \1_\2/p' "$work/files" | sort -n -k1,1 | cut -d' ' -f2 >"$work/order" ;;
     esac
-    cmp -s "$work/recorded" "$work/order" || { fail "$t" "the runner's order differs from partc.lock"; continue; }
+    cmp -s "$work/recorded" "$work/order" || { fail "$t$label" "the runner's order differs from partc.lock"; return; }
     if [ "$t" = prisma ]; then
         grep -qx 'provider = "postgresql"' "$dir/migration_lock.toml" ||
-            { fail "$t" "migration_lock.toml does not name the postgresql provider"; continue; }
+            { fail "$t$label" "migration_lock.toml does not name the postgresql provider"; return; }
     fi
 
     # one NNNN_<name>.up.sql/.down.sql pair per migration, with its mode
@@ -89,7 +93,7 @@ for t in sqlx golang-migrate prisma flyway; do
         for pair in "up $up" "down $down"; do
             dirn=${pair%% *}
             f=${pair#* }
-            [ -f "$f" ] || { fail "$t" "missing $f"; continue 3; }
+            [ -f "$f" ] || { fail "$t$label" "missing $f"; return; }
             cp "$f" "$norm/$n.$dirn.sql"
             case $t in
                 sqlx) if head -n 1 "$f" | grep -qx -- '-- no-transaction'; then mode=alone; else mode=tx; fi ;;
@@ -101,17 +105,25 @@ for t in sqlx golang-migrate prisma flyway; do
     done <"$work/recorded"
     nalone=$(cat "$norm"/*.mode | grep -c alone)
     case $t in
-        sqlx | flyway) [ "$nalone" -gt 0 ] || { fail "$t" "no file carries the no-transaction marker"; continue; } ;;
+        sqlx | flyway) [ "$nalone" -gt 0 ] || { fail "$t$label" "no file carries the no-transaction marker"; return; } ;;
     esac
-    if ! PARTC_PG_APPLY=runner sh "$here/check_migrations.sh" "runner_$t" "$norm" \
-            "$here/examples/setup.sql" "$here/examples/assert.sql" >"$work/check" 2>&1; then
-        fail "$t" "$(head -n 1 "$work/check")"
+    if ! PARTC_PG_APPLY=runner sh "$here/check_migrations.sh" "runner_$t${label#-}" "$norm" \
+            "$4" "$5" >"$work/check" 2>&1; then
+        fail "$t$label" "$(head -n 1 "$work/check")"
         sed -n '2,30p' "$work/check"
-        continue
+        return
     fi
     case $t in
-        sqlx | flyway) echo "ok runners-emulated $t ($i migrations, $nalone files marked to run outside a transaction)" ;;
-        *) echo "ok runners-emulated $t ($i migrations, each file one simple query)" ;;
+        sqlx | flyway) echo "ok runners-emulated $t$label ($i migrations, $nalone files marked to run outside a transaction)" ;;
+        *) echo "ok runners-emulated $t$label ($i migrations, each file one simple query)" ;;
     esac
+}
+
+# the examples, and the golden case of conversions by attach (its concurrent
+# index builds are files that run outside a transaction)
+attach=$root/tests/cases/convert-attach
+for t in sqlx golang-migrate prisma flyway; do
+    prove "$t" "" "$root/specs" "$here/examples/setup.sql" "$here/examples/assert.sql"
+    prove "$t" "-attach" "$attach/spec" "$attach/setup.sql" "$attach/assert.sql"
 done
 exit $status
