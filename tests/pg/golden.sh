@@ -3,7 +3,8 @@
 # asserts in tests/pg/examples/) and every golden case with expected
 # migrations (tests/cases/*/expected) on the cluster pg_start started, through
 # check_migrations.sh; counts into $passed and $failed.  A suffix in
-# $golden_tag is added to each name (e.g. "@+365d").  PARTC_PG_ONLY, a
+# $golden_tag is added to each name (e.g. "@+365d").  golden_examples: the
+# examples only.  PARTC_PG_ONLY, a
 # shell pattern, keeps the names that match it (e.g. 'case_create-*').
 golden_check() {
     case "$1" in ${PARTC_PG_ONLY:-*}) ;; *) return 0 ;; esac
@@ -11,8 +12,12 @@ golden_check() {
 }
 golden_opt() { [ -f "$1" ] && echo "$1" || echo ""; }
 
-golden_all() {
+golden_examples() {
     golden_check "examples${golden_tag:-}" "$root/out" "$here/examples/setup.sql" "$here/examples/assert.sql"
+}
+
+golden_all() {
+    golden_examples
     for dir in "$root"/tests/cases/*/; do
         name=$(basename "$dir")
         ls "$dir/expected/"*.up.sql >/dev/null 2>&1 || continue
