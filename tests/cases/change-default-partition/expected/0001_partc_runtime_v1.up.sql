@@ -408,8 +408,9 @@ $partc$;
 -- already the new one): drops the empty partitions beyond the new premake
 -- ranges ahead of the range that holds p_now or p_as_of, whichever is later
 -- (the --as-of the migrations planned their partitions for), keeping with a
--- NOTICE those that hold rows; then renames every partition whose name is
--- not the registered naming's, and the indexes PostgreSQL named after it.
+-- NOTICE those that hold rows; then renames every partition of one range
+-- whose name is not the registered naming's, and the indexes PostgreSQL
+-- named after it.
 -- Each statement waits at most the registered lock_timeout per attempt.
 -- Returns the number of partitions dropped or renamed.
 CREATE FUNCTION partc.reshape_partitions(p_schema text, p_table text, p_as_of timestamptz,
@@ -452,6 +453,9 @@ BEGIN
     FOR r IN SELECT c.relname, to_char(b.lower_bound, v.name_format) AS want
                FROM partc.bounds(v_table) b JOIN pg_class c ON c.oid = b.part
               WHERE c.relname <> to_char(b.lower_bound, v.name_format)
+                -- one range each (the table a conversion by attach made the
+                -- partition of every row before its cutover keeps its name)
+                AND b.upper_bound = b.lower_bound + v.step
               ORDER BY b.lower_bound LOOP
         IF to_regclass(format('%I.%I', v.schema_name, r.want)) IS NOT NULL THEN
             RAISE EXCEPTION 'cannot rename %.% to %: that name is taken', v.schema_name, r.relname, r.want;
