@@ -26,6 +26,7 @@ $partc$;
 
 -- drop the bound events_cutover and the state table
 ALTER TABLE public.events DROP CONSTRAINT IF EXISTS events_cutover;
+-- squawk-ignore ban-drop-table
 DROP TABLE public.events_backfill_state;
 
 -- remove public.events from the runtime

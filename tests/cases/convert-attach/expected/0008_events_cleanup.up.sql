@@ -20,6 +20,7 @@ SET LOCAL statement_timeout = '0ms';
 SELECT partc.cleanup_ready('public', 'events', '7 days'::interval);
 
 -- drop the state table events_backfill_state
+-- squawk-ignore ban-drop-table
 DROP TABLE public.events_backfill_state;
 
 -- the conversion is over: the runtime's maintenance applies retention from now on (it drops

@@ -26,6 +26,7 @@ $partc$;
 
 -- drop the bound visits_cutover and the state table
 ALTER TABLE public.visits DROP CONSTRAINT IF EXISTS visits_cutover;
+-- squawk-ignore ban-drop-table
 DROP TABLE public.visits_backfill_state;
 
 -- remove public.visits from the runtime
