@@ -75,7 +75,7 @@ static void print_timeouts(FILE *out, const migration *m, const specset *ss)
         fputs(" (SET LOCAL in the file)\n", out);
         return;
     }
-    if (strcmp(m->phase, "change") == 0) {
+    if (strcmp(m->phase, "change") == 0 || (m->nup && m->up[0].kind == STEP_CONV_ATTACH_BUILD)) {
         fputs("  timeouts: the session's (the statement is alone in its file, so no SET precedes it)", out);
         if (m->nup && m->up[0].kind == STEP_ATTACH_INDEX) {
             fputs("; each attach and build waits at most lock_timeout ", out);
@@ -84,7 +84,15 @@ static void print_timeouts(FILE *out, const migration *m, const specset *ss)
         fputc('\n', out);
         return;
     }
-    fputs("  timeouts: the CALL runs under the session's statement_timeout (set it to 0 for a long copy); ", out);
+    bool attach = m->t && m->t->migrate.method.v == METHOD_ATTACH;
+    fprintf(out, "  timeouts: the CALL runs under the session's statement_timeout (set it to 0 for %s); ",
+            attach ? "a long validation" : "a long copy");
+    if (attach) {
+        fputs("lock_timeout ", out);
+        print_ms(out, lt);
+        fputs(" per attempt for the keys\n", out);
+        return;
+    }
     if (st > 0) {
         fputs("batches shrink when one takes more than a quarter of settings.statement_timeout ", out);
         print_ms(out, st);
@@ -120,7 +128,22 @@ static void print_table(FILE *out, const plan *p, const migration *m, const spec
      * migration that creates them */
     if (strcmp(m->phase, "create") != 0 && strcmp(m->phase, "prepare") != 0)
         return;
-    if (t->strategy.v == STRATEGY_PARTITION) {
+    if (t->strategy.v == STRATEGY_PARTITION && t->mode.v == MODE_CONVERT && t->migrate.method.v == METHOD_ATTACH) {
+        int64_t cut = table_cutover(t, m->as_of);
+        arena *a = p->a;
+        fprintf(out, "  partitions: %s.%s becomes the partition [", t->schema.s, names_old(a, t));
+        print_ts(out, t->part.start.v);
+        fputs(", ", out);
+        print_ts(out, cut);
+        fprintf(out, ") at the swap; %d created by the migration from the cutover on, %s [", t->part.premake.v + 1,
+                names_partition(a, t, cut));
+        print_ts(out, cut);
+        fputs(", ", out);
+        print_ts(out, cal_add(t->part.interval.v, cut, 1));
+        fputs(") ..\n", out);
+        fprintf(out, "    then the runtime's %s.maintain() keeps %d %s ranges ahead of today\n",
+                ss->settings.runtime_schema.s, t->part.premake.v, cal_interval_name(t->part.interval.v));
+    } else if (t->strategy.v == STRATEGY_PARTITION) {
         int64_t first, count;
         table_static_ranges(t, p->as_of, &first, &count);
         int64_t last = cal_add(t->part.interval.v, first, count - 1);
@@ -856,7 +879,17 @@ void report_plan_markdown(FILE *out, const plan *p, const specset *ss)
         }
         if (t && first_ones) {
             fputc('\n', out);
-            if (t->strategy.v == STRATEGY_PARTITION) {
+            if (t->strategy.v == STRATEGY_PARTITION && t->mode.v == MODE_CONVERT &&
+                t->migrate.method.v == METHOD_ATTACH) {
+                int64_t cut = table_cutover(t, p->v[i].as_of);
+                fprintf(out, "- Nothing is copied: `%s` becomes the partition [", names_old(p->a, t));
+                print_ts(out, t->part.start.v);
+                fputs(", ", out);
+                print_ts(out, cut);
+                fprintf(out, ") at the swap, and until then refuses rows from the cutover on; the migration makes "
+                             "%d partitions from the cutover on, `%s` first; then the runtime keeps %d ahead.\n",
+                        t->part.premake.v + 1, names_partition(p->a, t, cut), t->part.premake.v);
+            } else if (t->strategy.v == STRATEGY_PARTITION) {
                 int64_t first, count;
                 table_static_ranges(t, p->as_of, &first, &count);
                 int64_t last = cal_add(t->part.interval.v, first, count - 1);
