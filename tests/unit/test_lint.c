@@ -128,6 +128,7 @@ TEST(lint_rule_table)
         severity sev;
         bool validation; /* checked by validate, listed for the catalog */
     } want[] = {
+        {"attach-cutover-soon", SEV_WARNING, false},
         {"change-refused", SEV_ERROR, true},
         {"cleanup-with-runner", SEV_WARNING, false},
         {"default-partition-blocks-concurrent-detach", SEV_WARNING, false},
