@@ -1,6 +1,6 @@
 #!/bin/sh
 # migrate.method: attach under load.  The plain table events of
-# tests/pg/convert-load (50,000 rows by default: identity id, RLS, a policy
+# tests/pg/convert-load (30,000 rows by default: identity id, RLS, a policy
 # and a grant) is converted without a copy (convert-load/attach/events.yaml,
 # compiled with --as-of today, so the cutover is the first month that starts
 # at least 7 days from now) while three writers (two as the owner, one as
@@ -28,7 +28,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 PARTC=${PARTC:-$root/partc}
 dir=$here/convert-load
-ROWS=${CONVERT_ATTACH_ROWS:-50000}
+ROWS=${CONVERT_ATTACH_ROWS:-30000}
 . "$here/lib.sh"
 . "$dir/common.sh"
 . "$dir/writers.sh"

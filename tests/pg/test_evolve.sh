@@ -14,7 +14,7 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 PARTC=${PARTC:-$root/partc}
-seeds=${EVOLVE_SEEDS:-10}
+seeds=${EVOLVE_SEEDS:-6}
 asof=2026-11-22
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
