@@ -226,6 +226,9 @@ pg_start() {
             # jobs run in background workers: the cluster has no TCP port
             # for pg_cron's own connections
             echo "cron.use_background_workers = on"
+            # each job run takes a background worker: room for them beside
+            # the parallel workers of the other tests' queries
+            echo "max_worker_processes = 32"
         fi
     } >>"$_pg_data/postgresql.conf" || { _pg_fail "cannot write postgresql.conf"; return 1; }
 

@@ -32,7 +32,7 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 fail() {
-    echo "FAIL convert_staged: $1"
+    echo "FAIL convert_staged${method:+ ($method)}: $1"
     [ -z "${2:-}" ] || [ ! -s "$2" ] || sed 's/^/    /' "$2" | head -n 30
     exit 1
 }
@@ -131,7 +131,11 @@ q -c "INSERT INTO visits SELECT i, timestamptz '2026-11-01' + i * interval '1 mi
 n=0
 while [ "$(q -c "SELECT backfill FROM partc.conversions()")" != done ]; do
     n=$((n + 1))
-    [ $n -le 150 ] || fail "the job did not finish in 150 s: $(q -c "SELECT * FROM partc.conversions()")"
+    if [ $n -gt 300 ]; then
+        q -c "SELECT jobid, jobname, schedule, active FROM cron.job" \
+          -c "SELECT jobid, status, return_message, start_time FROM cron.job_run_details ORDER BY runid DESC LIMIT 5" >"$tmp/cron" 2>&1
+        fail "the job did not finish in 300 s: $(q -c "SELECT * FROM partc.conversions()")" "$tmp/cron"
+    fi
     sleep 1
 done
 waited=$(( $(date +%s) - t0 ))
