@@ -95,13 +95,13 @@ static const char *fk_lock(arena *a, const foreign_key *fk)
                         fk->ref_table.s);
 }
 
-/* The partitions of the static range and the default partition, then the
- * table's security on each of them; on the shadow when rel says so. */
-static void plan_partitions(builder *b, const table *t, int64_t as_of, step_rel rel, const char *lock)
+/* count partitions of consecutive ranges from first, and the default
+ * partition, then the table's security on each of them; on the shadow when
+ * rel says so. */
+static void plan_partition_run(builder *b, const table *t, int64_t first, int64_t count, step_rel rel,
+                               const char *lock)
 {
     arena *a = b->a;
-    int64_t first, count;
-    table_static_ranges(t, as_of, &first, &count);
     int64_t lo = first;
     for (int64_t i = 0; i < count; i++) {
         int64_t hi = cal_add(t->part.interval.v, lo, 1);
@@ -118,6 +118,15 @@ static void plan_partitions(builder *b, const table *t, int64_t as_of, step_rel 
     if (table_has_security(t))
         up(b, STEP_SECURE_PARTITIONS, "none",
            "the table's security on each partition (PostgreSQL does not carry it from the table)")->rel = rel;
+}
+
+/* The partitions of the static range (from partition.start through as_of
+ * plus premake). */
+static void plan_partitions(builder *b, const table *t, int64_t as_of, step_rel rel, const char *lock)
+{
+    int64_t first, count;
+    table_static_ranges(t, as_of, &first, &count);
+    plan_partition_run(b, t, first, count, rel, lock);
 }
 
 /* "N partitions" of the static range, and the default one. */
@@ -287,29 +296,6 @@ static bool attaches(const table *t)
     return t->migrate.method.v == METHOD_ATTACH;
 }
 
-/* The partitioned table's ranges from the cutover on (premake of them after
- * its first), and the default partition. */
-static void plan_attach_partitions(builder *b, const table *t, int64_t cut, const char *lock)
-{
-    arena *a = b->a;
-    int64_t lo = cut;
-    for (int64_t i = 0; i <= t->part.premake.v; i++) {
-        int64_t hi = cal_add(t->part.interval.v, lo, 1);
-        step *s = up(b, STEP_CREATE_PARTITION, lock,
-                     arena_printf(a, "create partition %s", names_partition(a, t, lo)));
-        s->lo = lo;
-        s->hi = hi;
-        s->rel = REL_SHADOW;
-        lo = hi;
-    }
-    if (t->part.default_partition.v)
-        up(b, STEP_CREATE_DEFAULT_PARTITION, lock,
-           arena_printf(a, "create default partition %s", names_default_partition(a, t)))->rel = REL_SHADOW;
-    if (table_has_security(t))
-        up(b, STEP_SECURE_PARTITIONS, "none",
-           "the table's security on each partition (PostgreSQL does not carry it from the table)")->rel = REL_SHADOW;
-}
-
 static void plan_prepare_attach(builder *b, const table *t, int64_t as_of)
 {
     arena *a = b->a;
@@ -338,7 +324,8 @@ static void plan_prepare_attach(builder *b, const table *t, int64_t as_of)
                                  "partitions start at the cutover %s", q, b->rt, when));
     r->rel = REL_SHADOW;
     r->lo = cut;
-    plan_attach_partitions(b, t, cut, newlock);
+    /* the ranges from the cutover on: its own and premake after it */
+    plan_partition_run(b, t, cut, t->part.premake.v + 1, REL_SHADOW, newlock);
     for (size_t i = 0; i < t->nindexes; i++) {
         step *s = up(b, STEP_CREATE_INDEX, arena_printf(a, "SHARE on %s and every partition (new, empty)", sh),
                      arena_printf(a, "create index %s", names_shadow_of(a, t, t->indexes[i].gen_name)));

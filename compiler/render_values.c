@@ -1153,20 +1153,28 @@ const char *attach_unfinish_values(rctx *c, const step *s, tvars *tv)
 }
 
 /* One index the backfill's keys need, built concurrently (index_no: which
- * of names_attach_keys; plain: the primary key's own columns). */
-const char *attach_build_values(rctx *c, const step *s, tvars *tv)
+ * of names_attach_keys; plain: the primary key's own columns), and its name. */
+static const attach_key *attach_index(rctx *c, const step *s, const char **name)
 {
     size_t n;
     const attach_key *k = &names_attach_keys(c->a, c->t, &n)[s->index_no];
-    tvars_set(tv, "index", ident(c, s->plain ? k->plain : k->build));
+    *name = s->plain ? k->plain : k->build;
+    return k;
+}
+
+const char *attach_build_values(rctx *c, const step *s, tvars *tv)
+{
+    const char *name;
+    const attach_key *k = attach_index(c, s, &name);
+    tvars_set(tv, "index", ident(c, name));
     tvars_set(tv, "columns", s->plain ? ident_list(c, k->cols) : key_columns(c, k->cols));
     return NULL;
 }
 
 const char *attach_drop_values(rctx *c, const step *s, tvars *tv)
 {
-    size_t n;
-    const attach_key *k = &names_attach_keys(c->a, c->t, &n)[s->index_no];
-    tvars_set(tv, "index", qual(c, s->plain ? k->plain : k->build));
+    const char *name;
+    attach_index(c, s, &name);
+    tvars_set(tv, "index", qual(c, name));
     return NULL;
 }
