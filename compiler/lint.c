@@ -141,7 +141,7 @@ static void check_incoming_fks(const lint_ctx *cx, const lint_rule *r, const tab
     for (size_t k = 0; k < t->nfks; k++) {
         const foreign_key *fk = &t->fks[k];
         const table *c = fk->ref;
-        if (!c || c == t || c->mode.v != MODE_CONVERT)
+        if (!c || c == t || c->mode.v != MODE_CONVERT || c->migrate.incoming.v == INCOMING_REWIRE)
             continue;
         lint_report(cx, r, c, fk->at,
                     "foreign key '%s' of '%s' references '%s', which mode convert replaces: "
@@ -149,6 +149,31 @@ static void check_incoming_fks(const lint_ctx *cx, const lint_rule *r, const tab
                     fk->gen_name ? fk->gen_name : "?", tname(cx, t), tname(cx, c),
                     c->name.s ? c->name.s : "?",
                     c->migrate.old_suffix.s ? c->migrate.old_suffix.s : "_old");
+    }
+}
+
+/* Checked on the converted table, reported at each referrer's foreign key
+ * (for the converted table's allows). */
+static void check_rewired_fks(const lint_ctx *cx, const lint_rule *r, const table *c)
+{
+    if (c->mode.v != MODE_CONVERT || c->migrate.incoming.v != INCOMING_REWIRE || !c->part.key.s)
+        return;
+    const column *key = table_column(c, c->part.key.s);
+    for (size_t i = 0; i < c->nrewires; i++) {
+        const rewire *rw = &c->rewires[i];
+        const foreign_key *fk = &rw->r->fks[rw->fk_no];
+        const slist *target = fk->ref_columns.n ? &fk->ref_columns : &c->primary_key;
+        lint_report(cx, r, c, fk->at,
+                    "the conversion of '%s' rewires foreign key %s of '%s': '%s' gets the column %s (%s%s), "
+                    "which the database fills from '%s' on every insert and every change of (%s), and the key "
+                    "becomes (%s, %s) -> %s(%s, %s) ON DELETE %s ON UPDATE CASCADE; the application may read the "
+                    "column, must not write another value to it, and an update of %s(%s) now cascades instead of "
+                    "being refused",
+                    tname(cx, c), fk->gen_name ? fk->gen_name : "?", tname(cx, rw->r), tname(cx, rw->r),
+                    rw->column, key && key->type.s ? key->type.s : "?", rw->not_null ? ", NOT NULL" : "",
+                    tname(cx, c), join_list(cx, &fk->columns), join_list(cx, &fk->columns), rw->column,
+                    tname(cx, c), join_list(cx, target), c->part.key.s, fk_action_sql(fk->on_delete.v),
+                    tname(cx, c), join_list(cx, target));
     }
 }
 
@@ -440,6 +465,15 @@ const lint_rule lint_rules[] = {
      .fix = "drop the foreign key before the swap and re-create it against the partitioned table "
             "(its referenced key must then contain the partition key), then allow the rule with the plan as reason",
      .check = check_incoming_fks},
+    {.id = "incoming-foreign-keys-rewired",
+     .sev = SEV_WARNING,
+     .summary = "a table converted with incoming_foreign_keys: rewire: what each referencing table gets",
+     .why = "each referencing table gets a column, filled by a trigger from the referenced row, and its foreign "
+            "key moves to the partitioned table's key (the old key plus the partition key) with ON UPDATE "
+            "CASCADE; code that copies rows of the referencing table with every column, or writes that column, "
+            "must know it.",
+     .fix = "allow the rule on the converted table with the reason the application is ready for the new columns",
+     .check = check_rewired_fks},
     {.id = "maintenance-unscheduled",
      .sev = SEV_WARNING,
      .summary = "a partitioned table without maintenance.schedule",

@@ -10,6 +10,7 @@ const char *const retention_action_names[] = {"drop", "detach", "archive", "dele
 const char *const conv_phase_names[] = {"prepare", "backfill", "swap", "cleanup", NULL};
 const char *const backfill_where_names[] = {"migration", "pg_cron", NULL};
 const char *const conv_method_names[] = {"copy", "attach", NULL};
+const char *const incoming_fks_names[] = {"refuse", "rewire", NULL};
 const char *const fk_action_names[] = {"no action", "restrict", "cascade", "set null", "set default", NULL};
 const char *const policy_command_names[] = {"all", "select", "insert", "update", "delete", NULL};
 const char *const grant_privilege_names[] = {"select", "insert", "update", "delete", "truncate",

@@ -63,6 +63,8 @@ typedef enum { BACKFILL_IN_MIGRATION, BACKFILL_IN_PG_CRON } backfill_where;
 typedef LOCATED(backfill_where) sbackfill_where;
 typedef enum { METHOD_COPY, METHOD_ATTACH } conv_method;
 typedef LOCATED(conv_method) smethod;
+typedef enum { INCOMING_REFUSE, INCOMING_REWIRE } incoming_fks;
+typedef LOCATED(incoming_fks) sincoming;
 typedef LOCATED(table_strategy) sstrategy;
 typedef LOCATED(identity_kind) sidentity;
 typedef LOCATED(retention_action) saction;
@@ -120,9 +122,23 @@ typedef struct foreign_key {
     slist ref_columns;
     sfk_action on_delete;
     srcloc at;
+    sval partition_key_column; /* the column rewire adds (the referenced table converted with
+                                  incoming_foreign_keys: rewire); s == NULL: <referenced>_<key> */
     const table *ref;      /* validate: the referenced table of the spec set */
     const char *gen_name;  /* validate: constraint name */
 } foreign_key;
+
+/* validate: a foreign key into a table converted with incoming_foreign_keys:
+ * rewire, which the conversion moves onto the partitioned table's key. */
+typedef struct rewire {
+    const table *r;        /* the referencing table */
+    size_t fk_no;          /* which of r->fks */
+    const char *column;    /* the partition key's column it gets */
+    const char *fill_fn;   /* the function of its trigger that fills it */
+    const char *index;     /* its index on (foreign key columns, column) */
+    const char *check;     /* the check that makes the column NOT NULL online */
+    bool not_null;         /* every foreign key column is NOT NULL */
+} rewire;
 
 typedef struct partition_spec {
     bool present;
@@ -193,6 +209,7 @@ typedef struct migrate_spec {
     sbackfill_where backfill_in; /* migration, or a pg_cron job the backfill migration starts */
     smethod method;          /* copy, or attach: the table becomes the partition before the cutover */
     sint cutover;            /* attach: the upper bound of the table as a partition (see table_cutover) */
+    sincoming incoming;      /* foreign keys of other tables into this one: refuse, or rewire */
 } migrate_spec;
 
 typedef struct lint_allow {
@@ -229,6 +246,9 @@ struct table {
     size_t nallows;
     sbool drop;         /* the next migration drops the table (its spec stays) */
     int order;          /* validate: position in dependency order (referenced first) */
+    rewire *rewires;    /* validate: mode convert with incoming_foreign_keys: rewire, the
+                           foreign keys into it, in dependency order of their tables */
+    size_t nrewires;
     bool load_failed;   /* spec_load reported an error inside this table: it is
                            kept out of validation and lint (only its name is known) */
     bool invalid;       /* validate reported an error about it: lint skips it */
@@ -296,6 +316,7 @@ extern const char *const retention_action_names[];
 extern const char *const conv_phase_names[];
 extern const char *const backfill_where_names[];
 extern const char *const conv_method_names[];
+extern const char *const incoming_fks_names[];
 extern const char *const fk_action_names[];
 extern const char *const policy_command_names[];
 extern const char *const grant_privilege_names[];

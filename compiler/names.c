@@ -424,6 +424,9 @@ const conv_object names_conv_objects[] = {
     {"fn_guard", "sync_guard", false},
     {"fn_replay", "sync_replay", false},
     {"fn_indexes", "backfill_indexes", false},
+    {"rewire", "rewire", true},
+    {"fn_key_lock", "rewire_lock", false},
+    {"fn_key_follow", "rewire_follow", false},
 };
 const size_t names_nconv_objects = sizeof names_conv_objects / sizeof names_conv_objects[0];
 

@@ -184,6 +184,112 @@ static void plan_unprepare_tail(builder *b, const table *t, const char *sh)
             ->archive_schema = true;
 }
 
+/* ---- incoming_foreign_keys: rewire ------------------------------------------ */
+
+static const char *rw_name(arena *a, const rewire *rw)
+{
+    return arena_printf(a, "%s.%s", rw->r->schema.s, rw->r->name.s);
+}
+
+static const char *rw_cols(arena *a, const slist *l)
+{
+    strbuf sb = STRBUF_INIT;
+    for (size_t i = 0; i < l->n; i++)
+        sb_addf(&sb, "%s%s", i ? ", " : "", l->v[i].s);
+    const char *r = arena_strdup(a, sb_str(&sb));
+    sb_free(&sb);
+    return r;
+}
+
+/* The prepare: the state of the rewires and the triggers on the table that
+ * carry a change of its key to the referencing rows; then each referencing
+ * table's column and the trigger that fills it. */
+static void plan_prepare_rewire(builder *b, const table *t)
+{
+    arena *a = b->a;
+    const char *q = b->qname;
+    if (!t->nrewires)
+        return;
+    up(b, STEP_REWIRE_SETUP, arena_printf(a, "SHARE ROW EXCLUSIVE on %s (creating its triggers)", q),
+       arena_printf(a, "create %s and the triggers on %s that carry a change of %s to the referencing rows "
+                       "until the swap", names_conv(a, t, "rewire"), q, t->part.key.s));
+    for (size_t i = 0; i < t->nrewires; i++) {
+        const rewire *rw = &t->rewires[i];
+        const char *r = rw_name(a, rw);
+        const foreign_key *fk = &rw->r->fks[rw->fk_no];
+        step *s = up(b, STEP_REWIRE_PREPARE, arena_printf(a, "ACCESS EXCLUSIVE on %s, briefly (no row is rewritten)", r),
+                     arena_printf(a, "%s: add column %s (empty) and the trigger %s that fills it from %s for every row "
+                                     "written with (%s)", r, rw->column, rw->fill_fn, q, rw_cols(a, &fk->columns)));
+        s->rewire_no = i;
+    }
+}
+
+static void plan_unprepare_rewire(builder *b, const table *t)
+{
+    arena *a = b->a;
+    const char *q = b->qname;
+    if (!t->nrewires)
+        return;
+    for (size_t i = t->nrewires; i-- > 0;) {
+        const rewire *rw = &t->rewires[i];
+        const char *r = rw_name(a, rw);
+        step *s = down(b, STEP_REWIRE_UNPREPARE, arena_printf(a, "ACCESS EXCLUSIVE on %s, briefly", r),
+                       arena_printf(a, "%s: drop the trigger %s and the column %s", r, rw->fill_fn, rw->column));
+        s->rewire_no = i;
+    }
+    step *s = down(b, STEP_REWIRE_TEARDOWN, arena_printf(a, "ACCESS EXCLUSIVE on %s, briefly", q),
+                   arena_printf(a, "drop the triggers on %s and %s", q, names_conv(a, t, "rewire")));
+    s->rel = REL_TABLE;
+}
+
+/* What the backfill does to the referencing tables (in the runtime's
+ * backfill, before the copy). */
+static const char *rewire_backfill_text(arena *a, const table *t)
+{
+    strbuf sb = STRBUF_INIT;
+    for (size_t i = 0; i < t->nrewires; i++) {
+        const rewire *rw = &t->rewires[i];
+        sb_addf(&sb, "%s%s.%s", i ? ", " : "", rw_name(a, rw), rw->column);
+    }
+    const char *r = arena_printf(a, "first fill %s in batches of %lld rows, one transaction each (resumable), and "
+                                    "make each NOT NULL where its foreign key columns are (CHECK NOT VALID, VALIDATE, "
+                                    "SET NOT NULL); then ",
+                                 sb_str(&sb), (long long)t->migrate.batch_size.v);
+    sb_free(&sb);
+    return r;
+}
+
+static void plan_swap_rewire(builder *b, const table *t)
+{
+    arena *a = b->a;
+    const char *q = b->qname;
+    for (size_t i = 0; i < t->nrewires; i++) {
+        const rewire *rw = &t->rewires[i];
+        const foreign_key *fk = &rw->r->fks[rw->fk_no];
+        const char *r = rw_name(a, rw);
+        const slist *target = fk->ref_columns.n ? &fk->ref_columns : &t->primary_key;
+        step *s = up(b, STEP_REWIRE_SWAP, arena_printf(a, "ACCESS EXCLUSIVE on %s, taken with the swap's", r),
+                     arena_printf(a, "%s: foreign key %s becomes (%s, %s) -> %s(%s, %s) ON DELETE %s ON UPDATE CASCADE, "
+                                     "NOT VALID", r, fk->gen_name, rw_cols(a, &fk->columns), rw->column, q,
+                                  rw_cols(a, target), t->part.key.s, fk_action_sql(fk->on_delete.v)));
+        s->rewire_no = i;
+    }
+    for (size_t i = 0; i < t->nrewires; i++) {
+        const rewire *rw = &t->rewires[i];
+        const foreign_key *fk = &rw->r->fks[rw->fk_no];
+        const char *r = rw_name(a, rw);
+        step *s = down(b, STEP_REWIRE_UNSWAP, arena_printf(a, "ACCESS EXCLUSIVE on %s, taken with the swap's", r),
+                       arena_printf(a, "%s: foreign key %s references %s(%s) again, NOT VALID (the rollback of the "
+                                       "backfill validates it)", r, fk->gen_name, q,
+                                    rw_cols(a, fk->ref_columns.n ? &fk->ref_columns : &t->primary_key)));
+        s->rewire_no = i;
+    }
+}
+
+/* After the backfill, one migration per referencing table: its index on
+ * the new foreign key's columns, built CONCURRENTLY (alone in its file). */
+static void plan_rewire_indexes(plan *p, const table *t, const char *qname, const char *rt, int64_t as_of);
+
 /* mode convert: prepare, backfill, swap and cleanup, each with its rollback. */
 static void plan_prepare(builder *b, const table *t, int64_t as_of)
 {
@@ -224,10 +330,12 @@ static void plan_prepare(builder *b, const table *t, int64_t as_of)
     up(b, STEP_CONV_CAPTURE_ON, arena_printf(a, "SHARE ROW EXCLUSIVE on %s (waits for writes in flight)", q),
        arena_printf(a, "sync triggers on %s: the key of every row written goes to the sync log", q));
     plan_shadow_keys_schedule(b, t, sched);
+    plan_prepare_rewire(b, t);
 
     if (sched)
         down(b, STEP_UNSCHEDULE, "none", "remove the pg_cron job if there is one");
     down(b, STEP_CONV_GUARD_UNSWAPPED, "none", arena_printf(a, "refuse while %s is swapped", q));
+    plan_unprepare_rewire(b, t);
     down(b, STEP_CONV_DROP_OBJECTS, arena_printf(a, "ACCESS EXCLUSIVE on %s, briefly (dropping the sync triggers)", q),
          "drop the sync triggers, functions, procedure, log and state");
     plan_unprepare_tail(b, t, sh);
@@ -243,6 +351,11 @@ static void plan_backfill(builder *b, const table *t)
                                        "verify the counts", q, sh, (long long)t->migrate.batch_size.v);
     const char *locks = arena_printf(a, "ROW EXCLUSIVE on %s per batch; SHARE ROW EXCLUSIVE on %s for the switch "
                                         "to mirroring", sh, q);
+    if (t->nrewires) {
+        copy = arena_printf(a, "%s%s", rewire_backfill_text(a, t), copy);
+        locks = arena_printf(a, "ROW EXCLUSIVE on each referencing table per batch, SHARE UPDATE EXCLUSIVE while its "
+                                "check is validated, ACCESS EXCLUSIVE briefly for the check and NOT NULL; %s", locks);
+    }
     step *s = t->migrate.backfill_in.v == BACKFILL_IN_PG_CRON
                   ? up(b, STEP_CONV_BACKFILL_START,
                        arena_printf(a, "none here; the job takes %s", locks),
@@ -250,9 +363,16 @@ static void plan_backfill(builder *b, const table *t)
                                        "removes itself: %s (without pg_cron: done here)", copy))
                   : up(b, STEP_CONV_BACKFILL_CALL, locks, copy);
     s->in_tx = false;
-    down(b, STEP_CONV_BACKFILL_UNDO, arena_printf(a, "SHARE ROW EXCLUSIVE on %s", q),
-         arena_printf(a, "%sempty %s and record keys again",
-                      t->migrate.backfill_in.v == BACKFILL_IN_PG_CRON ? "stop the backfill's pg_cron job, " : "", sh));
+    down(b, STEP_CONV_BACKFILL_UNDO, arena_printf(a, "SHARE ROW EXCLUSIVE on %s%s", q,
+                                                  t->nrewires ? "; SHARE UPDATE EXCLUSIVE on each referencing table "
+                                                                "while a foreign key is validated, ACCESS EXCLUSIVE "
+                                                                "briefly for DROP NOT NULL"
+                                                              : ""),
+         arena_printf(a, "%sempty %s and record keys again%s",
+                      t->migrate.backfill_in.v == BACKFILL_IN_PG_CRON ? "stop the backfill's pg_cron job, " : "", sh,
+                      t->nrewires ? "; validate each foreign key into the table that a rollback of the swap left NOT "
+                                    "VALID, and drop the NOT NULL of the referencing tables' new columns"
+                                  : ""));
 }
 
 static void plan_swap(builder *b, const table *t)
@@ -269,6 +389,14 @@ static void plan_swap(builder *b, const table *t)
     down(b, STEP_CONV_UNSWAP, arena_printf(a, "ACCESS EXCLUSIVE on %s and %s (catalog changes only)", q, ol),
          arena_printf(a, "swap back: %s becomes %s again and %s becomes %s; writes are mirrored forward again; "
                          "the runtime maintains %s again", ol, q, q, sh, sh));
+    if (t->nrewires) {
+        const char *all = "the referencing tables too, all at once, each attempt shorter than deadlock_timeout";
+        b->m->up[b->m->nup - 1].lock = arena_printf(a, "ACCESS EXCLUSIVE on %s and %s and %s (catalog changes only)",
+                                                    q, sh, all);
+        b->m->down[b->m->ndown - 1].lock = arena_printf(a, "ACCESS EXCLUSIVE on %s and %s and %s (catalog changes "
+                                                           "only)", q, ol, all);
+    }
+    plan_swap_rewire(b, t);
 }
 
 static void plan_cleanup(builder *b, const table *t)
@@ -277,10 +405,22 @@ static void plan_cleanup(builder *b, const table *t)
     const char *ol = arena_printf(a, "%s.%s", t->schema.s, names_old(a, t));
     up(b, STEP_CONV_CLEANUP, "none",
        arena_printf(a, "refuse before migrate.keep_old has passed since the swap"));
+    for (size_t i = 0; i < t->nrewires; i++) {
+        const rewire *rw = &t->rewires[i];
+        const char *r = rw_name(a, rw);
+        step *s = up(b, STEP_REWIRE_VALIDATE, arena_printf(a, "SHARE UPDATE EXCLUSIVE on %s (writers go on)", r),
+                     arena_printf(a, "%s: validate foreign key %s (every row is read)", r,
+                                  rw->r->fks[rw->fk_no].gen_name));
+        s->rewire_no = i;
+    }
     up(b, STEP_CONV_DROP_OBJECTS, arena_printf(a, "ACCESS EXCLUSIVE on %s, briefly (dropping the sync triggers)", b->qname),
        "drop the sync triggers, functions, procedure, log and state");
     up(b, STEP_DROP_TABLE, arena_printf(a, "ACCESS EXCLUSIVE on %s", ol), arena_printf(a, "drop table %s", ol))->rel =
         REL_OLD;
+    if (t->nrewires)
+        up(b, STEP_REWIRE_TEARDOWN, "none",
+           arena_printf(a, "drop %s and the functions of the triggers %s had", names_conv(a, t, "rewire"), ol))
+            ->rel = REL_OLD;
     up(b, STEP_SET_LIVE, "none",
        t->retention.present ? "the conversion is over: the runtime's maintenance applies retention from now on"
                             : "the conversion is over")
@@ -578,6 +718,34 @@ static void plan_attach_builds(plan *p, const table *t, const char *qname, const
             m->undo = arena_printf(a, "drops it, without blocking writers, if it is there.");
             finish(m);
         }
+    }
+}
+
+static void plan_rewire_indexes(plan *p, const table *t, const char *qname, const char *rt, int64_t as_of)
+{
+    arena *a = p->a;
+    for (size_t i = 0; i < t->nrewires; i++) {
+        const rewire *rw = &t->rewires[i];
+        const foreign_key *fk = &rw->r->fks[rw->fk_no];
+        const char *r = rw_name(a, rw);
+        migration *m = add_migration(p, t, "backfill");
+        m->name = arena_printf(a, "%s_index_%zu", migration_name(a, t, "backfill"), i + 1);
+        m->as_of = as_of;
+        builder b = {a, m, qname, rt};
+        step *s = up(&b, STEP_REWIRE_INDEX, arena_printf(a, "SHARE UPDATE EXCLUSIVE on %s (writers go on)", r),
+                     arena_printf(a, "create index %s concurrently on %s (%s, %s)", rw->index, r,
+                                  rw_cols(a, &fk->columns), rw->column));
+        s->in_tx = false;
+        s->rewire_no = i;
+        s = down(&b, STEP_REWIRE_INDEX_DROP, arena_printf(a, "SHARE UPDATE EXCLUSIVE on %s", r),
+                 arena_printf(a, "drop index %s concurrently if it is there", rw->index));
+        s->in_tx = false;
+        s->rewire_no = i;
+        m->about = arena_printf(a, "builds the index %s on %s (%s, %s) without blocking writers: the columns of "
+                                   "its foreign key into %s after the swap.", rw->index, r,
+                                rw_cols(a, &fk->columns), rw->column, qname);
+        m->undo = arena_printf(a, "drops it, without blocking writers, if it is there.");
+        finish(m);
     }
 }
 
@@ -1575,6 +1743,8 @@ int plan_build_with(plan *p, const specset *ss, int64_t run_as_of, table_as_of_f
                 }
                 describe_conversion(&b, t, k, as_of);
                 finish(m);
+                if (k == 1 && t->nrewires)
+                    plan_rewire_indexes(p, t, qname, ss->settings.runtime_schema.s, as_of);
             }
         } else {
             migration *m = add_migration(p, t, "create");

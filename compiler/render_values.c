@@ -277,7 +277,33 @@ static const char *spec_json(rctx *c)
     cal_format_ts(t->part.start.v, start);
     sb_puts(&sb, "],\n \"start\": ");
     json_str(&sb, start);
-    sb_addf(&sb, ", \"default_partition\": %s}", t->part.default_partition.v ? "true" : "false");
+    sb_addf(&sb, ", \"default_partition\": %s", t->part.default_partition.v ? "true" : "false");
+    /* incoming_foreign_keys: rewire: the foreign keys into the table that
+     * the conversion moves (the key appears only then) */
+    if (t->nrewires) {
+        sb_puts(&sb, ",\n \"incoming\": [");
+        for (size_t i = 0; i < t->nrewires; i++) {
+            const rewire *rw = &t->rewires[i];
+            const foreign_key *fk = &rw->r->fks[rw->fk_no];
+            sb_puts(&sb, i ? ",\n   {\"schema\": " : "\n   {\"schema\": ");
+            json_str(&sb, rw->r->schema.s);
+            sb_puts(&sb, ", \"table\": ");
+            json_str(&sb, rw->r->name.s);
+            sb_puts(&sb, ", \"constraint\": ");
+            json_str(&sb, fk->gen_name);
+            sb_puts(&sb, ", \"columns\": ");
+            json_list(&sb, &fk->columns);
+            sb_puts(&sb, ", \"ref_columns\": ");
+            json_list(&sb, fk->ref_columns.n ? &fk->ref_columns : &t->primary_key);
+            sb_puts(&sb, ", \"on_delete\": ");
+            json_str(&sb, fk_action_sql(fk->on_delete.v));
+            sb_puts(&sb, ", \"column\": ");
+            json_str(&sb, rw->column);
+            sb_addc(&sb, '}');
+        }
+        sb_addc(&sb, ']');
+    }
+    sb_addc(&sb, '}');
     const char *r = arena_printf(a, "%s::jsonb", lit(c, sb_str(&sb)));
     sb_free(&sb);
     return r;
@@ -1176,5 +1202,173 @@ const char *attach_drop_values(rctx *c, const step *s, tvars *tv)
     const char *name;
     attach_index(c, s, &name);
     tvars_set(tv, "index", qual(c, name));
+    return NULL;
+}
+
+/* ---- incoming_foreign_keys: rewire ------------------------------------------ */
+
+typedef struct rw_ctx {
+    const rewire *rw;
+    const foreign_key *fk;
+    const slist *target; /* the referenced columns of the converted table */
+    const char *ref;     /* the referencing table, qualified */
+} rw_ctx;
+
+static rw_ctx rw_of(rctx *c, const step *s)
+{
+    const table *t = c->t;
+    rw_ctx x;
+    x.rw = &t->rewires[s->rewire_no];
+    x.fk = &x.rw->r->fks[x.rw->fk_no];
+    x.target = x.fk->ref_columns.n ? &x.fk->ref_columns : &t->primary_key;
+    x.ref = sql_qualified(c->a, x.rw->r->schema.s, x.rw->r->name.s);
+    return x;
+}
+
+/* "a AND b" of x.<target i> = y.<fk i> */
+static const char *rw_match(rctx *c, const rw_ctx *x, const char *tx, const char *fy, bool fk_left)
+{
+    strbuf sb = STRBUF_INIT;
+    for (size_t i = 0; i < x->fk->columns.n && i < x->target->n; i++) {
+        const char *l = arena_printf(c->a, "%s.%s", tx, ident(c, x->target->v[i].s));
+        const char *r = arena_printf(c->a, "%s.%s", fy, ident(c, x->fk->columns.v[i].s));
+        sb_addf(&sb, "%s%s = %s", i ? " AND " : "", fk_left ? r : l, fk_left ? l : r);
+    }
+    const char *out = arena_strdup(c->a, sb_str(&sb));
+    sb_free(&sb);
+    return out;
+}
+
+static const char *plain_names(rctx *c, const slist *l)
+{
+    strbuf sb = STRBUF_INIT;
+    for (size_t i = 0; i < l->n; i++)
+        sb_addf(&sb, "%s%s", i ? ", " : "", l->v[i].s);
+    const char *out = lit(c, sb_str(&sb));
+    sb_free(&sb);
+    return out;
+}
+
+const char *rewire_setup_values(rctx *c, const step *s, tvars *tv)
+{
+    (void)s;
+    const table *t = c->t;
+    strbuf rows = STRBUF_INIT, follow = STRBUF_INIT;
+    for (size_t i = 0; i < t->nrewires; i++) {
+        step one = {.rewire_no = i};
+        rw_ctx x = rw_of(c, &one);
+        sb_addf(&rows, "%s    (%zu, %s, %s, ", i ? ",\n" : "", i + 1, lit(c, x.ref), lit(c, x.fk->gen_name));
+        sb_puts(&rows, "ARRAY[");
+        for (size_t j = 0; j < x.fk->columns.n; j++)
+            sb_addf(&rows, "%s%s", j ? ", " : "", lit(c, x.fk->columns.v[j].s));
+        sb_addf(&rows, "]::text[], %s, %s, %s)", lit(c, x.rw->column), x.rw->not_null ? "true" : "false",
+                lit(c, x.rw->check));
+        sb_addf(&follow, "%s        UPDATE %s r SET %s = NEW.%s\n         WHERE %s AND r.%s IS DISTINCT FROM NEW.%s;",
+                i ? "\n" : "", x.ref, ident(c, x.rw->column), ident(c, t->part.key.s),
+                rw_match(c, &x, "NEW", "r", true), ident(c, x.rw->column), ident(c, t->part.key.s));
+    }
+    tvars_set(tv, "rewire_rows", arena_strdup(c->a, sb_str(&rows)));
+    tvars_set(tv, "follow_statements", arena_strdup(c->a, sb_str(&follow)));
+    sb_free(&rows);
+    sb_free(&follow);
+    return NULL;
+}
+
+const char *rewire_teardown_values(rctx *c, const step *s, tvars *tv)
+{
+    /* after the cleanup dropped the old table, its triggers went with it */
+    tvars_set(tv, "drop_triggers",
+              s->rel == REL_OLD ? ""
+                                : arena_printf(c->a, "DROP TRIGGER partc_rewire_follow ON %s;\n"
+                                                     "DROP TRIGGER partc_rewire_lock ON %s;\n",
+                                               tvars_get(&c->base, "table"), tvars_get(&c->base, "table")));
+    return NULL;
+}
+
+static const char *rw_fill_fn(rctx *c, const rw_ctx *x)
+{
+    return sql_qualified(c->a, x->rw->r->schema.s, x->rw->fill_fn);
+}
+
+const char *rewire_prepare_values(rctx *c, const step *s, tvars *tv)
+{
+    rw_ctx x = rw_of(c, s);
+    const column *key = table_column(c->t, c->t->part.key.s);
+    strbuf null = STRBUF_INIT, text = STRBUF_INIT;
+    sb_puts(&text, "concat_ws(', '");
+    for (size_t i = 0; i < x.fk->columns.n; i++) {
+        const char *col = ident(c, x.fk->columns.v[i].s);
+        sb_addf(&null, "%sNEW.%s IS NULL", i ? " OR " : "", col);
+        sb_addf(&text, ", NEW.%s", col);
+    }
+    sb_addc(&text, ')');
+    tvars_set(tv, "ref", x.ref);
+    tvars_set(tv, "column", ident(c, x.rw->column));
+    tvars_set(tv, "column_lit", lit(c, x.rw->column));
+    tvars_set(tv, "key_type", key && key->type.s ? key->type.s : "timestamptz");
+    tvars_set(tv, "fill_fn", rw_fill_fn(c, &x));
+    tvars_set(tv, "fill_trigger", ident(c, x.rw->fill_fn));
+    tvars_set(tv, "new_fk_null", arena_strdup(c->a, sb_str(&null)));
+    tvars_set(tv, "new_fk_text", arena_strdup(c->a, sb_str(&text)));
+    tvars_set(tv, "match_x_new", rw_match(c, &x, "x", "NEW", false));
+    tvars_set(tv, "constraint_lit", lit(c, arena_printf(c->a, "\"%s\"", x.fk->gen_name)));
+    tvars_set(tv, "fk_names_lit", plain_names(c, &x.fk->columns));
+    tvars_set(tv, "ref_names_lit", plain_names(c, x.target));
+    tvars_set(tv, "fk_cols", ident_list(c, &x.fk->columns));
+    sb_free(&null);
+    sb_free(&text);
+    return NULL;
+}
+
+const char *rewire_unprepare_values(rctx *c, const step *s, tvars *tv)
+{
+    rw_ctx x = rw_of(c, s);
+    tvars_set(tv, "ref", x.ref);
+    tvars_set(tv, "column", ident(c, x.rw->column));
+    tvars_set(tv, "fill_fn", rw_fill_fn(c, &x));
+    tvars_set(tv, "fill_trigger", ident(c, x.rw->fill_fn));
+    return NULL;
+}
+
+const char *rewire_index_values(rctx *c, const step *s, tvars *tv)
+{
+    rw_ctx x = rw_of(c, s);
+    tvars_set(tv, "ref", x.ref);
+    tvars_set(tv, "column", ident(c, x.rw->column));
+    tvars_set(tv, "index", ident(c, x.rw->index));
+    tvars_set(tv, "fk_cols", ident_list(c, &x.fk->columns));
+    return NULL;
+}
+
+const char *rewire_index_drop_values(rctx *c, const step *s, tvars *tv)
+{
+    rw_ctx x = rw_of(c, s);
+    tvars_set(tv, "index_q", sql_qualified(c->a, x.rw->r->schema.s, x.rw->index));
+    return NULL;
+}
+
+const char *rewire_unswap_values(rctx *c, const step *s, tvars *tv)
+{
+    rw_ctx x = rw_of(c, s);
+    tvars_set(tv, "ref", x.ref);
+    tvars_set(tv, "constraint", ident(c, x.fk->gen_name));
+    tvars_set(tv, "fk_cols", ident_list(c, &x.fk->columns));
+    tvars_set(tv, "ref_cols", ident_list(c, x.target));
+    tvars_set(tv, "on_delete", fk_action_sql(x.fk->on_delete.v));
+    return NULL;
+}
+
+const char *rewire_swap_values(rctx *c, const step *s, tvars *tv)
+{
+    rewire_unswap_values(c, s, tv);
+    tvars_set(tv, "column", ident(c, c->t->rewires[s->rewire_no].column));
+    return NULL;
+}
+
+const char *rewire_validate_values(rctx *c, const step *s, tvars *tv)
+{
+    rw_ctx x = rw_of(c, s);
+    tvars_set(tv, "ref", x.ref);
+    tvars_set(tv, "constraint", ident(c, x.fk->gen_name));
     return NULL;
 }

@@ -173,6 +173,10 @@ static const spec_key migrate_keys[] = {
     {ROW("cutover", K_DATE, migrate_spec, cutover), .def_doc = "the first range that starts 7 days after --as-of",
      .doc = "method attach: the table holds the rows before this bound (the start of a range); rows from it on "
             "go to new partitions after the swap, and the table refuses them from the prepare phase on"},
+    {ROW("incoming_foreign_keys", K_ENUM, migrate_spec, incoming), .values = incoming_fks_names, .def = "refuse",
+     .doc = "refuse: foreign keys of other tables into this one stop the conversion; rewire: each referencing "
+            "table (declared in the spec set) gets the partition key's column, filled by the database, and its "
+            "foreign key moves to the partitioned table's key (see foreign_keys[].partition_key_column)"},
 };
 static const spec_section sec_migrate = {.path = "tables.<name>.migrate.", .name = "migrate", .ctx = "'migrate'",
                                   SECTION(migrate_spec, migrate_keys),
@@ -231,6 +235,10 @@ static const spec_key fk_keys[] = {
      .doc = "the referenced table and columns"},
     {ROW("on_delete", K_ENUM, foreign_key, on_delete), .values = fk_action_names,
      .def = "no action", .doc = "what a delete of the referenced row does"},
+    {ROW("partition_key_column", K_NAME, foreign_key, partition_key_column),
+     .def_doc = "<referenced table>_<partition key>",
+     .doc = "where the referenced table is converted with incoming_foreign_keys: rewire: the column this table "
+            "gets for the composite foreign key"},
 };
 const spec_section sec_fk = {.path = "tables.<name>.foreign_keys[].", .name = "foreign_keys",
                              .ctx = "an item of 'foreign_keys'", SECTION(foreign_key, fk_keys),

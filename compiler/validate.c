@@ -671,6 +671,7 @@ int validate_specset(specset *ss, int64_t as_of, diags *d)
     }
     register_partitions(&v);
     order_tables(&v);
+    check_rewires(&v);
     nset_free(&v.tables);
     nset_free(&v.rels);
     nset_free(&v.fns);

@@ -94,5 +94,6 @@ void register_partitions(vctx *v);
 void check_generated(vctx *v, size_t ti, bool names_ok);
 void check_fk(vctx *v, size_t ti, size_t k);
 void order_tables(vctx *v);
+void check_rewires(vctx *v);
 
 #endif

@@ -281,3 +281,122 @@ void order_tables(vctx *v)
         ss->ordered[p]->order = (int)p;
 }
 
+
+/* ------------------------------------------------------------- rewires */
+
+static bool has_col(const slist *l, const char *c)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (c && l->v[i].s && strcmp(l->v[i].s, c) == 0)
+            return true;
+    return false;
+}
+
+/* Every foreign key into a table converted with incoming_foreign_keys:
+ * rewire becomes one of its rewires (in dependency order of the referencing
+ * tables), or an error when it cannot be rewired safely; a
+ * partition_key_column anywhere else is an error too. */
+void check_rewires(vctx *v)
+{
+    specset *ss = v->ss;
+    arena *a = ss->a;
+    table **order = ss->ordered ? ss->ordered : ss->tables;
+    for (size_t i = 0; i < ss->ntables; i++) {
+        table *t = order[i];
+        for (size_t k = 0; k < t->nfks; k++) {
+            const foreign_key *fk = &t->fks[k];
+            const table *c = fk->ref;
+            bool rewired = c && c != t && c->mode.v == MODE_CONVERT && c->migrate.incoming.v == INCOMING_REWIRE &&
+                           c->part.present && c->part.key.s && c->strategy.v == STRATEGY_PARTITION;
+            if (!rewired) {
+                if (fk->partition_key_column.s)
+                    verr(v, "bad-rewire", fk->partition_key_column.at,
+                         "remove partition_key_column, or set migrate.incoming_foreign_keys: rewire on the "
+                         "referenced table",
+                         "foreign key %s of '%s': partition_key_column is for a foreign key into a table "
+                         "converted with incoming_foreign_keys: rewire", fk->gen_name ? fk->gen_name : "?",
+                         tname(v, t));
+                continue;
+            }
+            const char *col = fk->partition_key_column.s
+                                  ? fk->partition_key_column.s
+                                  : arena_printf(a, "%s_%s", c->name.s, c->part.key.s);
+            srcloc at = vpick(fk->partition_key_column.at, fk->at);
+            if (t->mode.v == MODE_CONVERT) {
+                verr(v, "bad-rewire", fk->at,
+                     "convert one of the two tables first, and the other in a later deploy",
+                     "'%s' references '%s' and both are converted: a referencing table cannot be rewired while "
+                     "it is converted itself", tname(v, t), tname(v, c));
+                continue;
+            }
+            if (c->migrate.method.v == METHOD_ATTACH) {
+                verr(v, "bad-rewire", vpick(c->migrate.incoming.at, c->migrate.at),
+                     "convert it with method: copy, or drop the foreign keys into it first",
+                     "table '%s': incoming_foreign_keys: rewire is not available with method: attach",
+                     tname(v, c));
+                continue;
+            }
+            const slist *target = fk->ref_columns.n ? &fk->ref_columns : &c->primary_key;
+            if (has_col(target, c->part.key.s)) {
+                verr(v, "bad-rewire", fk->at,
+                     "reference the table's key without its partition key column",
+                     "foreign key %s of '%s' already references the partition key '%s' of '%s'",
+                     fk->gen_name ? fk->gen_name : "?", tname(v, t), c->part.key.s, tname(v, c));
+                continue;
+            }
+            if (table_column(t, col)) {
+                verr(v, "bad-rewire", at,
+                     fk->partition_key_column.s ? "name a column the table does not have"
+                                                : "give the foreign key a partition_key_column the table does not have",
+                     "'%s' has a column '%s' already: the rewire of foreign key %s adds it",
+                     tname(v, t), col, fk->gen_name ? fk->gen_name : "?");
+                continue;
+            }
+            if (!check_len(v, col, true, at, "give the foreign key a shorter partition_key_column"))
+                continue;
+            bool dup = false;
+            for (size_t j = 0; j < c->nrewires && !dup; j++)
+                dup = c->rewires[j].r == t && strcmp(c->rewires[j].column, col) == 0;
+            if (dup) {
+                verr(v, "bad-rewire", at, "give each foreign key into the table its own partition_key_column",
+                     "two foreign keys of '%s' into '%s' would both add the column '%s'", tname(v, t),
+                     tname(v, c), col);
+                continue;
+            }
+            bool not_null = true;
+            for (size_t j = 0; j < fk->columns.n; j++) {
+                const column *fc = table_column(t, fk->columns.v[j].s);
+                not_null = not_null && fc && !fc->nullable.v;
+            }
+            table *ct = (table *)c;
+            ct->rewires = arena_grow(a, ct->rewires, ct->nrewires, ct->nrewires + 1, sizeof *ct->rewires);
+            rewire *rw = &ct->rewires[ct->nrewires++];
+            memset(rw, 0, sizeof *rw);
+            rw->r = t;
+            rw->fk_no = k;
+            rw->column = col;
+            rw->not_null = not_null;
+            rw->fill_fn = arena_printf(a, "%s_%s_fill", t->name.s, col);
+            rw->check = arena_printf(a, "%s_%s_not_null", t->name.s, col);
+            size_t nc = fk->columns.n;
+            const char **cols = arena_calloc(a, nc + 1, sizeof *cols);
+            for (size_t j = 0; j < nc; j++)
+                cols[j] = fk->columns.v[j].s;
+            cols[nc] = col;
+            rw->index = names_pg_index(a, t->name.s, cols, nc + 1, "idx", NULL, NULL);
+            check_len(v, rw->fill_fn, true, at, "give the foreign key a shorter partition_key_column");
+            check_len(v, rw->check, true, at, "give the foreign key a shorter partition_key_column");
+            check_len(v, rw->index, true, at, "give the foreign key a shorter partition_key_column");
+        }
+    }
+    for (size_t i = 0; i < ss->ntables; i++) {
+        const table *c = ss->tables[i];
+        if (c->mode.v == MODE_CONVERT && c->migrate.incoming.v == INCOMING_REWIRE && c->nrewires &&
+            ss->settings.postgres.v < 15)
+            verr(v, "unsupported", vpick(c->migrate.incoming.at, c->migrate.at),
+                 "set settings.postgres (or pass --postgres) to 15 or later",
+                 "table '%s': incoming_foreign_keys: rewire needs PostgreSQL 15 or later (before 15, an UPDATE "
+                 "that moves a row to another partition runs the foreign keys' ON DELETE actions, so a "
+                 "cascade would delete the referencing rows)", tname(v, c));
+    }
+}

@@ -137,6 +137,7 @@ TEST(lint_rule_table)
         {"fk-without-index", SEV_WARNING, false},
         {"identifier-too-long", SEV_ERROR, true},
         {"incoming-foreign-keys", SEV_ERROR, false},
+        {"incoming-foreign-keys-rewired", SEV_WARNING, false},
         {"maintenance-unscheduled", SEV_WARNING, false},
         {"partition-key-nullable", SEV_ERROR, false},
         {"partition-key-type", SEV_WARNING, false},

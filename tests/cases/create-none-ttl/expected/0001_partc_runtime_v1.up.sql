@@ -878,6 +878,7 @@ DECLARE
     v_n      bigint;
     v_want   text;
     v_have   text;
+    v_in     jsonb;
     r        record;
 BEGIN
     -- bounds and dates compare in UTC for the rest of this transaction
@@ -1082,11 +1083,78 @@ BEGIN
                                      r.conname, r.del, r.upd, lower(r.want));
         END IF;
     END LOOP;
-    FOR r IN SELECT c.conname, c.conrelid::regclass AS src FROM pg_catalog.pg_constraint c
+    -- into it: none, or (incoming_foreign_keys: rewire) those the spec
+    -- declares, each as declared, validated, of a plain table this role owns
+    FOR r IN SELECT c.conname::text AS conname, c.conrelid::regclass AS src, c.convalidated, k.relkind, k.relowner,
+                    n.nspname::text AS src_schema, k.relname::text AS src_table,
+                    ARRAY(SELECT a.attname::text FROM unnest(c.conkey) WITH ORDINALITY x(attnum, o)
+                            JOIN pg_catalog.pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = x.attnum ORDER BY x.o) AS cols,
+                    ARRAY(SELECT a.attname::text FROM unnest(c.confkey) WITH ORDINALITY x(attnum, o)
+                            JOIN pg_catalog.pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = x.attnum ORDER BY x.o) AS refcols,
+                    CASE c.confdeltype WHEN 'a' THEN 'NO ACTION' WHEN 'r' THEN 'RESTRICT' WHEN 'c' THEN 'CASCADE'
+                                       WHEN 'n' THEN 'SET NULL' ELSE 'SET DEFAULT' END AS del,
+                    c.confupdtype
+               FROM pg_catalog.pg_constraint c
+               JOIN pg_catalog.pg_class k ON k.oid = c.conrelid
+               JOIN pg_catalog.pg_namespace n ON n.oid = k.relnamespace
               WHERE c.confrelid = v_rel AND c.contype = 'f' AND c.conrelid <> v_rel LOOP
-        v_bad := v_bad || format('foreign key %I of %s references the table: after the swap it would still point at the old table',
-                                 r.conname, r.src);
+        SELECT i INTO v_in FROM jsonb_array_elements(coalesce(spec->'incoming', '[]')) i
+         WHERE i->>'schema' = r.src_schema AND i->>'table' = r.src_table
+           AND ARRAY(SELECT jsonb_array_elements_text(i->'columns')) = r.cols;
+        IF v_in IS NULL THEN
+            v_bad := v_bad || format('foreign key %I of %s references the table: after the swap it would still point at the old table%s',
+                                     r.conname, r.src,
+                                     CASE WHEN spec ? 'incoming'
+                                          THEN ' (declare it in the spec of its table, which incoming_foreign_keys: rewire then moves)'
+                                          ELSE '' END);
+            CONTINUE;
+        END IF;
+        IF r.conname <> v_in->>'constraint' THEN
+            v_bad := v_bad || format('foreign key %I of %s is named %I in the spec', r.conname, r.src, v_in->>'constraint');
+        END IF;
+        IF r.refcols <> ARRAY(SELECT jsonb_array_elements_text(v_in->'ref_columns')) THEN
+            v_bad := v_bad || format('foreign key %I of %s references (%s), the spec says (%s)', r.conname, r.src,
+                                     array_to_string(r.refcols, ', '),
+                                     array_to_string(ARRAY(SELECT jsonb_array_elements_text(v_in->'ref_columns')), ', '));
+        END IF;
+        IF r.del <> v_in->>'on_delete' OR r.confupdtype <> 'a' THEN
+            v_bad := v_bad || format('foreign key %I of %s is ON DELETE %s%s; the spec says on_delete: %s (and ON UPDATE NO ACTION)',
+                                     r.conname, r.src, r.del, CASE WHEN r.confupdtype <> 'a' THEN ' with an ON UPDATE action' ELSE '' END,
+                                     lower(v_in->>'on_delete'));
+        END IF;
+        IF NOT r.convalidated THEN
+            v_bad := v_bad || format('foreign key %I of %s is NOT VALID (validate it first)', r.conname, r.src);
+        END IF;
+        IF r.relkind <> 'r' THEN
+            v_bad := v_bad || format('%s, which references the table, is not a plain table: only a plain table''s foreign key can be rewired',
+                                     r.src);
+        END IF;
+        IF r.relowner <> (SELECT r2.oid FROM pg_catalog.pg_roles r2 WHERE r2.rolname = current_user) THEN
+            v_bad := v_bad || format('%s belongs to %I: the rewire of its foreign key must run as the owner of both tables',
+                                     r.src, pg_catalog.pg_get_userbyid(r.relowner));
+        END IF;
+        IF EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a
+                    WHERE a.attrelid = r.src AND a.attname = v_in->>'column' AND a.attnum > 0 AND NOT a.attisdropped) THEN
+            v_bad := v_bad || format('%s has a column %I already, which the rewire of %I adds', r.src, v_in->>'column', r.conname);
+        END IF;
     END LOOP;
+    FOR r IN SELECT i FROM jsonb_array_elements(coalesce(spec->'incoming', '[]')) i LOOP
+        IF pg_catalog.to_regclass(format('%I.%I', r.i->>'schema', r.i->>'table')) IS NULL THEN
+            v_bad := v_bad || format('%I.%I, which the spec says references the table, does not exist', r.i->>'schema', r.i->>'table');
+        ELSIF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint c
+                           WHERE c.conrelid = format('%I.%I', r.i->>'schema', r.i->>'table')::regclass
+                             AND c.confrelid = v_rel AND c.contype = 'f'
+                             AND ARRAY(SELECT a.attname::text FROM unnest(c.conkey) WITH ORDINALITY x(attnum, o)
+                                         JOIN pg_catalog.pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = x.attnum ORDER BY x.o)
+                                 = ARRAY(SELECT jsonb_array_elements_text(r.i->'columns'))) THEN
+            v_bad := v_bad || format('foreign key (%s) of %I.%I to the table is declared but %I.%I has none (add and validate it first)',
+                                     array_to_string(ARRAY(SELECT jsonb_array_elements_text(r.i->'columns')), ', '),
+                                     r.i->>'schema', r.i->>'table', r.i->>'schema', r.i->>'table');
+        END IF;
+    END LOOP;
+    IF spec ? 'incoming' AND current_setting('server_version_num')::integer < 150000 THEN
+        v_bad := v_bad || 'incoming_foreign_keys: rewire needs PostgreSQL 15 or later: before 15, an UPDATE that moves a row to another partition runs the foreign keys'' ON DELETE actions'::text;
+    END IF;
 
     -- what the copy would not carry over
     IF EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i WHERE i.inhparent = v_rel OR i.inhrelid = v_rel) THEN
@@ -1456,6 +1524,9 @@ BEGIN
         RETURN;
     END IF;
     PERFORM partc.backfill_stop(p_schema, p_table);
+    IF pg_catalog.to_regclass(partc.conv_name(v, 'rewire')) IS NOT NULL THEN
+        PERFORM partc.rewire_reset(p_schema, p_table);
+    END IF;
     PERFORM set_config('lock_timeout', v.conv_lock_timeout, true);
     EXECUTE format('LOCK TABLE %s IN SHARE ROW EXCLUSIVE MODE', partc.conv_name(v, 'table'));
     PERFORM partc.sync_mode(p_schema, p_table, 'capture');
@@ -1546,6 +1617,13 @@ BEGIN
     v_read := format('SELECT s.phase, s.next_page, s.batch_pages, s.rows_copied, s.filenode FROM %s s', v_state);
     IF v_rows < 1 THEN
         RAISE EXCEPTION 'partc: p_batch_rows must be at least 1';
+    END IF;
+    -- incoming_foreign_keys: rewire: the referencing tables first
+    IF pg_catalog.to_regclass(partc.conv_name(v, 'rewire')) IS NOT NULL THEN
+        CALL partc.rewire_fill(p_schema, p_table, v_rows, v_pause);
+        COMMIT;
+        SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
+        PERFORM partc.backfill_begin(p_schema, p_table);
     END IF;
     EXECUTE v_read INTO st_phase, st_next, st_pages, st_rows, st_node;
     IF st_phase IN ('done', 'swapped') THEN
@@ -1704,6 +1782,205 @@ BEGIN
 END
 $partc$;
 
+-- incoming_foreign_keys: rewire.  The backfill's first part: the new column
+-- of each referencing table (the state table <table>_rewire lists them) is
+-- filled in batches of about p_batch_rows rows, by ranges of heap pages,
+-- one transaction each; the fill trigger of the column does the work, as
+-- for a row an application writes.  Interrupted, it resumes after the last
+-- committed batch.  A row that an update moved behind the pass is found
+-- by a count at its end, and a pass more fills it.  Then, where the
+-- foreign key's columns are NOT NULL, so is the column, without a long
+-- lock: CHECK (column IS NOT NULL) NOT VALID, VALIDATE (SHARE UPDATE
+-- EXCLUSIVE: writers go on), SET NOT NULL (the check spares it a scan),
+-- and the check dropped; each short lock waits at most lock_timeout per
+-- attempt.  Called by backfill, inside its READ COMMITTED transactions.
+CREATE PROCEDURE partc.rewire_fill(p_schema text, p_table text, p_batch_rows integer, p_pause interval)
+LANGUAGE plpgsql
+AS $partc$
+DECLARE
+    v       partc.tables := partc.table_of(p_schema, p_table);
+    v_rw    text := partc.conv_name(v, 'rewire');
+    v_pos   integer;
+    -- the state row, field by field
+    rw_ref   text;
+    rw_cols  text[];
+    rw_col   text;
+    rw_nn    boolean;
+    rw_check text;
+    rw_phase text;
+    rw_next  bigint;
+    rw_rows  bigint;
+    v_rel   regclass;
+    v_has   text;
+    v_upd   text;
+    v_per   bigint;
+    v_pages bigint;
+    v_n     bigint;
+    v_pass  integer;
+    v_why   text;
+BEGIN
+    FOR v_pos IN EXECUTE format('SELECT position FROM %s ORDER BY position', v_rw) LOOP
+        v_pass := 0;
+        LOOP
+            EXECUTE format('SELECT ref_table, fk_columns, key_column, not_null, check_name, phase, next_page, rows_filled '
+                           'FROM %s WHERE position = $1', v_rw)
+                INTO rw_ref, rw_cols, rw_col, rw_nn, rw_check, rw_phase, rw_next, rw_rows USING v_pos;
+            EXIT WHEN rw_phase = 'done';
+            v_why := NULL;
+            v_rel := rw_ref::regclass;
+            v_has := (SELECT string_agg(format('%I IS NOT NULL', c), ' AND ') FROM unnest(rw_cols) c);
+            IF rw_phase = 'fill' THEN
+                v_pages := pg_catalog.pg_relation_size(v_rel) / pg_catalog.current_setting('block_size')::bigint;
+                IF rw_next >= v_pages THEN
+                    -- the pass is over: every row with a foreign key has its column?
+                    EXECUTE format('SELECT count(*) FROM %s WHERE %I IS NULL AND %s', v_rel, rw_col, v_has)
+                        INTO v_n;
+                    IF v_n = 0 THEN
+                        EXECUTE format('UPDATE %s SET phase = $2 WHERE position = $1', v_rw)
+                            USING v_pos, CASE WHEN rw_nn THEN 'not_null' ELSE 'done' END;
+                        RAISE NOTICE 'partc: %.% filled: % rows', v_rel, rw_col, rw_rows;
+                    ELSE
+                        v_pass := v_pass + 1;
+                        IF v_pass > 10 THEN
+                            RAISE EXCEPTION 'partc: % rows of % still lack % after 10 passes', v_n, v_rel, rw_col
+                                USING HINT = 'call the backfill again when the table is less busy';
+                        END IF;
+                        EXECUTE format('UPDATE %s SET next_page = 0 WHERE position = $1', v_rw) USING v_pos;
+                    END IF;
+                ELSE
+                    v_per := greatest(1, ceil(p_batch_rows / greatest(1.0,
+                                 (SELECT CASE WHEN c.relpages > 0 AND c.reltuples > 0 THEN c.reltuples / c.relpages
+                                              ELSE 50 END
+                                    FROM pg_catalog.pg_class c WHERE c.oid = v_rel))))::bigint;
+                    -- an update of the foreign key to itself: the fill trigger reads the key
+                    v_upd := format('UPDATE %s SET %s WHERE ctid >= pg_catalog.format(''(%%s,0)'', $1)::tid '
+                                    'AND ctid < pg_catalog.format(''(%%s,0)'', $2)::tid AND %I IS NULL AND %s',
+                                    v_rel, (SELECT string_agg(format('%1$I = %1$I', c), ', ') FROM unnest(rw_cols) c),
+                                    rw_col, v_has);
+                    EXECUTE v_upd USING rw_next, rw_next + v_per;
+                    GET DIAGNOSTICS v_n = ROW_COUNT;
+                    EXECUTE format('UPDATE %s SET next_page = $2, rows_filled = rows_filled + $3 WHERE position = $1', v_rw)
+                        USING v_pos, rw_next + v_per, v_n;
+                END IF;
+            ELSE
+                -- phase not_null: each statement is idempotent, so a call again resumes
+                IF NOT (SELECT a.attnotnull FROM pg_catalog.pg_attribute a
+                         WHERE a.attrelid = v_rel AND a.attname = rw_col) THEN
+                    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint c
+                                    WHERE c.conrelid = v_rel AND c.conname = rw_check) THEN
+                        v_why := partc.attempt(v_rel, ARRAY[format('ALTER TABLE %s ADD CONSTRAINT %I CHECK (%I IS NOT NULL) NOT VALID',
+                                                                   v_rel, rw_check, rw_col)]);
+                    ELSIF NOT (SELECT c.convalidated FROM pg_catalog.pg_constraint c
+                                WHERE c.conrelid = v_rel AND c.conname = rw_check) THEN
+                        EXECUTE format('ALTER TABLE %s VALIDATE CONSTRAINT %I', v_rel, rw_check);
+                    ELSE
+                        v_why := partc.attempt(v_rel, ARRAY[format('ALTER TABLE %s ALTER COLUMN %I SET NOT NULL',
+                                                                   v_rel, rw_col)]);
+                    END IF;
+                ELSIF EXISTS (SELECT 1 FROM pg_catalog.pg_constraint c WHERE c.conrelid = v_rel AND c.conname = rw_check) THEN
+                    v_why := partc.attempt(v_rel, ARRAY[format('ALTER TABLE %s DROP CONSTRAINT %I', v_rel, rw_check)]);
+                ELSE
+                    EXECUTE format('UPDATE %s SET phase = ''done'' WHERE position = $1', v_rw) USING v_pos;
+                    RAISE NOTICE 'partc: %.% is NOT NULL', v_rel, rw_col;
+                END IF;
+                IF v_why IS NOT NULL THEN
+                    RAISE EXCEPTION 'partc: making %.% NOT NULL did not get its lock: %', v_rel, rw_col, v_why
+                        USING HINT = 'apply the backfill again when the table is less busy (it resumes)';
+                END IF;
+            END IF;
+            COMMIT;
+            SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
+            PERFORM partc.backfill_begin(p_schema, p_table);
+            IF rw_phase = 'fill' AND p_pause > interval '0' THEN
+                PERFORM pg_catalog.pg_sleep_for(p_pause);
+            END IF;
+        END LOOP;
+    END LOOP;
+END
+$partc$;
+
+-- The rollback of rewire_fill, in the rollback of the backfill: a foreign
+-- key into the table that the rollback of a swap left NOT VALID is
+-- validated (SHARE UPDATE EXCLUSIVE on the referencing table: writers go
+-- on), the new columns lose their NOT NULL (and an unfinished check), and
+-- the next backfill fills them again where they are NULL.
+CREATE FUNCTION partc.rewire_reset(p_schema text, p_table text)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $partc$
+DECLARE
+    v        partc.tables := partc.table_of(p_schema, p_table);
+    v_rw     text := partc.conv_name(v, 'rewire');
+    v_pos    integer;
+    rw_ref   text;
+    rw_fk    text;
+    rw_col   text;
+    rw_check text;
+    v_rel    regclass;
+    v_why    text;
+BEGIN
+    FOR v_pos, rw_ref, rw_fk, rw_col, rw_check IN
+            EXECUTE format('SELECT position, ref_table, fk_name, key_column, check_name FROM %s ORDER BY position', v_rw) LOOP
+        v_rel := rw_ref::regclass;
+        IF EXISTS (SELECT 1 FROM pg_constraint c
+                    WHERE c.conrelid = v_rel AND c.conname = rw_fk AND c.contype = 'f' AND NOT c.convalidated) THEN
+            EXECUTE format('ALTER TABLE %s VALIDATE CONSTRAINT %I', v_rel, rw_fk);
+        END IF;
+        v_why := partc.attempt(v_rel, ARRAY[
+            format('ALTER TABLE %s DROP CONSTRAINT IF EXISTS %I', v_rel, rw_check),
+            format('ALTER TABLE %s ALTER COLUMN %I DROP NOT NULL', v_rel, rw_col)]);
+        IF v_why IS NOT NULL THEN
+            RAISE EXCEPTION 'partc: the rollback of the backfill of %.% did not get its lock on %: %', p_schema, p_table,
+                v_rel, v_why
+                USING HINT = 'apply it again when the table is less busy';
+        END IF;
+        EXECUTE format('UPDATE %s SET phase = ''fill'', next_page = 0, rows_filled = 0 WHERE position = $1', v_rw)
+            USING v_pos;
+    END LOOP;
+END
+$partc$;
+
+-- The locks of a swap and of its rollback: ACCESS EXCLUSIVE on p_rels and,
+-- with incoming_foreign_keys: rewire, on every referencing table, all
+-- asked for at once, each attempt waiting less than deadlock_timeout (a
+-- writer that holds one of them and waits for another makes the attempt
+-- give way, not deadlock).  Without rewires, one table after the other, as
+-- a swap always took them.
+CREATE FUNCTION partc.swap_lock(v partc.tables, p_rels text[])
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $partc$
+DECLARE
+    v_rw  text := partc.conv_name(v, 'rewire');
+    v_rel text;
+    v_why text;
+BEGIN
+    IF pg_catalog.to_regclass(v_rw) IS NULL THEN
+        FOREACH v_rel IN ARRAY p_rels LOOP
+            EXECUTE format('LOCK TABLE %s IN ACCESS EXCLUSIVE MODE', v_rel::regclass);
+        END LOOP;
+        RETURN;
+    END IF;
+    FOR v_rel IN EXECUTE format('SELECT ref_table FROM %s ORDER BY position', v_rw) LOOP
+        p_rels := p_rels || (v_rel::regclass)::text;
+    END LOOP;
+    PERFORM set_config('lock_timeout',
+                       ceil(extract(epoch FROM least(coalesce(nullif(current_setting('lock_timeout'), '0')::interval,
+                                                              interval '1 day'),
+                                                     current_setting('deadlock_timeout')::interval / 2)) * 1000)::text || 'ms',
+                       true);
+    v_why := partc.attempt(p_rels[1]::regclass,
+                            ARRAY[format('LOCK TABLE %s IN ACCESS EXCLUSIVE MODE',
+                                         (SELECT string_agg(x, ', ' ORDER BY n) FROM unnest(p_rels) WITH ORDINALITY u(x, n)))]);
+    IF v_why IS NOT NULL THEN
+        RAISE EXCEPTION 'partc: the swap of %.% did not get its locks: %', v.schema_name, v.table_name, v_why
+            USING HINT = 'apply it again when the tables are less busy (nothing was changed)';
+    END IF;
+END
+$partc$;
+
 -- The renames of a swap (p_back false) or of its rollback: the table and
 -- the shadow trade names with <table><old_suffix> and <table>, and so do the
 -- keys and indexes p_names lists (<name><shadow_suffix> takes <name>, whose
@@ -1776,8 +2053,15 @@ BEGIN
             USING HINT = pg_catalog.format('apply the backfill migration first; where it runs as a pg_cron job, '
                                            'wait for it: SELECT * FROM %I.conversions()', 'partc');
     END IF;
-    EXECUTE format('LOCK TABLE %s IN ACCESS EXCLUSIVE MODE', v_table::regclass);
-    EXECUTE format('LOCK TABLE %s IN ACCESS EXCLUSIVE MODE', v_shadow::regclass);
+    IF pg_catalog.to_regclass(partc.conv_name(v, 'rewire')) IS NOT NULL THEN
+        EXECUTE format('SELECT string_agg(format(''%%s.%%s'', ref_table, key_column), '', '') FROM %s WHERE phase <> ''done''',
+                       partc.conv_name(v, 'rewire')) INTO v_name;
+        IF v_name IS NOT NULL THEN
+            RAISE EXCEPTION 'partc: the backfill of % has not finished %', v_table, v_name
+                USING HINT = 'apply the backfill migration again (it resumes)';
+        END IF;
+    END IF;
+    PERFORM partc.swap_lock(v, ARRAY[v_table, v_shadow]);
     -- the sync copies whole rows: both tables must have the same columns
     PERFORM partc.same_columns(v_table::regclass, v_shadow::regclass, 'during the conversion',
                                 'roll back the backfill and the prepare phase, and convert again');
@@ -1841,8 +2125,7 @@ BEGIN
     IF v_phase IS DISTINCT FROM 'swapped' THEN
         RAISE EXCEPTION 'partc: % is not swapped (phase %)', v_table, v_phase;
     END IF;
-    EXECUTE format('LOCK TABLE %s IN ACCESS EXCLUSIVE MODE', v_table::regclass);
-    EXECUTE format('LOCK TABLE %s IN ACCESS EXCLUSIVE MODE', v_old::regclass);
+    PERFORM partc.swap_lock(v, ARRAY[v_table, v_old]);
     PERFORM partc.same_columns(v_table::regclass, v_old::regclass, 'since the swap',
                                 'give both tables the same columns in the same order first');
     PERFORM partc.sync_mode(p_schema, p_table, 'off');
