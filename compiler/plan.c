@@ -186,6 +186,10 @@ static void plan_unprepare_tail(builder *b, const table *t, const char *sh)
 
 /* ---- incoming_foreign_keys: rewire ------------------------------------------ */
 
+static migration *add_migration(plan *p, const table *t, const char *phase);
+static const char *migration_name(arena *a, const table *t, const char *phase);
+static void finish(migration *m);
+
 static const char *rw_name(arena *a, const rewire *rw)
 {
     return arena_printf(a, "%s.%s", rw->r->schema.s, rw->r->name.s);
@@ -201,6 +205,17 @@ static const char *rw_cols(arena *a, const slist *l)
     return r;
 }
 
+/* The referencing tables, for the summaries. */
+static const char *rewire_tables_text(arena *a, const table *t)
+{
+    strbuf sb = STRBUF_INIT;
+    for (size_t i = 0; i < t->nrewires; i++)
+        sb_addf(&sb, "%s%s", i ? ", " : "", rw_name(a, &t->rewires[i]));
+    const char *r = arena_strdup(a, sb_str(&sb));
+    sb_free(&sb);
+    return r;
+}
+
 /* The prepare: the state of the rewires and the triggers on the table that
  * carry a change of its key to the referencing rows; then each referencing
  * table's column and the trigger that fills it. */
@@ -208,16 +223,17 @@ static void plan_prepare_rewire(builder *b, const table *t)
 {
     arena *a = b->a;
     const char *q = b->qname;
-    if (!t->nrewires)
-        return;
-    up(b, STEP_REWIRE_SETUP, arena_printf(a, "SHARE ROW EXCLUSIVE on %s (creating its triggers)", q),
+    up(b, STEP_REWIRE_LOCK, arena_printf(a, "SHARE ROW EXCLUSIVE on %s and ACCESS EXCLUSIVE on %s, at once", q,
+                                         rewire_tables_text(a, t)),
+       arena_printf(a, "lock %s and the tables that reference it at once", q));
+    up(b, STEP_REWIRE_SETUP, arena_printf(a, "SHARE ROW EXCLUSIVE on %s, taken above (creating its triggers)", q),
        arena_printf(a, "create %s and the triggers on %s that carry a change of %s to the referencing rows "
                        "until the swap", names_conv(a, t, "rewire"), q, t->part.key.s));
     for (size_t i = 0; i < t->nrewires; i++) {
         const rewire *rw = &t->rewires[i];
         const char *r = rw_name(a, rw);
         const foreign_key *fk = &rw->r->fks[rw->fk_no];
-        step *s = up(b, STEP_REWIRE_PREPARE, arena_printf(a, "ACCESS EXCLUSIVE on %s, briefly (no row is rewritten)", r),
+        step *s = up(b, STEP_REWIRE_PREPARE, arena_printf(a, "ACCESS EXCLUSIVE on %s, taken above (no row is rewritten)", r),
                      arena_printf(a, "%s: add column %s (empty) and the trigger %s that fills it from %s for every row "
                                      "written with (%s)", r, rw->column, rw->fill_fn, q, rw_cols(a, &fk->columns)));
         s->rewire_no = i;
@@ -228,18 +244,39 @@ static void plan_unprepare_rewire(builder *b, const table *t)
 {
     arena *a = b->a;
     const char *q = b->qname;
-    if (!t->nrewires)
-        return;
+    down(b, STEP_CONV_GUARD_UNSWAPPED, "none", arena_printf(a, "refuse while %s is swapped", q));
+    down(b, STEP_REWIRE_LOCK, arena_printf(a, "ACCESS EXCLUSIVE on %s and %s, at once", q, rewire_tables_text(a, t)),
+         arena_printf(a, "lock %s and the tables that reference it at once", q))
+        ->plain = true;
     for (size_t i = t->nrewires; i-- > 0;) {
         const rewire *rw = &t->rewires[i];
         const char *r = rw_name(a, rw);
-        step *s = down(b, STEP_REWIRE_UNPREPARE, arena_printf(a, "ACCESS EXCLUSIVE on %s, briefly", r),
+        step *s = down(b, STEP_REWIRE_UNPREPARE, arena_printf(a, "ACCESS EXCLUSIVE on %s, taken above", r),
                        arena_printf(a, "%s: drop the trigger %s and the column %s", r, rw->fill_fn, rw->column));
         s->rewire_no = i;
     }
-    step *s = down(b, STEP_REWIRE_TEARDOWN, arena_printf(a, "ACCESS EXCLUSIVE on %s, briefly", q),
+    step *s = down(b, STEP_REWIRE_TEARDOWN, arena_printf(a, "ACCESS EXCLUSIVE on %s, taken above", q),
                    arena_printf(a, "drop the triggers on %s and %s", q, names_conv(a, t, "rewire")));
     s->rel = REL_TABLE;
+}
+
+/* The prepare's second migration: the rewires, in a transaction of their
+ * own (the prepare's locks are not held with theirs). */
+static void plan_rewire_prepare(plan *p, const table *t, const char *qname, const char *rt, int64_t as_of)
+{
+    arena *a = p->a;
+    migration *m = add_migration(p, t, "prepare");
+    m->name = arena_printf(a, "%s_rewire", migration_name(a, t, "prepare"));
+    m->as_of = as_of;
+    builder b = {a, m, qname, rt};
+    plan_prepare_rewire(&b, t);
+    plan_unprepare_rewire(&b, t);
+    m->about = arena_printf(a, "gives each table that references %s (%s) the column of its partition key, empty, "
+                               "and the trigger that fills it for every row written from now on; until the swap, "
+                               "triggers on %s carry a change of %s to those rows.",
+                            qname, rewire_tables_text(a, t), qname, t->part.key.s);
+    m->undo = arena_printf(a, "drops those columns and triggers; refused once the table is swapped.");
+    finish(m);
 }
 
 /* What the backfill does to the referencing tables (in the runtime's
@@ -330,12 +367,10 @@ static void plan_prepare(builder *b, const table *t, int64_t as_of)
     up(b, STEP_CONV_CAPTURE_ON, arena_printf(a, "SHARE ROW EXCLUSIVE on %s (waits for writes in flight)", q),
        arena_printf(a, "sync triggers on %s: the key of every row written goes to the sync log", q));
     plan_shadow_keys_schedule(b, t, sched);
-    plan_prepare_rewire(b, t);
 
     if (sched)
         down(b, STEP_UNSCHEDULE, "none", "remove the pg_cron job if there is one");
     down(b, STEP_CONV_GUARD_UNSWAPPED, "none", arena_printf(a, "refuse while %s is swapped", q));
-    plan_unprepare_rewire(b, t);
     down(b, STEP_CONV_DROP_OBJECTS, arena_printf(a, "ACCESS EXCLUSIVE on %s, briefly (dropping the sync triggers)", q),
          "drop the sync triggers, functions, procedure, log and state");
     plan_unprepare_tail(b, t, sh);
@@ -1743,6 +1778,8 @@ int plan_build_with(plan *p, const specset *ss, int64_t run_as_of, table_as_of_f
                 }
                 describe_conversion(&b, t, k, as_of);
                 finish(m);
+                if (k == 0 && t->nrewires)
+                    plan_rewire_prepare(p, t, qname, ss->settings.runtime_schema.s, as_of);
                 if (k == 1 && t->nrewires)
                     plan_rewire_indexes(p, t, qname, ss->settings.runtime_schema.s, as_of);
             }

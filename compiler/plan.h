@@ -55,7 +55,8 @@ typedef struct step {
     int rt_version;       /* runtime steps: the version the migration installs */
     size_t col_no;        /* column steps: which of t->columns */
     col_change change;    /* alter_column: what changes */
-    bool plain;           /* conv_attach_build: the primary key's own columns, not the extended key */
+    bool plain;           /* conv_attach_build: the primary key's own columns, not the extended key;
+                             rewire_lock: ACCESS EXCLUSIVE on the table (else SHARE ROW EXCLUSIVE) */
     size_t rewire_no;     /* rewire steps: which of t->rewires */
     const char *part;     /* an index's part: the partition when it is not range lo's (the table a
                              conversion by attach made the partition before its cutover) */

@@ -1249,6 +1249,23 @@ static const char *plain_names(rctx *c, const slist *l)
     return out;
 }
 
+const char *rewire_lock_values(rctx *c, const step *s, tvars *tv)
+{
+    const table *t = c->t;
+    strbuf sb = STRBUF_INIT;
+    for (size_t i = 0; i < t->nrewires; i++) {
+        step one = {.rewire_no = i};
+        sb_addf(&sb, "%s%s", i ? ", " : "", rw_of(c, &one).ref);
+    }
+    const char *locks = arena_printf(c->a, "ARRAY[%s,\n    %s]::text[]",
+                                     lit(c, arena_printf(c->a, "LOCK TABLE %s IN %s MODE", tvars_get(&c->base, "table"),
+                                                         s->plain ? "ACCESS EXCLUSIVE" : "SHARE ROW EXCLUSIVE")),
+                                     lit(c, arena_printf(c->a, "LOCK TABLE %s IN ACCESS EXCLUSIVE MODE", sb_str(&sb))));
+    tvars_set(tv, "locks", locks);
+    sb_free(&sb);
+    return NULL;
+}
+
 const char *rewire_setup_values(rctx *c, const step *s, tvars *tv)
 {
     (void)s;
@@ -1261,8 +1278,8 @@ const char *rewire_setup_values(rctx *c, const step *s, tvars *tv)
         sb_puts(&rows, "ARRAY[");
         for (size_t j = 0; j < x.fk->columns.n; j++)
             sb_addf(&rows, "%s%s", j ? ", " : "", lit(c, x.fk->columns.v[j].s));
-        sb_addf(&rows, "]::text[], %s, %s, %s)", lit(c, x.rw->column), x.rw->not_null ? "true" : "false",
-                lit(c, x.rw->check));
+        sb_addf(&rows, "]::text[], %s, %s, %s, %s)", lit(c, x.rw->column), x.rw->not_null ? "true" : "false",
+                lit(c, x.rw->check), lit(c, x.rw->index));
         sb_addf(&follow, "%s        UPDATE %s r SET %s = NEW.%s\n         WHERE %s AND r.%s IS DISTINCT FROM NEW.%s;",
                 i ? "\n" : "", x.ref, ident(c, x.rw->column), ident(c, t->part.key.s),
                 rw_match(c, &x, "NEW", "r", true), ident(c, x.rw->column), ident(c, t->part.key.s));

@@ -48,3 +48,4 @@ ${{tag}}$;
 
 CREATE TRIGGER {{fill_trigger}} BEFORE INSERT OR UPDATE OF {{fk_cols}}, {{column}} ON {{ref}}
     FOR EACH ROW EXECUTE FUNCTION {{fill_fn}}();
+ALTER TABLE {{ref}} ENABLE ALWAYS TRIGGER {{fill_trigger}};

@@ -2,11 +2,6 @@
 -- What it does: drops public.orders_partitioned, the sync triggers and objects and the
 --   registration; refused once the table is swapped.
 -- Locks, each waited for at most lock_timeout 2000ms and held until the COMMIT:
---   ACCESS EXCLUSIVE on public.tickets, briefly
---   ACCESS EXCLUSIVE on public.refunds, briefly
---   ACCESS EXCLUSIVE on public.order_items, briefly
---   ACCESS EXCLUSIVE on public.inventory_operations, briefly
---   ACCESS EXCLUSIVE on public.orders, briefly
 --   ACCESS EXCLUSIVE on public.orders, briefly (dropping the sync triggers)
 --   ACCESS EXCLUSIVE on public.orders_partitioned
 -- Transaction: one (BEGIN ... COMMIT below); lock_timeout 2000ms, statement_timeout none.
@@ -28,32 +23,6 @@ BEGIN
     END IF;
 END
 $partc$;
-
--- public.tickets: drop the trigger tickets_order_created_at_fill and the column order_created_at
-DROP TRIGGER tickets_order_created_at_fill ON public.tickets;
-DROP FUNCTION public.tickets_order_created_at_fill();
--- squawk-ignore ban-drop-column
-ALTER TABLE public.tickets DROP COLUMN order_created_at;
-DROP TRIGGER refunds_orders_created_at_fill ON public.refunds;
-DROP FUNCTION public.refunds_orders_created_at_fill();
--- squawk-ignore ban-drop-column
-ALTER TABLE public.refunds DROP COLUMN orders_created_at;
-DROP TRIGGER order_items_orders_created_at_fill ON public.order_items;
-DROP FUNCTION public.order_items_orders_created_at_fill();
--- squawk-ignore ban-drop-column
-ALTER TABLE public.order_items DROP COLUMN orders_created_at;
-DROP TRIGGER inventory_operations_orders_created_at_fill ON public.inventory_operations;
-DROP FUNCTION public.inventory_operations_orders_created_at_fill();
--- squawk-ignore ban-drop-column
-ALTER TABLE public.inventory_operations DROP COLUMN orders_created_at;
-
--- drop the triggers on public.orders and orders_rewire
-DROP TRIGGER partc_rewire_follow ON public.orders;
-DROP TRIGGER partc_rewire_lock ON public.orders;
-DROP FUNCTION public.orders_rewire_follow();
-DROP FUNCTION public.orders_rewire_lock();
--- squawk-ignore ban-drop-table
-DROP TABLE public.orders_rewire;
 
 -- drop the sync triggers, functions, procedure, log and state
 SELECT partc.sync_mode('public', 'orders', 'drop');

@@ -1093,7 +1093,7 @@ BEGIN
                             JOIN pg_catalog.pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = x.attnum ORDER BY x.o) AS refcols,
                     CASE c.confdeltype WHEN 'a' THEN 'NO ACTION' WHEN 'r' THEN 'RESTRICT' WHEN 'c' THEN 'CASCADE'
                                        WHEN 'n' THEN 'SET NULL' ELSE 'SET DEFAULT' END AS del,
-                    c.confupdtype
+                    c.confupdtype, c.condeferrable, c.confmatchtype
                FROM pg_catalog.pg_constraint c
                JOIN pg_catalog.pg_class k ON k.oid = c.conrelid
                JOIN pg_catalog.pg_namespace n ON n.oid = k.relnamespace
@@ -1124,6 +1124,11 @@ BEGIN
         END IF;
         IF NOT r.convalidated THEN
             v_bad := v_bad || format('foreign key %I of %s is NOT VALID (validate it first)', r.conname, r.src);
+        END IF;
+        IF r.condeferrable OR r.confmatchtype <> 's' THEN
+            v_bad := v_bad || format('foreign key %I of %s is %s: only a foreign key checked at once, MATCH SIMPLE, can be rewired',
+                                     r.conname, r.src, concat_ws(', ', CASE WHEN r.condeferrable THEN 'DEFERRABLE' END,
+                                                                 CASE WHEN r.confmatchtype = 'f' THEN 'MATCH FULL' END));
         END IF;
         IF r.relkind <> 'r' THEN
             v_bad := v_bad || format('%s, which references the table, is not a plain table: only a plain table''s foreign key can be rewired',
@@ -1818,6 +1823,14 @@ DECLARE
     v_n     bigint;
     v_pass  integer;
     v_why   text;
+    v_gave  integer := 0;
+    rw_refcols text[];
+    v_range text;
+    v_match text;
+    v_lock  text;
+    -- each lock of the fill waits less than deadlock_timeout
+    v_lt    text := ceil(extract(epoch FROM least(coalesce(nullif(v.conv_lock_timeout, '0')::interval, interval '1 day'),
+                                                  pg_catalog.current_setting('deadlock_timeout')::interval / 2)) * 1000)::text || 'ms';
 BEGIN
     FOR v_pos IN EXECUTE format('SELECT position FROM %s ORDER BY position', v_rw) LOOP
         v_pass := 0;
@@ -1828,6 +1841,15 @@ BEGIN
             EXIT WHEN rw_phase = 'done';
             v_why := NULL;
             v_rel := rw_ref::regclass;
+            -- the referenced columns: those of the foreign key
+            SELECT ARRAY(SELECT a.attname::text FROM unnest(c.confkey) WITH ORDINALITY x(attnum, o)
+                           JOIN pg_catalog.pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = x.attnum ORDER BY x.o)
+              INTO rw_refcols
+              FROM pg_catalog.pg_constraint c
+             WHERE c.conrelid = v_rel AND c.contype = 'f'
+               AND c.confrelid = partc.conv_name(v, 'table')::regclass
+               AND ARRAY(SELECT a.attname::text FROM unnest(c.conkey) WITH ORDINALITY x(attnum, o)
+                           JOIN pg_catalog.pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = x.attnum ORDER BY x.o) = rw_cols;
             v_has := (SELECT string_agg(format('%I IS NOT NULL', c), ' AND ') FROM unnest(rw_cols) c);
             IF rw_phase = 'fill' THEN
                 v_pages := pg_catalog.pg_relation_size(v_rel) / pg_catalog.current_setting('block_size')::bigint;
@@ -1852,18 +1874,41 @@ BEGIN
                                  (SELECT CASE WHEN c.relpages > 0 AND c.reltuples > 0 THEN c.reltuples / c.relpages
                                               ELSE 50 END
                                     FROM pg_catalog.pg_class c WHERE c.oid = v_rel))))::bigint;
-                    -- an update of the foreign key to itself: the fill trigger reads the key
-                    v_upd := format('UPDATE %s SET %s WHERE ctid >= pg_catalog.format(''(%%s,0)'', $1)::tid '
-                                    'AND ctid < pg_catalog.format(''(%%s,0)'', $2)::tid AND %I IS NULL AND %s',
-                                    v_rel, (SELECT string_agg(format('%1$I = %1$I', c), ', ') FROM unnest(rw_cols) c),
-                                    rw_col, v_has);
-                    EXECUTE v_upd USING rw_next, rw_next + v_per;
+                    -- the referenced rows are locked first (FOR KEY SHARE, as the foreign
+                    -- key locks them), then the batch's rows take their key (their fill
+                    -- trigger checks it): the order of a delete that cascades, so the
+                    -- two cannot deadlock; a lock not granted within lock_timeout (less
+                    -- than deadlock_timeout) gives way, and the batch is tried again
+                    v_range := format('r.ctid >= pg_catalog.format(''(%%s,0)'', $1)::tid AND r.ctid < pg_catalog.format(''(%%s,0)'', $2)::tid '
+                                      'AND r.%I IS NULL AND %s', rw_col,
+                                      (SELECT string_agg(format('r.%I IS NOT NULL', c), ' AND ') FROM unnest(rw_cols) c));
+                    v_match := (SELECT string_agg(format('r.%I = o.%I', c, rc), ' AND ' ORDER BY n)
+                                  FROM unnest(rw_cols, rw_refcols) WITH ORDINALITY u(c, rc, n));
+                    v_lock := format('SELECT count(*) FROM (SELECT 1 FROM %s r JOIN %s o ON %s WHERE %s FOR KEY SHARE OF o) x',
+                                     v_rel, partc.conv_name(v, 'table')::regclass, v_match, v_range);
+                    v_upd := format('UPDATE %s r SET %I = o.%I FROM %s o WHERE %s AND %s', v_rel, rw_col, v.key_column,
+                                    partc.conv_name(v, 'table')::regclass, v_range, v_match);
+                    PERFORM pg_catalog.set_config('lock_timeout', v_lt, true);
+                    BEGIN
+                        EXECUTE v_lock USING rw_next, rw_next + v_per;
+                        EXECUTE v_upd USING rw_next, rw_next + v_per;
+                    EXCEPTION WHEN lock_not_available OR deadlock_detected THEN
+                        v_gave := v_gave + 1;
+                        IF v_gave > 50 THEN
+                            RAISE EXCEPTION 'partc: filling %.% gave way to writers 50 times in a row (%)', v_rel, rw_col, SQLERRM
+                                USING HINT = 'apply the backfill again when the table is less busy (it resumes)';
+                        END IF;
+                        PERFORM pg_catalog.pg_sleep(0.05 * least(v_gave, 10));
+                        CONTINUE;
+                    END;
+                    v_gave := 0;
                     GET DIAGNOSTICS v_n = ROW_COUNT;
                     EXECUTE format('UPDATE %s SET next_page = $2, rows_filled = rows_filled + $3 WHERE position = $1', v_rw)
                         USING v_pos, rw_next + v_per, v_n;
                 END IF;
             ELSE
                 -- phase not_null: each statement is idempotent, so a call again resumes
+                PERFORM pg_catalog.set_config('lock_timeout', v.conv_lock_timeout, true);
                 IF NOT (SELECT a.attnotnull FROM pg_catalog.pg_attribute a
                          WHERE a.attrelid = v_rel AND a.attname = rw_col) THEN
                     IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint c
@@ -1918,35 +1963,63 @@ DECLARE
     rw_col   text;
     rw_check text;
     v_rel    regclass;
-    v_why    text;
+    v_rels   text;
 BEGIN
-    FOR v_pos, rw_ref, rw_fk, rw_col, rw_check IN
-            EXECUTE format('SELECT position, ref_table, fk_name, key_column, check_name FROM %s ORDER BY position', v_rw) LOOP
+    FOR rw_ref, rw_fk IN EXECUTE format('SELECT ref_table, fk_name FROM %s ORDER BY position', v_rw) LOOP
         v_rel := rw_ref::regclass;
         IF EXISTS (SELECT 1 FROM pg_constraint c
                     WHERE c.conrelid = v_rel AND c.conname = rw_fk AND c.contype = 'f' AND NOT c.convalidated) THEN
             EXECUTE format('ALTER TABLE %s VALIDATE CONSTRAINT %I', v_rel, rw_fk);
         END IF;
-        v_why := partc.attempt(v_rel, ARRAY[
-            format('ALTER TABLE %s DROP CONSTRAINT IF EXISTS %I', v_rel, rw_check),
-            format('ALTER TABLE %s ALTER COLUMN %I DROP NOT NULL', v_rel, rw_col)]);
-        IF v_why IS NOT NULL THEN
-            RAISE EXCEPTION 'partc: the rollback of the backfill of %.% did not get its lock on %: %', p_schema, p_table,
-                v_rel, v_why
-                USING HINT = 'apply it again when the table is less busy';
-        END IF;
+    END LOOP;
+    -- the table (as the rest of the rollback takes it) and the referencing tables at once
+    EXECUTE format('SELECT string_agg(ref_table::regclass::text, '', '' ORDER BY position) FROM %s', v_rw) INTO v_rels;
+    PERFORM partc.lock_at_once(partc.conv_name(v, 'table')::regclass,
+                                ARRAY[format('LOCK TABLE %s IN SHARE ROW EXCLUSIVE MODE', partc.conv_name(v, 'table')::regclass),
+                                      format('LOCK TABLE %s IN ACCESS EXCLUSIVE MODE', v_rels)]);
+    FOR v_pos, rw_ref, rw_col, rw_check IN
+            EXECUTE format('SELECT position, ref_table, key_column, check_name FROM %s ORDER BY position', v_rw) LOOP
+        v_rel := rw_ref::regclass;
+        EXECUTE format('ALTER TABLE %s DROP CONSTRAINT IF EXISTS %I', v_rel, rw_check);
+        EXECUTE format('ALTER TABLE %s ALTER COLUMN %I DROP NOT NULL', v_rel, rw_col);
         EXECUTE format('UPDATE %s SET phase = ''fill'', next_page = 0, rows_filled = 0 WHERE position = $1', v_rw)
             USING v_pos;
     END LOOP;
 END
 $partc$;
 
+-- Takes the locks that the LOCK TABLE statements p_locks ask for, all at
+-- once: each attempt (up to 5, see attempt) waits less than
+-- deadlock_timeout, and one that fails releases every lock it took, so
+-- that a writer that holds one of them and waits for another makes the
+-- attempt give way instead of deadlocking.  The transaction's lock_timeout
+-- is as it was afterwards.  p_table names the table for attempt's NOWAIT.
+CREATE FUNCTION partc.lock_at_once(p_table regclass, p_locks text[])
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $partc$
+DECLARE
+    v_was text := current_setting('lock_timeout');
+    v_why text;
+BEGIN
+    PERFORM set_config('lock_timeout',
+                       ceil(extract(epoch FROM least(coalesce(nullif(v_was, '0')::interval, interval '1 day'),
+                                                     current_setting('deadlock_timeout')::interval / 2)) * 1000)::text || 'ms',
+                       true);
+    v_why := partc.attempt(p_table, p_locks);
+    PERFORM set_config('lock_timeout', v_was, true);
+    IF v_why IS NOT NULL THEN
+        RAISE EXCEPTION 'partc: the locks on % and the tables that reference it were not granted: %', p_table, v_why
+            USING HINT = 'apply the migration again when the tables are less busy (nothing was changed)';
+    END IF;
+END
+$partc$;
+
 -- The locks of a swap and of its rollback: ACCESS EXCLUSIVE on p_rels and,
--- with incoming_foreign_keys: rewire, on every referencing table, all
--- asked for at once, each attempt waiting less than deadlock_timeout (a
--- writer that holds one of them and waits for another makes the attempt
--- give way, not deadlock).  Without rewires, one table after the other, as
--- a swap always took them.
+-- with incoming_foreign_keys: rewire, on every referencing table, all at
+-- once (lock_at_once).  Without rewires, one table after the other, as a
+-- swap always took them.
 CREATE FUNCTION partc.swap_lock(v partc.tables, p_rels text[])
 RETURNS void
 LANGUAGE plpgsql
@@ -1955,7 +2028,6 @@ AS $partc$
 DECLARE
     v_rw  text := partc.conv_name(v, 'rewire');
     v_rel text;
-    v_why text;
 BEGIN
     IF pg_catalog.to_regclass(v_rw) IS NULL THEN
         FOREACH v_rel IN ARRAY p_rels LOOP
@@ -1966,18 +2038,9 @@ BEGIN
     FOR v_rel IN EXECUTE format('SELECT ref_table FROM %s ORDER BY position', v_rw) LOOP
         p_rels := p_rels || (v_rel::regclass)::text;
     END LOOP;
-    PERFORM set_config('lock_timeout',
-                       ceil(extract(epoch FROM least(coalesce(nullif(current_setting('lock_timeout'), '0')::interval,
-                                                              interval '1 day'),
-                                                     current_setting('deadlock_timeout')::interval / 2)) * 1000)::text || 'ms',
-                       true);
-    v_why := partc.attempt(p_rels[1]::regclass,
-                            ARRAY[format('LOCK TABLE %s IN ACCESS EXCLUSIVE MODE',
-                                         (SELECT string_agg(x, ', ' ORDER BY n) FROM unnest(p_rels) WITH ORDINALITY u(x, n)))]);
-    IF v_why IS NOT NULL THEN
-        RAISE EXCEPTION 'partc: the swap of %.% did not get its locks: %', v.schema_name, v.table_name, v_why
-            USING HINT = 'apply it again when the tables are less busy (nothing was changed)';
-    END IF;
+    PERFORM partc.lock_at_once(p_rels[1]::regclass,
+                                ARRAY[format('LOCK TABLE %s IN ACCESS EXCLUSIVE MODE',
+                                             (SELECT string_agg(x, ', ' ORDER BY n) FROM unnest(p_rels) WITH ORDINALITY u(x, n)))]);
 END
 $partc$;
 
@@ -2059,6 +2122,16 @@ BEGIN
         IF v_name IS NOT NULL THEN
             RAISE EXCEPTION 'partc: the backfill of % has not finished %', v_table, v_name
                 USING HINT = 'apply the backfill migration again (it resumes)';
+        END IF;
+        -- the index of each new foreign key, built CONCURRENTLY: valid (an
+        -- interrupted build leaves an invalid one, which IF NOT EXISTS keeps)
+        EXECUTE format('SELECT string_agg(w.index_name, '', '') FROM %s w '
+                       'WHERE NOT EXISTS (SELECT 1 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid '
+                       'WHERE i.indrelid = w.ref_table::regclass AND c.relname = w.index_name AND i.indisvalid)',
+                       partc.conv_name(v, 'rewire')) INTO v_name;
+        IF v_name IS NOT NULL THEN
+            RAISE EXCEPTION 'partc: the index % of a table that references % is missing or invalid', v_name, v_table
+                USING HINT = 'roll back its backfill_index migration (DROP INDEX CONCURRENTLY) and apply it again';
         END IF;
     END IF;
     PERFORM partc.swap_lock(v, ARRAY[v_table, v_shadow]);
