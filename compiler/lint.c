@@ -462,8 +462,8 @@ const lint_rule lint_rules[] = {
      .why = "foreign keys are bound to a table's OID, not its name, so after the swap the foreign "
             "key still points at the renamed old table, which no longer gets the new rows and cannot "
             "be dropped while the key exists.",
-     .fix = "drop the foreign key before the swap and re-create it against the partitioned table "
-            "(its referenced key must then contain the partition key), then allow the rule with the plan as reason",
+     .fix = "set migrate.incoming_foreign_keys: rewire on the converted table (each referencing table gets the "
+            "partition key's column and its key moves to the partitioned table), or drop the foreign key first",
      .check = check_incoming_fks},
     {.id = "incoming-foreign-keys-rewired",
      .sev = SEV_WARNING,

@@ -389,14 +389,4 @@ void check_rewires(vctx *v)
             check_len(v, rw->index, true, at, "give the foreign key a shorter partition_key_column");
         }
     }
-    for (size_t i = 0; i < ss->ntables; i++) {
-        const table *c = ss->tables[i];
-        if (c->mode.v == MODE_CONVERT && c->migrate.incoming.v == INCOMING_REWIRE && c->nrewires &&
-            ss->settings.postgres.v < 15)
-            verr(v, "unsupported", vpick(c->migrate.incoming.at, c->migrate.at),
-                 "set settings.postgres (or pass --postgres) to 15 or later",
-                 "table '%s': incoming_foreign_keys: rewire needs PostgreSQL 15 or later (before 15, an UPDATE "
-                 "that moves a row to another partition runs the foreign keys' ON DELETE actions, so a "
-                 "cascade would delete the referencing rows)", tname(v, c));
-    }
 }

@@ -61,7 +61,7 @@ paths() {
     dbmate) echo "${2}_$3.sql" ;;
     flyway)
         echo "V${2}__$3.sql"; echo "U${2}__$3.sql"; echo "U${2}__$3.sql.conf"
-        case $3 in *_backfill) echo "V${2}__$3.sql.conf" ;; esac ;;
+        case $3 in *_backfill | *_backfill_index_[0-9]*) echo "V${2}__$3.sql.conf" ;; esac ;;
     esac
 }
 
@@ -134,11 +134,17 @@ epoch() { awk "$epoch_awk"' BEGIN { printf "%d\n", ep(ARGV[1]) }' "$1"; }
 
 # one SQL statement, a CALL, outside comments (dbmate: in the up section)
 one_call() {
-    awk '/^-- migrate:down/ { exit }
+    one_statement "$1" CALL
+}
+
+# one_statement FILE WORDS: FILE (its forward part, for dbmate) is one SQL
+# statement that starts with WORDS
+one_statement() {
+    awk -v w="$2" '/^-- migrate:down/ { exit }
         /^[ \t]*--/ || /^[ \t]*$/ { next }
         { s = s $0 "\n" }
-        END { n = gsub(/;/, ";", s); sub(/[ \t\n]+$/, "", s)
-              exit !(n == 1 && s ~ /;$/ && s ~ /^[ \t]*CALL /) }' "$1"
+        END { n = gsub(/;/, ";", s); sub(/[ \t\n]+$/, "", s); sub(/^[ \t]+/, "", s)
+              exit !(n == 1 && s ~ /;$/ && index(s, w " ") == 1) }' "$1"
 }
 
 cd "$root"
@@ -267,11 +273,22 @@ for t in $targets; do
             bad "prisma: migration_lock.toml lacks 'provider = \"postgresql\"'"
     fi
 
-    # transaction markers: exactly on the backfill forward files
+    # transaction markers: exactly on the backfill forward files, and on
+    # both files of an index built CONCURRENTLY (a conversion's
+    # backfill_index migrations)
     n_bf=0
     : >"$tmp/nt"
     while read -r v n; do
-        case $n in *_backfill) ;; *) continue ;; esac
+        case $n in
+        *_backfill_index_[0-9]*)
+            up=$(paths "$t" "$v" "$n" | head -1)
+            echo "$up" >>"$tmp/nt"
+            one_statement "$o/$up" "CREATE INDEX CONCURRENTLY" && ok ||
+                bad "$t: $up is not one CREATE INDEX CONCURRENTLY statement"
+            continue ;;
+        *_backfill) ;;
+        *) continue ;;
+        esac
         n_bf=$((n_bf + 1))
         up=$(paths "$t" "$v" "$n" | head -1)
         echo "$up" >>"$tmp/nt"
@@ -287,7 +304,9 @@ for t in $targets; do
     done <"$tmp/pairs"
     check '[ "$n_bf" -gt 0 ]' "$t: no backfill migration to test the markers on"
     case $t in
-    sqlx | dbmate) marked=$(LC_ALL=C sort "$tmp/nt") ;;
+    sqlx) marked=$( (cat "$tmp/nt"; grep '\.up\.sql$' "$tmp/nt" | grep '_backfill_index_[0-9]*\.up\.sql$' |
+                                       sed 's/\.up\.sql$/.down.sql/') | LC_ALL=C sort) ;;
+    dbmate) marked=$(LC_ALL=C sort "$tmp/nt") ;;
     # Flyway's undo files hold their own transaction: every one has a .conf
     flyway) marked=$( (sed 's/$/.conf/' "$tmp/nt"; grep '^U.*\.sql$' "$tmp/have" | sed 's/$/.conf/') | LC_ALL=C sort) ;;
     *) marked= ;;
@@ -298,12 +317,14 @@ for t in $targets; do
         bad_sections=$(cd "$o" && xargs awk '
             function done_() { if (f != "" && !(up == 1 && down == 1 && all == 2)) print f }
             FNR == 1 { done_(); f = FILENAME; up = down = all = 0 }
-            /^-- migrate:/ { all++ } /^-- migrate:up/ { up++ } $0 == "-- migrate:down" { down++ }
+            /^-- migrate:/ { all++ } /^-- migrate:up/ { up++ }
+            $0 == "-- migrate:down" || $0 == "-- migrate:down transaction:false" { down++ }
             END { done_() }' <"$tmp/have")
         check '[ -z "$bad_sections" ]' "dbmate: files without one '-- migrate:up' and one '-- migrate:down': $(echo $bad_sections | cut -c1-200)"
     fi
     if [ "$t" = plain ]; then
-        unwrapped=$(cd "$o" && grep -vxFf "$tmp/nt" "$tmp/have" | xargs awk '
+        unwrapped=$(cd "$o" && (cat "$tmp/nt"; sed -n 's/_backfill_index_\([0-9]*\)\.up\.sql$/_backfill_index_\1.down.sql/p' "$tmp/nt") |
+            grep -vxFf - "$tmp/have" | xargs awk '
             function done_() { if (f != "" && !(b && c)) print f }
             FNR == 1 { done_(); f = FILENAME; b = c = 0 }
             $0 == "BEGIN;" { b = 1 } $0 == "COMMIT;" { c = 1 }
@@ -316,7 +337,7 @@ for t in $targets; do
         check '[ -z "$begins" ]' "$t: files a runner applies hold BEGIN;: $(echo $begins | cut -c1-200)"
         case $t in
         supabase | prisma | flyway)
-            unwrapped=$(find "$proj" -path '*/rollbacks/*.down.sql' -o -name 'U*__*.sql' | xargs awk '
+            unwrapped=$(find "$proj" \( -path '*/rollbacks/*.down.sql' -o -name 'U*__*.sql' \) ! -name '*_backfill_index_[0-9]*' | xargs awk '
                 function done_() { if (f != "" && !(b && c)) print f }
                 FNR == 1 { done_(); f = FILENAME; b = c = 0 }
                 $0 == "BEGIN;" { b = 1 } $0 == "COMMIT;" { c = 1 }

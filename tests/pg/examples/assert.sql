@@ -98,3 +98,35 @@ DO $$ BEGIN
     ASSERT has_table_privilege('jive_api_user', 'public.idempotency_records', 'DELETE'), 'idempotency_records grant';
     ASSERT NOT has_table_privilege('jive_api_user', 'public.idempotency_records', 'UPDATE'), 'no UPDATE on idempotency_records';
 END $$;
+
+-- seed 003's orders: every foreign key into it moved to (order_id,
+-- orders_created_at) -> orders(id, created_at), NOT VALID until the cleanup,
+-- each column filled with its order's created_at, and the keys act as before
+DO $$
+DECLARE
+    v_o uuid;
+    v_t timestamptz;
+BEGIN
+    ASSERT (SELECT count(*) FROM pg_constraint c WHERE c.confrelid = 'public.orders'::regclass AND c.contype = 'f'
+             AND c.conparentid = 0 AND array_length(c.conkey, 1) = 2) = 4, 'four composite keys into orders';
+    ASSERT NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.confrelid = 'public.orders_old'::regclass), 'none into orders_old';
+    ASSERT (SELECT count(*) FROM public.order_items i JOIN public.orders o ON o.id = i.order_id
+             AND o.created_at = i.orders_created_at) = (SELECT count(*) FROM public.order_items), 'items filled';
+    ASSERT (SELECT count(*) FROM public.inventory_operations WHERE (order_id IS NULL) <> (orders_created_at IS NULL)) = 0,
+        'inventory: NULL exactly without an order';
+    ASSERT (SELECT attnotnull FROM pg_attribute WHERE attrelid = 'public.tickets'::regclass AND attname = 'orders_created_at'),
+        'tickets.orders_created_at NOT NULL';
+    SELECT id, created_at INTO v_o, v_t FROM public.orders WHERE status = 'paid' ORDER BY id LIMIT 1;
+    INSERT INTO public.order_items (id, order_id) VALUES (gen_random_uuid(), v_o);
+    ASSERT (SELECT count(*) FROM public.order_items WHERE order_id = v_o AND orders_created_at = v_t) = 3, 'new item filled';
+    BEGIN
+        INSERT INTO public.tickets (id, order_id) VALUES (gen_random_uuid(), gen_random_uuid());
+        RAISE EXCEPTION 'a ticket for a missing order was accepted';
+    EXCEPTION WHEN foreign_key_violation THEN NULL;
+    END;
+    DELETE FROM public.refunds WHERE order_id = v_o;
+    DELETE FROM public.orders WHERE id = v_o;
+    ASSERT NOT EXISTS (SELECT 1 FROM public.order_items WHERE order_id = v_o), 'items cascade';
+    ASSERT NOT EXISTS (SELECT 1 FROM public.tickets WHERE order_id = v_o), 'tickets cascade';
+    ASSERT NOT EXISTS (SELECT 1 FROM public.orders_old WHERE id = v_o), 'delete mirrored to orders_old';
+END $$;

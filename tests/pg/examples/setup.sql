@@ -206,6 +206,61 @@ GRANT SELECT ON public.ticket_analytics TO authenticated;
 GRANT SELECT, INSERT, UPDATE, DELETE ON public.ticket_analytics TO service_role;
 
 
+-- -------------------------------------------------------------------- orders (003)
+
+-- Orders of the events' tickets, and the four tables that reference them.
+CREATE TABLE public.orders (
+    id          uuid NOT NULL DEFAULT gen_random_uuid() PRIMARY KEY,
+    event_id    uuid NOT NULL REFERENCES public.events (id),
+    user_id     uuid NOT NULL,
+    status      text NOT NULL DEFAULT 'pending',
+    total_cents bigint NOT NULL,
+    created_at  timestamptz NOT NULL DEFAULT now()
+);
+INSERT INTO public.orders (id, event_id, user_id, status, total_cents, created_at)
+SELECT pg_temp.uid('order:' || i),
+       pg_temp.uid('event:' || ((i * 13) % 150 + 1)),
+       pg_temp.uid('buyer:' || (i % 5000)),
+       pg_temp.pick(ARRAY['paid', 'paid', 'paid', 'refunded', 'pending'], 'order status:' || i),
+       1500 * (1 + i % 4),
+       pg_temp.spread(i, :rows, timestamptz '2025-01-01 00:00:00+00', 'orders')
+FROM generate_series(1, :rows) AS i
+ORDER BY i;
+CREATE INDEX idx_orders_event_created ON public.orders (event_id, created_at);
+CREATE INDEX idx_orders_user_created ON public.orders (user_id, created_at);
+GRANT SELECT ON public.orders TO authenticated;
+GRANT SELECT, INSERT, UPDATE, DELETE ON public.orders TO service_role;
+CREATE TABLE public.order_items (
+    id       uuid PRIMARY KEY,
+    order_id uuid NOT NULL REFERENCES public.orders (id) ON DELETE CASCADE
+);
+INSERT INTO public.order_items SELECT pg_temp.uid('item:' || i), pg_temp.uid('order:' || ((i + 1) / 2))
+  FROM generate_series(1, 2 * :rows) AS i;
+CREATE INDEX order_items_order_id_idx ON public.order_items (order_id);
+CREATE TABLE public.refunds (
+    id       uuid PRIMARY KEY,
+    order_id uuid NOT NULL REFERENCES public.orders (id)
+);
+INSERT INTO public.refunds SELECT pg_temp.uid('refund:' || i), pg_temp.uid('order:' || (20 * i))
+  FROM generate_series(1, :rows / 20) AS i;
+CREATE INDEX refunds_order_id_idx ON public.refunds (order_id);
+CREATE TABLE public.tickets (
+    id       uuid PRIMARY KEY,
+    order_id uuid NOT NULL REFERENCES public.orders (id) ON DELETE CASCADE
+);
+INSERT INTO public.tickets SELECT pg_temp.uid('ticket:' || i), pg_temp.uid('order:' || i)
+  FROM generate_series(1, :rows) AS i;
+CREATE INDEX tickets_order_id_idx ON public.tickets (order_id);
+CREATE TABLE public.inventory_operations (
+    id       uuid PRIMARY KEY,
+    order_id uuid REFERENCES public.orders (id) ON DELETE SET NULL
+);
+INSERT INTO public.inventory_operations
+SELECT pg_temp.uid('inventory:' || i), CASE WHEN i % 3 = 0 THEN NULL ELSE pg_temp.uid('order:' || (5 * i)) END
+  FROM generate_series(1, :rows / 5) AS i;
+CREATE INDEX inventory_operations_order_id_idx ON public.inventory_operations (order_id);
+
+
 -- ---------------------------------------------------------------------- jobs (004)
 
 -- Field-service jobs since January 2025; older ones are done, recent ones
