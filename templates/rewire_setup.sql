@@ -1,7 +1,7 @@
 -- The foreign keys into {{table}} that the conversion moves onto the key of
 -- the partitioned table, and where the backfill stands with each.
 CREATE TABLE {{rewire}} (
-    position    integer PRIMARY KEY,
+    position    bigint PRIMARY KEY,
     ref_table   text NOT NULL,
     fk_name     text NOT NULL,
     fk_columns  text[] NOT NULL,

@@ -125,10 +125,21 @@ done
 
 for target in supabase prisma sqlx golang-migrate dbmate flyway; do
     compile_into "$target" "$root/specs" --target "$target" || { echo "FAIL squawk: compile --target $target"; cat "$work/compile.out"; exit 1; }
-    # what the runner applies, each file in one transaction
+    # what the runner applies, each file in one transaction, except the
+    # files marked to run outside one (dbmate's transaction:false, sqlx's
+    # -- no-transaction, a Flyway .conf with executeInTransaction=false)
+    sqlfiles "$work/$target" | grep -v '/rollbacks/' | grep -v '/U[0-9][^/]*$' >"$work/applied"
+    : >"$work/notx"
+    while IFS= read -r f; do
+        if grep -qE '^-- (no-transaction|migrate:up transaction:false)$' "$f" ||
+                grep -qx 'executeInTransaction=false' "$f.conf" 2>/dev/null; then
+            echo "$f" >>"$work/notx"
+        fi
+    done <"$work/applied"
     # shellcheck disable=SC2046
-    lint "$target" "--pg-version 15.0 --assume-in-transaction" \
-        $(sqlfiles "$work/$target" | grep -v '/rollbacks/' | grep -v '/U[0-9][^/]*$')
+    lint "$target" "--pg-version 15.0 --assume-in-transaction" $(grep -vxFf "$work/notx" "$work/applied")
+    # shellcheck disable=SC2046
+    [ ! -s "$work/notx" ] || lint "$target" "--pg-version 15.0" $(cat "$work/notx")
     # rollbacks run with psql -f, holding their own transaction
     # shellcheck disable=SC2046
     lint "$target rollbacks" "--pg-version 15.0" \

@@ -34,7 +34,7 @@ SELECT partc.lock_at_once('public.orders'::regclass, ARRAY['LOCK TABLE public.or
 -- The foreign keys into public.orders that the conversion moves onto the key of
 -- the partitioned table, and where the backfill stands with each.
 CREATE TABLE public.orders_rewire (
-    position    integer PRIMARY KEY,
+    position    bigint PRIMARY KEY,
     ref_table   text NOT NULL,
     fk_name     text NOT NULL,
     fk_columns  text[] NOT NULL,

@@ -1805,7 +1805,7 @@ AS $partc$
 DECLARE
     v       partc.tables := partc.table_of(p_schema, p_table);
     v_rw    text := partc.conv_name(v, 'rewire');
-    v_pos   integer;
+    v_pos   bigint;
     -- the state row, field by field
     rw_ref   text;
     rw_cols  text[];
@@ -1824,6 +1824,7 @@ DECLARE
     v_pass  integer;
     v_why   text;
     v_gave  integer := 0;
+    v_said  timestamptz := pg_catalog.clock_timestamp();
     rw_refcols text[];
     v_range text;
     v_match text;
@@ -1892,6 +1893,7 @@ BEGIN
                     BEGIN
                         EXECUTE v_lock USING rw_next, rw_next + v_per;
                         EXECUTE v_upd USING rw_next, rw_next + v_per;
+                        GET DIAGNOSTICS v_n = ROW_COUNT;
                     EXCEPTION WHEN lock_not_available OR deadlock_detected THEN
                         v_gave := v_gave + 1;
                         IF v_gave > 50 THEN
@@ -1902,9 +1904,13 @@ BEGIN
                         CONTINUE;
                     END;
                     v_gave := 0;
-                    GET DIAGNOSTICS v_n = ROW_COUNT;
                     EXECUTE format('UPDATE %s SET next_page = $2, rows_filled = rows_filled + $3 WHERE position = $1', v_rw)
                         USING v_pos, rw_next + v_per, v_n;
+                    IF pg_catalog.clock_timestamp() - v_said >= interval '5 seconds' THEN
+                        v_said := pg_catalog.clock_timestamp();
+                        RAISE NOTICE 'partc: filling %.%: % rows, % %% of the pages', v_rel, rw_col, rw_rows + v_n,
+                            round(100.0 * least(rw_next + v_per, v_pages) / greatest(v_pages, 1), 1);
+                    END IF;
                 END IF;
             ELSE
                 -- phase not_null: each statement is idempotent, so a call again resumes
@@ -1957,7 +1963,7 @@ AS $partc$
 DECLARE
     v        partc.tables := partc.table_of(p_schema, p_table);
     v_rw     text := partc.conv_name(v, 'rewire');
-    v_pos    integer;
+    v_pos    bigint;
     rw_ref   text;
     rw_fk    text;
     rw_col   text;
