@@ -168,12 +168,17 @@ static void check_rewired_fks(const lint_ctx *cx, const lint_rule *r, const tabl
                     "which the database fills from '%s' on every insert and every change of (%s), and the key "
                     "becomes (%s, %s) -> %s(%s, %s) ON DELETE %s ON UPDATE CASCADE; the application may read the "
                     "column, must not write another value to it, and an update of %s(%s) now cascades instead of "
-                    "being refused",
+                    "being refused%s",
                     tname(cx, c), fk->gen_name ? fk->gen_name : "?", tname(cx, rw->r), tname(cx, rw->r),
                     rw->column, key && key->type.s ? key->type.s : "?", rw->not_null ? ", NOT NULL" : "",
                     tname(cx, c), join_list(cx, &fk->columns), join_list(cx, &fk->columns), rw->column,
                     tname(cx, c), join_list(cx, target), c->part.key.s, fk_action_sql(fk->on_delete.v),
-                    tname(cx, c), join_list(cx, target));
+                    tname(cx, c), join_list(cx, target),
+                    cx->ss->settings.postgres.v < 15
+                        ? arena_printf(cx->out->a, "; on PostgreSQL 14 a row of '%s' that it references cannot move "
+                                                   "to another partition (its %s changes within its range only)",
+                                       tname(cx, c), c->part.key.s)
+                        : "");
     }
 }
 

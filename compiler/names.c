@@ -427,6 +427,7 @@ const conv_object names_conv_objects[] = {
     {"rewire", "rewire", true},
     {"fn_key_lock", "rewire_lock", false},
     {"fn_key_follow", "rewire_follow", false},
+    {"fn_key_move", "rewire_move", false},
 };
 const size_t names_nconv_objects = sizeof names_conv_objects / sizeof names_conv_objects[0];
 

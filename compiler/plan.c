@@ -34,6 +34,7 @@ typedef struct builder {
     migration *m;
     const char *qname; /* schema.table for summaries */
     const char *rt;    /* the runtime's schema */
+    int postgres;      /* the major the SQL is for (conversions' phases) */
 } builder;
 
 static step *up(builder *b, step_kind kind, const char *lock, const char *summary)
@@ -268,7 +269,7 @@ static void plan_rewire_prepare(plan *p, const table *t, const char *qname, cons
     migration *m = add_migration(p, t, "prepare");
     m->name = arena_printf(a, "%s_rewire", migration_name(a, t, "prepare"));
     m->as_of = as_of;
-    builder b = {a, m, qname, rt};
+    builder b = {a, m, qname, rt, 0};
     plan_prepare_rewire(&b, t);
     plan_unprepare_rewire(&b, t);
     m->about = arena_printf(a, "gives each table that references %s (%s) the column of its partition key, empty, "
@@ -311,6 +312,10 @@ static void plan_swap_rewire(builder *b, const table *t)
                                   rw_cols(a, target), t->part.key.s, fk_action_sql(fk->on_delete.v)));
         s->rewire_no = i;
     }
+    if (t->nrewires && b->postgres < 15)
+        up(b, STEP_REWIRE_MOVE_GUARD, arena_printf(a, "none beyond the swap's"),
+           arena_printf(a, "PostgreSQL 14: a trigger on %s refuses to move a row that other tables reference to another "
+                           "partition (14 would run the ON DELETE actions of their keys)", q));
     for (size_t i = 0; i < t->nrewires; i++) {
         const rewire *rw = &t->rewires[i];
         const foreign_key *fk = &rw->r->fks[rw->fk_no];
@@ -321,6 +326,9 @@ static void plan_swap_rewire(builder *b, const table *t)
                                     rw_cols(a, fk->ref_columns.n ? &fk->ref_columns : &t->primary_key)));
         s->rewire_no = i;
     }
+    if (t->nrewires && b->postgres < 15)
+        down(b, STEP_REWIRE_MOVE_UNGUARD, "none beyond the swap's",
+             arena_printf(a, "drop the PostgreSQL 14 trigger from the partitioned table"));
 }
 
 /* After the backfill, one migration per referencing table: its index on
@@ -732,7 +740,7 @@ static void plan_attach_builds(plan *p, const table *t, const char *qname, const
             migration *m = add_migration(p, t, "backfill");
             m->name = arena_printf(a, "%s_index_%zu", migration_name(a, t, "backfill"), ++n);
             m->as_of = as_of;
-            builder b = {a, m, qname, rt};
+            builder b = {a, m, qname, rt, 0};
             const char *name = plain ? ks[i].plain : ks[i].build;
             const char *what = plain ? arena_printf(a, "the primary key's own columns, which stay unique through it")
                                      : arena_printf(a, "the %s extended with %s, which the partitioned table's "
@@ -766,7 +774,7 @@ static void plan_rewire_indexes(plan *p, const table *t, const char *qname, cons
         migration *m = add_migration(p, t, "backfill");
         m->name = arena_printf(a, "%s_index_%zu", migration_name(a, t, "backfill"), i + 1);
         m->as_of = as_of;
-        builder b = {a, m, qname, rt};
+        builder b = {a, m, qname, rt, 0};
         step *s = up(&b, STEP_REWIRE_INDEX, arena_printf(a, "SHARE UPDATE EXCLUSIVE on %s (writers go on)", r),
                      arena_printf(a, "create index %s concurrently on %s (%s, %s)", rw->index, r,
                                   rw_cols(a, &fk->columns), rw->column));
@@ -1155,7 +1163,7 @@ static void plan_validate(plan *p, const specset *ss, migration *m, const table 
     const char *brief = arena_printf(a, "ACCESS EXCLUSIVE on %s%s, briefly (no row is read)", qname, every);
     const char *scan = arena_printf(a, "SHARE UPDATE EXCLUSIVE on %s%s while every row is read (writers go on)",
                                     qname, every);
-    builder b = {a, m, qname, ss->settings.runtime_schema.s};
+    builder b = {a, m, qname, ss->settings.runtime_schema.s, ss->settings.postgres.v};
     for (size_t i = 0; i < n; i++)
         col_step(&b, true, STEP_ADD_NOT_NULL_CHECK, to, cols[i], CC_SET_NOT_NULL, brief,
                  arena_printf(a, "column %s: CHECK (%s IS NOT NULL) NOT VALID, validated by the next migration",
@@ -1348,7 +1356,7 @@ static void plan_index_builds(plan *p, const specset *ss, size_t mi, const table
             continue;
         const index *ix = &from->indexes[i];
         migration *v = index_migration(p, &p->v[mi], "drop", ++k);
-        builder b = {a, v, qname, ss->settings.runtime_schema.s};
+        builder b = {a, v, qname, ss->settings.runtime_schema.s, ss->settings.postgres.v};
         item_step(&b, true, STEP_DROP_INDEX_CONCURRENTLY, from, i,
                    arena_printf(a, "SHARE UPDATE EXCLUSIVE on %s (writers go on)", qname),
                    arena_printf(a, "drop index %s concurrently", ix->gen_name))->in_tx = false;
@@ -1365,7 +1373,7 @@ static void plan_index_builds(plan *p, const specset *ss, size_t mi, const table
         const index *ix = &to->indexes[i];
         if (!parts) {
             migration *v = index_migration(p, &p->v[mi], "index", ++k);
-            builder b = {a, v, qname, ss->settings.runtime_schema.s};
+            builder b = {a, v, qname, ss->settings.runtime_schema.s, ss->settings.postgres.v};
             item_step(&b, true, STEP_CREATE_INDEX_CONCURRENTLY, to, i,
                        arena_printf(a, "SHARE UPDATE EXCLUSIVE on %s while it is built (writers go on)", qname),
                        arena_printf(a, "build index %s concurrently", ix->gen_name))->in_tx = false;
@@ -1394,7 +1402,7 @@ static void plan_index_builds(plan *p, const specset *ss, size_t mi, const table
             old_done = old_done || in_old;
             const char *part = in_old ? names_old(a, to) : names_partition(a, to, lo);
             migration *v = index_migration(p, &p->v[mi], "build", ++k);
-            builder b = {a, v, qname, ss->settings.runtime_schema.s};
+            builder b = {a, v, qname, ss->settings.runtime_schema.s, ss->settings.postgres.v};
             step *s = item_step(&b, true, STEP_CREATE_INDEX_CONCURRENTLY, to, i,
                                  arena_printf(a, "SHARE UPDATE EXCLUSIVE on %s.%s while it is built (writers go on)",
                                               to->schema.s, part),
@@ -1416,7 +1424,7 @@ static void plan_index_builds(plan *p, const specset *ss, size_t mi, const table
             finish(v);
         }
         migration *v = index_migration(p, &p->v[mi], "attach", ++k);
-        builder b = {a, v, qname, ss->settings.runtime_schema.s};
+        builder b = {a, v, qname, ss->settings.runtime_schema.s, ss->settings.postgres.v};
         item_step(&b, true, STEP_ATTACH_INDEX, to, i,
                    arena_printf(a, "per partition, a transaction each: SHARE on a partition while its part is built "
                                    "(none that takes writes), then its attach"),
@@ -1603,14 +1611,14 @@ static void plan_change(plan *p, const specset *ss, const table_change *ch, int6
     m->state = state_text(a, to);
     m->state_recorded = ch->st != NULL;
     const char *qname = arena_printf(a, "%s.%s", to->schema.s, to->name.s);
-    builder b = {a, m, qname, ss->settings.runtime_schema.s};
+    builder b = {a, m, qname, ss->settings.runtime_schema.s, ss->settings.postgres.v};
     if (from->drop.v != to->drop.v) {
         /* the create migration of the spec, one way or the other */
         const table *t = to->drop.v ? from : to;
         migration tmp = *m;
         tmp.up = tmp.down = NULL;
         tmp.nup = tmp.ndown = tmp.capup = tmp.capdown = 0;
-        builder tb = {a, &tmp, qname, ss->settings.runtime_schema.s};
+        builder tb = {a, &tmp, qname, ss->settings.runtime_schema.s, ss->settings.postgres.v};
         plan_create(&tb, t, as_of);
         describe_create(&tb, t, as_of);
         for (size_t i = 0; i < tmp.nup; i++)
@@ -1684,7 +1692,7 @@ static void plan_runtime(plan *p, const specset *ss, int64_t as_of, int v)
     migration *m = add_migration(p, NULL, "runtime");
     m->name = plan_runtime_name(a, v);
     m->as_of = as_of;
-    builder b = {a, m, NULL, ss->settings.runtime_schema.s};
+    builder b = {a, m, NULL, ss->settings.runtime_schema.s, ss->settings.postgres.v};
     if (v == 1) {
         up(&b, STEP_RUNTIME_INSTALL, "none",
            arena_printf(a, "create schema %s: the registry of tables and the maintenance functions they share",
@@ -1760,7 +1768,7 @@ int plan_build_with(plan *p, const specset *ss, int64_t run_as_of, table_as_of_f
                     plan_attach_builds(p, t, qname, ss->settings.runtime_schema.s, as_of);
                 migration *m = add_migration(p, t, phases[k]);
                 m->as_of = as_of;
-                builder b = {a, m, qname, ss->settings.runtime_schema.s};
+                builder b = {a, m, qname, ss->settings.runtime_schema.s, ss->settings.postgres.v};
                 if (attaches(t)) {
                     switch (k) {
                     case 0: plan_prepare_attach(&b, t, as_of); break;
@@ -1786,7 +1794,7 @@ int plan_build_with(plan *p, const specset *ss, int64_t run_as_of, table_as_of_f
         } else {
             migration *m = add_migration(p, t, "create");
             m->as_of = as_of;
-            builder b = {a, m, qname, ss->settings.runtime_schema.s};
+            builder b = {a, m, qname, ss->settings.runtime_schema.s, ss->settings.postgres.v};
             plan_create(&b, t, as_of);
             describe_create(&b, t, as_of);
             finish(m);

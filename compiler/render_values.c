@@ -302,6 +302,10 @@ static const char *spec_json(rctx *c)
             sb_addc(&sb, '}');
         }
         sb_addc(&sb, ']');
+        /* compiled for 14: the swap adds the trigger that keeps a
+         * referenced row in its partition */
+        if (c->o->ss->settings.postgres.v < 15)
+            sb_puts(&sb, ", \"move_guard\": true");
     }
     sb_addc(&sb, '}');
     const char *r = arena_printf(a, "%s::jsonb", lit(c, sb_str(&sb)));
@@ -1288,6 +1292,23 @@ const char *rewire_setup_values(rctx *c, const step *s, tvars *tv)
     tvars_set(tv, "follow_statements", arena_strdup(c->a, sb_str(&follow)));
     sb_free(&rows);
     sb_free(&follow);
+    return NULL;
+}
+
+/* PostgreSQL 14: "a row of the table that one of the rewired keys references" */
+const char *rewire_move_guard_values(rctx *c, const step *s, tvars *tv)
+{
+    (void)s;
+    const table *t = c->t;
+    strbuf sb = STRBUF_INIT;
+    for (size_t i = 0; i < t->nrewires; i++) {
+        step one = {.rewire_no = i};
+        rw_ctx x = rw_of(c, &one);
+        sb_addf(&sb, "%sEXISTS (SELECT 1 FROM %s r WHERE %s AND r.%s = OLD.%s)", i ? "\n        OR " : "", x.ref,
+                rw_match(c, &x, "OLD", "r", true), ident(c, x.rw->column), ident(c, t->part.key.s));
+    }
+    tvars_set(tv, "referenced_old", arena_strdup(c->a, sb_str(&sb)));
+    sb_free(&sb);
     return NULL;
 }
 

@@ -714,17 +714,6 @@ int validate_for_compile(const specset *ss, int64_t run_as_of, table_as_of_fn as
             errors++;
             continue;
         }
-        if (t->mode.v == MODE_CONVERT && t->nrewires && ss->settings.postgres.v < 15) {
-            srcloc at = t->migrate.incoming.at.file ? t->migrate.incoming.at : t->mode.at;
-            diag_add(d, SEV_ERROR, "unsupported", ss->settings.postgres.at.file ? ss->settings.postgres.at : at,
-                     "set settings.postgres (or pass --postgres) to 15 or later",
-                     "incoming_foreign_keys: rewire (table '%s') needs PostgreSQL 15 or later: before 15, an UPDATE "
-                     "that moves a row to another partition runs the foreign keys' ON DELETE actions, so a cascade "
-                     "would delete the referencing rows",
-                     t->name.s);
-            errors++;
-            continue;
-        }
         if (t->strategy.v == STRATEGY_PARTITION && t->part.present) {
             int64_t first, count;
             table_static_ranges(t, as_of, &first, &count);

@@ -1138,6 +1138,11 @@ BEGIN
             v_bad := v_bad || format('%s belongs to %I: the rewire of its foreign key must run as the owner of both tables',
                                      r.src, pg_catalog.pg_get_userbyid(r.relowner));
         END IF;
+        IF (SELECT k2.relrowsecurity AND k2.relforcerowsecurity FROM pg_catalog.pg_class k2 WHERE k2.oid = r.src)
+           AND NOT (SELECT r2.rolsuper OR r2.rolbypassrls FROM pg_catalog.pg_roles r2 WHERE r2.rolname = current_user) THEN
+            v_bad := v_bad || format('%s forces row-level security and role %I cannot bypass it, so the backfill could miss rows of it',
+                                     r.src, current_user);
+        END IF;
         IF EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a
                     WHERE a.attrelid = r.src AND a.attname = v_in->>'column' AND a.attnum > 0 AND NOT a.attisdropped) THEN
             v_bad := v_bad || format('%s has a column %I already, which the rewire of %I adds', r.src, v_in->>'column', r.conname);
@@ -1157,8 +1162,8 @@ BEGIN
                                      r.i->>'schema', r.i->>'table', r.i->>'schema', r.i->>'table');
         END IF;
     END LOOP;
-    IF spec ? 'incoming' AND current_setting('server_version_num')::integer < 150000 THEN
-        v_bad := v_bad || 'incoming_foreign_keys: rewire needs PostgreSQL 15 or later: before 15, an UPDATE that moves a row to another partition runs the foreign keys'' ON DELETE actions'::text;
+    IF spec ? 'incoming' AND NOT spec ? 'move_guard' AND current_setting('server_version_num')::integer < 150000 THEN
+        v_bad := v_bad || 'the migrations were compiled for PostgreSQL 15 or later: before 15, an UPDATE that moves a row to another partition runs the foreign keys'' ON DELETE actions, which the migrations compiled for 14 (--postgres 14) prevent'::text;
     END IF;
 
     -- what the copy would not carry over

@@ -1,0 +1,2 @@
+DROP TRIGGER partc_rewire_move ON {{shadow}};
+DROP FUNCTION {{fn_key_move}}();
