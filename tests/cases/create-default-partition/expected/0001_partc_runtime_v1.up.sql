@@ -1856,6 +1856,11 @@ BEGIN
                AND c.confrelid = partc.conv_name(v, 'table')::regclass
                AND ARRAY(SELECT a.attname::text FROM unnest(c.conkey) WITH ORDINALITY x(attnum, o)
                            JOIN pg_catalog.pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = x.attnum ORDER BY x.o) = rw_cols;
+            IF rw_refcols IS NULL THEN
+                RAISE EXCEPTION 'partc: % has no foreign key (%) into % any more', v_rel, array_to_string(rw_cols, ', '),
+                    partc.conv_name(v, 'table')
+                    USING HINT = 'add it back as the spec declares it, or roll the conversion back';
+            END IF;
             v_has := (SELECT string_agg(format('%I IS NOT NULL', c), ' AND ') FROM unnest(rw_cols) c);
             IF rw_phase = 'fill' THEN
                 v_pages := pg_catalog.pg_relation_size(v_rel) / pg_catalog.current_setting('block_size')::bigint;
@@ -1882,9 +1887,9 @@ BEGIN
                                     FROM pg_catalog.pg_class c WHERE c.oid = v_rel))))::bigint;
                     -- the referenced rows are locked first (FOR KEY SHARE, as the foreign
                     -- key locks them), then the batch's rows take their key (their fill
-                    -- trigger checks it): the order of a delete that cascades, so the
-                    -- two cannot deadlock; a lock not granted within lock_timeout (less
-                    -- than deadlock_timeout) gives way, and the batch is tried again
+                    -- trigger checks it): the order of a delete that cascades; a lock not
+                    -- granted within lock_timeout (less than deadlock_timeout) gives way,
+                    -- so that in a deadlock the batch is the one tried again
                     v_range := format('r.ctid >= pg_catalog.format(''(%%s,0)'', $1)::tid AND r.ctid < pg_catalog.format(''(%%s,0)'', $2)::tid '
                                       'AND r.%I IS NULL AND %s', rw_col,
                                       (SELECT string_agg(format('r.%I IS NOT NULL', c), ' AND ') FROM unnest(rw_cols) c));
