@@ -88,6 +88,7 @@ bench: test-deps
 	PARTC=$(CURDIR)/partc sh tests/bench/backfill.sh
 	PARTC=$(CURDIR)/partc sh tests/bench/writers.sh
 	PARTC=$(CURDIR)/partc sh tests/bench/methods.sh
+	PARTC=$(CURDIR)/partc sh tests/bench/rewire.sh
 
 # The whole suite with AddressSanitizer and UndefinedBehaviorSanitizer.
 san: test-deps

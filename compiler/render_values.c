@@ -1328,33 +1328,50 @@ static const char *rw_fill_fn(rctx *c, const rw_ctx *x)
     return sql_qualified(c->a, x->rw->r->schema.s, x->rw->fill_fn);
 }
 
+/* The function of the fill trigger: until the swap (read every key,
+ * FOR KEY SHARE), or after it (read only a key the row leaves out). */
+static const char *rw_fill_function(rctx *c, const rw_ctx *x, bool swapped)
+{
+    const column *key = table_column(c->t, c->t->part.key.s);
+    strbuf null = STRBUF_INIT, text = STRBUF_INIT, same = STRBUF_INIT;
+    sb_puts(&text, "concat_ws(', '");
+    for (size_t i = 0; i < x->fk->columns.n; i++) {
+        const char *col = ident(c, x->fk->columns.v[i].s);
+        sb_addf(&null, "%sNEW.%s IS NULL", i ? " OR " : "", col);
+        sb_addf(&text, ", NEW.%s", col);
+        sb_addf(&same, "%sNEW.%s IS NOT DISTINCT FROM OLD.%s", i ? " AND " : "", col, col);
+    }
+    sb_addc(&text, ')');
+    tvars *kv = vars(c);
+    tvars_set(kv, "fill_fn", rw_fill_fn(c, x));
+    tvars_set(kv, "key_type", key && key->type.s ? key->type.s : "timestamptz");
+    tvars_set(kv, "new_fk_null", arena_strdup(c->a, sb_str(&null)));
+    tvars_set(kv, "match_x_new", rw_match(c, x, "x", "NEW", false));
+    tvars_set(kv, "column", ident(c, x->rw->column));
+    tvars_set(kv, "constraint_lit", lit(c, arena_printf(c->a, "\"%s\"", x->fk->gen_name)));
+    tvars_set(kv, "fk_names_lit", plain_names(c, &x->fk->columns));
+    tvars_set(kv, "new_fk_text", arena_strdup(c->a, sb_str(&text)));
+    tvars_set(kv, "ref_names_lit", plain_names(c, x->target));
+    tvars_set(kv, "column_lit", lit(c, x->rw->column));
+    if (swapped)
+        tvars_set(kv, "fk_unchanged", arena_strdup(c->a, sb_str(&same)));
+    sb_free(&null);
+    sb_free(&text);
+    sb_free(&same);
+    return expand(c, swapped ? "rewire_fill_fn_swapped" : "rewire_fill_fn", kv);
+}
+
 const char *rewire_prepare_values(rctx *c, const step *s, tvars *tv)
 {
     rw_ctx x = rw_of(c, s);
     const column *key = table_column(c->t, c->t->part.key.s);
-    strbuf null = STRBUF_INIT, text = STRBUF_INIT;
-    sb_puts(&text, "concat_ws(', '");
-    for (size_t i = 0; i < x.fk->columns.n; i++) {
-        const char *col = ident(c, x.fk->columns.v[i].s);
-        sb_addf(&null, "%sNEW.%s IS NULL", i ? " OR " : "", col);
-        sb_addf(&text, ", NEW.%s", col);
-    }
-    sb_addc(&text, ')');
     tvars_set(tv, "ref", x.ref);
     tvars_set(tv, "column", ident(c, x.rw->column));
-    tvars_set(tv, "column_lit", lit(c, x.rw->column));
     tvars_set(tv, "key_type", key && key->type.s ? key->type.s : "timestamptz");
+    tvars_set(tv, "fill_function", rw_fill_function(c, &x, false));
     tvars_set(tv, "fill_fn", rw_fill_fn(c, &x));
     tvars_set(tv, "fill_trigger", ident(c, x.rw->fill_fn));
-    tvars_set(tv, "new_fk_null", arena_strdup(c->a, sb_str(&null)));
-    tvars_set(tv, "new_fk_text", arena_strdup(c->a, sb_str(&text)));
-    tvars_set(tv, "match_x_new", rw_match(c, &x, "x", "NEW", false));
-    tvars_set(tv, "constraint_lit", lit(c, arena_printf(c->a, "\"%s\"", x.fk->gen_name)));
-    tvars_set(tv, "fk_names_lit", plain_names(c, &x.fk->columns));
-    tvars_set(tv, "ref_names_lit", plain_names(c, x.target));
     tvars_set(tv, "fk_cols", ident_list(c, &x.fk->columns));
-    sb_free(&null);
-    sb_free(&text);
     return NULL;
 }
 
@@ -1393,13 +1410,16 @@ const char *rewire_unswap_values(rctx *c, const step *s, tvars *tv)
     tvars_set(tv, "fk_cols", ident_list(c, &x.fk->columns));
     tvars_set(tv, "ref_cols", ident_list(c, x.target));
     tvars_set(tv, "on_delete", fk_action_sql(x.fk->on_delete.v));
+    tvars_set(tv, "fill_function", rw_fill_function(c, &x, false));
     return NULL;
 }
 
 const char *rewire_swap_values(rctx *c, const step *s, tvars *tv)
 {
     rewire_unswap_values(c, s, tv);
-    tvars_set(tv, "column", ident(c, c->t->rewires[s->rewire_no].column));
+    rw_ctx x = rw_of(c, s);
+    tvars_set(tv, "column", ident(c, x.rw->column));
+    tvars_set(tv, "fill_function", rw_fill_function(c, &x, true));
     return NULL;
 }
 

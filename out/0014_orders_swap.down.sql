@@ -35,20 +35,208 @@ SELECT partc.unswap('public', 'orders', ARRAY[
 ALTER TABLE public.inventory_operations DROP CONSTRAINT inventory_operations_order_id_fkey;
 ALTER TABLE public.inventory_operations ADD CONSTRAINT inventory_operations_order_id_fkey
     FOREIGN KEY (order_id) REFERENCES public.orders (id) ON DELETE SET NULL NOT VALID;
+
+-- The trigger reads the key of every row written again, as before the swap.
+-- Until the swap the trigger of orders_created_at fills it in every row written,
+-- from the referenced row, read under FOR KEY SHARE as the foreign key reads
+-- it; a row that references no row fails as the foreign key fails.  A value
+-- given with the row must be the referenced row's.
+CREATE OR REPLACE FUNCTION public.inventory_operations_orders_created_at_fill()
+RETURNS trigger
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+-- one plan for every row: planned each time, its lookup in a partitioned
+-- table would cost more than it does
+SET plan_cache_mode = force_generic_plan
+AS $partc$
+DECLARE
+    v_key timestamptz;
+    v_n   integer := 0;
+    r     record;
+BEGIN
+    IF NEW.order_id IS NULL THEN
+        NEW.orders_created_at := NULL;
+        RETURN NEW;
+    END IF;
+    IF TG_OP = 'UPDATE' AND NEW.orders_created_at IS NOT DISTINCT FROM OLD.orders_created_at THEN
+        NEW.orders_created_at := NULL;
+    END IF;
+    FOR r IN SELECT x.created_at AS k FROM public.orders x
+              WHERE x.id = NEW.order_id AND (NEW.orders_created_at IS NULL OR x.created_at = NEW.orders_created_at)
+              LIMIT 2 FOR KEY SHARE OF x LOOP
+        v_n := v_n + 1;
+        v_key := r.k;
+    END LOOP;
+    IF v_n = 0 THEN
+        RAISE EXCEPTION 'insert or update on table "%" violates foreign key constraint %', TG_TABLE_NAME, '"inventory_operations_order_id_fkey"'
+            USING ERRCODE = 'foreign_key_violation',
+                  DETAIL = format('Key (%s)=(%s) is not present in table %s.', 'order_id', concat_ws(', ', NEW.order_id),
+                                  'public.orders');
+    ELSIF v_n > 1 THEN
+        RAISE EXCEPTION 'partc: more than one row of % has (%) = (%)', 'public.orders', 'id', concat_ws(', ', NEW.order_id)
+            USING ERRCODE = 'cardinality_violation',
+                  HINT = format('give %s the %s of the row meant', 'orders_created_at', 'created_at');
+    END IF;
+    NEW.orders_created_at := v_key;
+    RETURN NEW;
+END
+$partc$;
 -- public.order_items: its foreign key goes back to the plain table, NOT VALID (the
 -- rollback of the backfill validates it while writers go on).
 ALTER TABLE public.order_items DROP CONSTRAINT order_items_order_id_fkey;
 ALTER TABLE public.order_items ADD CONSTRAINT order_items_order_id_fkey
     FOREIGN KEY (order_id) REFERENCES public.orders (id) ON DELETE CASCADE NOT VALID;
+
+-- The trigger reads the key of every row written again, as before the swap.
+-- Until the swap the trigger of orders_created_at fills it in every row written,
+-- from the referenced row, read under FOR KEY SHARE as the foreign key reads
+-- it; a row that references no row fails as the foreign key fails.  A value
+-- given with the row must be the referenced row's.
+CREATE OR REPLACE FUNCTION public.order_items_orders_created_at_fill()
+RETURNS trigger
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+-- one plan for every row: planned each time, its lookup in a partitioned
+-- table would cost more than it does
+SET plan_cache_mode = force_generic_plan
+AS $partc$
+DECLARE
+    v_key timestamptz;
+    v_n   integer := 0;
+    r     record;
+BEGIN
+    IF NEW.order_id IS NULL THEN
+        NEW.orders_created_at := NULL;
+        RETURN NEW;
+    END IF;
+    IF TG_OP = 'UPDATE' AND NEW.orders_created_at IS NOT DISTINCT FROM OLD.orders_created_at THEN
+        NEW.orders_created_at := NULL;
+    END IF;
+    FOR r IN SELECT x.created_at AS k FROM public.orders x
+              WHERE x.id = NEW.order_id AND (NEW.orders_created_at IS NULL OR x.created_at = NEW.orders_created_at)
+              LIMIT 2 FOR KEY SHARE OF x LOOP
+        v_n := v_n + 1;
+        v_key := r.k;
+    END LOOP;
+    IF v_n = 0 THEN
+        RAISE EXCEPTION 'insert or update on table "%" violates foreign key constraint %', TG_TABLE_NAME, '"order_items_order_id_fkey"'
+            USING ERRCODE = 'foreign_key_violation',
+                  DETAIL = format('Key (%s)=(%s) is not present in table %s.', 'order_id', concat_ws(', ', NEW.order_id),
+                                  'public.orders');
+    ELSIF v_n > 1 THEN
+        RAISE EXCEPTION 'partc: more than one row of % has (%) = (%)', 'public.orders', 'id', concat_ws(', ', NEW.order_id)
+            USING ERRCODE = 'cardinality_violation',
+                  HINT = format('give %s the %s of the row meant', 'orders_created_at', 'created_at');
+    END IF;
+    NEW.orders_created_at := v_key;
+    RETURN NEW;
+END
+$partc$;
 -- public.refunds: its foreign key goes back to the plain table, NOT VALID (the
 -- rollback of the backfill validates it while writers go on).
 ALTER TABLE public.refunds DROP CONSTRAINT refunds_order_id_fkey;
 ALTER TABLE public.refunds ADD CONSTRAINT refunds_order_id_fkey
     FOREIGN KEY (order_id) REFERENCES public.orders (id) ON DELETE NO ACTION NOT VALID;
+
+-- The trigger reads the key of every row written again, as before the swap.
+-- Until the swap the trigger of orders_created_at fills it in every row written,
+-- from the referenced row, read under FOR KEY SHARE as the foreign key reads
+-- it; a row that references no row fails as the foreign key fails.  A value
+-- given with the row must be the referenced row's.
+CREATE OR REPLACE FUNCTION public.refunds_orders_created_at_fill()
+RETURNS trigger
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+-- one plan for every row: planned each time, its lookup in a partitioned
+-- table would cost more than it does
+SET plan_cache_mode = force_generic_plan
+AS $partc$
+DECLARE
+    v_key timestamptz;
+    v_n   integer := 0;
+    r     record;
+BEGIN
+    IF NEW.order_id IS NULL THEN
+        NEW.orders_created_at := NULL;
+        RETURN NEW;
+    END IF;
+    IF TG_OP = 'UPDATE' AND NEW.orders_created_at IS NOT DISTINCT FROM OLD.orders_created_at THEN
+        NEW.orders_created_at := NULL;
+    END IF;
+    FOR r IN SELECT x.created_at AS k FROM public.orders x
+              WHERE x.id = NEW.order_id AND (NEW.orders_created_at IS NULL OR x.created_at = NEW.orders_created_at)
+              LIMIT 2 FOR KEY SHARE OF x LOOP
+        v_n := v_n + 1;
+        v_key := r.k;
+    END LOOP;
+    IF v_n = 0 THEN
+        RAISE EXCEPTION 'insert or update on table "%" violates foreign key constraint %', TG_TABLE_NAME, '"refunds_order_id_fkey"'
+            USING ERRCODE = 'foreign_key_violation',
+                  DETAIL = format('Key (%s)=(%s) is not present in table %s.', 'order_id', concat_ws(', ', NEW.order_id),
+                                  'public.orders');
+    ELSIF v_n > 1 THEN
+        RAISE EXCEPTION 'partc: more than one row of % has (%) = (%)', 'public.orders', 'id', concat_ws(', ', NEW.order_id)
+            USING ERRCODE = 'cardinality_violation',
+                  HINT = format('give %s the %s of the row meant', 'orders_created_at', 'created_at');
+    END IF;
+    NEW.orders_created_at := v_key;
+    RETURN NEW;
+END
+$partc$;
 -- public.tickets: its foreign key goes back to the plain table, NOT VALID (the
 -- rollback of the backfill validates it while writers go on).
 ALTER TABLE public.tickets DROP CONSTRAINT tickets_order_id_fkey;
 ALTER TABLE public.tickets ADD CONSTRAINT tickets_order_id_fkey
     FOREIGN KEY (order_id) REFERENCES public.orders (id) ON DELETE CASCADE NOT VALID;
+
+-- The trigger reads the key of every row written again, as before the swap.
+-- Until the swap the trigger of orders_created_at fills it in every row written,
+-- from the referenced row, read under FOR KEY SHARE as the foreign key reads
+-- it; a row that references no row fails as the foreign key fails.  A value
+-- given with the row must be the referenced row's.
+CREATE OR REPLACE FUNCTION public.tickets_orders_created_at_fill()
+RETURNS trigger
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+-- one plan for every row: planned each time, its lookup in a partitioned
+-- table would cost more than it does
+SET plan_cache_mode = force_generic_plan
+AS $partc$
+DECLARE
+    v_key timestamptz;
+    v_n   integer := 0;
+    r     record;
+BEGIN
+    IF NEW.order_id IS NULL THEN
+        NEW.orders_created_at := NULL;
+        RETURN NEW;
+    END IF;
+    IF TG_OP = 'UPDATE' AND NEW.orders_created_at IS NOT DISTINCT FROM OLD.orders_created_at THEN
+        NEW.orders_created_at := NULL;
+    END IF;
+    FOR r IN SELECT x.created_at AS k FROM public.orders x
+              WHERE x.id = NEW.order_id AND (NEW.orders_created_at IS NULL OR x.created_at = NEW.orders_created_at)
+              LIMIT 2 FOR KEY SHARE OF x LOOP
+        v_n := v_n + 1;
+        v_key := r.k;
+    END LOOP;
+    IF v_n = 0 THEN
+        RAISE EXCEPTION 'insert or update on table "%" violates foreign key constraint %', TG_TABLE_NAME, '"tickets_order_id_fkey"'
+            USING ERRCODE = 'foreign_key_violation',
+                  DETAIL = format('Key (%s)=(%s) is not present in table %s.', 'order_id', concat_ws(', ', NEW.order_id),
+                                  'public.orders');
+    ELSIF v_n > 1 THEN
+        RAISE EXCEPTION 'partc: more than one row of % has (%) = (%)', 'public.orders', 'id', concat_ws(', ', NEW.order_id)
+            USING ERRCODE = 'cardinality_violation',
+                  HINT = format('give %s the %s of the row meant', 'orders_created_at', 'created_at');
+    END IF;
+    NEW.orders_created_at := v_key;
+    RETURN NEW;
+END
+$partc$;
 
 COMMIT;

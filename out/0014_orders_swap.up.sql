@@ -40,6 +40,56 @@ ALTER TABLE public.inventory_operations DROP CONSTRAINT inventory_operations_ord
 ALTER TABLE public.inventory_operations ADD CONSTRAINT inventory_operations_order_id_fkey
     FOREIGN KEY (order_id, orders_created_at) REFERENCES public.orders (id, created_at)
     ON DELETE SET NULL ON UPDATE CASCADE NOT VALID;
+
+-- After the swap the trigger fills the column only where the row does not
+-- give it: a given one the foreign key itself checks (with the key of the
+-- partitioned table); one left out is read from the referenced row, in
+-- every partition (so an application that gives it saves that read).
+CREATE OR REPLACE FUNCTION public.inventory_operations_orders_created_at_fill()
+RETURNS trigger
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+-- one plan for every row: planned each time, its lookup in a partitioned
+-- table would cost more than it does
+SET plan_cache_mode = force_generic_plan
+AS $partc$
+DECLARE
+    v_key timestamptz;
+    v_n   integer := 0;
+    r     record;
+BEGIN
+    IF NEW.order_id IS NULL THEN
+        NEW.orders_created_at := NULL;
+        RETURN NEW;
+    END IF;
+    IF TG_OP = 'UPDATE' AND NEW.orders_created_at IS NOT DISTINCT FROM OLD.orders_created_at THEN
+        IF NEW.order_id IS NOT DISTINCT FROM OLD.order_id THEN
+            RETURN NEW;
+        END IF;
+        NEW.orders_created_at := NULL;
+    END IF;
+    IF NEW.orders_created_at IS NOT NULL THEN
+        RETURN NEW;
+    END IF;
+    FOR r IN SELECT x.created_at AS k FROM public.orders x WHERE x.id = NEW.order_id LIMIT 2 LOOP
+        v_n := v_n + 1;
+        v_key := r.k;
+    END LOOP;
+    IF v_n = 0 THEN
+        RAISE EXCEPTION 'insert or update on table "%" violates foreign key constraint %', TG_TABLE_NAME, '"inventory_operations_order_id_fkey"'
+            USING ERRCODE = 'foreign_key_violation',
+                  DETAIL = format('Key (%s)=(%s) is not present in table %s.', 'order_id', concat_ws(', ', NEW.order_id),
+                                  'public.orders');
+    ELSIF v_n > 1 THEN
+        RAISE EXCEPTION 'partc: more than one row of % has (%) = (%)', 'public.orders', 'id', concat_ws(', ', NEW.order_id)
+            USING ERRCODE = 'cardinality_violation',
+                  HINT = format('give %s the %s of the row meant', 'orders_created_at', 'created_at');
+    END IF;
+    NEW.orders_created_at := v_key;
+    RETURN NEW;
+END
+$partc$;
 -- public.order_items: its foreign key moves to the partitioned table's key, NOT VALID
 -- (new and changed rows are checked from now on; the cleanup validates the
 -- rest while writers go on).
@@ -47,6 +97,56 @@ ALTER TABLE public.order_items DROP CONSTRAINT order_items_order_id_fkey;
 ALTER TABLE public.order_items ADD CONSTRAINT order_items_order_id_fkey
     FOREIGN KEY (order_id, orders_created_at) REFERENCES public.orders (id, created_at)
     ON DELETE CASCADE ON UPDATE CASCADE NOT VALID;
+
+-- After the swap the trigger fills the column only where the row does not
+-- give it: a given one the foreign key itself checks (with the key of the
+-- partitioned table); one left out is read from the referenced row, in
+-- every partition (so an application that gives it saves that read).
+CREATE OR REPLACE FUNCTION public.order_items_orders_created_at_fill()
+RETURNS trigger
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+-- one plan for every row: planned each time, its lookup in a partitioned
+-- table would cost more than it does
+SET plan_cache_mode = force_generic_plan
+AS $partc$
+DECLARE
+    v_key timestamptz;
+    v_n   integer := 0;
+    r     record;
+BEGIN
+    IF NEW.order_id IS NULL THEN
+        NEW.orders_created_at := NULL;
+        RETURN NEW;
+    END IF;
+    IF TG_OP = 'UPDATE' AND NEW.orders_created_at IS NOT DISTINCT FROM OLD.orders_created_at THEN
+        IF NEW.order_id IS NOT DISTINCT FROM OLD.order_id THEN
+            RETURN NEW;
+        END IF;
+        NEW.orders_created_at := NULL;
+    END IF;
+    IF NEW.orders_created_at IS NOT NULL THEN
+        RETURN NEW;
+    END IF;
+    FOR r IN SELECT x.created_at AS k FROM public.orders x WHERE x.id = NEW.order_id LIMIT 2 LOOP
+        v_n := v_n + 1;
+        v_key := r.k;
+    END LOOP;
+    IF v_n = 0 THEN
+        RAISE EXCEPTION 'insert or update on table "%" violates foreign key constraint %', TG_TABLE_NAME, '"order_items_order_id_fkey"'
+            USING ERRCODE = 'foreign_key_violation',
+                  DETAIL = format('Key (%s)=(%s) is not present in table %s.', 'order_id', concat_ws(', ', NEW.order_id),
+                                  'public.orders');
+    ELSIF v_n > 1 THEN
+        RAISE EXCEPTION 'partc: more than one row of % has (%) = (%)', 'public.orders', 'id', concat_ws(', ', NEW.order_id)
+            USING ERRCODE = 'cardinality_violation',
+                  HINT = format('give %s the %s of the row meant', 'orders_created_at', 'created_at');
+    END IF;
+    NEW.orders_created_at := v_key;
+    RETURN NEW;
+END
+$partc$;
 -- public.refunds: its foreign key moves to the partitioned table's key, NOT VALID
 -- (new and changed rows are checked from now on; the cleanup validates the
 -- rest while writers go on).
@@ -54,6 +154,56 @@ ALTER TABLE public.refunds DROP CONSTRAINT refunds_order_id_fkey;
 ALTER TABLE public.refunds ADD CONSTRAINT refunds_order_id_fkey
     FOREIGN KEY (order_id, orders_created_at) REFERENCES public.orders (id, created_at)
     ON DELETE NO ACTION ON UPDATE CASCADE NOT VALID;
+
+-- After the swap the trigger fills the column only where the row does not
+-- give it: a given one the foreign key itself checks (with the key of the
+-- partitioned table); one left out is read from the referenced row, in
+-- every partition (so an application that gives it saves that read).
+CREATE OR REPLACE FUNCTION public.refunds_orders_created_at_fill()
+RETURNS trigger
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+-- one plan for every row: planned each time, its lookup in a partitioned
+-- table would cost more than it does
+SET plan_cache_mode = force_generic_plan
+AS $partc$
+DECLARE
+    v_key timestamptz;
+    v_n   integer := 0;
+    r     record;
+BEGIN
+    IF NEW.order_id IS NULL THEN
+        NEW.orders_created_at := NULL;
+        RETURN NEW;
+    END IF;
+    IF TG_OP = 'UPDATE' AND NEW.orders_created_at IS NOT DISTINCT FROM OLD.orders_created_at THEN
+        IF NEW.order_id IS NOT DISTINCT FROM OLD.order_id THEN
+            RETURN NEW;
+        END IF;
+        NEW.orders_created_at := NULL;
+    END IF;
+    IF NEW.orders_created_at IS NOT NULL THEN
+        RETURN NEW;
+    END IF;
+    FOR r IN SELECT x.created_at AS k FROM public.orders x WHERE x.id = NEW.order_id LIMIT 2 LOOP
+        v_n := v_n + 1;
+        v_key := r.k;
+    END LOOP;
+    IF v_n = 0 THEN
+        RAISE EXCEPTION 'insert or update on table "%" violates foreign key constraint %', TG_TABLE_NAME, '"refunds_order_id_fkey"'
+            USING ERRCODE = 'foreign_key_violation',
+                  DETAIL = format('Key (%s)=(%s) is not present in table %s.', 'order_id', concat_ws(', ', NEW.order_id),
+                                  'public.orders');
+    ELSIF v_n > 1 THEN
+        RAISE EXCEPTION 'partc: more than one row of % has (%) = (%)', 'public.orders', 'id', concat_ws(', ', NEW.order_id)
+            USING ERRCODE = 'cardinality_violation',
+                  HINT = format('give %s the %s of the row meant', 'orders_created_at', 'created_at');
+    END IF;
+    NEW.orders_created_at := v_key;
+    RETURN NEW;
+END
+$partc$;
 -- public.tickets: its foreign key moves to the partitioned table's key, NOT VALID
 -- (new and changed rows are checked from now on; the cleanup validates the
 -- rest while writers go on).
@@ -61,5 +211,55 @@ ALTER TABLE public.tickets DROP CONSTRAINT tickets_order_id_fkey;
 ALTER TABLE public.tickets ADD CONSTRAINT tickets_order_id_fkey
     FOREIGN KEY (order_id, orders_created_at) REFERENCES public.orders (id, created_at)
     ON DELETE CASCADE ON UPDATE CASCADE NOT VALID;
+
+-- After the swap the trigger fills the column only where the row does not
+-- give it: a given one the foreign key itself checks (with the key of the
+-- partitioned table); one left out is read from the referenced row, in
+-- every partition (so an application that gives it saves that read).
+CREATE OR REPLACE FUNCTION public.tickets_orders_created_at_fill()
+RETURNS trigger
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+-- one plan for every row: planned each time, its lookup in a partitioned
+-- table would cost more than it does
+SET plan_cache_mode = force_generic_plan
+AS $partc$
+DECLARE
+    v_key timestamptz;
+    v_n   integer := 0;
+    r     record;
+BEGIN
+    IF NEW.order_id IS NULL THEN
+        NEW.orders_created_at := NULL;
+        RETURN NEW;
+    END IF;
+    IF TG_OP = 'UPDATE' AND NEW.orders_created_at IS NOT DISTINCT FROM OLD.orders_created_at THEN
+        IF NEW.order_id IS NOT DISTINCT FROM OLD.order_id THEN
+            RETURN NEW;
+        END IF;
+        NEW.orders_created_at := NULL;
+    END IF;
+    IF NEW.orders_created_at IS NOT NULL THEN
+        RETURN NEW;
+    END IF;
+    FOR r IN SELECT x.created_at AS k FROM public.orders x WHERE x.id = NEW.order_id LIMIT 2 LOOP
+        v_n := v_n + 1;
+        v_key := r.k;
+    END LOOP;
+    IF v_n = 0 THEN
+        RAISE EXCEPTION 'insert or update on table "%" violates foreign key constraint %', TG_TABLE_NAME, '"tickets_order_id_fkey"'
+            USING ERRCODE = 'foreign_key_violation',
+                  DETAIL = format('Key (%s)=(%s) is not present in table %s.', 'order_id', concat_ws(', ', NEW.order_id),
+                                  'public.orders');
+    ELSIF v_n > 1 THEN
+        RAISE EXCEPTION 'partc: more than one row of % has (%) = (%)', 'public.orders', 'id', concat_ws(', ', NEW.order_id)
+            USING ERRCODE = 'cardinality_violation',
+                  HINT = format('give %s the %s of the row meant', 'orders_created_at', 'created_at');
+    END IF;
+    NEW.orders_created_at := v_key;
+    RETURN NEW;
+END
+$partc$;
 
 COMMIT;

@@ -1,51 +1,9 @@
 -- {{ref}} gets {{column}}, the {{key}} of the row of {{table}} that each
 -- of its rows references (a new column without a default: no row is
--- rewritten) ...
+-- rewritten).
 ALTER TABLE {{ref}} ADD COLUMN {{column}} {{key_type}};
 
--- ... which this trigger fills in every row written from now on, from the
--- referenced row, read under FOR KEY SHARE as the foreign key reads it; a
--- row that references no row fails as the foreign key fails.  A value
--- given with the row must be the referenced row's.
-CREATE FUNCTION {{fill_fn}}()
-RETURNS trigger
-LANGUAGE plpgsql
-SECURITY DEFINER
-SET search_path = {{search_path}}
-AS ${{tag}}$
-DECLARE
-    v_key {{key_type}};
-    v_n   integer := 0;
-    r     record;
-BEGIN
-    IF {{new_fk_null}} THEN
-        NEW.{{column}} := NULL;
-        RETURN NEW;
-    END IF;
-    IF TG_OP = 'UPDATE' AND NEW.{{column}} IS NOT DISTINCT FROM OLD.{{column}} THEN
-        NEW.{{column}} := NULL;
-    END IF;
-    FOR r IN SELECT x.{{key}} AS k FROM {{table}} x
-              WHERE {{match_x_new}} AND (NEW.{{column}} IS NULL OR x.{{key}} = NEW.{{column}})
-              LIMIT 2 FOR KEY SHARE OF x LOOP
-        v_n := v_n + 1;
-        v_key := r.k;
-    END LOOP;
-    IF v_n = 0 THEN
-        RAISE EXCEPTION 'insert or update on table "%" violates foreign key constraint %', TG_TABLE_NAME, {{constraint_lit}}
-            USING ERRCODE = 'foreign_key_violation',
-                  DETAIL = format('Key (%s)=(%s) is not present in table %s.', {{fk_names_lit}}, {{new_fk_text}},
-                                  {{table_lit}});
-    ELSIF v_n > 1 THEN
-        RAISE EXCEPTION 'partc: more than one row of % has (%) = (%)', {{table_lit}}, {{ref_names_lit}}, {{new_fk_text}}
-            USING ERRCODE = 'cardinality_violation',
-                  HINT = format('give %s the %s of the row meant', {{column_lit}}, {{key_lit}});
-    END IF;
-    NEW.{{column}} := v_key;
-    RETURN NEW;
-END
-${{tag}}$;
-
+{{fill_function}}
 CREATE TRIGGER {{fill_trigger}} BEFORE INSERT OR UPDATE OF {{fk_cols}}, {{column}} ON {{ref}}
     FOR EACH ROW EXECUTE FUNCTION {{fill_fn}}();
 ALTER TABLE {{ref}} ENABLE ALWAYS TRIGGER {{fill_trigger}};

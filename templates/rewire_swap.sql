@@ -5,3 +5,5 @@ ALTER TABLE {{ref}} DROP CONSTRAINT {{constraint}};
 ALTER TABLE {{ref}} ADD CONSTRAINT {{constraint}}
     FOREIGN KEY ({{fk_cols}}, {{column}}) REFERENCES {{table}} ({{ref_cols}}, {{key}})
     ON DELETE {{on_delete}} ON UPDATE CASCADE NOT VALID;
+
+{{fill_function}}

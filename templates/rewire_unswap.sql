@@ -3,3 +3,6 @@
 ALTER TABLE {{ref}} DROP CONSTRAINT {{constraint}};
 ALTER TABLE {{ref}} ADD CONSTRAINT {{constraint}}
     FOREIGN KEY ({{fk_cols}}) REFERENCES {{table}} ({{ref_cols}}) ON DELETE {{on_delete}} NOT VALID;
+
+-- The trigger reads the key of every row written again, as before the swap.
+{{fill_function}}

@@ -113,18 +113,21 @@ ALTER TABLE public.orders ENABLE ALWAYS TRIGGER partc_rewire_follow;
 --   written with (order_id)
 -- public.inventory_operations gets orders_created_at, the created_at of the row of public.orders that each
 -- of its rows references (a new column without a default: no row is
--- rewritten) ...
+-- rewritten).
 ALTER TABLE public.inventory_operations ADD COLUMN orders_created_at timestamptz;
 
--- ... which this trigger fills in every row written from now on, from the
--- referenced row, read under FOR KEY SHARE as the foreign key reads it; a
--- row that references no row fails as the foreign key fails.  A value
+-- Until the swap the trigger of orders_created_at fills it in every row written,
+-- from the referenced row, read under FOR KEY SHARE as the foreign key reads
+-- it; a row that references no row fails as the foreign key fails.  A value
 -- given with the row must be the referenced row's.
-CREATE FUNCTION public.inventory_operations_orders_created_at_fill()
+CREATE OR REPLACE FUNCTION public.inventory_operations_orders_created_at_fill()
 RETURNS trigger
 LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
+-- one plan for every row: planned each time, its lookup in a partitioned
+-- table would cost more than it does
+SET plan_cache_mode = force_generic_plan
 AS $partc$
 DECLARE
     v_key timestamptz;
@@ -164,18 +167,21 @@ CREATE TRIGGER inventory_operations_orders_created_at_fill BEFORE INSERT OR UPDA
 ALTER TABLE public.inventory_operations ENABLE ALWAYS TRIGGER inventory_operations_orders_created_at_fill;
 -- public.order_items gets orders_created_at, the created_at of the row of public.orders that each
 -- of its rows references (a new column without a default: no row is
--- rewritten) ...
+-- rewritten).
 ALTER TABLE public.order_items ADD COLUMN orders_created_at timestamptz;
 
--- ... which this trigger fills in every row written from now on, from the
--- referenced row, read under FOR KEY SHARE as the foreign key reads it; a
--- row that references no row fails as the foreign key fails.  A value
+-- Until the swap the trigger of orders_created_at fills it in every row written,
+-- from the referenced row, read under FOR KEY SHARE as the foreign key reads
+-- it; a row that references no row fails as the foreign key fails.  A value
 -- given with the row must be the referenced row's.
-CREATE FUNCTION public.order_items_orders_created_at_fill()
+CREATE OR REPLACE FUNCTION public.order_items_orders_created_at_fill()
 RETURNS trigger
 LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
+-- one plan for every row: planned each time, its lookup in a partitioned
+-- table would cost more than it does
+SET plan_cache_mode = force_generic_plan
 AS $partc$
 DECLARE
     v_key timestamptz;
@@ -215,18 +221,21 @@ CREATE TRIGGER order_items_orders_created_at_fill BEFORE INSERT OR UPDATE OF ord
 ALTER TABLE public.order_items ENABLE ALWAYS TRIGGER order_items_orders_created_at_fill;
 -- public.refunds gets orders_created_at, the created_at of the row of public.orders that each
 -- of its rows references (a new column without a default: no row is
--- rewritten) ...
+-- rewritten).
 ALTER TABLE public.refunds ADD COLUMN orders_created_at timestamptz;
 
--- ... which this trigger fills in every row written from now on, from the
--- referenced row, read under FOR KEY SHARE as the foreign key reads it; a
--- row that references no row fails as the foreign key fails.  A value
+-- Until the swap the trigger of orders_created_at fills it in every row written,
+-- from the referenced row, read under FOR KEY SHARE as the foreign key reads
+-- it; a row that references no row fails as the foreign key fails.  A value
 -- given with the row must be the referenced row's.
-CREATE FUNCTION public.refunds_orders_created_at_fill()
+CREATE OR REPLACE FUNCTION public.refunds_orders_created_at_fill()
 RETURNS trigger
 LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
+-- one plan for every row: planned each time, its lookup in a partitioned
+-- table would cost more than it does
+SET plan_cache_mode = force_generic_plan
 AS $partc$
 DECLARE
     v_key timestamptz;
@@ -266,18 +275,21 @@ CREATE TRIGGER refunds_orders_created_at_fill BEFORE INSERT OR UPDATE OF order_i
 ALTER TABLE public.refunds ENABLE ALWAYS TRIGGER refunds_orders_created_at_fill;
 -- public.tickets gets order_created_at, the created_at of the row of public.orders that each
 -- of its rows references (a new column without a default: no row is
--- rewritten) ...
+-- rewritten).
 ALTER TABLE public.tickets ADD COLUMN order_created_at timestamptz;
 
--- ... which this trigger fills in every row written from now on, from the
--- referenced row, read under FOR KEY SHARE as the foreign key reads it; a
--- row that references no row fails as the foreign key fails.  A value
+-- Until the swap the trigger of order_created_at fills it in every row written,
+-- from the referenced row, read under FOR KEY SHARE as the foreign key reads
+-- it; a row that references no row fails as the foreign key fails.  A value
 -- given with the row must be the referenced row's.
-CREATE FUNCTION public.tickets_order_created_at_fill()
+CREATE OR REPLACE FUNCTION public.tickets_order_created_at_fill()
 RETURNS trigger
 LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
+-- one plan for every row: planned each time, its lookup in a partitioned
+-- table would cost more than it does
+SET plan_cache_mode = force_generic_plan
 AS $partc$
 DECLARE
     v_key timestamptz;
