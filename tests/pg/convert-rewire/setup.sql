@@ -35,9 +35,11 @@ CREATE INDEX inventory_operations_order_idx ON inventory_operations (order_id);
 INSERT INTO orders (id, status, total_cents, created_at)
 SELECT gen_random_uuid(), 'paid', g, timestamptz '2026-01-01 00:00:00+00' + (g::float / :rows) * interval '330 days'
   FROM generate_series(1, :rows) g;
-INSERT INTO order_items (order_id, qty) SELECT o.id, g FROM orders o, generate_series(1, 2) g;
+INSERT INTO order_items (order_id, qty)
+SELECT o.id, g FROM orders o, generate_series(1, CASE WHEN o.total_cents % 3 = 0 THEN 2 ELSE 1 END) g;
 INSERT INTO refunds (order_id, cents) SELECT id, 10 FROM orders WHERE total_cents % 10 = 0;
-INSERT INTO tickets (order_id, code) SELECT CASE WHEN total_cents % 7 = 0 THEN NULL ELSE id END, 't' FROM orders;
+INSERT INTO tickets (order_id, code)
+SELECT CASE WHEN total_cents % 7 = 0 THEN NULL ELSE id END, 't' FROM orders WHERE total_cents % 2 = 0;
 INSERT INTO inventory_operations (order_id, delta) SELECT id, -1 FROM orders WHERE total_cents % 5 = 0;
 INSERT INTO inventory_operations (order_id, delta) SELECT NULL, 1 FROM generate_series(1, 100);
 
