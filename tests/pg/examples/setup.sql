@@ -208,7 +208,9 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON public.ticket_analytics TO service_role;
 
 -- -------------------------------------------------------------------- orders (003)
 
--- Orders of the events' tickets, and the four tables that reference them.
+-- Orders of the events' tickets (a fifth of :rows), and the four tables
+-- that reference them.
+SELECT greatest(:rows / 5, 1) AS orders_rows \gset
 CREATE TABLE public.orders (
     id          uuid NOT NULL DEFAULT gen_random_uuid() PRIMARY KEY,
     event_id    uuid NOT NULL REFERENCES public.events (id),
@@ -223,8 +225,8 @@ SELECT pg_temp.uid('order:' || i),
        pg_temp.uid('buyer:' || (i % 5000)),
        pg_temp.pick(ARRAY['paid', 'paid', 'paid', 'refunded', 'pending'], 'order status:' || i),
        1500 * (1 + i % 4),
-       pg_temp.spread(i, :rows, timestamptz '2025-01-01 00:00:00+00', 'orders')
-FROM generate_series(1, :rows) AS i
+       pg_temp.spread(i, :orders_rows, timestamptz '2025-01-01 00:00:00+00', 'orders')
+FROM generate_series(1, :orders_rows) AS i
 ORDER BY i;
 CREATE INDEX idx_orders_event_created ON public.orders (event_id, created_at);
 CREATE INDEX idx_orders_user_created ON public.orders (user_id, created_at);
@@ -235,21 +237,21 @@ CREATE TABLE public.order_items (
     order_id uuid NOT NULL REFERENCES public.orders (id) ON DELETE CASCADE
 );
 INSERT INTO public.order_items SELECT pg_temp.uid('item:' || i), pg_temp.uid('order:' || ((i + 1) / 2))
-  FROM generate_series(1, 2 * :rows) AS i;
+  FROM generate_series(1, 2 * :orders_rows) AS i;
 CREATE INDEX order_items_order_id_idx ON public.order_items (order_id);
 CREATE TABLE public.refunds (
     id       uuid PRIMARY KEY,
     order_id uuid NOT NULL REFERENCES public.orders (id)
 );
 INSERT INTO public.refunds SELECT pg_temp.uid('refund:' || i), pg_temp.uid('order:' || (20 * i))
-  FROM generate_series(1, :rows / 20) AS i;
+  FROM generate_series(1, :orders_rows / 20) AS i;
 CREATE INDEX refunds_order_id_idx ON public.refunds (order_id);
 CREATE TABLE public.tickets (
     id       uuid PRIMARY KEY,
     order_id uuid NOT NULL REFERENCES public.orders (id) ON DELETE CASCADE
 );
 INSERT INTO public.tickets SELECT pg_temp.uid('ticket:' || i), pg_temp.uid('order:' || i)
-  FROM generate_series(1, :rows) AS i;
+  FROM generate_series(1, :orders_rows) AS i;
 CREATE INDEX tickets_order_id_idx ON public.tickets (order_id);
 CREATE TABLE public.inventory_operations (
     id       uuid PRIMARY KEY,
@@ -257,7 +259,7 @@ CREATE TABLE public.inventory_operations (
 );
 INSERT INTO public.inventory_operations
 SELECT pg_temp.uid('inventory:' || i), CASE WHEN i % 3 = 0 THEN NULL ELSE pg_temp.uid('order:' || (5 * i)) END
-  FROM generate_series(1, :rows / 5) AS i;
+  FROM generate_series(1, :orders_rows / 5) AS i;
 CREATE INDEX inventory_operations_order_id_idx ON public.inventory_operations (order_id);
 
 
