@@ -1342,17 +1342,22 @@ static const char *rw_fill_function(rctx *c, const rw_ctx *x, bool swapped)
         sb_addf(&same, "%sNEW.%s IS NOT DISTINCT FROM OLD.%s", i ? " AND " : "", col, col);
     }
     sb_addc(&text, ')');
+    /* what both do with the rows found: none is the foreign key's error,
+     * two are refused, one gives the key */
+    tvars *fv = vars(c);
+    tvars_set(fv, "column", ident(c, x->rw->column));
+    tvars_set(fv, "constraint_lit", lit(c, arena_printf(c->a, "\"%s\"", x->fk->gen_name)));
+    tvars_set(fv, "fk_names_lit", plain_names(c, &x->fk->columns));
+    tvars_set(fv, "new_fk_text", arena_strdup(c->a, sb_str(&text)));
+    tvars_set(fv, "ref_names_lit", plain_names(c, x->target));
+    tvars_set(fv, "column_lit", lit(c, x->rw->column));
     tvars *kv = vars(c);
     tvars_set(kv, "fill_fn", rw_fill_fn(c, x));
     tvars_set(kv, "key_type", key && key->type.s ? key->type.s : "timestamptz");
     tvars_set(kv, "new_fk_null", arena_strdup(c->a, sb_str(&null)));
     tvars_set(kv, "match_x_new", rw_match(c, x, "x", "NEW", false));
     tvars_set(kv, "column", ident(c, x->rw->column));
-    tvars_set(kv, "constraint_lit", lit(c, arena_printf(c->a, "\"%s\"", x->fk->gen_name)));
-    tvars_set(kv, "fk_names_lit", plain_names(c, &x->fk->columns));
-    tvars_set(kv, "new_fk_text", arena_strdup(c->a, sb_str(&text)));
-    tvars_set(kv, "ref_names_lit", plain_names(c, x->target));
-    tvars_set(kv, "column_lit", lit(c, x->rw->column));
+    tvars_set(kv, "fill_found", expand(c, "rewire_fill_found", fv));
     if (swapped)
         tvars_set(kv, "fk_unchanged", arena_strdup(c->a, sb_str(&same)));
     sb_free(&null);

@@ -1835,8 +1835,7 @@ DECLARE
     v_match text;
     v_lock  text;
     -- each lock of the fill waits less than deadlock_timeout
-    v_lt    text := ceil(extract(epoch FROM least(coalesce(nullif(v.conv_lock_timeout, '0')::interval, interval '1 day'),
-                                                  pg_catalog.current_setting('deadlock_timeout')::interval / 2)) * 1000)::text || 'ms';
+    v_lt    text := partc.give_way_timeout(v.conv_lock_timeout);
 BEGIN
     FOR v_pos IN EXECUTE format('SELECT position FROM %s ORDER BY position', v_rw) LOOP
         v_pass := 0;
@@ -2004,6 +2003,18 @@ BEGIN
 END
 $partc$;
 
+-- The lock_timeout of an attempt that must give way before the deadlock
+-- check runs: p_timeout (0: none), at most half of deadlock_timeout.
+CREATE FUNCTION partc.give_way_timeout(p_timeout text)
+RETURNS text
+LANGUAGE sql
+STABLE
+SET search_path = pg_catalog, pg_temp
+AS $partc$
+    SELECT ceil(extract(epoch FROM least(coalesce(nullif(p_timeout, '0')::interval, interval '1 day'),
+                                         current_setting('deadlock_timeout')::interval / 2)) * 1000)::text || 'ms'
+$partc$;
+
 -- Takes the locks that the LOCK TABLE statements p_locks ask for, all at
 -- once: each attempt (up to 5, see attempt) waits less than
 -- deadlock_timeout, and one that fails releases every lock it took, so
@@ -2019,14 +2030,11 @@ DECLARE
     v_was text := current_setting('lock_timeout');
     v_why text;
 BEGIN
-    PERFORM set_config('lock_timeout',
-                       ceil(extract(epoch FROM least(coalesce(nullif(v_was, '0')::interval, interval '1 day'),
-                                                     current_setting('deadlock_timeout')::interval / 2)) * 1000)::text || 'ms',
-                       true);
+    PERFORM set_config('lock_timeout', partc.give_way_timeout(v_was), true);
     v_why := partc.attempt(p_table, p_locks);
     PERFORM set_config('lock_timeout', v_was, true);
     IF v_why IS NOT NULL THEN
-        RAISE EXCEPTION 'partc: the locks on % and the tables that reference it were not granted: %', p_table, v_why
+        RAISE EXCEPTION 'partc: the locks on % and the tables locked with it were not granted: %', p_table, v_why
             USING HINT = 'apply the migration again when the tables are less busy (nothing was changed)';
     END IF;
 END
@@ -2533,7 +2541,6 @@ DECLARE
     v_phase  text;
     v_lower  timestamptz;
     v_cut    timestamptz;
-    v_why    text;
     v_max    bigint;
     v_last   bigint;
     v_name   text;
@@ -2549,23 +2556,14 @@ BEGIN
     -- all are locked at once, each attempt waiting less than deadlock_timeout
     -- (a writer that holds one of them and waits for another makes the
     -- attempt give way, not deadlock)
-    PERFORM set_config('lock_timeout',
-                        ceil(extract(epoch FROM least(coalesce(nullif(current_setting('lock_timeout'), '0')::interval,
-                                                               interval '1 day'),
-                                                      current_setting('deadlock_timeout')::interval / 2)) * 1000)::text || 'ms',
-                        true);
-    v_why := partc.attempt(v_table::regclass,
-                            ARRAY[format('LOCK TABLE %s IN ACCESS EXCLUSIVE MODE',
-                                         (SELECT string_agg(l.x::text, ', ' ORDER BY l.o)
-                                            FROM (SELECT v_table::regclass AS x, 0 AS o
-                                                  UNION ALL SELECT v_shadow::regclass, 1
-                                                  UNION ALL SELECT DISTINCT c.confrelid::regclass, 2 FROM pg_constraint c
-                                                   WHERE c.conrelid = v_shadow::regclass AND c.contype = 'f'
-                                                     AND c.confrelid <> v_shadow::regclass) l))]);
-    IF v_why IS NOT NULL THEN
-        RAISE EXCEPTION 'partc: the swap of % did not get its lock: %', v_table, v_why
-            USING HINT = 'apply it again when the table is less busy (nothing was changed)';
-    END IF;
+    PERFORM partc.lock_at_once(v_table::regclass,
+                                ARRAY[format('LOCK TABLE %s IN ACCESS EXCLUSIVE MODE',
+                                             (SELECT string_agg(l.x::text, ', ' ORDER BY l.o)
+                                                FROM (SELECT v_table::regclass AS x, 0 AS o
+                                                      UNION ALL SELECT v_shadow::regclass, 1
+                                                      UNION ALL SELECT DISTINCT c.confrelid::regclass, 2 FROM pg_constraint c
+                                                       WHERE c.conrelid = v_shadow::regclass AND c.contype = 'f'
+                                                         AND c.confrelid <> v_shadow::regclass) l))]);
     PERFORM partc.same_columns(v_table::regclass, v_shadow::regclass, 'during the conversion',
                                 'roll back the backfill and the prepare phase, and convert again');
     IF NOT EXISTS (SELECT 1 FROM pg_constraint c
