@@ -95,7 +95,7 @@ const char *join_list(vctx *v, const slist *l)
     return r;
 }
 
-static bool list_has(const slist *l, const char *s)
+bool list_has(const slist *l, const char *s)
 {
     for (size_t i = 0; i < l->n; i++)
         if (l->v[i].s && s && strcmp(l->v[i].s, s) == 0)

@@ -77,6 +77,7 @@ const char *tname(vctx *v, const table *t);
 const char *schema_of(const table *t);
 const char *column_hint(vctx *v, const table *t, const char *name);
 const char *join_list(vctx *v, const slist *l);
+bool list_has(const slist *l, const char *s);
 bool same_set(const slist *a, const slist *b);
 bool has_dups(const slist *l);
 void enumerate_partitions(vctx *v, size_t ti);

@@ -284,14 +284,6 @@ void order_tables(vctx *v)
 
 /* ------------------------------------------------------------- rewires */
 
-static bool has_col(const slist *l, const char *c)
-{
-    for (size_t i = 0; i < l->n; i++)
-        if (c && l->v[i].s && strcmp(l->v[i].s, c) == 0)
-            return true;
-    return false;
-}
-
 /* Every foreign key into a table converted with incoming_foreign_keys:
  * rewire becomes one of its rewires (in dependency order of the referencing
  * tables), or an error when it cannot be rewired safely; a
@@ -337,7 +329,7 @@ void check_rewires(vctx *v)
                 continue;
             }
             const slist *target = fk->ref_columns.n ? &fk->ref_columns : &c->primary_key;
-            if (has_col(target, c->part.key.s)) {
+            if (list_has(target, c->part.key.s)) {
                 verr(v, "bad-rewire", fk->at,
                      "reference the table's key without its partition key column",
                      "foreign key %s of '%s' already references the partition key '%s' of '%s'",
